@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class Role(models.TextChoices):
+    """Groups that carry a reviewer's or an editor's rights (admins are staff users)."""
+
+    REVIEWER = "reviewer", "Reviewer"
+    EDITOR = "editor", "Editor"
+
+
+class User(AbstractUser):
+    """A person who reviews, edits or administers; rights come from groups."""
+
+    display_name = models.CharField(max_length=150, blank=True)
+
+    class Meta(AbstractUser.Meta):
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return self.display_name or self.get_full_name() or self.username
+
+    def has_role(self, role: Role) -> bool:
+        return self.is_superuser or any(group.name == role for group in self.groups.all())
+
+    @property
+    def is_editor(self) -> bool:
+        return self.is_staff or self.has_role(Role.EDITOR)

@@ -1,0 +1,127 @@
+"""Find a quoted passage in an article's text and describe where it stands.
+
+A claim is anchored twice, as in the W3C Web Annotation model: by position
+(``start``/``end``, a TextPositionSelector) and by quote with some context
+(``prefix``/``quote``/``suffix``, a TextQuoteSelector). Positions are fast and
+exact; the quote and its context find the passage again if positions drift.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from claims.models import CONTEXT_CHARS
+
+# Characters a reader's copy of a quote often has in another form than the text.
+_QUOTE_EQUIVALENTS = {
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201a": "'",
+    "\u2032": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u201e": '"',
+    "\u2033": '"',
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    start: int
+    end: int
+    prefix: str
+    suffix: str
+
+
+def context_of(text: str, start: int, end: int, size: int = CONTEXT_CHARS) -> tuple[str, str]:
+    return text[max(start - size, 0) : start], text[end : end + size]
+
+
+def span_at(text: str, start: int, end: int) -> Span:
+    prefix, suffix = context_of(text, start, end)
+    return Span(start=start, end=end, prefix=prefix, suffix=suffix)
+
+
+def find_exact(text: str, quote: str) -> list[int]:
+    """Start offsets of every occurrence of ``quote``, overlapping ones included."""
+    starts = []
+    position = text.find(quote)
+    while position != -1:
+        starts.append(position)
+        position = text.find(quote, position + 1)
+    return starts
+
+
+def _loose_pattern(quote: str) -> re.Pattern[str]:
+    """Match ``quote`` whatever its whitespace runs and its straight or curly quote marks."""
+    parts = []
+    for char in quote:
+        if char.isspace():
+            if not parts or parts[-1] != r"\s+":
+                parts.append(r"\s+")
+            continue
+        plain = _QUOTE_EQUIVALENTS.get(char, char)
+        variants = {plain} | {
+            curly for curly, straight in _QUOTE_EQUIVALENTS.items() if straight == plain
+        }
+        parts.append(
+            "[" + "".join(re.escape(v) for v in sorted(variants)) + "]"
+            if len(variants) > 1
+            else re.escape(char)
+        )
+    return re.compile("".join(parts))
+
+
+def find_loose(text: str, quote: str) -> list[tuple[int, int]]:
+    stripped = quote.strip()
+    if not stripped:
+        return []
+    return [(m.start(), m.end()) for m in _loose_pattern(stripped).finditer(text)]
+
+
+def find_spans(text: str, quote: str) -> list[Span]:
+    """Every place ``quote`` stands in ``text``: exact matches, else loose ones."""
+    quote = quote.strip()
+    if not quote:
+        return []
+    exact = find_exact(text, quote)
+    if exact:
+        return [span_at(text, start, start + len(quote)) for start in exact]
+    return [span_at(text, start, end) for start, end in find_loose(text, quote)]
+
+
+def _common_suffix_length(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(reversed(a), reversed(b), strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def _common_prefix_length(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def reanchor(
+    text: str, *, quote: str, prefix: str = "", suffix: str = "", hint: int | None = None
+) -> Span | None:
+    """Find a passage again after the text changed: best context match, then nearest to hint."""
+    spans = find_spans(text, quote)
+    if not spans:
+        return None
+
+    def score(span: Span) -> tuple[int, int]:
+        context = _common_suffix_length(span.prefix, prefix) + _common_prefix_length(
+            span.suffix, suffix
+        )
+        distance = abs(span.start - hint) if hint is not None else 0
+        return (-context, distance)
+
+    return min(spans, key=score)

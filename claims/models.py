@@ -1,0 +1,323 @@
+"""Articles, their cited sources, the claims marked in them, and the reviews of those claims.
+
+Invariants that must never break are database constraints, not only form
+checks: a rating per reviewer and claim, a rationale on every rating, evidence
+with a URL or an excerpt, offsets that form a span, a URL on every source that
+does not need one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+CONTEXT_CHARS = 32  # length of a claim's prefix and suffix (W3C TextQuoteSelector)
+
+
+def _in_choices(field: str, choices: Iterable[str], name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(condition=Q(**{f"{field}__in": list(choices)}), name=name)
+
+
+class Timestamped(models.Model):
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+# --- Articles ------------------------------------------------------------------
+
+
+class ArticleFormat(models.TextChoices):
+    MARKDOWN = "markdown", "Markdown"
+    HTML = "html", "HTML"
+    TEXT = "text", "Plain text"
+
+
+class ArticleStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "In review"
+    PUBLISHED = "published", "Published"
+
+
+class Article(Timestamped):
+    title = models.CharField(max_length=300)
+    byline = models.CharField("author / byline", max_length=300, blank=True)
+    publisher = models.CharField(max_length=200, blank=True)
+    url = models.URLField("original URL", max_length=2000, blank=True)
+    published_on = models.DateField("publication date", null=True, blank=True)
+    source_text = models.TextField(help_text="The article exactly as imported.")
+    source_format = models.CharField(max_length=10, choices=ArticleFormat.choices)
+    text = models.TextField(help_text="Plain text that claims and sources anchor into.")
+    content_sha256 = models.CharField(max_length=64, db_index=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="imported_articles",
+    )
+    status = models.CharField(
+        max_length=12, choices=ArticleStatus.choices, default=ArticleStatus.DRAFT
+    )
+    # The texts are large and never change after import: keep them out of history.
+    history = HistoricalRecords(excluded_fields=["source_text", "text"])
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            _in_choices("status", ArticleStatus.values, "article_status_valid"),
+            _in_choices("source_format", ArticleFormat.values, "article_format_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+# --- Sources -------------------------------------------------------------------
+
+
+class SourceStatus(models.TextChoices):
+    NEEDS_URL = "needs_url", "Needs a URL"
+    PENDING = "pending", "Pending"
+    FETCHING = "fetching", "Fetching"
+    OK = "ok", "OK"
+    FAILED = "failed", "Failed"
+    DEAD = "dead", "Dead link"
+    BLOCKED = "blocked", "Blocked"
+
+
+class Source(Timestamped):
+    """One citation (link) in an article, anchored to its anchor text."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sources")
+    position = models.PositiveIntegerField(help_text="Order of the link in the article.")
+    anchor_text = models.TextField(blank=True)
+    href = models.TextField("href as written", blank=True)
+    url = models.URLField(
+        "URL to fetch", max_length=2000, blank=True, help_text="Empty when the href is unusable."
+    )
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    status = models.CharField(
+        max_length=10, choices=SourceStatus.choices, default=SourceStatus.NEEDS_URL
+    )
+    status_detail = models.CharField(max_length=500, blank=True)
+    last_fetched_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["article", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "position"], name="source_unique_position"),
+            models.CheckConstraint(
+                condition=Q(end__gte=models.F("start")),
+                name="source_span",
+                violation_error_message="A source's end offset cannot precede its start.",
+            ),
+            _in_choices("status", SourceStatus.values, "source_status_valid"),
+            # A source needs a URL exactly when it has none.
+            models.CheckConstraint(
+                condition=(Q(status=SourceStatus.NEEDS_URL) & Q(url=""))
+                | (~Q(status=SourceStatus.NEEDS_URL) & ~Q(url="")),
+                name="source_url_matches_status",
+                violation_error_message="A source needs a URL exactly when it has none.",
+            ),
+        ]
+        indexes = [models.Index(fields=["article", "status"], name="source_article_status")]
+
+    def __str__(self) -> str:
+        return self.anchor_text or self.href or f"Source {self.pk}"
+
+
+class SourceSnapshot(models.Model):
+    """What one fetch of a source returned."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="snapshots")
+    fetched_at = models.DateTimeField(default=timezone.now)
+    http_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    final_url = models.URLField(max_length=2000, blank=True)
+    content_type = models.CharField(max_length=200, blank=True)
+    title = models.CharField(max_length=500, blank=True)
+    text = models.TextField(blank=True)
+    byte_size = models.PositiveIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-fetched_at", "-id"]
+        get_latest_by = "fetched_at"
+        indexes = [models.Index(fields=["source", "-fetched_at"], name="snapshot_source_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.source} @ {self.fetched_at:%Y-%m-%d %H:%M}"
+
+
+# --- Claims --------------------------------------------------------------------
+
+
+class ClaimKind(models.TextChoices):
+    FACTUAL = "factual", "Factual"
+    QUOTE = "quote", "Quote (attributed passage)"
+    PREDICTION = "prediction", "Prediction"
+    OPINION = "opinion", "Opinion"
+
+
+class ClaimStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    IN_REVIEW = "in_review", "In review"
+    READY = "ready", "Ready"
+    PUBLISHED = "published", "Published"
+    REJECTED = "rejected", "Rejected"
+
+
+class Claim(Timestamped):
+    """An exact span of an article's text, with enough context to find it again."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="claims")
+    quote = models.TextField()
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    prefix = models.CharField(max_length=CONTEXT_CHARS, blank=True)
+    suffix = models.CharField(max_length=CONTEXT_CHARS, blank=True)
+    kind = models.CharField(max_length=10, choices=ClaimKind.choices, default=ClaimKind.FACTUAL)
+    status = models.CharField(max_length=10, choices=ClaimStatus.choices, default=ClaimStatus.OPEN)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="created_claims",
+    )
+    sources = models.ManyToManyField(Source, related_name="claims", blank=True)
+    history = HistoricalRecords(m2m_fields=[sources])
+
+    class Meta:
+        ordering = ["article", "start", "end"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=models.F("start")),
+                name="claim_span",
+                violation_error_message="A claim must cover at least one character.",
+            ),
+            models.UniqueConstraint(
+                fields=["article", "start", "end"],
+                name="claim_unique_span",
+                violation_error_message="A claim on exactly this passage already exists.",
+            ),
+            _in_choices("kind", ClaimKind.values, "claim_kind_valid"),
+            _in_choices("status", ClaimStatus.values, "claim_status_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.quote if len(self.quote) <= 80 else f"{self.quote[:79]}…"
+
+
+# --- Reviews -------------------------------------------------------------------
+
+
+class Stance(models.TextChoices):
+    SUPPORTS = "supports", "Supports"
+    REFUTES = "refutes", "Refutes"
+    CONTEXT = "context", "Adds context"
+
+
+class Evidence(Timestamped):
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="evidence")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="evidence",
+    )
+    url = models.URLField("URL", max_length=2000, blank=True)
+    excerpt = models.TextField("quoted excerpt", blank=True)
+    stance = models.CharField(max_length=10, choices=Stance.choices)
+    note = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["claim", "created_at", "id"]
+        verbose_name_plural = "evidence"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(url="") | ~Q(excerpt=""),
+                name="evidence_has_url_or_excerpt",
+                violation_error_message="Evidence needs a URL, a quoted excerpt, or both.",
+            ),
+            _in_choices("stance", Stance.values, "evidence_stance_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_stance_display()}: {self.url or self.excerpt[:60]}"
+
+
+class Verdict(models.TextChoices):
+    TRUE = "true", "True"
+    MOSTLY_TRUE = "mostly_true", "Mostly true"
+    MIXED = "mixed", "Mixed"
+    MOSTLY_FALSE = "mostly_false", "Mostly false"
+    FALSE = "false", "False"
+    MISLEADING = "misleading", "Misleading"
+    UNVERIFIABLE = "unverifiable", "Unverifiable"
+    OPINION = "opinion", "Opinion"
+
+    @property
+    def ordinal(self) -> int | None:
+        """5 (true) .. 1 (false) for the ordinal verdicts, as ClaimReview's ratingValue."""
+        return VERDICT_ORDINALS.get(self)
+
+
+VERDICT_ORDINALS: dict[str, int] = {
+    Verdict.TRUE: 5,
+    Verdict.MOSTLY_TRUE: 4,
+    Verdict.MIXED: 3,
+    Verdict.MOSTLY_FALSE: 2,
+    Verdict.FALSE: 1,
+}
+
+
+class Confidence(models.TextChoices):
+    LOW = "low", "Low"
+    MEDIUM = "medium", "Medium"
+    HIGH = "high", "High"
+
+
+class Rating(Timestamped):
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="ratings")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ratings"
+    )
+    verdict = models.CharField(max_length=12, choices=Verdict.choices)
+    confidence = models.CharField(
+        max_length=6, choices=Confidence.choices, default=Confidence.MEDIUM
+    )
+    rationale = models.TextField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["claim", "created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claim", "reviewer"],
+                name="rating_one_per_reviewer_and_claim",
+                violation_error_message="This reviewer has already rated this claim.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(rationale=""),
+                name="rating_has_rationale",
+                violation_error_message="A rating needs a rationale.",
+            ),
+            _in_choices("verdict", Verdict.values, "rating_verdict_valid"),
+            _in_choices("confidence", Confidence.values, "rating_confidence_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer}: {self.get_verdict_display()}"

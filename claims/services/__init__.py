@@ -1,0 +1,1 @@
+"""Every write of the fact-checking domain; views, API, admin, commands and tasks call these."""

@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from claims.anchoring import Span, find_spans, span_at
+from claims.errors import AmbiguousQuote, QuoteNotFound
+from claims.models import Article, Claim, ClaimKind, Source
+from claims.services.history import save_as
+
+
+def locate_quote(
+    *, article: Article, quote: str = "", start: int | None = None, end: int | None = None
+) -> Span:
+    """Where a claim stands: check explicit offsets, or find the quote's only occurrence."""
+    text = article.text
+    if start is not None or end is not None:
+        if start is None or end is None:
+            raise ValidationError(
+                "Give both start and end offsets, or neither.", code="offsets_incomplete"
+            )
+        if not 0 <= start < end <= len(text):
+            raise ValidationError(
+                f"Offsets {start}-{end} are outside the article's text (0-{len(text)}) "
+                "or cover nothing.",
+                code="offsets_out_of_range",
+            )
+        if quote and text[start:end] != quote:
+            raise ValidationError(
+                f"The text at {start}-{end} is {text[start:end]!r}, not the quote given.",
+                code="quote_mismatch",
+            )
+        return span_at(text, start, end)
+    if not quote.strip():
+        raise ValidationError("Give the quote, or its start and end offsets.", code="empty")
+    spans = find_spans(text, quote)
+    if not spans:
+        raise QuoteNotFound(quote.strip())
+    if len(spans) > 1:
+        raise AmbiguousQuote(quote.strip(), spans)
+    return spans[0]
+
+
+def _article_sources(article: Article, sources: Iterable[Source]) -> list[Source]:
+    sources = list(sources)
+    foreign = [source.pk for source in sources if source.article_id != article.pk]
+    if foreign:
+        raise ValidationError(
+            {"sources": f"Sources {foreign} belong to another article."}, code="foreign_source"
+        )
+    return sources
+
+
+@transaction.atomic
+def claim_create(
+    *,
+    article: Article,
+    created_by: Any,
+    quote: str = "",
+    start: int | None = None,
+    end: int | None = None,
+    kind: str = ClaimKind.FACTUAL,
+    sources: Iterable[Source] = (),
+) -> Claim:
+    """Mark a passage of an article as a claim to check."""
+    span = locate_quote(article=article, quote=quote, start=start, end=end)
+    claim = Claim(
+        article=article,
+        quote=article.text[span.start : span.end],
+        start=span.start,
+        end=span.end,
+        prefix=span.prefix,
+        suffix=span.suffix,
+        kind=kind,
+        created_by=created_by,
+    )
+    linked = _article_sources(article, sources)
+    claim.full_clean()
+    try:
+        with transaction.atomic():
+            save_as(claim, created_by)
+    except IntegrityError:  # the same passage, claimed concurrently
+        raise ValidationError(
+            "A claim on exactly this passage already exists.", code="duplicate"
+        ) from None
+    if linked:
+        claim.sources.set(linked)
+    return claim
+
+
+@transaction.atomic
+def claim_update(
+    *,
+    claim: Claim,
+    user: Any,
+    kind: str | None = None,
+    sources: Iterable[Source] | None = None,
+) -> Claim:
+    """Change what kind of claim it is and which of the article's sources it relies on."""
+    if kind is not None and kind != claim.kind:
+        claim.kind = kind
+        claim.full_clean()
+        save_as(claim, user, update_fields=["kind", "updated_at"])
+    if sources is not None:
+        linked = _article_sources(claim.article, sources)
+        claim._history_user = user  # type: ignore[attr-defined]
+        claim.sources.set(linked)
+    return claim

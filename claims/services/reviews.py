@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from claims.models import Claim, Confidence, Evidence, Rating
+from claims.services.history import save_as
+
+
+def evidence_create(
+    *,
+    claim: Claim,
+    author: Any,
+    stance: str,
+    url: str = "",
+    excerpt: str = "",
+    note: str = "",
+) -> Evidence:
+    """Attach a URL and/or quoted excerpt that supports, refutes or adds context to a claim."""
+    evidence = Evidence(
+        claim=claim,
+        author=author,
+        stance=stance,
+        url=url.strip(),
+        excerpt=excerpt.strip(),
+        note=note.strip(),
+    )
+    evidence.full_clean()
+    save_as(evidence, author)
+    return evidence
+
+
+_EVIDENCE_FIELDS = frozenset({"stance", "url", "excerpt", "note"})
+
+
+def evidence_update(*, evidence: Evidence, user: Any, **changes: str) -> Evidence:
+    unknown = set(changes) - _EVIDENCE_FIELDS
+    if unknown:
+        raise ValidationError(f"Evidence has no field(s) {sorted(unknown)}.", code="unknown_field")
+    for name, value in changes.items():
+        setattr(evidence, name, value.strip())
+    evidence.full_clean()
+    save_as(evidence, user)
+    return evidence
+
+
+def rating_submit(
+    *,
+    claim: Claim,
+    reviewer: Any,
+    verdict: str,
+    rationale: str,
+    confidence: str = Confidence.MEDIUM,
+) -> tuple[Rating, bool]:
+    """Rate a claim, or change the rating this reviewer already gave; returns (rating, created)."""
+    for attempt in range(2):
+        try:
+            with transaction.atomic():
+                rating = (
+                    Rating.objects.select_for_update()
+                    .filter(claim=claim, reviewer=reviewer)
+                    .first()
+                )
+                created = rating is None
+                if rating is None:
+                    rating = Rating(claim=claim, reviewer=reviewer)
+                rating.verdict = verdict
+                rating.confidence = confidence
+                rating.rationale = rationale.strip()
+                # The unique constraint is checked by the database below.
+                rating.full_clean(validate_constraints=False)
+                save_as(rating, reviewer)
+                return rating, created
+        except IntegrityError:
+            # Another request created this reviewer's rating between our read and
+            # our insert: read it again and update it instead.
+            if attempt:
+                raise
+    raise AssertionError("unreachable")
+
+
+def rating_withdraw(*, claim: Claim, reviewer: Any) -> bool:
+    """Delete the reviewer's rating of the claim; False when there was none."""
+    rating = Rating.objects.filter(claim=claim, reviewer=reviewer).first()
+    if rating is None:
+        return False
+    rating._history_user = reviewer  # type: ignore[attr-defined]
+    rating.delete()
+    return True
