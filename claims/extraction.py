@@ -246,8 +246,13 @@ class _TextWalker(HTMLParser):
         if self.skip_depth:
             return
         if self.pre_depth:
-            if data:
-                self._write(data)
+            # Preformatted text keeps its spaces; its trailing newlines become a break so
+            # that paragraphs stay one blank line apart.
+            content = data.rstrip("\n")
+            if content:
+                self._write(content)
+            if trailing := len(data) - len(content):
+                self._break(min(trailing, 2))
             return
         for match in _HTML_WORDS.finditer(data):
             chunk = match.group()

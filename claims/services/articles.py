@@ -30,7 +30,7 @@ _LOOKS_LIKE_HTML = re.compile(
 )
 
 
-def _size_limit_message(size: int, limit: int) -> str:
+def size_limit_message(size: int, limit: int) -> str:
     return f"The article is {size:,} bytes; the limit is {limit:,} bytes (IMPORT_MAX_BYTES)."
 
 
@@ -40,11 +40,11 @@ def decode_article(data: bytes | str, *, max_bytes: int | None = None) -> str:
     if isinstance(data, str):
         size = len(data.encode("utf-8", errors="surrogatepass"))
         if size > limit:
-            raise ImportRejected(_size_limit_message(size, limit), code="too_large")
+            raise ImportRejected(size_limit_message(size, limit), code="too_large")
         text = data
     else:
         if len(data) > limit:
-            raise ImportRejected(_size_limit_message(len(data), limit), code="too_large")
+            raise ImportRejected(size_limit_message(len(data), limit), code="too_large")
         if data.startswith((b"\xff\xfe", b"\xfe\xff")):
             encoding = "utf-16"
         else:

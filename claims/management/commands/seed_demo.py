@@ -1,0 +1,173 @@
+"""``manage.py seed_demo``: demo users and a sample article with claims, evidence and ratings.
+
+Safe to run again: it creates what is missing and leaves the rest alone.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+
+from accounts.models import Role
+from claims.errors import DuplicateArticle
+from claims.models import Article, Claim, ClaimKind, Stance, Verdict
+from claims.services.articles import article_import
+from claims.services.claims import claim_create
+from claims.services.reviews import evidence_create, rating_submit
+
+SAMPLE_ARTICLE = Path(__file__).resolve().parents[2] / "demo" / "riverside-trees.md"
+
+# username, password, role (None for the admin), display name
+DEMO_USERS = [
+    ("admin", "factcheck-admin", None, "Alex Admin"),
+    ("editor", "factcheck-editor", Role.EDITOR, "Eda Editor"),
+    ("ana", "factcheck-reviewer", Role.REVIEWER, "Ana Reviewer"),
+    ("ben", "factcheck-reviewer", Role.REVIEWER, "Ben Reviewer"),
+]
+
+# quote, kind, anchor texts of the sources it relies on
+DEMO_CLAIMS = [
+    (
+        "Riverside planted 4,000 street trees in 2023",
+        ClaimKind.FACTUAL,
+        ["parks department's annual report"],
+    ),
+    (
+        "cost twice what the council was promised, and a third of the saplings died in the "
+        "first summer.",
+        ClaimKind.QUOTE,
+        ["council's budget papers"],
+    ),
+    (
+        "The city's canopy now covers 23 percent of its area, up from 19 percent in 2015",
+        ClaimKind.FACTUAL,
+        ["university survey"],
+    ),
+    (
+        "If the survival rate holds, Riverside will reach 30 percent canopy by 2035.",
+        ClaimKind.PREDICTION,
+        [],
+    ),
+    (
+        "the programme is the best thing the city has done for its neighbourhoods in a generation",
+        ClaimKind.OPINION,
+        [],
+    ),
+]
+
+
+class Command(BaseCommand):
+    help = "Create demo users and a sample article with claims, evidence and ratings."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="Seed even with DEBUG off (the demo passwords are public).",
+        )
+
+    @transaction.atomic
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG and not options["allow_production"]:
+            raise CommandError(
+                "Refusing to create demo users with public passwords while DEBUG is off; "
+                "pass --allow-production if this really is a demo instance."
+            )
+        users = self._users()
+        article = self._article(users["ana"])
+        claims = self._claims(article, users)
+        self._reviews(claims, users)
+        self.stdout.write(f"Demo article {article.pk}: {article.title!r}, {len(claims)} claims.")
+        self.stdout.write("Sign in at /admin/ as:")
+        for username, password, role, _ in DEMO_USERS:
+            self.stdout.write(f"  {username:<7} {password:<19} {role or 'admin (staff)'}")
+
+    def _users(self) -> dict[str, Any]:
+        users = {}
+        for username, password, role, display_name in DEMO_USERS:
+            user, created = get_user_model().objects.get_or_create(
+                username=username,
+                defaults={
+                    "display_name": display_name,
+                    "email": f"{username}@example.org",
+                    "is_staff": role in (None, Role.EDITOR),
+                    "is_superuser": role is None,
+                },
+            )
+            if created:
+                user.set_password(password)
+                user.save(update_fields=["password"])
+            if role is not None:
+                user.groups.add(Group.objects.get(name=role))
+            users[username] = user
+        return users
+
+    def _article(self, importer: Any) -> Article:
+        try:
+            return article_import(
+                content=SAMPLE_ARTICLE.read_bytes(),
+                filename=SAMPLE_ARTICLE.name,
+                url="https://ledger.example.org/2024/01/riverside-tree-pledge",
+                imported_by=importer,
+            )
+        except DuplicateArticle as duplicate:
+            return duplicate.existing
+
+    def _claims(self, article: Article, users: dict[str, Any]) -> list[Claim]:
+        sources = {source.anchor_text: source for source in article.sources.all()}
+        claims = []
+        for quote, kind, anchors in DEMO_CLAIMS:
+            claim = article.claims.filter(quote=quote).first() or claim_create(
+                article=article,
+                created_by=users["ana"],
+                quote=quote,
+                kind=kind,
+                sources=[sources[anchor] for anchor in anchors],
+            )
+            claims.append(claim)
+        return claims
+
+    def _reviews(self, claims: list[Claim], users: dict[str, Any]) -> None:
+        trees, costs, canopy, _forecast, opinion = claims
+        if not trees.evidence.exists():
+            evidence_create(
+                claim=trees,
+                author=users["ana"],
+                stance=Stance.SUPPORTS,
+                url="https://parks.example.org/reports/2023-annual.pdf",
+                excerpt="Street trees planted in 2023: 4,012",
+                note="Table 3 of the annual report.",
+            )
+            evidence_create(
+                claim=trees,
+                author=users["ben"],
+                stance=Stance.CONTEXT,
+                excerpt="Of these, 1,150 replaced trees that had been removed.",
+                note="Net new trees are fewer than the headline figure.",
+            )
+        if not costs.evidence.exists():
+            evidence_create(
+                claim=costs,
+                author=users["ben"],
+                stance=Stance.REFUTES,
+                url="https://council.example.org/budget/2023/parks",
+                excerpt="Planting budget: $1.2m; outturn: $1.5m.",
+            )
+        ratings = [
+            (trees, "ana", Verdict.TRUE, "The annual report lists 4,012 trees planted."),
+            (trees, "ben", Verdict.MOSTLY_TRUE, "True, but 1,150 were replacements."),
+            (costs, "ben", Verdict.MOSTLY_FALSE, "The outturn was 25% over, not double."),
+            (canopy, "ana", Verdict.UNVERIFIABLE, "The survey is not yet published."),
+            (opinion, "ana", Verdict.OPINION, "A value judgement, not a checkable fact."),
+        ]
+        for claim, username, verdict, rationale in ratings:
+            if not claim.ratings.filter(reviewer=users[username]).exists():
+                rating_submit(
+                    claim=claim, reviewer=users[username], verdict=verdict, rationale=rationale
+                )

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from accounts.models import User
+from claims.models import Article, Claim, Evidence, Rating
+
+pytestmark = pytest.mark.django_db
+
+
+def seed() -> str:
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def test_seed_demo_creates_users_and_a_reviewed_article(settings):
+    settings.DEBUG = True
+    output = seed()
+    assert set(User.objects.values_list("username", flat=True)) == {"admin", "editor", "ana", "ben"}
+    assert User.objects.get(username="admin").is_superuser
+    assert User.objects.get(username="ana").check_password("factcheck-reviewer")
+    assert User.objects.get(username="ana").groups.filter(name="reviewer").exists()
+    assert User.objects.get(username="editor").groups.filter(name="editor").exists()
+    article = Article.objects.get()
+    assert article.sources.count() == 5
+    assert article.sources.filter(status="needs_url").count() == 1
+    assert Claim.objects.count() == 5
+    assert Evidence.objects.count() == 3
+    assert Rating.objects.count() == 5
+    assert Claim.objects.get(kind="quote").sources.get().anchor_text == "council's budget papers"
+    assert "factcheck-editor" in output
+
+
+def test_seed_demo_twice_changes_nothing(settings):
+    settings.DEBUG = True
+    seed()
+    counts = [m.objects.count() for m in (User, Article, Claim, Evidence, Rating)]
+    seed()
+    assert [m.objects.count() for m in (User, Article, Claim, Evidence, Rating)] == counts
+
+
+def test_seed_demo_refuses_to_run_in_production(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG is off"):
+        seed()
+    assert not User.objects.exists()
