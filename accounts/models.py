@@ -16,7 +16,7 @@ class User(AbstractUser):
 
     display_name = models.CharField(max_length=150, blank=True)
 
-    class Meta(AbstractUser.Meta):
+    class Meta(AbstractUser.Meta):  # type: ignore[name-defined]
         ordering = ["username"]
 
     def __str__(self) -> str:

@@ -55,7 +55,7 @@ def find_exact(text: str, quote: str) -> list[int]:
 
 def _loose_pattern(quote: str) -> re.Pattern[str]:
     """Match ``quote`` whatever its whitespace runs and its straight or curly quote marks."""
-    parts = []
+    parts: list[str] = []
     for char in quote:
         if char.isspace():
             if not parts or parts[-1] != r"\s+":

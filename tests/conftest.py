@@ -31,12 +31,12 @@ def demo_markdown() -> str:
 
 @pytest.fixture
 def reviewer(db):
-    return UserFactory(roles=["reviewer"])
+    return UserFactory.create(roles=["reviewer"])
 
 
 @pytest.fixture
 def editor(db):
-    return UserFactory(roles=["editor"])
+    return UserFactory.create(roles=["editor"])
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ ARTICLE_TEXT = (
 )
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         django_get_or_create = ("username",)
@@ -35,14 +35,14 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", "correct horse battery")
 
     @factory.post_generation
-    def roles(self, create: bool, extracted: list[str] | None, **kwargs: object) -> None:
+    def roles(user: User, create: bool, extracted: list[str] | None, **kwargs: object) -> None:
         if create and extracted:
-            self.groups.add(*Group.objects.filter(name__in=extracted))
+            user.groups.add(*Group.objects.filter(name__in=extracted))
         if create:
-            self.save()
+            user.save()
 
 
-class ArticleFactory(factory.django.DjangoModelFactory):
+class ArticleFactory(factory.django.DjangoModelFactory[Article]):
     class Meta:
         model = Article
 
@@ -54,7 +54,7 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     imported_by = factory.SubFactory(UserFactory)
 
 
-class SourceFactory(factory.django.DjangoModelFactory):
+class SourceFactory(factory.django.DjangoModelFactory[Source]):
     class Meta:
         model = Source
 
@@ -68,7 +68,7 @@ class SourceFactory(factory.django.DjangoModelFactory):
     status = SourceStatus.PENDING
 
 
-class SnapshotFactory(factory.django.DjangoModelFactory):
+class SnapshotFactory(factory.django.DjangoModelFactory[SourceSnapshot]):
     class Meta:
         model = SourceSnapshot
 
@@ -80,7 +80,7 @@ class SnapshotFactory(factory.django.DjangoModelFactory):
     text = "The city planted 4,000 trees."
 
 
-class ClaimFactory(factory.django.DjangoModelFactory):
+class ClaimFactory(factory.django.DjangoModelFactory[Claim]):
     class Meta:
         model = Claim
 
@@ -91,7 +91,7 @@ class ClaimFactory(factory.django.DjangoModelFactory):
     created_by = factory.SubFactory(UserFactory)
 
 
-class EvidenceFactory(factory.django.DjangoModelFactory):
+class EvidenceFactory(factory.django.DjangoModelFactory[Evidence]):
     class Meta:
         model = Evidence
 
@@ -101,7 +101,7 @@ class EvidenceFactory(factory.django.DjangoModelFactory):
     stance = Stance.SUPPORTS
 
 
-class RatingFactory(factory.django.DjangoModelFactory):
+class RatingFactory(factory.django.DjangoModelFactory[Rating]):
     class Meta:
         model = Rating
 

@@ -72,7 +72,9 @@ def test_ambiguous_quote_lists_every_occurrence(demo_article, reviewer):
 
 @pytest.mark.django_db
 def test_quote_with_other_whitespace_and_straight_quotes_still_anchors(reviewer):
-    article = ArticleFactory(text="He said \u201cno\u00a0more\u201d\n\ntwice.", source_text="x")
+    article = ArticleFactory.create(
+        text="He said \u201cno\u00a0more\u201d\n\ntwice.", source_text="x"
+    )
     claim = claim_create(article=article, created_by=reviewer, quote='said "no\u00a0more"  twice.')
     assert claim.quote == "said \u201cno\u00a0more\u201d\n\ntwice."
 
@@ -86,7 +88,7 @@ def test_the_same_passage_cannot_be_claimed_twice(demo_article, reviewer, editor
 
 def test_claim_sources_must_belong_to_the_article(demo_article, reviewer):
     own = demo_article.sources.get(anchor_text="Testing Putin in Syria")
-    foreign = SourceFactory()
+    foreign = SourceFactory.create()
     with pytest.raises(ValidationError, match="another article"):
         claim_create(article=demo_article, created_by=reviewer, quote=QUOTE, sources=[foreign])
     claim = claim_create(article=demo_article, created_by=reviewer, quote=QUOTE, sources=[own])

@@ -17,8 +17,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_rating_twice_updates_the_first():
-    claim = ClaimFactory()
-    reviewer = UserFactory()
+    claim = ClaimFactory.create()
+    reviewer = UserFactory.create()
     first, created = rating_submit(
         claim=claim, reviewer=reviewer, verdict="false", rationale="No such report."
     )
@@ -43,7 +43,7 @@ def test_rating_twice_updates_the_first():
 
 
 def test_the_database_refuses_a_second_rating_by_the_same_reviewer():
-    rating = RatingFactory()
+    rating = RatingFactory.create()
     with pytest.raises(IntegrityError), transaction.atomic():
         Rating.objects.create(
             claim=rating.claim, reviewer=rating.reviewer, verdict="true", rationale="again"
@@ -53,11 +53,11 @@ def test_the_database_refuses_a_second_rating_by_the_same_reviewer():
 
 def test_the_database_refuses_a_rating_without_rationale():
     with pytest.raises(IntegrityError), transaction.atomic():
-        RatingFactory(rationale="")
+        RatingFactory.create(rationale="")
 
 
 def test_different_reviewers_rate_the_same_claim():
-    claim = ClaimFactory()
+    claim = ClaimFactory.create()
     for reviewer in UserFactory.create_batch(3):
         rating_submit(claim=claim, reviewer=reviewer, verdict="true", rationale="Checked.")
     assert claim.ratings.count() == 3
@@ -73,21 +73,21 @@ def test_different_reviewers_rate_the_same_claim():
 )
 def test_invalid_ratings_name_the_bad_field(fields, field):
     with pytest.raises(ValidationError) as raised:
-        rating_submit(claim=ClaimFactory(), reviewer=UserFactory(), **fields)
+        rating_submit(claim=ClaimFactory.create(), reviewer=UserFactory.create(), **fields)
     assert field in raised.value.message_dict
     assert not Rating.objects.exists()
 
 
 def test_withdrawing_a_rating_deletes_only_mine():
-    mine = RatingFactory()
-    theirs = RatingFactory(claim=mine.claim)
+    mine = RatingFactory.create()
+    theirs = RatingFactory.create(claim=mine.claim)
     assert rating_withdraw(claim=mine.claim, reviewer=mine.reviewer)
     assert not rating_withdraw(claim=mine.claim, reviewer=mine.reviewer)
     assert list(Rating.objects.all()) == [theirs]
 
 
 def test_evidence_needs_a_url_or_an_excerpt():
-    claim = ClaimFactory()
+    claim = ClaimFactory.create()
     with pytest.raises(ValidationError, match="URL, a quoted excerpt"):
         evidence_create(claim=claim, author=claim.created_by, stance=Stance.SUPPORTS)
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -99,7 +99,7 @@ def test_evidence_needs_a_url_or_an_excerpt():
 
 
 def test_evidence_rejects_a_non_web_url_and_an_unknown_stance():
-    claim = ClaimFactory()
+    claim = ClaimFactory.create()
     with pytest.raises(ValidationError) as raised:
         evidence_create(
             claim=claim, author=claim.created_by, stance="agrees", url="javascript:alert(1)"
@@ -108,7 +108,7 @@ def test_evidence_rejects_a_non_web_url_and_an_unknown_stance():
 
 
 def test_evidence_update_changes_fields_and_keeps_history():
-    claim = ClaimFactory()
+    claim = ClaimFactory.create()
     evidence = evidence_create(
         claim=claim, author=claim.created_by, stance=Stance.SUPPORTS, url="https://a.example"
     )
