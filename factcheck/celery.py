@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 from celery import Celery
+from celery.signals import setup_logging
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
 
@@ -20,3 +21,13 @@ def _make_filesystem_broker_folders(sender: Celery, **kwargs: object) -> None:
     for key in ("data_folder_in", "data_folder_out", "processed_folder"):
         if folder := options.get(key):
             os.makedirs(folder, exist_ok=True)
+
+
+@setup_logging.connect
+def _use_django_logging(**kwargs: object) -> None:
+    """Workers log like the web processes: Django's LOGGING (JSON lines on stdout)."""
+    from logging.config import dictConfig
+
+    from django.conf import settings
+
+    dictConfig(settings.LOGGING)

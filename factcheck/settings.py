@@ -116,6 +116,10 @@ elif _database["ENGINE"] not in {
     raise ImproperlyConfigured(
         f"DATABASE_URL uses {_database['ENGINE']}; factcheck supports PostgreSQL and SQLite."
     )
+else:
+    # Without it an unreachable server hangs requests and /healthz for minutes;
+    # ?connect_timeout=N in DATABASE_URL overrides the 5 seconds.
+    _database.setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 _database["CONN_HEALTH_CHECKS"] = True
 DATABASES = {"default": _database}
 
@@ -132,7 +136,7 @@ LOGIN_URL = "admin:login"
 # --- Internationalisation --------------------------------------------------
 
 LANGUAGE_CODE = "en-us"
-TIME_ZONE = env_str("TIME_ZONE", "UTC")
+TIME_ZONE = env_str("TIME_ZONE") or "UTC"
 USE_I18N = True
 USE_TZ = True
 
@@ -208,12 +212,12 @@ IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 2 * 1024 * 1024, minimum=1024)
 
 # --- Logging: one JSON object per line on stdout ---------------------------
 
-LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
+LOG_LEVEL = (env_str("LOG_LEVEL") or "INFO").upper()
 if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
     raise ImproperlyConfigured(
         f"LOG_LEVEL={LOG_LEVEL!r} is not one of DEBUG, INFO, WARNING, ERROR, CRITICAL."
     )
-LOG_FORMAT = env_str("LOG_FORMAT", "json").lower()
+LOG_FORMAT = (env_str("LOG_FORMAT") or "json").lower()
 if LOG_FORMAT not in {"json", "text"}:
     raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r} must be json or text.")
 LOGGING = {

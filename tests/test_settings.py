@@ -1,0 +1,114 @@
+"""Settings are read once, at import, so each case runs in its own process."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO_DIR = Path(__file__).resolve().parent.parent
+
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": secrets.token_urlsafe(50),
+    "ALLOWED_HOSTS": "factcheck.example.org",
+    "HTTPS": "true",
+}
+
+
+def run(args: list[str], tmp_path: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """Run Python with only ``env`` (and PATH) as its environment."""
+    environ = {
+        "PATH": os.environ["PATH"],
+        "DJANGO_SETTINGS_MODULE": "factcheck.settings",
+        "DATA_DIR": str(tmp_path),
+        **env,
+    }
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=REPO_DIR,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def django_setup(tmp_path: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return run(["-c", "import django; django.setup()"], tmp_path, env)
+
+
+def assert_improperly_configured(result: subprocess.CompletedProcess[str], *fragments: str) -> None:
+    assert result.returncode != 0, result.stderr
+    last_line = result.stderr.strip().splitlines()[-1]
+    assert last_line.startswith("django.core.exceptions.ImproperlyConfigured: "), result.stderr
+    for fragment in fragments:
+        assert fragment in last_line
+
+
+def test_production_without_a_secret_key_refuses_to_start(tmp_path: Path) -> None:
+    result = django_setup(tmp_path, {"DEBUG": "false"})
+
+    assert_improperly_configured(result, "SECRET_KEY is not set")
+
+
+def test_development_without_a_secret_key_starts(tmp_path: Path) -> None:
+    result = django_setup(tmp_path, {"DEBUG": "true"})
+
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("DEBUG", "maybe", "DEBUG='maybe' is not a boolean"),
+        ("DATABASE_URL", "nonsense://x", "DATABASE_URL='nonsense://x' is not a database URL"),
+        ("DATABASE_URL", "mysql://u@h/db", "DATABASE_URL uses django.db.backends.mysql"),
+        ("CELERY_BROKER_URL", "ftp://x", "CELERY_BROKER_URL='ftp://x' is not supported"),
+        ("IMPORT_MAX_BYTES", "abc", "IMPORT_MAX_BYTES='abc' is not a whole number"),
+        ("IMPORT_MAX_BYTES", "10", "IMPORT_MAX_BYTES='10' must be at least 1024"),
+        ("LOG_LEVEL", "LOUD", "LOG_LEVEL='LOUD' is not one of DEBUG, INFO"),
+        ("CSRF_TRUSTED_ORIGINS", "example.com", "entry 'example.com' must start with http"),
+    ],
+)
+def test_a_wrong_value_stops_start_up_with_a_clear_message(
+    tmp_path: Path, variable: str, value: str, message: str
+) -> None:
+    result = django_setup(tmp_path, {"SECRET_KEY": "test", variable: value})
+
+    assert_improperly_configured(result, variable, message)
+
+
+def test_production_settings_pass_the_deployment_checklist(tmp_path: Path) -> None:
+    result = run(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"], tmp_path, PRODUCTION
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_logs_are_json_lines_on_stdout(tmp_path: Path) -> None:
+    code = (
+        "import django, logging; django.setup();"
+        "logging.getLogger('factcheck.probe').debug('hidden');"
+        "logging.getLogger('factcheck.probe').info('imported', extra={'article_id': 7})"
+    )
+
+    result = run(["-c", code], tmp_path, {**PRODUCTION, "LOG_LEVEL": "INFO"})
+
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 1, result.stdout
+    record = json.loads(lines[0])
+    assert record["level"] == "INFO"
+    assert record["logger"] == "factcheck.probe"
+    assert record["message"] == "imported"
+    assert record["article_id"] == 7
+    assert record["time"]
