@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
+from rest_framework.test import APIClient
 
 from claims.models import Article
 from claims.services.articles import article_import
@@ -42,3 +45,30 @@ def editor(db):
 @pytest.fixture
 def demo_article(db, demo_markdown: str, reviewer) -> Article:
     return article_import(content=demo_markdown, source_format="markdown", imported_by=reviewer)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Iterator[None]:
+    """Throttling counts requests in the cache: start every test at zero."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def api() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def reviewer_api(reviewer) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(reviewer)
+    return client
+
+
+@pytest.fixture
+def editor_api(editor) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(editor)
+    return client

@@ -6,12 +6,14 @@ from pathlib import PurePath
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
 from claims.errors import DuplicateArticle, ImportRejected
 from claims.extraction import ExtractedDocument, extract
 from claims.models import Article, ArticleFormat, Source, SourceStatus
+from claims.services.history import save_as
 from claims.services.sources import fetchable_url_for
 
 TITLE_MAX_LENGTH = 300
@@ -144,3 +146,23 @@ def article_import(
         )
     bulk_create_with_history(sources, Source, batch_size=500, default_user=imported_by)
     return article
+
+
+_ARTICLE_METADATA = ("title", "byline", "publisher", "url", "published_on", "status")
+
+
+def article_update(*, article: Article, user: Any, **changes: Any) -> Article:
+    """Change an article's metadata (never its text: claims are anchored into it)."""
+    unknown = set(changes) - set(_ARTICLE_METADATA)
+    if unknown:
+        raise ValidationError(f"Articles have no field(s) {sorted(unknown)} to change.")
+    for name, value in changes.items():
+        setattr(article, name, value.strip() if isinstance(value, str) else value)
+    article.full_clean(exclude=["source_text", "text"])
+    save_as(article, user, update_fields=[*changes, "updated_at"])
+    return article
+
+
+def article_delete(*, article: Article, user: Any) -> None:
+    article._history_user = user  # type: ignore[attr-defined]
+    article.delete()

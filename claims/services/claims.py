@@ -97,15 +97,27 @@ def claim_update(
     claim: Claim,
     user: Any,
     kind: str | None = None,
+    status: str | None = None,
     sources: Iterable[Source] | None = None,
 ) -> Claim:
-    """Change what kind of claim it is and which of the article's sources it relies on."""
+    """Change a claim's kind, its status, and which of the article's sources it relies on."""
+    changed = []
     if kind is not None and kind != claim.kind:
         claim.kind = kind
-        claim.full_clean()
-        save_as(claim, user, update_fields=["kind", "updated_at"])
+        changed.append("kind")
+    if status is not None and status != claim.status:
+        claim.status = status
+        changed.append("status")
+    if changed:
+        claim.full_clean(validate_constraints=False)
+        save_as(claim, user, update_fields=[*changed, "updated_at"])
     if sources is not None:
         linked = _article_sources(claim.article, sources)
         claim._history_user = user  # type: ignore[attr-defined]
         claim.sources.set(linked)
     return claim
+
+
+def claim_delete(*, claim: Claim, user: Any) -> None:
+    claim._history_user = user  # type: ignore[attr-defined]
+    claim.delete()

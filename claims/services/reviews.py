@@ -46,6 +46,11 @@ def evidence_update(*, evidence: Evidence, user: Any, **changes: str) -> Evidenc
     return evidence
 
 
+def evidence_delete(*, evidence: Evidence, user: Any) -> None:
+    evidence._history_user = user  # type: ignore[attr-defined]
+    evidence.delete()
+
+
 def rating_submit(
     *,
     claim: Claim,

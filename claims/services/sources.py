@@ -65,3 +65,15 @@ def source_set_url(*, source: Source, url: str, user: Any = None) -> Source:
     source.status_detail = ""
     save_as(source, user, update_fields=["url", "status", "status_detail", "updated_at"])
     return source
+
+
+def source_request_fetch(*, source: Source, user: Any = None) -> Source:
+    """Ask for the source to be fetched (again); a source without a URL cannot be."""
+    if not source.url:
+        raise ValidationError(
+            {"url": "This source has no URL to fetch; supply one first."}, code="needs_url"
+        )
+    source.status = SourceStatus.PENDING
+    source.status_detail = ""
+    save_as(source, user, update_fields=["status", "status_detail", "updated_at"])
+    return source

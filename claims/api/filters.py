@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django_filters import rest_framework as filters
+
+from claims.models import (
+    Article,
+    ArticleStatus,
+    Claim,
+    ClaimKind,
+    ClaimStatus,
+    Rating,
+    Source,
+    SourceStatus,
+    Verdict,
+)
+
+
+class ArticleFilter(filters.FilterSet):
+    status = filters.ChoiceFilter(choices=ArticleStatus.choices)
+    search = filters.CharFilter(method="filter_search", help_text="Words in the title or text.")
+
+    class Meta:
+        model = Article
+        fields = ["status", "search"]
+
+    def filter_search(self, queryset: QuerySet[Article], name: str, value: str):
+        for word in value.split()[:10]:
+            queryset = queryset.filter(Q(title__icontains=word) | Q(text__icontains=word))
+        return queryset
+
+
+class SourceFilter(filters.FilterSet):
+    article = filters.NumberFilter(field_name="article_id")
+    status = filters.ChoiceFilter(choices=SourceStatus.choices)
+
+    class Meta:
+        model = Source
+        fields = ["article", "status"]
+
+
+class ClaimFilter(filters.FilterSet):
+    article = filters.NumberFilter(field_name="article_id")
+    kind = filters.ChoiceFilter(choices=ClaimKind.choices)
+    status = filters.ChoiceFilter(choices=ClaimStatus.choices)
+    verdict = filters.ChoiceFilter(
+        choices=Verdict.choices,
+        method="filter_verdict",
+        help_text="Claims that at least one reviewer rated with this verdict.",
+    )
+    needs_my_rating = filters.BooleanFilter(
+        method="filter_needs_my_rating",
+        help_text="true: claims I have not rated yet; false: claims I have rated.",
+    )
+
+    class Meta:
+        model = Claim
+        fields = ["article", "kind", "status", "verdict", "needs_my_rating"]
+
+    def filter_verdict(self, queryset: QuerySet[Claim], name: str, value: str):
+        return queryset.filter(Exists(Rating.objects.filter(claim=OuterRef("pk"), verdict=value)))
+
+    def filter_needs_my_rating(self, queryset: QuerySet[Claim], name: str, value: bool):
+        user = self.request.user if self.request else None
+        if user is None or not user.is_authenticated:
+            return queryset.none() if value is False else queryset
+        rated = Exists(Rating.objects.filter(claim=OuterRef("pk"), reviewer=user))
+        return queryset.filter(~rated) if value else queryset.filter(rated)

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from rest_framework import permissions
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.request import Request
+from rest_framework.views import APIView
+
+from claims import policies
+
+
+class ReadPublishedElseReviewer(permissions.BasePermission):
+    """Anyone reads (the view narrows what non-reviewers see); reviewers write."""
+
+    message = "Only reviewers and editors may change this."
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        return policies.is_reviewer(request.user)
+
+
+class IsReviewer(permissions.BasePermission):
+    """Reviewers, editors and staff only; anonymous callers get 401, others 403."""
+
+    message = "Only reviewers and editors may use this endpoint."
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        return policies.is_reviewer(request.user)
+
+
+def require(allowed: bool, message: str) -> None:
+    """Object-level rules from ``claims.policies``: 403 with the reason when not allowed."""
+    if not allowed:
+        raise PermissionDenied(message)

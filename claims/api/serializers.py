@@ -1,0 +1,376 @@
+"""Input and output shapes of the REST API. No writes here: views call the services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from claims.models import (
+    Article,
+    ArticleFormat,
+    ArticleStatus,
+    Claim,
+    ClaimKind,
+    ClaimStatus,
+    Confidence,
+    Evidence,
+    Rating,
+    Source,
+    SourceSnapshot,
+    Stance,
+    Verdict,
+)
+
+EXCERPT_CHARS = 500
+MAX_ID = 2**63 - 1
+MAX_OFFSET = 2**31 - 1
+
+
+class UserField(serializers.Field):
+    """A user shown as their username (null once the account is gone)."""
+
+    def to_representation(self, value: Any) -> str | None:
+        return value.username if value is not None else None
+
+
+@extend_schema_field({"type": "string", "nullable": True, "example": "ana"})
+class UsernameField(UserField):
+    pass
+
+
+# --- Articles ------------------------------------------------------------------
+
+
+class ArticleSerializer(serializers.ModelSerializer[Article]):
+    imported_by = UsernameField(read_only=True)
+    claims_count = serializers.IntegerField(read_only=True)
+    ratings_count = serializers.IntegerField(read_only=True)
+    sources_total = serializers.IntegerField(read_only=True)
+    sources_ok = serializers.IntegerField(read_only=True)
+    sources_needing_url = serializers.IntegerField(read_only=True)
+    sources_broken = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Article
+        fields = [
+            "id",
+            "title",
+            "byline",
+            "publisher",
+            "url",
+            "published_on",
+            "status",
+            "source_format",
+            "content_sha256",
+            "imported_by",
+            "created_at",
+            "updated_at",
+            "claims_count",
+            "ratings_count",
+            "sources_total",
+            "sources_ok",
+            "sources_needing_url",
+            "sources_broken",
+        ]
+        read_only_fields = fields
+
+
+class ArticleDetailSerializer(ArticleSerializer):
+    claims_by_status = serializers.SerializerMethodField()
+
+    class Meta(ArticleSerializer.Meta):
+        fields = [*ArticleSerializer.Meta.fields, "text", "claims_by_status"]
+        read_only_fields = fields
+
+    @extend_schema_field(
+        {"type": "object", "additionalProperties": {"type": "integer"}, "example": {"open": 2}}
+    )
+    def get_claims_by_status(self, article: Article) -> dict[str, int]:
+        return getattr(article, "claims_by_status", {})
+
+
+class ArticleCreateSerializer(serializers.Serializer):
+    title = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
+    body = serializers.CharField(
+        required=False, trim_whitespace=False, help_text="The article's Markdown, HTML or text."
+    )
+    file = serializers.FileField(required=False, help_text="Or upload it (multipart).")
+    format = serializers.ChoiceField(
+        choices=ArticleFormat.choices,
+        required=False,
+        help_text="Default: from the file's extension, else sniffed.",
+    )
+    url = serializers.URLField(required=False, allow_blank=True, max_length=2000, default="")
+    force = serializers.BooleanField(
+        required=False, default=False, help_text="Import even if identical content exists."
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if ("body" in attrs) == ("file" in attrs):
+            raise serializers.ValidationError("Send either `body` or `file`, not both or neither.")
+        upload = attrs.get("file")
+        if upload is not None and upload.size > settings.IMPORT_MAX_BYTES:
+            raise FileTooLarge(upload.size)
+        return attrs
+
+
+class FileTooLarge(serializers.ValidationError):
+    status_code = 413
+
+    def __init__(self, size: int) -> None:
+        super().__init__(
+            {
+                "file": [
+                    f"The file is {size:,} bytes; the limit is {settings.IMPORT_MAX_BYTES:,} bytes."
+                ]
+            },
+            code="too_large",
+        )
+
+
+class ArticleUpdateSerializer(serializers.Serializer):
+    title = serializers.CharField(required=False, max_length=300)
+    byline = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    publisher = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    url = serializers.URLField(required=False, allow_blank=True, max_length=2000)
+    published_on = serializers.DateField(required=False, allow_null=True)
+    status = serializers.ChoiceField(choices=ArticleStatus.choices, required=False)
+
+
+# --- Sources -------------------------------------------------------------------
+
+
+class SnapshotSerializer(serializers.ModelSerializer[SourceSnapshot]):
+    class Meta:
+        model = SourceSnapshot
+        fields = [
+            "id",
+            "fetched_at",
+            "http_status",
+            "final_url",
+            "content_type",
+            "title",
+            "byte_size",
+            "sha256",
+            "error",
+        ]
+        read_only_fields = fields
+
+
+class SnapshotWithExcerptSerializer(SnapshotSerializer):
+    excerpt = serializers.SerializerMethodField()
+
+    class Meta(SnapshotSerializer.Meta):
+        fields = [*SnapshotSerializer.Meta.fields, "excerpt"]
+        read_only_fields = fields
+
+    def get_excerpt(self, snapshot: SourceSnapshot) -> str:
+        # Annotated by the view, so the whole text is never loaded.
+        return getattr(snapshot, "excerpt", None) or ""
+
+
+class SourceSerializer(serializers.ModelSerializer[Source]):
+    claims_count = serializers.IntegerField(read_only=True)
+    snapshots_count = serializers.IntegerField(read_only=True)
+    latest_snapshot = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Source
+        fields = [
+            "id",
+            "article",
+            "position",
+            "anchor_text",
+            "href",
+            "url",
+            "status",
+            "status_detail",
+            "start",
+            "end",
+            "last_fetched_at",
+            "created_at",
+            "updated_at",
+            "claims_count",
+            "snapshots_count",
+            "latest_snapshot",
+        ]
+        read_only_fields = fields
+
+    snapshot_serializer = SnapshotSerializer
+
+    @extend_schema_field(SnapshotSerializer(allow_null=True))
+    def get_latest_snapshot(self, source: Source) -> dict[str, Any] | None:
+        latest = getattr(source, "latest_snapshots", None)
+        if not latest:
+            return None
+        return self.snapshot_serializer(latest[0]).data
+
+
+class SourceDetailSerializer(SourceSerializer):
+    snapshot_serializer = SnapshotWithExcerptSerializer
+
+    @extend_schema_field(SnapshotWithExcerptSerializer(allow_null=True))
+    def get_latest_snapshot(self, source: Source) -> dict[str, Any] | None:
+        return super().get_latest_snapshot(source)
+
+
+class SourceUrlSerializer(serializers.Serializer):
+    url = serializers.CharField(max_length=2000, help_text="Absolute http(s) URL to fetch.")
+
+
+# --- Claims --------------------------------------------------------------------
+
+
+class ClaimSerializer(serializers.ModelSerializer[Claim]):
+    created_by = UsernameField(read_only=True)
+    sources = serializers.SerializerMethodField()
+    sources_count = serializers.IntegerField(read_only=True)
+    evidence_count = serializers.IntegerField(read_only=True)
+    ratings_count = serializers.IntegerField(read_only=True)
+    ratings_summary = serializers.SerializerMethodField()
+    my_rating = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Claim
+        fields = [
+            "id",
+            "article",
+            "quote",
+            "start",
+            "end",
+            "prefix",
+            "suffix",
+            "kind",
+            "status",
+            "sources",
+            "created_by",
+            "created_at",
+            "updated_at",
+            "sources_count",
+            "evidence_count",
+            "ratings_count",
+            "ratings_summary",
+            "my_rating",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field({"type": "array", "items": {"type": "integer"}})
+    def get_sources(self, claim: Claim) -> list[int]:
+        return [source.pk for source in claim.sources.all()]
+
+    @extend_schema_field(
+        {
+            "type": "object",
+            "additionalProperties": {"type": "integer"},
+            "example": {"true": 2, "mostly_false": 1},
+        }
+    )
+    def get_ratings_summary(self, claim: Claim) -> dict[str, int]:
+        summary: dict[str, int] = {}
+        for rating in claim.ratings.all():
+            summary[rating.verdict] = summary.get(rating.verdict, 0) + 1
+        return summary
+
+    @extend_schema_field({"type": "string", "nullable": True, "enum": [*Verdict.values, None]})
+    def get_my_rating(self, claim: Claim) -> str | None:
+        user = self.context["request"].user
+        for rating in claim.ratings.all():
+            if rating.reviewer_id == user.pk:
+                return rating.verdict
+        return None
+
+
+class ClaimDetailSerializer(ClaimSerializer):
+    paragraph = serializers.SerializerMethodField(
+        help_text="The paragraph of the article that holds the claim."
+    )
+
+    class Meta(ClaimSerializer.Meta):
+        fields = [*ClaimSerializer.Meta.fields, "paragraph"]
+        read_only_fields = fields
+
+    def get_paragraph(self, claim: Claim) -> str:
+        text = claim.article.text
+        start = text.rfind("\n\n", 0, claim.start)
+        end = text.find("\n\n", claim.end)
+        return text[start + 2 if start != -1 else 0 : end if end != -1 else len(text)]
+
+
+class ClaimCreateSerializer(serializers.Serializer):
+    article = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    quote = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    start = serializers.IntegerField(required=False, min_value=0, max_value=MAX_OFFSET)
+    end = serializers.IntegerField(required=False, min_value=0, max_value=MAX_OFFSET)
+    kind = serializers.ChoiceField(choices=ClaimKind.choices, default=ClaimKind.FACTUAL)
+    sources = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        required=False,
+        default=list,
+        max_length=500,
+    )
+
+
+class ClaimUpdateSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=ClaimKind.choices, required=False)
+    status = serializers.ChoiceField(choices=ClaimStatus.choices, required=False)
+    sources = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        required=False,
+        max_length=500,
+    )
+
+
+# --- Evidence and ratings -------------------------------------------------------
+
+
+class EvidenceSerializer(serializers.ModelSerializer[Evidence]):
+    author = UsernameField(read_only=True)
+
+    class Meta:
+        model = Evidence
+        fields = [
+            "id",
+            "claim",
+            "author",
+            "url",
+            "excerpt",
+            "stance",
+            "note",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class EvidenceInputSerializer(serializers.Serializer):
+    url = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    excerpt = serializers.CharField(required=False, allow_blank=True, max_length=20_000, default="")
+    stance = serializers.ChoiceField(choices=Stance.choices)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=20_000, default="")
+
+
+class RatingSerializer(serializers.ModelSerializer[Rating]):
+    reviewer = UsernameField(read_only=True)
+
+    class Meta:
+        model = Rating
+        fields = [
+            "id",
+            "claim",
+            "reviewer",
+            "verdict",
+            "confidence",
+            "rationale",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class RatingInputSerializer(serializers.Serializer):
+    verdict = serializers.ChoiceField(choices=Verdict.choices)
+    confidence = serializers.ChoiceField(choices=Confidence.choices, default=Confidence.MEDIUM)
+    rationale = serializers.CharField(max_length=20_000)

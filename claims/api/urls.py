@@ -1,0 +1,25 @@
+from django.urls import include, path, re_path
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import DefaultRouter
+
+from claims.api import views
+
+router = DefaultRouter()
+router.register("articles", views.ArticleViewSet, basename="article")
+router.register("sources", views.SourceViewSet, basename="source")
+router.register("claims", views.ClaimViewSet, basename="claim")
+router.register(
+    r"claims/(?P<claim_id>[0-9]{1,18})/evidence", views.EvidenceViewSet, basename="claim-evidence"
+)
+router.register(
+    r"claims/(?P<claim_id>[0-9]{1,18})/ratings", views.RatingViewSet, basename="claim-rating"
+)
+
+my_rating = views.MyRatingViewSet.as_view({"get": "retrieve", "put": "update", "delete": "destroy"})
+
+app_name = "api"
+urlpatterns = [
+    path("auth/token/", obtain_auth_token, name="token"),
+    re_path(r"^claims/(?P<claim_id>[0-9]{1,18})/my-rating/$", my_rating, name="claim-my-rating"),
+    path("", include(router.urls)),
+]

@@ -1,0 +1,510 @@
+"""REST API views: parse, check the rules in ``claims.policies``, call a service, serialize."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Substr
+from django.shortcuts import get_object_or_404
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.filters import OrderingFilter
+from rest_framework.parsers import FormParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from claims import policies, selectors
+from claims.api import serializers as s
+from claims.api.filters import ArticleFilter, ClaimFilter, SourceFilter
+from claims.api.parsers import LimitedJSONParser, LimitedMultiPartParser
+from claims.api.permissions import IsReviewer, ReadPublishedElseReviewer, require
+from claims.errors import DuplicateArticle
+from claims.models import (
+    Article,
+    ArticleStatus,
+    Claim,
+    ClaimStatus,
+    Evidence,
+    Rating,
+    Source,
+    SourceSnapshot,
+)
+from claims.services import articles as article_services
+from claims.services import claims as claim_services
+from claims.services import reviews as review_services
+from claims.services import sources as source_services
+
+# Ids are bigints: a longer number would overflow the database's integer, not 404.
+ID_PATTERN = r"[0-9]{1,18}"
+
+ERRORS = {
+    400: OpenApiResponse(description="Invalid input; the body says which field and why."),
+    401: OpenApiResponse(description="Not signed in."),
+    403: OpenApiResponse(description="Signed in, but not allowed."),
+    404: OpenApiResponse(description="No such object, or not visible to you."),
+}
+
+
+def visible_articles(request: Request, queryset: QuerySet[Article]) -> QuerySet[Article]:
+    if policies.is_reviewer(request.user):
+        return queryset
+    return queryset.filter(status=ArticleStatus.PUBLISHED)
+
+
+def visible_claims(request: Request, queryset: QuerySet[Claim]) -> QuerySet[Claim]:
+    if policies.is_reviewer(request.user):
+        return queryset
+    return queryset.filter(status=ClaimStatus.PUBLISHED, article__status=ArticleStatus.PUBLISHED)
+
+
+# --- Articles ------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List articles", responses={200: s.ArticleSerializer}),
+    retrieve=extend_schema(
+        summary="An article with its text and figures",
+        responses={200: s.ArticleDetailSerializer, **ERRORS},
+    ),
+    destroy=extend_schema(summary="Delete an article (editors)", responses={204: None, **ERRORS}),
+)
+class ArticleViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    permission_classes = [ReadPublishedElseReviewer]
+    lookup_value_regex = ID_PATTERN
+    parser_classes = [LimitedJSONParser, LimitedMultiPartParser, FormParser]
+    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filterset_class = ArticleFilter
+    ordering_fields = ["created_at", "updated_at", "title", "published_on", "claims_count"]
+    ordering = ["-created_at", "-id"]
+
+    def get_queryset(self) -> QuerySet[Article]:
+        return visible_articles(self.request, selectors.article_list_with_counts())
+
+    def get_serializer_class(self) -> type[s.serializers.BaseSerializer]:
+        return s.ArticleDetailSerializer if self.action == "retrieve" else s.ArticleSerializer
+
+    def get_object(self) -> Article:
+        queryset = self.get_queryset()
+        if self.action == "retrieve":
+            queryset = queryset.defer(None).defer("source_text")
+        article: Article = get_object_or_404(queryset, pk=self.kwargs["pk"])
+        self.check_object_permissions(self.request, article)
+        if self.action == "retrieve":
+            counts = article.claims.values("status").annotate(n=Count("id")).order_by()
+            article.claims_by_status = {row["status"]: row["n"] for row in counts}  # type: ignore[attr-defined]
+        return article
+
+    @extend_schema(
+        summary="Import an article",
+        description="Send `body` (JSON or form) or upload `file` (multipart).",
+        request={
+            "application/json": s.ArticleCreateSerializer,
+            "multipart/form-data": s.ArticleCreateSerializer,
+        },
+        responses={
+            201: s.ArticleDetailSerializer,
+            409: OpenApiResponse(description="Identical content was already imported."),
+            413: OpenApiResponse(description="The upload is over the size limit."),
+            **ERRORS,
+        },
+    )
+    def create(self, request: Request) -> Response:
+        data = s.ArticleCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = data.validated_data
+        upload = fields.get("file")
+        try:
+            article = article_services.article_import(
+                content=upload.read() if upload is not None else fields["body"],
+                source_format=fields.get("format"),
+                title=fields["title"],
+                url=fields["url"],
+                filename=upload.name if upload is not None else None,
+                imported_by=request.user,
+                force=fields["force"],
+            )
+        except DuplicateArticle as duplicate:
+            return Response(
+                {
+                    "detail": duplicate.messages[0],
+                    "code": "duplicate",
+                    "existing": duplicate.existing.pk,
+                },
+                status=status.HTTP_409_CONFLICT,
+            )
+        return Response(self._detail(article), status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Change an article's metadata",
+        request=s.ArticleUpdateSerializer,
+        responses={200: s.ArticleDetailSerializer, **ERRORS},
+    )
+    def partial_update(self, request: Request, pk: str) -> Response:
+        article = self.get_object()
+        require(
+            policies.can_change_article(request.user, article),
+            "Only editors and the reviewer who imported it may change this article.",
+        )
+        data = s.ArticleUpdateSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        if "status" in data.validated_data:
+            require(policies.is_editor(request.user), "Only editors may change the status.")
+        article = article_services.article_update(
+            article=article, user=request.user, **data.validated_data
+        )
+        return Response(self._detail(article))
+
+    def perform_destroy(self, instance: Article) -> None:
+        require(
+            policies.can_delete_article(self.request.user, instance),
+            "Only editors may delete articles.",
+        )
+        article_services.article_delete(article=instance, user=self.request.user)
+
+    def _detail(self, article: Article) -> dict[str, Any]:
+        self.kwargs["pk"] = article.pk
+        self.action = "retrieve"
+        return s.ArticleDetailSerializer(
+            self.get_object(), context=self.get_serializer_context()
+        ).data
+
+
+# --- Sources -------------------------------------------------------------------
+
+
+def _latest_snapshot(queryset: QuerySet[SourceSnapshot]) -> Prefetch:
+    latest_ids = (
+        SourceSnapshot.objects.filter(source=OuterRef("source"))
+        .order_by("-fetched_at", "-id")
+        .values("id")[:1]
+    )
+    return Prefetch(
+        "snapshots",
+        queryset=queryset.filter(id=Subquery(latest_ids)),
+        to_attr="latest_snapshots",
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List cited sources", responses={200: s.SourceSerializer}),
+    retrieve=extend_schema(
+        summary="A source with its latest snapshot",
+        responses={200: s.SourceDetailSerializer, **ERRORS},
+    ),
+)
+class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    permission_classes = [IsReviewer]
+    lookup_value_regex = ID_PATTERN
+    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filterset_class = SourceFilter
+    ordering_fields = ["position", "status", "last_fetched_at", "created_at"]
+    ordering = ["article_id", "position"]
+
+    def get_queryset(self) -> QuerySet[Source]:
+        snapshots = SourceSnapshot.objects.defer("text")
+        if self.action == "retrieve":
+            snapshots = snapshots.annotate(excerpt=Substr("text", 1, s.EXCERPT_CHARS))
+        return selectors.source_list_with_counts().prefetch_related(_latest_snapshot(snapshots))
+
+    def get_serializer_class(self) -> type[s.serializers.BaseSerializer]:
+        return s.SourceDetailSerializer if self.action != "list" else s.SourceSerializer
+
+    @extend_schema(
+        summary="Supply or change the URL to fetch",
+        request=s.SourceUrlSerializer,
+        responses={200: s.SourceDetailSerializer, **ERRORS},
+    )
+    def partial_update(self, request: Request, pk: str) -> Response:
+        source = self.get_object()
+        data = s.SourceUrlSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        source_services.source_set_url(
+            source=source, url=data.validated_data["url"], user=request.user
+        )
+        return Response(self.get_serializer(self.get_object()).data)
+
+    @extend_schema(
+        summary="Fetch the source again",
+        request=None,
+        responses={202: s.SourceDetailSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def fetch(self, request: Request, pk: str) -> Response:
+        source = self.get_object()
+        source_services.source_request_fetch(source=source, user=request.user)
+        return Response(
+            self.get_serializer(self.get_object()).data, status=status.HTTP_202_ACCEPTED
+        )
+
+
+# --- Claims --------------------------------------------------------------------
+
+
+def claims_for_api() -> QuerySet[Claim]:
+    return selectors.claim_list_with_counts().prefetch_related(
+        Prefetch("sources", queryset=Source.objects.only("id")),
+        Prefetch(
+            "ratings", queryset=Rating.objects.only("id", "claim_id", "reviewer_id", "verdict")
+        ),
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List claims", responses={200: s.ClaimSerializer}),
+    retrieve=extend_schema(
+        summary="A claim with its paragraph, figures and ratings summary",
+        responses={200: s.ClaimDetailSerializer, **ERRORS},
+    ),
+    destroy=extend_schema(
+        summary="Delete a claim (its creator while unrated, or editors)",
+        responses={204: None, **ERRORS},
+    ),
+)
+class ClaimViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    permission_classes = [ReadPublishedElseReviewer]
+    lookup_value_regex = ID_PATTERN
+    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filterset_class = ClaimFilter
+    ordering_fields = ["created_at", "updated_at", "start", "ratings_count", "evidence_count"]
+    ordering = ["article_id", "start", "id"]
+
+    def get_queryset(self) -> QuerySet[Claim]:
+        queryset = claims_for_api()
+        if self.action == "retrieve":
+            queryset = queryset.defer(None).defer("article__source_text")
+        return visible_claims(self.request, queryset)
+
+    def get_serializer_class(self) -> type[s.serializers.BaseSerializer]:
+        return s.ClaimDetailSerializer if self.action != "list" else s.ClaimSerializer
+
+    @extend_schema(
+        summary="Mark a claim",
+        description=(
+            "Give the `quote` (the server finds its offsets; a quote that occurs several "
+            "times is refused with the list of occurrences) or `start` and `end`."
+        ),
+        request=s.ClaimCreateSerializer,
+        responses={201: s.ClaimDetailSerializer, **ERRORS},
+    )
+    def create(self, request: Request) -> Response:
+        data = s.ClaimCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = data.validated_data
+        article = get_object_or_404(Article.objects.all(), pk=fields["article"])
+        claim = claim_services.claim_create(
+            article=article,
+            created_by=request.user,
+            quote=fields.get("quote", ""),
+            start=fields.get("start"),
+            end=fields.get("end"),
+            kind=fields["kind"],
+            sources=_sources_by_id(fields["sources"]),
+        )
+        return Response(self._detail(claim), status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Change a claim's kind, status or sources",
+        request=s.ClaimUpdateSerializer,
+        responses={200: s.ClaimDetailSerializer, **ERRORS},
+    )
+    def partial_update(self, request: Request, pk: str) -> Response:
+        claim = self.get_object()
+        require(
+            policies.can_change_claim(request.user, claim),
+            "Only editors and the reviewer who marked this claim may change it.",
+        )
+        data = s.ClaimUpdateSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        fields = data.validated_data
+        if "status" in fields:
+            require(
+                policies.can_change_claim_status(request.user, claim),
+                "Only editors may change a claim's status.",
+            )
+        claim_services.claim_update(
+            claim=claim,
+            user=request.user,
+            kind=fields.get("kind"),
+            status=fields.get("status"),
+            sources=_sources_by_id(fields["sources"]) if "sources" in fields else None,
+        )
+        return Response(self._detail(claim))
+
+    def perform_destroy(self, instance: Claim) -> None:
+        require(
+            policies.can_delete_claim(
+                self.request.user,
+                instance,
+                has_ratings=bool(instance.ratings_count),  # type: ignore[attr-defined]
+            ),
+            "Only editors, or the reviewer who marked it while nobody has rated it, may "
+            "delete this claim.",
+        )
+        claim_services.claim_delete(claim=instance, user=self.request.user)
+
+    def _detail(self, claim: Claim) -> dict[str, Any]:
+        fresh = claims_for_api().get(pk=claim.pk)
+        return s.ClaimDetailSerializer(fresh, context=self.get_serializer_context()).data
+
+
+def _sources_by_id(ids: list[int]) -> list[Source]:
+    sources = list(Source.objects.filter(pk__in=ids))
+    missing = sorted(set(ids) - {source.pk for source in sources})
+    if missing:
+        raise ValidationError({"sources": f"No sources with ids {missing}."})
+    return sources
+
+
+class ClaimChildMixin:
+    """Views under /claims/{claim_id}/: the claim must exist and be visible to the caller."""
+
+    request: Request
+    kwargs: dict[str, Any]
+
+    def get_claim(self) -> Claim:
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no claim
+            return Claim()
+        if not hasattr(self, "_claim"):
+            visible = visible_claims(self.request, Claim.objects.select_related("article"))
+            self._claim = get_object_or_404(visible, pk=self.kwargs["claim_id"])
+        return self._claim
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Evidence for a claim", responses={200: s.EvidenceSerializer}),
+    retrieve=extend_schema(
+        summary="One piece of evidence", responses={200: s.EvidenceSerializer, **ERRORS}
+    ),
+    destroy=extend_schema(
+        summary="Delete evidence (its author or editors)", responses={204: None, **ERRORS}
+    ),
+)
+class EvidenceViewSet(
+    ClaimChildMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    permission_classes = [IsReviewer]
+    lookup_value_regex = ID_PATTERN
+    serializer_class = s.EvidenceSerializer
+    filter_backends = [OrderingFilter]
+    ordering_fields = ["created_at", "stance"]
+    ordering = ["created_at", "id"]
+
+    def get_queryset(self) -> QuerySet[Evidence]:
+        if getattr(self, "swagger_fake_view", False):
+            return Evidence.objects.none()
+        return selectors.evidence_list().filter(claim=self.get_claim())
+
+    @extend_schema(
+        summary="Add evidence",
+        request=s.EvidenceInputSerializer,
+        responses={201: s.EvidenceSerializer, **ERRORS},
+    )
+    def create(self, request: Request, claim_id: str) -> Response:
+        data = s.EvidenceInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        evidence = review_services.evidence_create(
+            claim=self.get_claim(), author=request.user, **data.validated_data
+        )
+        return Response(s.EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Change evidence (its author or editors)",
+        request=s.EvidenceInputSerializer,
+        responses={200: s.EvidenceSerializer, **ERRORS},
+    )
+    def partial_update(self, request: Request, claim_id: str, pk: str) -> Response:
+        evidence = self.get_object()
+        require(
+            policies.can_change_evidence(request.user, evidence),
+            "Only its author and editors may change this evidence.",
+        )
+        data = s.EvidenceInputSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        changes = {
+            name: data.validated_data[name]
+            for name in data.initial_data
+            if name in data.validated_data
+        }
+        review_services.evidence_update(evidence=evidence, user=request.user, **changes)
+        return Response(s.EvidenceSerializer(evidence).data)
+
+    def perform_destroy(self, instance: Evidence) -> None:
+        require(
+            policies.can_change_evidence(self.request.user, instance),
+            "Only its author and editors may delete this evidence.",
+        )
+        review_services.evidence_delete(evidence=instance, user=self.request.user)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Everyone's ratings of a claim", responses={200: s.RatingSerializer}
+    ),
+)
+class RatingViewSet(ClaimChildMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    permission_classes = [IsReviewer]
+    lookup_value_regex = ID_PATTERN
+    serializer_class = s.RatingSerializer
+    filter_backends = [OrderingFilter]
+    ordering_fields = ["created_at", "updated_at", "verdict"]
+    ordering = ["created_at", "id"]
+
+    def get_queryset(self) -> QuerySet[Rating]:
+        if getattr(self, "swagger_fake_view", False):
+            return Rating.objects.none()
+        return selectors.rating_list().filter(claim=self.get_claim())
+
+
+class MyRatingViewSet(ClaimChildMixin, viewsets.GenericViewSet):
+    permission_classes = [IsReviewer]
+    lookup_value_regex = ID_PATTERN
+    serializer_class = s.RatingSerializer
+
+    @extend_schema(summary="My rating of the claim", responses={200: s.RatingSerializer, **ERRORS})
+    def retrieve(self, request: Request, claim_id: str) -> Response:
+        rating = get_object_or_404(
+            selectors.rating_list(), claim=self.get_claim(), reviewer=request.user
+        )
+        return Response(s.RatingSerializer(rating).data)
+
+    @extend_schema(
+        summary="Rate the claim, or change my rating (idempotent)",
+        request=s.RatingInputSerializer,
+        responses={200: s.RatingSerializer, 201: s.RatingSerializer, **ERRORS},
+    )
+    def update(self, request: Request, claim_id: str) -> Response:
+        data = s.RatingInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        rating, created = review_services.rating_submit(
+            claim=self.get_claim(), reviewer=request.user, **data.validated_data
+        )
+        return Response(
+            s.RatingSerializer(rating).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+    @extend_schema(summary="Withdraw my rating", responses={204: None, **ERRORS})
+    def destroy(self, request: Request, claim_id: str) -> Response:
+        if not review_services.rating_withdraw(claim=self.get_claim(), reviewer=request.user):
+            return Response(
+                {"detail": "You have not rated this claim."}, status=status.HTTP_404_NOT_FOUND
+            )
+        return Response(status=status.HTTP_204_NO_CONTENT)

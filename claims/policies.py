@@ -1,0 +1,64 @@
+"""Who may do what: one place for the rules that the API, the web UI and the admin share.
+
+- Anonymous visitors (and signed-in users without a role) read published articles
+  and their published claims, nothing else.
+- Reviewers read everything; they create claims, evidence and ratings and change or
+  delete only their own (a claim only while nobody has rated it).
+- Editors may do everything reviewers can, and change or delete anything.
+- Staff users (admins) may do everything.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from accounts.models import Role
+from claims.models import Article, Claim, Evidence
+
+
+def _role_names(user: Any) -> set[str]:
+    # Cached on the user object: permission checks run several times per request.
+    if not hasattr(user, "_role_names"):
+        user._role_names = {group.name for group in user.groups.all()}
+    return user._role_names
+
+
+def is_editor(user: Any) -> bool:
+    if not user or not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_staff or user.is_superuser or Role.EDITOR in _role_names(user)
+
+
+def is_reviewer(user: Any) -> bool:
+    """Reviewers and everyone above them."""
+    if is_editor(user):
+        return True
+    return bool(user and user.is_authenticated and user.is_active) and (
+        Role.REVIEWER in _role_names(user)
+    )
+
+
+def can_change_article(user: Any, article: Article) -> bool:
+    return is_editor(user) or (is_reviewer(user) and article.imported_by_id == user.pk)
+
+
+def can_delete_article(user: Any, article: Article) -> bool:
+    return is_editor(user)
+
+
+def can_change_claim(user: Any, claim: Claim) -> bool:
+    return is_editor(user) or (is_reviewer(user) and claim.created_by_id == user.pk)
+
+
+def can_change_claim_status(user: Any, claim: Claim) -> bool:
+    return is_editor(user)
+
+
+def can_delete_claim(user: Any, claim: Claim, *, has_ratings: bool) -> bool:
+    if is_editor(user):
+        return True
+    return is_reviewer(user) and claim.created_by_id == user.pk and not has_ratings
+
+
+def can_change_evidence(user: Any, evidence: Evidence) -> bool:
+    return is_editor(user) or (is_reviewer(user) and evidence.author_id == user.pk)
