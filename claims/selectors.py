@@ -1,0 +1,108 @@
+"""Reads that the admin, the web UI and the API share.
+
+Each list comes back with its figures annotated, so a page of any length costs
+the same number of queries. Counts are correlated subqueries, one per figure:
+several ``Count()`` over joins on one queryset would multiply each other's rows.
+Lists defer an article's texts (up to megabytes each), which no list shows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from claims.models import (
+    Article,
+    Claim,
+    Evidence,
+    Rating,
+    Source,
+    SourceSnapshot,
+    SourceStatus,
+)
+
+ARTICLE_TEXT_FIELDS = ("source_text", "text")
+BROKEN_SOURCE_STATUSES = (SourceStatus.FAILED, SourceStatus.DEAD, SourceStatus.BLOCKED)
+
+ClaimSource = Claim.sources.through
+
+
+def count_subquery(rows: QuerySet[Any], *, outer: str) -> Coalesce:
+    """How many of ``rows`` point at the outer row through the relation ``outer``."""
+    counted = (
+        rows.filter(**{outer: OuterRef("pk")})
+        .order_by()
+        .values(outer)
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def _without_article_texts(prefix: str) -> list[str]:
+    return [f"{prefix}{name}" for name in ARTICLE_TEXT_FIELDS]
+
+
+def article_list_with_counts() -> QuerySet[Article]:
+    """Articles with ``sources_total``, ``sources_ok``, ``sources_needing_url``,
+    ``sources_broken``, ``claims_count`` and ``ratings_count``; texts deferred."""
+    sources = Source.objects.all()
+    return (
+        Article.objects.defer(*ARTICLE_TEXT_FIELDS)
+        .select_related("imported_by")
+        .annotate(
+            sources_total=count_subquery(sources, outer="article"),
+            sources_ok=count_subquery(sources.filter(status=SourceStatus.OK), outer="article"),
+            sources_needing_url=count_subquery(
+                sources.filter(status=SourceStatus.NEEDS_URL), outer="article"
+            ),
+            sources_broken=count_subquery(
+                sources.filter(status__in=BROKEN_SOURCE_STATUSES), outer="article"
+            ),
+            claims_count=count_subquery(Claim.objects.all(), outer="article"),
+            ratings_count=count_subquery(Rating.objects.all(), outer="claim__article"),
+        )
+    )
+
+
+def source_list_with_counts() -> QuerySet[Source]:
+    """Sources with their article, ``claims_count`` and ``snapshots_count``."""
+    return (
+        Source.objects.select_related("article")
+        .defer(*_without_article_texts("article__"))
+        .annotate(
+            claims_count=count_subquery(ClaimSource.objects.all(), outer="source"),
+            snapshots_count=count_subquery(SourceSnapshot.objects.all(), outer="source"),
+        )
+    )
+
+
+def snapshot_list() -> QuerySet[SourceSnapshot]:
+    """Snapshots with their source and article, without the fetched text."""
+    return SourceSnapshot.objects.select_related("source__article").defer(
+        "text", *_without_article_texts("source__article__")
+    )
+
+
+def claim_list_with_counts() -> QuerySet[Claim]:
+    """Claims with their article and author, ``sources_count``, ``evidence_count``
+    and ``ratings_count``."""
+    return (
+        Claim.objects.select_related("article", "created_by")
+        .defer(*_without_article_texts("article__"))
+        .annotate(
+            sources_count=count_subquery(ClaimSource.objects.all(), outer="claim"),
+            evidence_count=count_subquery(Evidence.objects.all(), outer="claim"),
+            ratings_count=count_subquery(Rating.objects.all(), outer="claim"),
+        )
+    )
+
+
+def evidence_list() -> QuerySet[Evidence]:
+    return Evidence.objects.select_related("claim", "author")
+
+
+def rating_list() -> QuerySet[Rating]:
+    return Rating.objects.select_related("claim", "reviewer")
