@@ -46,15 +46,21 @@ class ArticleStatus(models.TextChoices):
     PUBLISHED = "published", "Published"
 
 
+class ImportStatus(models.TextChoices):
+    READY = "ready", "Ready"
+    FETCHING = "fetching", "Fetching the page"
+    FAILED = "failed", "Import failed"
+
+
 class Article(Timestamped):
     title = models.CharField(max_length=300)
     byline = models.CharField("author / byline", max_length=300, blank=True)
     publisher = models.CharField(max_length=200, blank=True)
     url = models.URLField("original URL", max_length=2000, blank=True)
     published_on = models.DateField("publication date", null=True, blank=True)
-    source_text = models.TextField(help_text="The article exactly as imported.")
+    source_text = models.TextField(blank=True, help_text="The article exactly as imported.")
     source_format = models.CharField(max_length=10, choices=ArticleFormat.choices)
-    text = models.TextField(help_text="Plain text that claims and sources anchor into.")
+    text = models.TextField(blank=True, help_text="Plain text that claims and sources anchor into.")
     content_sha256 = models.CharField(max_length=64, db_index=True)
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -66,6 +72,13 @@ class Article(Timestamped):
     status = models.CharField(
         max_length=12, choices=ArticleStatus.choices, default=ArticleStatus.DRAFT
     )
+    import_status = models.CharField(
+        max_length=10,
+        choices=ImportStatus.choices,
+        default=ImportStatus.READY,
+        help_text="Articles imported from a URL are fetched by a worker first.",
+    )
+    import_detail = models.CharField(max_length=500, blank=True)
     # The texts are large and never change after import: keep them out of history.
     history = HistoricalRecords(excluded_fields=["source_text", "text"])
 
@@ -74,6 +87,7 @@ class Article(Timestamped):
         constraints = [
             _in_choices("status", ArticleStatus.values, "article_status_valid"),
             _in_choices("source_format", ArticleFormat.values, "article_format_valid"),
+            _in_choices("import_status", ImportStatus.values, "article_import_status_valid"),
         ]
 
     def __str__(self) -> str:
@@ -93,7 +107,32 @@ class SourceStatus(models.TextChoices):
     BLOCKED = "blocked", "Blocked"
 
 
-class Source(Timestamped):
+class Fetchable(models.Model):
+    """What the background fetcher keeps about a URL it fetches (a source's or evidence's).
+
+    The worker changes these fields with conditional UPDATEs, not ``save()``: a
+    fetch is claimed by moving ``status`` from pending to fetching under its task
+    id, so a job that runs twice (redelivered after a crash) stores one result.
+    Fetch bookkeeping is therefore not in the model's change history; snapshots
+    are the fetch history.
+    """
+
+    status = models.CharField(
+        max_length=10, choices=SourceStatus.choices, default=SourceStatus.NEEDS_URL
+    )
+    status_detail = models.CharField(max_length=500, blank=True)
+    last_fetched_at = models.DateTimeField(null=True, blank=True)
+    fetch_attempts = models.PositiveSmallIntegerField(
+        default=0, help_text="Attempts of the current fetch (retries after transient errors)."
+    )
+    fetch_task_id = models.CharField(max_length=64, blank=True, editable=False)
+    fetch_started_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class Source(Timestamped, Fetchable):
     """One citation (link) in an article, anchored to its anchor text."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sources")
@@ -105,12 +144,9 @@ class Source(Timestamped):
     )
     start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()
-    status = models.CharField(
-        max_length=10, choices=SourceStatus.choices, default=SourceStatus.NEEDS_URL
+    history = HistoricalRecords(
+        excluded_fields=["fetch_task_id", "fetch_started_at", "fetch_attempts"]
     )
-    status_detail = models.CharField(max_length=500, blank=True)
-    last_fetched_at = models.DateTimeField(null=True, blank=True)
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["article", "position"]
@@ -130,16 +166,24 @@ class Source(Timestamped):
                 violation_error_message="A source needs a URL exactly when it has none.",
             ),
         ]
-        indexes = [models.Index(fields=["article", "status"], name="source_article_status")]
+        indexes = [
+            models.Index(fields=["article", "status"], name="source_article_status"),
+            models.Index(fields=["status", "last_fetched_at"], name="source_recheck"),
+        ]
 
     def __str__(self) -> str:
         return self.anchor_text or self.href or f"Source {self.pk}"
 
 
 class SourceSnapshot(models.Model):
-    """What one fetch of a source returned."""
+    """What one fetch of a URL returned: a cited source's, or an evidence item's."""
 
-    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="snapshots")
+    source = models.ForeignKey(
+        Source, on_delete=models.CASCADE, related_name="snapshots", null=True, blank=True
+    )
+    evidence = models.ForeignKey(
+        "Evidence", on_delete=models.CASCADE, related_name="snapshots", null=True, blank=True
+    )
     fetched_at = models.DateTimeField(default=timezone.now)
     http_status = models.PositiveSmallIntegerField(null=True, blank=True)
     final_url = models.URLField(max_length=2000, blank=True)
@@ -148,15 +192,33 @@ class SourceSnapshot(models.Model):
     text = models.TextField(blank=True)
     byte_size = models.PositiveIntegerField(default=0)
     sha256 = models.CharField(max_length=64, blank=True)
+    truncated = models.BooleanField(default=False, help_text="The body was cut at the size cap.")
+    text_changed = models.BooleanField(
+        default=False, help_text="The text differs from the previous snapshot's."
+    )
+    soft_404 = models.BooleanField(
+        default=False, help_text="Answered 200 but reads like a 'page not found'."
+    )
     error = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-fetched_at", "-id"]
         get_latest_by = "fetched_at"
-        indexes = [models.Index(fields=["source", "-fetched_at"], name="snapshot_source_latest")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(source__isnull=False, evidence__isnull=True)
+                | Q(source__isnull=True, evidence__isnull=False),
+                name="snapshot_of_source_or_evidence",
+                violation_error_message="A snapshot belongs to a source or to evidence.",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["source", "-fetched_at"], name="snapshot_source_latest"),
+            models.Index(fields=["evidence", "-fetched_at"], name="snapshot_evidence_latest"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.source} @ {self.fetched_at:%Y-%m-%d %H:%M}"
+        return f"{self.source or self.evidence} @ {self.fetched_at:%Y-%m-%d %H:%M}"
 
 
 # --- Claims --------------------------------------------------------------------
@@ -228,7 +290,12 @@ class Stance(models.TextChoices):
     CONTEXT = "context", "Adds context"
 
 
-class Evidence(Timestamped):
+class Evidence(Timestamped, Fetchable):
+    """A URL and/or quoted excerpt that supports, refutes or adds context to a claim.
+
+    Its URL is fetched like a source's (``status`` is ``needs_url`` without one).
+    """
+
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="evidence")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -241,7 +308,9 @@ class Evidence(Timestamped):
     excerpt = models.TextField("quoted excerpt", blank=True)
     stance = models.CharField(max_length=10, choices=Stance.choices)
     note = models.TextField(blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(
+        excluded_fields=["fetch_task_id", "fetch_started_at", "fetch_attempts"]
+    )
 
     class Meta:
         ordering = ["claim", "created_at", "id"]
@@ -253,6 +322,13 @@ class Evidence(Timestamped):
                 violation_error_message="Evidence needs a URL, a quoted excerpt, or both.",
             ),
             _in_choices("stance", Stance.values, "evidence_stance_valid"),
+            _in_choices("status", SourceStatus.values, "evidence_status_valid"),
+            models.CheckConstraint(
+                condition=(Q(status=SourceStatus.NEEDS_URL) & Q(url=""))
+                | (~Q(status=SourceStatus.NEEDS_URL) & ~Q(url="")),
+                name="evidence_url_matches_status",
+                violation_error_message="Evidence is fetched exactly when it has a URL.",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "simple_history",
     "accounts",
     "claims",
+    "fetching",
+    "verification",
 ]
 
 MIDDLEWARE = [
@@ -178,21 +180,28 @@ X_FRAME_OPTIONS = "DENY"
 # The default broker keeps messages in files under var/broker, so a worker
 # runs beside the web server with no broker server installed.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or "filesystem://"
+# A message taken by a worker that dies before finishing it goes back to the
+# queue after this many seconds (Redis); keep it above CELERY_TASK_TIME_LIMIT.
+CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 300, minimum=1)
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object]
 if CELERY_BROKER_URL == "filesystem://":
     _broker_dir = DATA_DIR / "broker"
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
         "store_processed": False,
     }
+elif CELERY_BROKER_URL == "memory://":
+    # In-process only: for tests, where nothing consumes the queue.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {}
 elif not CELERY_BROKER_URL.startswith(("redis://", "rediss://", "amqp://", "amqps://")):
     raise ImproperlyConfigured(
         f"CELERY_BROKER_URL={CELERY_BROKER_URL!r} is not supported; "
         "use redis://host:6379/0, amqp://user:password@host:5672// or filesystem://."
     )
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
@@ -208,6 +217,39 @@ if CELERY_TASK_TIME_LIMIT <= CELERY_TASK_SOFT_TIME_LIMIT:
     )
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+# Background work is fetching web pages: I/O-bound, so a worker runs many fetches
+# in threads rather than one process per fetch. (Celery's time limits need the
+# prefork pool; fetches are bounded by FETCH_TOTAL_TIMEOUT instead.)
+CELERY_WORKER_POOL = env_str("CELERY_WORKER_POOL") or "threads"
+if CELERY_WORKER_POOL not in {"threads", "prefork", "solo"}:
+    raise ImproperlyConfigured(
+        f"CELERY_WORKER_POOL={CELERY_WORKER_POOL!r} must be threads, prefork or solo."
+    )
+CELERY_WORKER_CONCURRENCY = env_int("CELERY_WORKER_CONCURRENCY", 32, minimum=1)
+CELERY_BEAT_SCHEDULE = {
+    "recheck-sources": {
+        "task": "fetching.tasks.recheck_sources",
+        "schedule": float(env_int("FETCH_RECHECK_EVERY_SECONDS", 3600, minimum=10)),
+    },
+}
+
+# --- Fetching cited sources and evidence -------------------------------------
+
+# Tests and local demos fetch from servers on this machine: allows 127.0.0.0/8
+# and ::1 only, never other private addresses. Off in production.
+FETCH_ALLOW_LOOPBACK = env_bool("FETCH_ALLOW_LOOPBACK", default=False)
+FETCH_MAX_BYTES = env_int("FETCH_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+FETCH_CONNECT_TIMEOUT = env_int("FETCH_CONNECT_TIMEOUT", 5, minimum=1)
+FETCH_READ_TIMEOUT = env_int("FETCH_READ_TIMEOUT", 15, minimum=1)
+FETCH_TOTAL_TIMEOUT = env_int("FETCH_TOTAL_TIMEOUT", 30, minimum=1)
+FETCH_MAX_PER_HOST = env_int("FETCH_MAX_PER_HOST", 4, minimum=1)
+FETCH_MAX_RETRIES = env_int("FETCH_MAX_RETRIES", 4, minimum=0)
+FETCH_RETRY_BASE_SECONDS = env_int("FETCH_RETRY_BASE_SECONDS", 10, minimum=1)
+# How often a fetched source is fetched again to detect links that died.
+FETCH_RECHECK_AFTER_HOURS = env_int("FETCH_RECHECK_AFTER_HOURS", 24 * 7, minimum=1)
+FETCH_USER_AGENT = env_str("FETCH_USER_AGENT") or (
+    "factcheck/0.1 (collaborative fact-checking; checks cited sources)"
+)
 
 # --- factcheck -------------------------------------------------------------
 

@@ -300,7 +300,10 @@ def _checked_addresses(target: _Target, *, allow_loopback: bool) -> list[IPAddre
 
 @contextmanager
 def _host_slot(host: str, policy: FetchPolicy, deadline: float) -> Iterator[None]:
-    """Hold one of the host's slots so a burst of checks cannot hammer a single site."""
+    """Hold one of the site's slots so a burst of checks cannot hammer a single site.
+
+    ``host`` is the origin's host and port: two servers on one machine are two sites.
+    """
     with _host_slots_lock:
         slot = _host_slots.get(host)
         if slot is None:
@@ -317,7 +320,7 @@ def _host_slot(host: str, policy: FetchPolicy, deadline: float) -> Iterator[None
 def _fetch_hop(target: _Target, policy: FetchPolicy, deadline: float) -> _Hop:
     """One request, tried against each checked address in turn until one accepts."""
     addresses = _checked_addresses(target, allow_loopback=policy.allow_loopback)
-    with _host_slot(target.host, policy, deadline):
+    with _host_slot(f"{target.host}:{target.port}", policy, deadline):
         last_error: httpx.ConnectError | None = None
         try:
             for address in addresses:

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.cache import cache
@@ -10,6 +12,7 @@ from rest_framework.test import APIClient
 from claims.models import Article
 from claims.services.articles import article_import
 from tests.factories import UserFactory
+from tests.webserver import PageServer, serve_pages
 
 REPO_DIR = Path(__file__).resolve().parent.parent
 DEMO_ARTICLE = REPO_DIR.parent / "shared" / "demo" / "buffer-zone.md"
@@ -72,3 +75,78 @@ def editor_api(editor) -> APIClient:
     client = APIClient()
     client.force_authenticate(editor)
     return client
+
+
+@pytest.fixture
+def second_reviewer(db):
+    return UserFactory.create(roles=["reviewer"])
+
+
+@pytest.fixture
+def second_reviewer_api(second_reviewer) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(second_reviewer)
+    return client
+
+
+@pytest.fixture
+def outsider(db):
+    """Signed in, but with no role."""
+    return UserFactory.create()
+
+
+@pytest.fixture
+def outsider_api(outsider) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(outsider)
+    return client
+
+
+@pytest.fixture
+def staff(db):
+    """An admin: a staff user with no group."""
+    return UserFactory.create(is_staff=True)
+
+
+@pytest.fixture
+def staff_api(staff) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(staff)
+    return client
+
+
+@pytest.fixture
+def pages(settings) -> Iterator[PageServer]:
+    """A local web server; fetching is allowed to reach loopback for the test."""
+    settings.FETCH_ALLOW_LOOPBACK = True
+    settings.FETCH_CONNECT_TIMEOUT = 2
+    settings.FETCH_READ_TIMEOUT = 2
+    settings.FETCH_TOTAL_TIMEOUT = 5
+    with serve_pages() as server:
+        yield server
+
+
+@pytest.fixture(autouse=True)
+def _no_real_dns(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never ask DNS (this machine's resolver is off the machine): names other than
+    localhost and literal IPs fail to resolve, as ``.invalid`` names do."""
+    real = socket.getaddrinfo
+
+    def local_only(host: str, *args: Any, **kwargs: Any) -> list[tuple[Any, ...]]:
+        host.encode("idna")  # malformed names fail here, before any query, as in real life
+        if host == "localhost" or _is_literal_ip(host):
+            return real(host, *args, **kwargs)
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", local_only)
+
+
+def _is_literal_ip(host: str) -> bool:
+    for family in (socket.AF_INET, socket.AF_INET6):
+        try:
+            # inet_aton also takes the odd forms (2130706433, 0x7f.1, 127.1) like getaddrinfo
+            socket.inet_aton(host) if family == socket.AF_INET else socket.inet_pton(family, host)
+        except OSError:
+            continue
+        return True
+    return False

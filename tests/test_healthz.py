@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import os
 import socket
 import threading
 import time
@@ -64,9 +63,12 @@ def redis_is_running() -> bool:
     return True
 
 
-def test_healthz_is_ok_with_the_database_and_the_default_filesystem_broker(client) -> None:
-    if os.environ.get("CELERY_BROKER_URL"):
-        pytest.skip("CELERY_BROKER_URL is set; this test is about the default broker")
+def test_healthz_is_ok_with_the_database_and_the_default_filesystem_broker(
+    client, use_broker: UseBroker, tmp_path: Path
+) -> None:
+    queue = tmp_path / "queue"
+    queue.mkdir()
+    use_broker("filesystem://", data_folder_in=str(queue), data_folder_out=str(queue))
 
     response = client.get("/healthz")
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import Group
 
+from accounts.models import Role
 from tests.factories import UserFactory
 
 
@@ -25,4 +26,4 @@ def test_editors_and_staff_are_editors_and_reviewers_are_not():
     assert UserFactory.create(is_staff=True).is_editor
     reviewer = UserFactory.create(roles=["reviewer"])
     assert not reviewer.is_editor
-    assert reviewer.has_role("reviewer")
+    assert reviewer.has_role(Role.REVIEWER)

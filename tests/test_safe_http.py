@@ -1,7 +1,8 @@
 """The SSRF-safe fetcher, against a real HTTP server on 127.0.0.1 (and ::1 when available).
 
-No test may send traffic off this machine: an autouse fixture makes every name other than
-``localhost`` and literal IPs fail to resolve, as ``.invalid`` names do, without asking DNS.
+No test may send traffic off this machine: the autouse ``_no_real_dns`` fixture (conftest)
+makes every name other than ``localhost`` and literal IPs fail to resolve, as ``.invalid``
+names do, without asking DNS.
 """
 
 from __future__ import annotations
@@ -158,31 +159,6 @@ def server6() -> Iterator[LocalServer]:
     except OSError:
         pytest.skip("this machine has no IPv6 loopback")
     yield from _serve(_Server6, "::1")
-
-
-@pytest.fixture(autouse=True)
-def _no_real_dns(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Resolve only what never leaves the machine; every other name is NXDOMAIN."""
-    real = socket.getaddrinfo
-
-    def local_only(host: str, *args: Any, **kwargs: Any) -> list[tuple[Any, ...]]:
-        host.encode("idna")  # malformed names fail here, before any query, as in real life
-        if host == "localhost" or _is_literal_ip(host):
-            return real(host, *args, **kwargs)
-        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
-
-    monkeypatch.setattr(socket, "getaddrinfo", local_only)
-
-
-def _is_literal_ip(host: str) -> bool:
-    for family in (socket.AF_INET, socket.AF_INET6):
-        try:
-            # inet_aton also takes the odd forms (2130706433, 0x7f.1, 127.1) like getaddrinfo
-            socket.inet_aton(host) if family == socket.AF_INET else socket.inet_pton(family, host)
-        except OSError:
-            continue
-        return True
-    return False
 
 
 @pytest.fixture
@@ -378,11 +354,16 @@ def test_a_host_with_all_slots_busy_is_refused_as_transient(
     monkeypatch.setattr(safe_http, "_host_slots", {})
     policy = FetchPolicy(allow_loopback=True, max_per_host=1, connect_timeout=0.2, read_timeout=5)
     server.release.clear()
+    slow_before = sum(r.path == "/slow" for r in server.requests)
     first = threading.Thread(target=fetch, args=(server.url("/slow"),), kwargs={"policy": policy})
     first.start()
     try:
+        # Wait until the first request reached the server: it holds the only slot.
         deadline = time.monotonic() + 2
-        while not any(r.path == "/slow" for r in server.requests) and time.monotonic() < deadline:
+        while (
+            sum(r.path == "/slow" for r in server.requests) == slow_before
+            and time.monotonic() < deadline
+        ):
             time.sleep(0.01)
         with pytest.raises(HostBusy) as caught:
             fetch(server.url("/echo?busy"), policy=policy)

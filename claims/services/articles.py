@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from datetime import date
 from pathlib import PurePath
 from typing import Any
 
@@ -11,10 +12,11 @@ from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
 from claims.errors import DuplicateArticle, ImportRejected
-from claims.extraction import ExtractedDocument, extract
-from claims.models import Article, ArticleFormat, Source, SourceStatus
+from claims.extraction import ExtractedDocument, extract, extract_html
+from claims.models import Article, ArticleFormat, ImportStatus, Source, SourceStatus
 from claims.services.history import save_as
-from claims.services.sources import fetchable_url_for
+from claims.services.sources import fetchable_url_for, is_fetchable_url
+from fetching.queue import enqueue_article_fetch, enqueue_source_fetches
 
 TITLE_MAX_LENGTH = 300
 _FORMAT_BY_SUFFIX = {
@@ -111,27 +113,31 @@ def article_import(
             raise DuplicateArticle(existing)
 
     document = extract(text, fmt)
-    if not document.text.strip():
-        raise ImportRejected("The article has no text once its markup is removed.", code="empty")
     article = Article(
         title=_choose_title(title, document, filename),
-        byline=document.byline[:300],
-        publisher=document.publisher[:200],
         url=url,
         source_text=text,
         source_format=fmt,
-        text=document.text,
         content_sha256=digest,
         imported_by=imported_by,
     )
+    _fill(article, document, user=imported_by)
+    return article
+
+
+def _fill(article: Article, document: ExtractedDocument, *, user: Any) -> None:
+    """Store an extracted article with its sources, and queue the sources to fetch."""
+    if not document.text.strip():
+        raise ImportRejected("The article has no text once its markup is removed.", code="empty")
+    article.text = document.text
+    article.byline = article.byline or document.byline[:300]
+    article.publisher = article.publisher or document.publisher[:200]
     article.full_clean()
-    if imported_by is not None:
-        article._history_user = imported_by  # type: ignore[attr-defined]
-    article.save()
+    save_as(article, user)
 
     sources = []
     for position, link in enumerate(document.links, start=1):
-        fetch_url = fetchable_url_for(link.href, base_url=url)
+        fetch_url = fetchable_url_for(link.href, base_url=article.url)
         sources.append(
             Source(
                 article=article,
@@ -144,8 +150,72 @@ def article_import(
                 status=SourceStatus.PENDING if fetch_url else SourceStatus.NEEDS_URL,
             )
         )
-    bulk_create_with_history(sources, Source, batch_size=500, default_user=imported_by)
+    bulk_create_with_history(sources, Source, batch_size=500, default_user=user)
+    enqueue_source_fetches(source.pk for source in sources if source.url)
+
+
+def article_import_url(
+    *, url: str, imported_by: Any = None, title: str = "", force: bool = False
+) -> Article:
+    """Create the article at once, empty, and let a worker fetch and import the page."""
+    url = url.strip()
+    if not is_fetchable_url(url):
+        raise ValidationError(
+            {"url": "Enter an absolute http:// or https:// URL."}, code="invalid_url"
+        )
+    if not force:
+        existing = Article.objects.filter(url=url).order_by("id").first()
+        if existing is not None:
+            raise DuplicateArticle(existing)
+    article = Article(
+        title=title.strip()[:TITLE_MAX_LENGTH] or url[:TITLE_MAX_LENGTH],
+        url=url,
+        source_format=ArticleFormat.HTML,
+        import_status=ImportStatus.FETCHING,
+        imported_by=imported_by,
+    )
+    article.full_clean(exclude=["source_text", "text", "content_sha256"])
+    with transaction.atomic():
+        save_as(article, imported_by)
+        enqueue_article_fetch(article.pk)
     return article
+
+
+def article_fill_from_page(
+    *, article_id: int, html: str, title: str, byline: str, publisher: str, published: str
+) -> Article | None:
+    """Import the fetched page into an article waiting for it (once: a rerun does nothing)."""
+    try:
+        with transaction.atomic():
+            article = Article.objects.select_for_update().filter(pk=article_id).first()
+            if article is None or article.import_status != ImportStatus.FETCHING:
+                return None
+            document = extract_html(html)
+            article.source_text = html
+            article.content_sha256 = content_sha256(html)
+            if article.title == article.url[:TITLE_MAX_LENGTH] and (title or document.title):
+                article.title = _choose_title(title, document, None)
+            article.byline, article.publisher = byline[:300], publisher[:200]
+            article.published_on = _parse_date(published)
+            article.import_status, article.import_detail = ImportStatus.READY, ""
+            _fill(article, document, user=article.imported_by)
+            return article
+    except ImportRejected as exc:
+        article_import_failed(article_id=article_id, reason=exc.messages[0])
+        return None
+
+
+def article_import_failed(*, article_id: int, reason: str) -> None:
+    Article.objects.filter(pk=article_id, import_status=ImportStatus.FETCHING).update(
+        import_status=ImportStatus.FAILED, import_detail=reason[:500]
+    )
+
+
+def _parse_date(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value[:10]) if value else None
+    except ValueError:
+        return None
 
 
 _ARTICLE_METADATA = ("title", "byline", "publisher", "url", "published_on", "status")

@@ -10,6 +10,7 @@ from claims.anchoring import Span, find_spans, span_at
 from claims.errors import AmbiguousQuote, QuoteNotFound
 from claims.models import Article, Claim, ClaimKind, Source
 from claims.services.history import save_as
+from fetching.queue import enqueue_claim_verification
 
 
 def locate_quote(
@@ -88,6 +89,8 @@ def claim_create(
         ) from None
     if linked:
         claim.sources.set(linked)
+    if claim.kind == ClaimKind.QUOTE:
+        enqueue_claim_verification(claim.pk)
     return claim
 
 
@@ -115,6 +118,8 @@ def claim_update(
         linked = _article_sources(claim.article, sources)
         claim._history_user = user  # type: ignore[attr-defined]
         claim.sources.set(linked)
+    if "kind" in changed or sources is not None:
+        enqueue_claim_verification(claim.pk)
     return claim
 
 

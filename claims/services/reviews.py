@@ -5,8 +5,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from claims.models import Claim, Confidence, Evidence, Rating
+from claims.models import Claim, Confidence, Evidence, Rating, SourceStatus
 from claims.services.history import save_as
+from fetching.queue import enqueue_evidence_fetch, enqueue_evidence_verification
 
 
 def evidence_create(
@@ -27,9 +28,19 @@ def evidence_create(
         excerpt=excerpt.strip(),
         note=note.strip(),
     )
+    evidence.status = SourceStatus.PENDING if evidence.url else SourceStatus.NEEDS_URL
     evidence.full_clean()
     save_as(evidence, author)
+    _after_evidence_change(evidence, url_changed=bool(evidence.url))
     return evidence
+
+
+def _after_evidence_change(evidence: Evidence, *, url_changed: bool) -> None:
+    """A new URL is fetched (and its excerpt checked after); otherwise check again now."""
+    if url_changed and evidence.url:
+        enqueue_evidence_fetch(evidence.pk)
+    else:
+        enqueue_evidence_verification(evidence.pk)
 
 
 _EVIDENCE_FIELDS = frozenset({"stance", "url", "excerpt", "note"})
@@ -39,10 +50,16 @@ def evidence_update(*, evidence: Evidence, user: Any, **changes: str) -> Evidenc
     unknown = set(changes) - _EVIDENCE_FIELDS
     if unknown:
         raise ValidationError(f"Evidence has no field(s) {sorted(unknown)}.", code="unknown_field")
+    old_url = evidence.url
     for name, value in changes.items():
         setattr(evidence, name, value.strip())
+    url_changed = evidence.url != old_url
+    if url_changed:
+        evidence.status = SourceStatus.PENDING if evidence.url else SourceStatus.NEEDS_URL
+        evidence.status_detail = ""
     evidence.full_clean()
     save_as(evidence, user)
+    _after_evidence_change(evidence, url_changed=url_changed)
     return evidence
 
 

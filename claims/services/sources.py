@@ -8,6 +8,7 @@ from django.core.validators import URLValidator
 
 from claims.models import Source, SourceStatus
 from claims.services.history import save_as
+from fetching.queue import enqueue_source_fetches
 
 MAX_URL_LENGTH = 2000
 _validate_http_url = URLValidator(schemes=["http", "https"])
@@ -64,6 +65,7 @@ def source_set_url(*, source: Source, url: str, user: Any = None) -> Source:
     source.status = SourceStatus.PENDING
     source.status_detail = ""
     save_as(source, user, update_fields=["url", "status", "status_detail", "updated_at"])
+    enqueue_source_fetches([source.pk])
     return source
 
 
@@ -73,7 +75,10 @@ def source_request_fetch(*, source: Source, user: Any = None) -> Source:
         raise ValidationError(
             {"url": "This source has no URL to fetch; supply one first."}, code="needs_url"
         )
+    if source.status == SourceStatus.FETCHING:
+        return source  # a worker has it now
     source.status = SourceStatus.PENDING
     source.status_detail = ""
     save_as(source, user, update_fields=["status", "status_detail", "updated_at"])
+    enqueue_source_fetches([source.pk])
     return source

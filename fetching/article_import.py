@@ -1,0 +1,61 @@
+"""Import an article from its URL: fetch the page safely, keep its main content and links."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from claims.models import Article, ImportStatus
+from claims.services.articles import article_fill_from_page, article_import_failed
+from fetching import safe_http
+from fetching.content import article_from_html
+from fetching.services import fetch_policy
+
+
+@dataclass
+class ImportRun:
+    outcome: str  # "skipped", "imported", "failed", "retry"
+    retry_after: float | None = None  # set when a transient failure is worth a retry
+
+
+def run_import(article_id: int, *, task_id: str) -> ImportRun:
+    article = Article.objects.filter(pk=article_id, import_status=ImportStatus.FETCHING).first()
+    if article is None:
+        return ImportRun("skipped")
+    try:
+        response = safe_http.fetch(article.url, policy=fetch_policy())
+    except safe_http.FetchError as exc:
+        if exc.transient:
+            return ImportRun("retry", retry_after=0.0)
+        article_import_failed(
+            article_id=article_id, reason=f"Could not fetch the page: {exc.reason}"
+        )
+        return ImportRun("failed")
+    code = response.status_code
+    if code == 429 or code >= 500:
+        return ImportRun("retry", retry_after=safe_http.retry_after_seconds(response) or 0.0)
+    reason = ""
+    if code >= 400:
+        reason = f"The page answered HTTP {code}."
+    elif response.truncated:
+        reason = "The page is larger than the size limit."
+    elif response.content_type not in {"text/html", "application/xhtml+xml"}:
+        reason = f"The URL is not a web page ({response.content_type or 'unknown type'})."
+    if reason:
+        article_import_failed(article_id=article_id, reason=reason)
+        return ImportRun("failed")
+    page = article_from_html(response.body, charset=response.charset, url=response.final_url)
+    imported = article_fill_from_page(
+        article_id=article_id,
+        html=page.html,
+        title=page.title,
+        byline=page.author,
+        publisher=page.site_name,
+        published=page.published,
+    )
+    return ImportRun("imported" if imported else "failed")
+
+
+def give_up(article_id: int, *, task_id: str) -> None:
+    article_import_failed(
+        article_id=article_id, reason="The page could not be fetched after several attempts."
+    )
