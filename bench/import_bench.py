@@ -3,7 +3,8 @@
     .venv/bin/python bench/import_bench.py [--runs N]
 
 Runs against DATABASE_URL when set (PostgreSQL, say; the articles it creates are
-deleted at the end), otherwise against a throw-away SQLite file. Goals: demo article < 50 ms; 1 MB with 2,000 links < 2 s.
+deleted at the end), otherwise against a throw-away SQLite file.
+Goals: demo article < 50 ms; 1 MB with 2,000 links < 2 s.
 """
 
 from __future__ import annotations
@@ -21,10 +22,10 @@ REPO = Path(__file__).resolve().parent.parent
 DEMO = REPO.parent / "shared" / "demo" / "buffer-zone.md"
 sys.path.insert(0, str(REPO))
 
-WORDS = (
+WORDS = tuple(
     "the council report found that spending on parks rose while the number of trees "
-    "planted fell short of what officials promised in their annual statement"
-).split()
+    "planted fell short of what officials promised in their annual statement".split()
+)
 
 
 def generated_markdown(target_bytes: int = 1_000_000, links: int = 2_000) -> str:

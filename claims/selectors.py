@@ -80,9 +80,13 @@ def source_list_with_counts() -> QuerySet[Source]:
 
 
 def snapshot_list() -> QuerySet[SourceSnapshot]:
-    """Snapshots with their source and article, without the fetched text."""
-    return SourceSnapshot.objects.select_related("source__article").defer(
-        "text", *_without_article_texts("source__article__")
+    """Snapshots with the source or evidence fetched and its article, without the text."""
+    return SourceSnapshot.objects.select_related(
+        "source__article", "evidence__claim__article"
+    ).defer(
+        "text",
+        *_without_article_texts("source__article__"),
+        *_without_article_texts("evidence__claim__article__"),
     )
 
 

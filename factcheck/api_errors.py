@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError, IntegrityError
 from django.http import HttpRequest, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -47,10 +48,24 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     if isinstance(exc, DjangoValidationError):
         exc = _from_django_validation_error(exc)
     elif isinstance(exc, RequestDataTooBig):
-        exc = exceptions.APIException("The request body is too large.")
+        exc = exceptions.APIException("The request body is too large.", code="too_large")
         exc.status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     elif isinstance(exc, SuspiciousOperation):
         exc = exceptions.ParseError(str(exc) or "The request is malformed.")
+    elif isinstance(exc, IntegrityError):
+        # A constraint the services check first, broken by a concurrent request.
+        logger.warning("API request conflicted with a database constraint: %s", exc)
+        exc = exceptions.APIException(
+            "The change conflicts with the current data (perhaps a concurrent change); "
+            "reload and try again.",
+            code="conflict",
+        )
+        exc.status_code = status.HTTP_409_CONFLICT
+    elif isinstance(exc, DataError):
+        logger.warning("API request carried a value the database refused: %s", exc)
+        exc = exceptions.ParseError(
+            "A value is out of range or malformed for the database.", code="invalid"
+        )
 
     response = drf_exception_handler(exc, context)
     if response is None:

@@ -4,6 +4,7 @@ import factory
 from django.contrib.auth.models import Group
 
 from accounts.models import User
+from accounts.roles import ensure_roles
 from claims.models import (
     Article,
     ArticleFormat,
@@ -37,6 +38,7 @@ class UserFactory(factory.django.DjangoModelFactory[User]):
     @factory.post_generation
     def roles(user: User, create: bool, extracted: list[str] | None, **kwargs: object) -> None:
         if create and extracted:
+            ensure_roles()  # a test that flushed the database removed them
             user.groups.add(*Group.objects.filter(name__in=extracted))
         if create:
             user.save()

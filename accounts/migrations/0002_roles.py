@@ -1,56 +1,16 @@
 """Create the reviewer and editor groups with their model permissions."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-VIEW_ALL = [
-    "view_article",
-    "view_source",
-    "view_sourcesnapshot",
-    "view_claim",
-    "view_evidence",
-    "view_rating",
-]
-REVIEWER = [
-    *VIEW_ALL,
-    "add_article",
-    "change_source",
-    "add_claim",
-    "add_evidence",
-    "change_evidence",
-    "add_rating",
-    "change_rating",
-    "delete_rating",
-]
-EDITOR = [
-    *REVIEWER,
-    "change_article",
-    "delete_article",
-    "change_claim",
-    "delete_claim",
-    "delete_evidence",
-]
-ROLES = {"reviewer": REVIEWER, "editor": EDITOR}
+from accounts.roles import ROLE_PERMISSIONS, ensure_roles
 
 
 def create_roles(apps, schema_editor):
-    # Permissions are normally created after all migrations; roles need them now.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for name, codenames in ROLES.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        permissions = Permission.objects.filter(
-            content_type__app_label="claims", codename__in=codenames
-        )
-        group.permissions.set(permissions)
+    ensure_roles(apps)
 
 
 def remove_roles(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name__in=ROLES).delete()
+    apps.get_model("auth", "Group").objects.filter(name__in=ROLE_PERMISSIONS).delete()
 
 
 class Migration(migrations.Migration):

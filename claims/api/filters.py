@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django_filters import rest_framework as filters
 
@@ -15,6 +18,19 @@ from claims.models import (
     Verdict,
 )
 
+MAX_ID = 2**63 - 1
+
+
+class IdFilter(filters.NumberFilter):
+    """A row id: a whole number in the database's range, else a 400 (never an overflow)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
 
 class ArticleFilter(filters.FilterSet):
     status = filters.ChoiceFilter(choices=ArticleStatus.choices)
@@ -24,14 +40,16 @@ class ArticleFilter(filters.FilterSet):
         model = Article
         fields = ["status", "search"]
 
-    def filter_search(self, queryset: QuerySet[Article], name: str, value: str):
+    def filter_search(
+        self, queryset: QuerySet[Article], name: str, value: str
+    ) -> QuerySet[Article]:
         for word in value.split()[:10]:
             queryset = queryset.filter(Q(title__icontains=word) | Q(text__icontains=word))
         return queryset
 
 
 class SourceFilter(filters.FilterSet):
-    article = filters.NumberFilter(field_name="article_id")
+    article = IdFilter(field_name="article_id", help_text="Article id.")
     status = filters.ChoiceFilter(choices=SourceStatus.choices)
 
     class Meta:
@@ -40,7 +58,7 @@ class SourceFilter(filters.FilterSet):
 
 
 class ClaimFilter(filters.FilterSet):
-    article = filters.NumberFilter(field_name="article_id")
+    article = IdFilter(field_name="article_id", help_text="Article id.")
     kind = filters.ChoiceFilter(choices=ClaimKind.choices)
     status = filters.ChoiceFilter(choices=ClaimStatus.choices)
     verdict = filters.ChoiceFilter(
@@ -57,10 +75,12 @@ class ClaimFilter(filters.FilterSet):
         model = Claim
         fields = ["article", "kind", "status", "verdict", "needs_my_rating"]
 
-    def filter_verdict(self, queryset: QuerySet[Claim], name: str, value: str):
+    def filter_verdict(self, queryset: QuerySet[Claim], name: str, value: str) -> QuerySet[Claim]:
         return queryset.filter(Exists(Rating.objects.filter(claim=OuterRef("pk"), verdict=value)))
 
-    def filter_needs_my_rating(self, queryset: QuerySet[Claim], name: str, value: bool):
+    def filter_needs_my_rating(
+        self, queryset: QuerySet[Claim], name: str, value: bool
+    ) -> QuerySet[Claim]:
         user = self.request.user if self.request else None
         if user is None or not user.is_authenticated:
             return queryset.none() if value is False else queryset

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
@@ -18,7 +19,7 @@ def api_max_body_bytes() -> int:
     return settings.IMPORT_MAX_BYTES * 2 + 64 * 1024
 
 
-def _refuse_large(parser_context: dict[str, Any] | None) -> None:
+def _refuse_large(parser_context: Mapping[str, Any] | None) -> None:
     request = (parser_context or {}).get("request")
     if request is None:
         return
@@ -38,11 +39,10 @@ class LimitedJSONParser(parsers.JSONParser):
         self,
         stream: Any,
         media_type: str | None = None,
-        parser_context: dict[str, Any] | None = None,
+        parser_context: Mapping[str, Any] | None = None,
     ) -> Any:
         _refuse_large(parser_context)
-        data = super().parse(stream, media_type, parser_context)
-        return data
+        return super().parse(stream, media_type, parser_context)
 
 
 class LimitedMultiPartParser(parsers.MultiPartParser):
@@ -50,7 +50,18 @@ class LimitedMultiPartParser(parsers.MultiPartParser):
         self,
         stream: Any,
         media_type: str | None = None,
-        parser_context: dict[str, Any] | None = None,
+        parser_context: Mapping[str, Any] | None = None,
+    ) -> Any:
+        _refuse_large(parser_context)
+        return super().parse(stream, media_type, parser_context)
+
+
+class LimitedFormParser(parsers.FormParser):
+    def parse(
+        self,
+        stream: Any,
+        media_type: str | None = None,
+        parser_context: Mapping[str, Any] | None = None,
     ) -> Any:
         _refuse_large(parser_context)
         return super().parse(stream, media_type, parser_context)

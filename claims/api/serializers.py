@@ -8,6 +8,7 @@ from django.conf import settings
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from claims.api.parsers import RequestTooLarge
 from claims.models import (
     Article,
     ArticleFormat,
@@ -41,10 +42,18 @@ class UsernameField(UserField):
     pass
 
 
+@extend_schema_field(
+    {"anyOf": [{"type": "string", "format": "uri"}, {"type": "string", "maxLength": 0}]}
+)
+class OptionalURLField(serializers.URLField):
+    """An absolute URL, or "" where there is none (the schema must allow both)."""
+
+
 # --- Articles ------------------------------------------------------------------
 
 
 class ArticleSerializer(serializers.ModelSerializer[Article]):
+    url = OptionalURLField(read_only=True)
     imported_by = UsernameField(read_only=True)
     claims_count = serializers.IntegerField(read_only=True)
     ratings_count = serializers.IntegerField(read_only=True)
@@ -103,7 +112,7 @@ class ArticleCreateSerializer(serializers.Serializer):
         required=False,
         help_text="Default: from the file's extension, else sniffed.",
     )
-    url = serializers.URLField(required=False, allow_blank=True, max_length=2000, default="")
+    url = OptionalURLField(required=False, allow_blank=True, max_length=2000, default="")
     force = serializers.BooleanField(
         required=False, default=False, help_text="Import even if identical content exists."
     )
@@ -113,29 +122,19 @@ class ArticleCreateSerializer(serializers.Serializer):
             raise serializers.ValidationError("Send either `body` or `file`, not both or neither.")
         upload = attrs.get("file")
         if upload is not None and upload.size > settings.IMPORT_MAX_BYTES:
-            raise FileTooLarge(upload.size)
+            # Not a ValidationError: DRF would re-raise that as a 400.
+            raise RequestTooLarge(
+                f"The file is {upload.size:,} bytes; the limit is "
+                f"{settings.IMPORT_MAX_BYTES:,} bytes (IMPORT_MAX_BYTES)."
+            )
         return attrs
-
-
-class FileTooLarge(serializers.ValidationError):
-    status_code = 413
-
-    def __init__(self, size: int) -> None:
-        super().__init__(
-            {
-                "file": [
-                    f"The file is {size:,} bytes; the limit is {settings.IMPORT_MAX_BYTES:,} bytes."
-                ]
-            },
-            code="too_large",
-        )
 
 
 class ArticleUpdateSerializer(serializers.Serializer):
     title = serializers.CharField(required=False, max_length=300)
     byline = serializers.CharField(required=False, allow_blank=True, max_length=300)
     publisher = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    url = serializers.URLField(required=False, allow_blank=True, max_length=2000)
+    url = OptionalURLField(required=False, allow_blank=True, max_length=2000)
     published_on = serializers.DateField(required=False, allow_null=True)
     status = serializers.ChoiceField(choices=ArticleStatus.choices, required=False)
 
@@ -144,6 +143,8 @@ class ArticleUpdateSerializer(serializers.Serializer):
 
 
 class SnapshotSerializer(serializers.ModelSerializer[SourceSnapshot]):
+    final_url = OptionalURLField(read_only=True)
+
     class Meta:
         model = SourceSnapshot
         fields = [
@@ -173,6 +174,7 @@ class SnapshotWithExcerptSerializer(SnapshotSerializer):
 
 
 class SourceSerializer(serializers.ModelSerializer[Source]):
+    url = OptionalURLField(read_only=True)
     claims_count = serializers.IntegerField(read_only=True)
     snapshots_count = serializers.IntegerField(read_only=True)
     latest_snapshot = serializers.SerializerMethodField()
@@ -218,7 +220,9 @@ class SourceDetailSerializer(SourceSerializer):
 
 
 class SourceUrlSerializer(serializers.Serializer):
-    url = serializers.CharField(max_length=2000, help_text="Absolute http(s) URL to fetch.")
+    url = serializers.CharField(
+        required=False, max_length=2000, help_text="Absolute http(s) URL to fetch."
+    )
 
 
 # --- Claims --------------------------------------------------------------------
@@ -327,6 +331,7 @@ class ClaimUpdateSerializer(serializers.Serializer):
 
 
 class EvidenceSerializer(serializers.ModelSerializer[Evidence]):
+    url = OptionalURLField(read_only=True)
     author = UsernameField(read_only=True)
 
     class Meta:

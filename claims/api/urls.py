@@ -1,5 +1,4 @@
 from django.urls import include, path, re_path
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from claims.api import views
@@ -19,7 +18,7 @@ my_rating = views.MyRatingViewSet.as_view({"get": "retrieve", "put": "update", "
 
 app_name = "api"
 urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="token"),
+    path("auth/token/", views.TokenView.as_view(), name="token"),
     re_path(r"^claims/(?P<claim_id>[0-9]{1,18})/my-rating/$", my_rating, name="claim-my-rating"),
     path("", include(router.urls)),
 ]

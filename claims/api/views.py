@@ -11,16 +11,17 @@ from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
+from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.filters import OrderingFilter
-from rest_framework.parsers import FormParser
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from claims import policies, selectors
 from claims.api import serializers as s
 from claims.api.filters import ArticleFilter, ClaimFilter, SourceFilter
-from claims.api.parsers import LimitedJSONParser, LimitedMultiPartParser
+from claims.api.parsers import LimitedFormParser, LimitedJSONParser, LimitedMultiPartParser
 from claims.api.permissions import IsReviewer, ReadPublishedElseReviewer, require
 from claims.errors import DuplicateArticle
 from claims.models import (
@@ -61,6 +62,17 @@ def visible_claims(request: Request, queryset: QuerySet[Claim]) -> QuerySet[Clai
     return queryset.filter(status=ClaimStatus.PUBLISHED, article__status=ArticleStatus.PUBLISHED)
 
 
+# --- Auth ----------------------------------------------------------------------
+
+
+class TokenView(ObtainAuthToken):
+    """Exchange a username and password for the token to send as `Authorization: Token <key>`."""
+
+    parser_classes = [LimitedJSONParser, LimitedFormParser, LimitedMultiPartParser]
+    # DRF's view is not throttled at all, which invites password guessing.
+    throttle_classes = APIView.throttle_classes
+
+
 # --- Articles ------------------------------------------------------------------
 
 
@@ -80,7 +92,7 @@ class ArticleViewSet(
 ):
     permission_classes = [ReadPublishedElseReviewer]
     lookup_value_regex = ID_PATTERN
-    parser_classes = [LimitedJSONParser, LimitedMultiPartParser, FormParser]
+    parser_classes = [LimitedJSONParser, LimitedMultiPartParser, LimitedFormParser]
     filter_backends = [DjangoFilterBackend, OrderingFilter]
     filterset_class = ArticleFilter
     ordering_fields = ["created_at", "updated_at", "title", "published_on", "claims_count"]
@@ -227,9 +239,10 @@ class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         source = self.get_object()
         data = s.SourceUrlSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        source_services.source_set_url(
-            source=source, url=data.validated_data["url"], user=request.user
-        )
+        if "url" in data.validated_data:  # an empty PATCH changes nothing
+            source_services.source_set_url(
+                source=source, url=data.validated_data["url"], user=request.user
+            )
         return Response(self.get_serializer(self.get_object()).data)
 
     @extend_schema(
@@ -304,7 +317,9 @@ class ClaimViewSet(
         data = s.ClaimCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         fields = data.validated_data
-        article = get_object_or_404(Article.objects.all(), pk=fields["article"])
+        article = Article.objects.filter(pk=fields["article"]).first()
+        if article is None:
+            raise ValidationError({"article": f"No article with id {fields['article']}."})
         claim = claim_services.claim_create(
             article=article,
             created_by=request.user,
@@ -357,7 +372,7 @@ class ClaimViewSet(
         claim_services.claim_delete(claim=instance, user=self.request.user)
 
     def _detail(self, claim: Claim) -> dict[str, Any]:
-        fresh = claims_for_api().get(pk=claim.pk)
+        fresh = claims_for_api().defer(None).defer("article__source_text").get(pk=claim.pk)
         return s.ClaimDetailSerializer(fresh, context=self.get_serializer_context()).data
 
 
@@ -369,11 +384,8 @@ def _sources_by_id(ids: list[int]) -> list[Source]:
     return sources
 
 
-class ClaimChildMixin:
+class ClaimChildViewSet(viewsets.GenericViewSet):
     """Views under /claims/{claim_id}/: the claim must exist and be visible to the caller."""
-
-    request: Request
-    kwargs: dict[str, Any]
 
     def get_claim(self) -> Claim:
         if getattr(self, "swagger_fake_view", False):  # schema generation: no claim
@@ -394,11 +406,10 @@ class ClaimChildMixin:
     ),
 )
 class EvidenceViewSet(
-    ClaimChildMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.DestroyModelMixin,
-    viewsets.GenericViewSet,
+    ClaimChildViewSet,
 ):
     permission_classes = [IsReviewer]
     lookup_value_regex = ID_PATTERN
@@ -418,10 +429,11 @@ class EvidenceViewSet(
         responses={201: s.EvidenceSerializer, **ERRORS},
     )
     def create(self, request: Request, claim_id: str) -> Response:
+        claim = self.get_claim()
         data = s.EvidenceInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         evidence = review_services.evidence_create(
-            claim=self.get_claim(), author=request.user, **data.validated_data
+            claim=claim, author=request.user, **data.validated_data
         )
         return Response(s.EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
 
@@ -438,12 +450,8 @@ class EvidenceViewSet(
         )
         data = s.EvidenceInputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        changes = {
-            name: data.validated_data[name]
-            for name in data.initial_data
-            if name in data.validated_data
-        }
-        review_services.evidence_update(evidence=evidence, user=request.user, **changes)
+        # Partial: defaults are not applied, so only the fields sent are changed.
+        review_services.evidence_update(evidence=evidence, user=request.user, **data.validated_data)
         return Response(s.EvidenceSerializer(evidence).data)
 
     def perform_destroy(self, instance: Evidence) -> None:
@@ -459,7 +467,7 @@ class EvidenceViewSet(
         summary="Everyone's ratings of a claim", responses={200: s.RatingSerializer}
     ),
 )
-class RatingViewSet(ClaimChildMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+class RatingViewSet(mixins.ListModelMixin, ClaimChildViewSet):
     permission_classes = [IsReviewer]
     lookup_value_regex = ID_PATTERN
     serializer_class = s.RatingSerializer
@@ -473,17 +481,26 @@ class RatingViewSet(ClaimChildMixin, mixins.ListModelMixin, viewsets.GenericView
         return selectors.rating_list().filter(claim=self.get_claim())
 
 
-class MyRatingViewSet(ClaimChildMixin, viewsets.GenericViewSet):
+class MyRatingViewSet(ClaimChildViewSet):
     permission_classes = [IsReviewer]
     lookup_value_regex = ID_PATTERN
     serializer_class = s.RatingSerializer
 
+    def get_queryset(self) -> QuerySet[Rating]:
+        if getattr(self, "swagger_fake_view", False):
+            return Rating.objects.none()
+        return selectors.rating_list().filter(
+            claim=self.get_claim(), reviewer_id=self.request.user.pk
+        )
+
+    def get_object(self) -> Rating:
+        # Also what OPTIONS calls to describe PUT.
+        rating: Rating = get_object_or_404(self.get_queryset())
+        return rating
+
     @extend_schema(summary="My rating of the claim", responses={200: s.RatingSerializer, **ERRORS})
     def retrieve(self, request: Request, claim_id: str) -> Response:
-        rating = get_object_or_404(
-            selectors.rating_list(), claim=self.get_claim(), reviewer=request.user
-        )
-        return Response(s.RatingSerializer(rating).data)
+        return Response(s.RatingSerializer(self.get_object()).data)
 
     @extend_schema(
         summary="Rate the claim, or change my rating (idempotent)",
@@ -491,10 +508,11 @@ class MyRatingViewSet(ClaimChildMixin, viewsets.GenericViewSet):
         responses={200: s.RatingSerializer, 201: s.RatingSerializer, **ERRORS},
     )
     def update(self, request: Request, claim_id: str) -> Response:
+        claim = self.get_claim()
         data = s.RatingInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         rating, created = review_services.rating_submit(
-            claim=self.get_claim(), reviewer=request.user, **data.validated_data
+            claim=claim, reviewer=request.user, **data.validated_data
         )
         return Response(
             s.RatingSerializer(rating).data,

@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from accounts.models import Role
+from accounts.roles import ensure_roles
 from claims.errors import DuplicateArticle
 from claims.models import Article, Claim, ClaimKind, Stance, Verdict
 from claims.services.articles import article_import
@@ -89,6 +90,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<7} {password:<19} {role or 'admin (staff)'}")
 
     def _users(self) -> dict[str, Any]:
+        ensure_roles()
         users = {}
         for username, password, role, display_name in DEMO_USERS:
             user, created = get_user_model().objects.get_or_create(

@@ -1,0 +1,795 @@
+"""The admin for articles, sources, snapshots, claims, evidence and ratings.
+
+Every page costs a fixed number of queries: lists read annotated querysets from
+``claims.selectors``, and inlines are read-only tables of a bounded number of
+rows (an editable inline would build its select widgets once per row). Every
+write goes through ``claims.services``; the forms in ``claims.admin_forms``
+check first what a service would refuse.
+"""
+
+from __future__ import annotations
+
+from functools import reduce
+from operator import or_
+from typing import Any
+
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.db.models import Q, QuerySet
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.http import urlencode
+from django.utils.text import Truncator
+from simple_history.admin import SimpleHistoryAdmin
+
+from claims.admin_forms import ArticleImportForm, ClaimAddForm, ClaimChangeForm, SourceForm
+from claims.models import Article, ArticleStatus, Claim, Evidence, Rating, Source, SourceSnapshot
+from claims.selectors import (
+    article_list_with_counts,
+    claim_list_with_counts,
+    evidence_list,
+    rating_list,
+    snapshot_list,
+    source_list_with_counts,
+)
+from claims.services.articles import (
+    article_delete,
+    article_import,
+    article_import_url,
+    article_update,
+)
+from claims.services.claims import claim_create, claim_delete, claim_update
+from claims.services.reviews import (
+    evidence_create,
+    evidence_delete,
+    evidence_update,
+    rating_submit,
+    rating_withdraw,
+)
+from claims.services.sources import source_request_fetch, source_set_url
+
+# --- Shared --------------------------------------------------------------------
+
+# Django 6 assumes https for a URL typed without a scheme; opt in now.
+URL_FIELD_OVERRIDES: dict[type[models.Field[Any, Any]], dict[str, Any]] = {
+    models.URLField: {"assume_scheme": "https"}
+}
+
+
+def changelist_url(model: type[models.Model], **filters: Any) -> str:
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+    return f"{url}?{urlencode(filters)}" if filters else url
+
+
+def short(text: str, length: int = 60) -> str:
+    return Truncator(" ".join(text.split())).chars(length)
+
+
+def adopt(target: models.Model, saved: models.Model) -> None:
+    """Make the admin's form object the row a service saved, for the log and redirect."""
+    for field in saved._meta.concrete_fields:
+        if field.attname in saved.__dict__:
+            setattr(target, field.attname, saved.__dict__[field.attname])
+    target._state.adding = False
+    target._state.db = saved._state.db
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """Shows each row's history; reverting is off, since it would bypass the services.
+
+    Deleting many rows deletes them one by one, through ``delete_model``.
+    """
+
+    formfield_overrides = URL_FIELD_OVERRIDES
+
+    def revert_disabled(self, request: HttpRequest, obj: Any = None) -> bool:
+        return True
+
+    def history_form_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        version_id: str,
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        if request.method == "POST":
+            raise PermissionDenied("Reverting to an earlier version is not available.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
+class ArticleFilter(admin.SimpleListFilter):
+    """One article, reached by a link from its page (a list of every article would not scale)."""
+
+    title = "article"
+    parameter_name = "article"
+    paths: tuple[str, ...] = ("article",)
+
+    def article_id(self) -> int | None:
+        value = self.value()
+        if value is None:
+            return None
+        if not value.isdigit():
+            raise IncorrectLookupParameters(f"{value!r} is not an article id.")
+        return int(value)
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        article_id = self.article_id()
+        if article_id is None:
+            return []
+        title = Article.objects.filter(pk=article_id).values_list("title", flat=True).first()
+        return [] if title is None else [(str(article_id), title)]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        article_id = self.article_id()
+        if article_id is None:
+            return queryset
+        return queryset.filter(reduce(or_, (Q(**{path: article_id}) for path in self.paths)))
+
+
+class ClaimArticleFilter(ArticleFilter):
+    paths = ("claim__article",)
+
+
+class SnapshotArticleFilter(ArticleFilter):
+    paths = ("source__article", "evidence__claim__article")
+
+
+class FirstRowsFormSet(BaseInlineFormSet):
+    """An inline formset of at most ``max_rows`` rows."""
+
+    max_rows: int | None = None
+
+    def get_queryset(self) -> QuerySet[Any]:
+        if not hasattr(self, "_first_rows"):
+            rows = super().get_queryset()
+            self._first_rows = rows if self.max_rows is None else rows[: self.max_rows]
+        return self._first_rows
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """Related rows as a table with a link to each; they are edited on their own pages.
+
+    Without change permission Django renders view-only rows and skips validating
+    them on save, so the inline costs one query however many rows it shows.
+    """
+
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    formset = FirstRowsFormSet
+    max_rows: int | None = None
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        formset: Any = super().get_formset(request, obj, **kwargs)
+        formset.max_rows = self.max_rows
+        return formset
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return self.fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class SnapshotInline(ReadOnlyInline):
+    model = SourceSnapshot
+    fields = ("fetched_at", "http_status", "final_url", "content_type", "byte_size", "error")
+    max_rows = 20
+    verbose_name_plural = f"snapshots (the latest {max_rows})"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[SourceSnapshot]:
+        # A snapshot's name is its source's or evidence's.
+        return super().get_queryset(request).select_related("source", "evidence").defer("text")
+
+
+# --- Articles ------------------------------------------------------------------
+
+
+class SourcesNeedingUrlFilter(admin.SimpleListFilter):
+    title = "sources needing a URL"
+    parameter_name = "needs_url"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("yes", "Some"), ("no", "None")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.value() == "yes":
+            return queryset.filter(sources_needing_url__gt=0)
+        if self.value() == "no":
+            return queryset.filter(sources_needing_url=0)
+        return queryset
+
+
+class SourceInline(ReadOnlyInline):
+    model = Source
+    fields = ("position", "anchor_text", "href", "url", "status")
+    max_rows = 50
+    verbose_name_plural = f"sources (the first {max_rows}; all are linked above)"
+
+
+class ClaimInline(ReadOnlyInline):
+    model = Claim
+    fields = ("start", "end", "kind", "status", "evidence_figure", "ratings_figure")
+    max_rows = 100
+    verbose_name_plural = f"claims (the first {max_rows}; all are linked above)"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Claim]:
+        return claim_list_with_counts()
+
+    @admin.display(description="evidence")
+    def evidence_figure(self, obj: Claim) -> int:
+        return obj.evidence_count  # type: ignore[attr-defined]
+
+    @admin.display(description="ratings")
+    def ratings_figure(self, obj: Claim) -> int:
+        return obj.ratings_count  # type: ignore[attr-defined]
+
+
+ARTICLE_FIGURES = (
+    "sources_total",
+    "sources_ok",
+    "sources_needing_url",
+    "sources_broken",
+    "claims_count",
+    "ratings_count",
+)
+
+
+@admin.register(Article)
+class ArticleAdmin(HistoryAdmin):
+    list_display = (
+        "title",
+        "status",
+        "publisher",
+        "published_on",
+        "sources_figure",
+        "needing_url_figure",
+        "claims_figure",
+        "ratings_figure",
+        "created_at",
+    )
+    list_filter = (
+        "status",
+        SourcesNeedingUrlFilter,
+        "import_status",
+        "source_format",
+        ("imported_by", admin.RelatedOnlyFieldListFilter),
+        "created_at",
+    )
+    search_fields = ("title", "byline", "publisher", "url", "=content_sha256")
+    date_hierarchy = "created_at"
+    list_select_related = ("imported_by",)
+    actions = ("mark_in_review",)
+    inlines = (SourceInline, ClaimInline)
+    fieldsets = (
+        (None, {"fields": ("at_a_glance",)}),
+        (None, {"fields": ("title", "byline", "publisher", "url", "published_on", "status")}),
+        (
+            "Import",
+            {
+                "fields": (
+                    ("import_status", "import_detail"),
+                    "source_format",
+                    "content_sha256",
+                    "imported_by",
+                    "created_at",
+                )
+            },
+        ),
+        ("Content", {"classes": ("collapse",), "fields": ("text", "source_text")}),
+    )
+    readonly_fields = (
+        "at_a_glance",
+        "import_status",
+        "import_detail",
+        "source_format",
+        "content_sha256",
+        "imported_by",
+        "created_at",
+        "text",
+        "source_text",
+    )
+    history_list_display = ("status",)
+    import_template = "admin/claims/article/import.html"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Article]:
+        return article_list_with_counts()
+
+    @admin.display(description="sources OK", ordering="sources_total")
+    def sources_figure(self, obj: Article) -> str:
+        return format_html(
+            '<a href="{}">{} / {}</a>',
+            changelist_url(Source, article=obj.pk),
+            obj.sources_ok,  # type: ignore[attr-defined]
+            obj.sources_total,  # type: ignore[attr-defined]
+        )
+
+    @admin.display(description="need a URL", ordering="sources_needing_url")
+    def needing_url_figure(self, obj: Article) -> int:
+        return obj.sources_needing_url  # type: ignore[attr-defined]
+
+    @admin.display(description="claims", ordering="claims_count")
+    def claims_figure(self, obj: Article) -> str:
+        return format_html(
+            '<a href="{}">{}</a>',
+            changelist_url(Claim, article=obj.pk),
+            obj.claims_count,  # type: ignore[attr-defined]
+        )
+
+    @admin.display(description="ratings", ordering="ratings_count")
+    def ratings_figure(self, obj: Article) -> int:
+        return obj.ratings_count  # type: ignore[attr-defined]
+
+    @admin.display(description="at a glance")
+    def at_a_glance(self, obj: Article) -> str:
+        if not hasattr(obj, "sources_total"):  # a historical version has no figures
+            return "-"
+        return format_html(
+            '<a href="{sources_url}">{sources_total} sources</a>: {sources_ok} OK, '
+            "{sources_needing_url} need a URL, {sources_broken} failed, dead or blocked.<br>"
+            '<a href="{claims_url}">{claims_count} claims</a> with {ratings_count} ratings. '
+            '<a href="{add_claim_url}">Add a claim</a>.',
+            sources_url=changelist_url(Source, article=obj.pk),
+            claims_url=changelist_url(Claim, article=obj.pk),
+            add_claim_url=f"{reverse('admin:claims_claim_add')}?{urlencode({'article': obj.pk})}",
+            **{name: f"{getattr(obj, name):,}" for name in ARTICLE_FIGURES},
+        )
+
+    def save_model(self, request: HttpRequest, obj: Article, form: Any, change: bool) -> None:
+        if changes := {name: form.cleaned_data[name] for name in form.changed_data}:
+            article_update(article=obj, user=request.user, **changes)
+
+    def delete_model(self, request: HttpRequest, obj: Article) -> None:
+        article_delete(article=obj, user=request.user)
+
+    @admin.action(description="Mark selected articles as in review", permissions=["change"])
+    def mark_in_review(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
+        articles = list(queryset.exclude(status=ArticleStatus.IN_REVIEW))
+        for article in articles:
+            article_update(article=article, user=request.user, status=ArticleStatus.IN_REVIEW)
+        self.message_user(request, f"{len(articles)} article(s) marked as in review.")
+
+    def add_view(
+        self, request: HttpRequest, form_url: str = "", extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        """Adding an article imports it (or queues its page to be fetched) through a service."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        posted = request.method == "POST"
+        form = ArticleImportForm(request.POST, request.FILES) if posted else ArticleImportForm()
+        if posted and form.is_valid():
+            try:
+                if form.fetches_url:
+                    data = form.cleaned_data
+                    article = article_import_url(
+                        url=data["url"],
+                        title=data["title"],
+                        force=data["force"],
+                        imported_by=request.user,
+                    )
+                else:
+                    article = article_import(
+                        **form.import_arguments(max_bytes=settings.IMPORT_MAX_BYTES),
+                        imported_by=request.user,
+                    )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                self.log_addition(request, article, [{"added": {}}])
+                done = "Queued the page to be fetched for" if form.fetches_url else "Imported"
+                self.message_user(request, f"{done} “{article}”.", messages.SUCCESS)
+                return HttpResponseRedirect(
+                    reverse("admin:claims_article_change", args=[article.pk])
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Import an article",
+            "opts": self.opts,
+            "form": form,
+            "has_view_permission": self.has_view_permission(request),
+            **(extra_context or {}),
+        }
+        return TemplateResponse(request, self.import_template, context)
+
+
+# --- Sources and snapshots -----------------------------------------------------
+
+
+@admin.register(Source)
+class SourceAdmin(HistoryAdmin):
+    form = SourceForm
+    list_display = (
+        "__str__",
+        "article",
+        "position",
+        "status",
+        "url_or_href",
+        "claims_figure",
+        "snapshots_figure",
+        "last_fetched_at",
+    )
+    list_filter = ("status", ArticleFilter, "last_fetched_at")
+    search_fields = ("anchor_text", "href", "url", "article__title")
+    date_hierarchy = "created_at"
+    list_select_related = ("article",)
+    actions = ("fetch_again",)
+    inlines = (SnapshotInline,)
+    fields = (
+        "article",
+        "position",
+        "anchor_text",
+        "href",
+        "url",
+        ("status", "status_detail"),
+        ("last_fetched_at", "fetch_attempts"),
+        ("start", "end"),
+        ("created_at", "updated_at"),
+    )
+    readonly_fields = (
+        "article",
+        "position",
+        "anchor_text",
+        "href",
+        "status",
+        "status_detail",
+        "last_fetched_at",
+        "fetch_attempts",
+        "start",
+        "end",
+        "created_at",
+        "updated_at",
+    )
+    history_list_display = ("status", "url")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Source]:
+        return source_list_with_counts()
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # sources come from importing their article
+
+    @admin.display(description="URL (or href)", ordering="url")
+    def url_or_href(self, obj: Source) -> str:
+        return short(obj.url or obj.href, 80)
+
+    @admin.display(description="claims", ordering="claims_count")
+    def claims_figure(self, obj: Source) -> int:
+        return obj.claims_count  # type: ignore[attr-defined]
+
+    @admin.display(description="snapshots", ordering="snapshots_count")
+    def snapshots_figure(self, obj: Source) -> int:
+        return obj.snapshots_count  # type: ignore[attr-defined]
+
+    def save_model(self, request: HttpRequest, obj: Source, form: Any, change: bool) -> None:
+        if "url" in form.changed_data:
+            # The service compares the new URL with the stored one, not the form's copy.
+            stored = self.get_queryset(request).get(pk=obj.pk)
+            adopt(obj, source_set_url(source=stored, url=obj.url, user=request.user))
+
+    @admin.action(description="Fetch the selected sources again", permissions=["change"])
+    def fetch_again(self, request: HttpRequest, queryset: QuerySet[Source]) -> None:
+        queued = without_url = 0
+        for source in queryset:
+            try:
+                source_request_fetch(source=source, user=request.user)
+            except ValidationError:
+                without_url += 1
+            else:
+                queued += 1
+        self.message_user(request, f"{queued} source(s) queued to be fetched.")
+        if without_url:
+            self.message_user(
+                request,
+                f"{without_url} source(s) need a URL first; give it on the source's page.",
+                messages.WARNING,
+            )
+
+
+@admin.register(SourceSnapshot)
+class SourceSnapshotAdmin(admin.ModelAdmin):
+    """What fetching a source's or evidence's URL returned; only the fetcher writes them."""
+
+    formfield_overrides = URL_FIELD_OVERRIDES
+    list_display = (
+        "fetched",
+        "article",
+        "fetched_at",
+        "http_status",
+        "content_type",
+        "byte_size",
+        "final_url",
+        "error_excerpt",
+    )
+    list_filter = (
+        "http_status",
+        "soft_404",
+        "truncated",
+        "text_changed",
+        SnapshotArticleFilter,
+        "fetched_at",
+    )
+    search_fields = ("final_url", "title", "source__url", "source__anchor_text", "evidence__url")
+    date_hierarchy = "fetched_at"
+    list_select_related = ("source__article", "evidence__claim__article")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[SourceSnapshot]:
+        return snapshot_list()
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description="source or evidence")
+    def fetched(self, obj: SourceSnapshot) -> str:
+        return str(obj.source or obj.evidence)
+
+    @admin.display(description="article")
+    def article(self, obj: SourceSnapshot) -> Article | None:
+        if obj.source is not None:
+            return obj.source.article
+        return obj.evidence.claim.article if obj.evidence is not None else None
+
+    @admin.display(description="error")
+    def error_excerpt(self, obj: SourceSnapshot) -> str:
+        return short(obj.error)
+
+
+# --- Claims --------------------------------------------------------------------
+
+
+class EvidenceInline(ReadOnlyInline):
+    model = Evidence
+    fields = ("stance", "url", "status", "excerpt_short", "author", "created_at")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Evidence]:
+        return super().get_queryset(request).select_related("author")
+
+    @admin.display(description="excerpt")
+    def excerpt_short(self, obj: Evidence) -> str:
+        return short(obj.excerpt)
+
+
+class RatingInline(ReadOnlyInline):
+    model = Rating
+    fields = ("reviewer", "verdict", "confidence", "rationale_short", "updated_at")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Rating]:
+        return super().get_queryset(request).select_related("reviewer")
+
+    @admin.display(description="rationale")
+    def rationale_short(self, obj: Rating) -> str:
+        return short(obj.rationale)
+
+
+@admin.register(Claim)
+class ClaimAdmin(HistoryAdmin):
+    list_display = (
+        "__str__",
+        "article",
+        "kind",
+        "status",
+        "sources_figure",
+        "evidence_figure",
+        "ratings_figure",
+        "created_by",
+        "created_at",
+    )
+    list_filter = ("status", "kind", ArticleFilter, "created_at")
+    search_fields = ("quote", "article__title")
+    date_hierarchy = "created_at"
+    list_select_related = ("article", "created_by")
+    autocomplete_fields = ("article", "sources")
+    inlines = (EvidenceInline, RatingInline)
+    history_list_display = ("kind", "status")
+    add_fieldsets = ((None, {"fields": ("article", "quote", ("start", "end"), "kind", "sources")}),)
+    fieldsets = (
+        (None, {"fields": ("article", "in_context", ("start", "end"))}),
+        (None, {"fields": ("kind", "status", "sources")}),
+        (None, {"fields": ("created_by", ("created_at", "updated_at"))}),
+    )
+    readonly_fields = (
+        "article",
+        "in_context",
+        "start",
+        "end",
+        "created_by",
+        "created_at",
+        "updated_at",
+    )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Claim]:
+        return claim_list_with_counts()
+
+    def get_fieldsets(self, request: HttpRequest, obj: Claim | None = None) -> Any:
+        return self.add_fieldsets if obj is None else self.fieldsets
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Claim | None = None) -> Any:
+        return () if obj is None else self.readonly_fields
+
+    def get_form(
+        self, request: HttpRequest, obj: Claim | None = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        kwargs["form"] = ClaimAddForm if obj is None else ClaimChangeForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_inlines(self, request: HttpRequest, obj: Claim | None) -> Any:
+        return self.inlines if obj is not None else ()
+
+    @admin.display(description="in context")
+    def in_context(self, obj: Claim) -> str:
+        return format_html("…{}<mark>{}</mark>{}…", obj.prefix, obj.quote, obj.suffix)
+
+    @admin.display(description="sources", ordering="sources_count")
+    def sources_figure(self, obj: Claim) -> int:
+        return obj.sources_count  # type: ignore[attr-defined]
+
+    @admin.display(description="evidence", ordering="evidence_count")
+    def evidence_figure(self, obj: Claim) -> int:
+        return obj.evidence_count  # type: ignore[attr-defined]
+
+    @admin.display(description="ratings", ordering="ratings_count")
+    def ratings_figure(self, obj: Claim) -> int:
+        return obj.ratings_count  # type: ignore[attr-defined]
+
+    def save_model(self, request: HttpRequest, obj: Claim, form: Any, change: bool) -> None:
+        data = form.cleaned_data
+        if change:
+            # The service compares with the stored claim, not the form's copy.
+            claim = claim_update(
+                claim=self.get_queryset(request).get(pk=obj.pk),
+                user=request.user,
+                kind=data["kind"],
+                status=data["status"],
+                sources=data["sources"] if "sources" in form.changed_data else None,
+            )
+        else:
+            claim = claim_create(
+                article=data["article"],
+                created_by=request.user,
+                quote=data["quote"],
+                start=data["start"],
+                end=data["end"],
+                kind=data["kind"],
+                sources=data["sources"],
+            )
+        adopt(obj, claim)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        # The service has linked the sources; the inlines are read-only.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def delete_model(self, request: HttpRequest, obj: Claim) -> None:
+        claim_delete(claim=obj, user=request.user)
+
+
+# --- Reviews -------------------------------------------------------------------
+
+EVIDENCE_FIELDS = ("stance", "url", "excerpt", "note")
+
+
+class EvidenceSnapshotInline(SnapshotInline):
+    fk_name = "evidence"
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(HistoryAdmin):
+    list_display = ("claim", "stance", "url", "status", "excerpt_short", "author", "created_at")
+    list_filter = ("stance", "status", ClaimArticleFilter, "created_at")
+    search_fields = ("url", "excerpt", "note", "claim__quote")
+    date_hierarchy = "created_at"
+    list_select_related = ("claim", "author")
+    autocomplete_fields = ("claim", "author")
+    inlines = (EvidenceSnapshotInline,)
+    fields = (
+        "claim",
+        "author",
+        *EVIDENCE_FIELDS,
+        ("status", "status_detail", "last_fetched_at"),
+        ("created_at", "updated_at"),
+    )
+    history_list_display = ("stance", "status")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Evidence]:
+        return evidence_list()
+
+    def get_fields(self, request: HttpRequest, obj: Evidence | None = None) -> Any:
+        return ("claim", "author", *EVIDENCE_FIELDS) if obj is None else self.fields
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Evidence | None = None) -> Any:
+        if obj is None:
+            return ()
+        return (
+            "claim",
+            "author",
+            "status",
+            "status_detail",
+            "last_fetched_at",
+            "created_at",
+            "updated_at",
+        )
+
+    def get_inlines(self, request: HttpRequest, obj: Evidence | None) -> Any:
+        return self.inlines if obj is not None else ()
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        return {"author": request.user.pk, **super().get_changeform_initial_data(request)}
+
+    @admin.display(description="excerpt")
+    def excerpt_short(self, obj: Evidence) -> str:
+        return short(obj.excerpt)
+
+    def save_model(self, request: HttpRequest, obj: Evidence, form: Any, change: bool) -> None:
+        data = form.cleaned_data
+        if not change:
+            fields = {name: data[name] for name in EVIDENCE_FIELDS}
+            adopt(obj, evidence_create(claim=obj.claim, author=obj.author, **fields))
+        elif changes := {name: data[name] for name in EVIDENCE_FIELDS if name in form.changed_data}:
+            # The service compares the URL with the stored one, not the form's copy.
+            stored = self.get_queryset(request).get(pk=obj.pk)
+            adopt(obj, evidence_update(evidence=stored, user=request.user, **changes))
+
+    def delete_model(self, request: HttpRequest, obj: Evidence) -> None:
+        evidence_delete(evidence=obj, user=request.user)
+
+
+@admin.register(Rating)
+class RatingAdmin(HistoryAdmin):
+    list_display = ("claim", "reviewer", "verdict", "confidence", "rationale_short", "updated_at")
+    list_filter = ("verdict", "confidence", ClaimArticleFilter, "created_at")
+    search_fields = ("claim__quote", "rationale", "reviewer__username", "reviewer__display_name")
+    date_hierarchy = "created_at"
+    list_select_related = ("claim", "reviewer")
+    autocomplete_fields = ("claim", "reviewer")
+    fields = ("claim", "reviewer", "verdict", "confidence", "rationale", "created_at", "updated_at")
+    history_list_display = ("verdict", "confidence")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Rating]:
+        return rating_list()
+
+    def get_fields(self, request: HttpRequest, obj: Rating | None = None) -> Any:
+        return self.fields[:5] if obj is None else self.fields
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Rating | None = None) -> Any:
+        return () if obj is None else ("claim", "reviewer", "created_at", "updated_at")
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        return {"reviewer": request.user.pk, **super().get_changeform_initial_data(request)}
+
+    @admin.display(description="rationale")
+    def rationale_short(self, obj: Rating) -> str:
+        return short(obj.rationale)
+
+    def save_model(self, request: HttpRequest, obj: Rating, form: Any, change: bool) -> None:
+        # On add, the form has refused a second rating by the same reviewer (the
+        # model's unique constraint); the service would have updated the first instead.
+        if change and not form.has_changed():
+            return
+        rating, _created = rating_submit(
+            claim=obj.claim,
+            reviewer=obj.reviewer,
+            verdict=obj.verdict,
+            confidence=obj.confidence,
+            rationale=obj.rationale,
+        )
+        adopt(obj, rating)
+
+    def delete_model(self, request: HttpRequest, obj: Rating) -> None:
+        rating_withdraw(claim=obj.claim, reviewer=obj.reviewer)

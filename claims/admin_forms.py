@@ -1,0 +1,163 @@
+"""The admin's forms: they check beforehand what a service would refuse.
+
+The admin saves through ``claims.services`` once a form is valid, so each form
+runs the same checks first (``locate_quote``, ``is_fetchable_url``, the model's
+constraints) and a refusal shows as a form error rather than a server error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from claims.models import ArticleFormat, Claim, Source
+from claims.services.claims import locate_quote
+from claims.services.sources import MAX_URL_LENGTH, is_fetchable_url
+
+
+class ArticleImportForm(forms.Form):
+    file = forms.FileField(required=False, help_text="Markdown, HTML or plain text, in UTF-8.")
+    content = forms.CharField(
+        label="or paste the article",
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 16, "cols": 100}),
+    )
+    url = forms.URLField(
+        label="original URL",
+        max_length=MAX_URL_LENGTH,
+        required=False,
+        assume_scheme="https",
+        help_text="Alone, a worker fetches the article from it. With a file or text, it "
+        "records where the article came from and resolves its relative links.",
+    )
+    source_format = forms.ChoiceField(
+        label="format",
+        required=False,
+        choices=[("", "Detect from the file name or the content"), *ArticleFormat.choices],
+    )
+    title = forms.CharField(
+        max_length=300, required=False, help_text="Empty: the article's first heading."
+    )
+    force = forms.BooleanField(
+        label="Import even if the same article was imported before", required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        has_text = bool(cleaned.get("content", "").strip())
+        if cleaned.get("file") and has_text:
+            raise ValidationError("Upload a file or paste the text, not both.")
+        if not (cleaned.get("file") or has_text or cleaned.get("url") or self.has_error("url")):
+            raise ValidationError(
+                "Upload a file, paste the article, or give its URL to fetch it from."
+            )
+        return cleaned
+
+    @property
+    def fetches_url(self) -> bool:
+        return not (self.cleaned_data["file"] or self.cleaned_data["content"])
+
+    def import_arguments(self, *, max_bytes: int) -> dict[str, Any]:
+        """Keyword arguments for ``article_import``."""
+        data = self.cleaned_data
+        upload = data["file"]
+        return {
+            # One byte over the limit is enough for the service to refuse the size.
+            "content": upload.read(max_bytes + 1) if upload else data["content"],
+            "filename": upload.name if upload else None,
+            "source_format": data["source_format"] or None,
+            "title": data["title"],
+            "url": data["url"],
+            "force": data["force"],
+        }
+
+
+class SourceForm(forms.ModelForm):
+    url = forms.CharField(
+        label="URL to fetch",
+        required=False,
+        max_length=MAX_URL_LENGTH,
+        widget=forms.URLInput(attrs={"class": "vURLField"}),
+        help_text="Setting or changing it queues the source to be fetched.",
+    )
+
+    class Meta:
+        model = Source
+        fields = ("url",)
+
+    def clean_url(self) -> str:
+        url: str = self.cleaned_data["url"].strip()
+        if url != self.instance.url and not is_fetchable_url(url):
+            raise ValidationError(
+                f"Enter an absolute http:// or https:// URL (at most {MAX_URL_LENGTH:,} "
+                "characters).",
+                code="invalid_url",
+            )
+        return url
+
+
+def check_sources_belong(form: forms.ModelForm, article_id: int, sources: Iterable[Source]) -> None:
+    foreign = [source for source in sources or () if source.article_id != article_id]
+    if foreign:
+        names = ", ".join(f"“{source}” (article {source.article_id})" for source in foreign)
+        form.add_error("sources", f"Choose sources of the claim's own article, not {names}.")
+
+
+# The field an error of ``locate_quote`` is about; the others are about the whole form.
+QUOTE_ERROR_FIELDS = {"empty": "quote", "quote_not_found": "quote", "quote_ambiguous": "quote"}
+
+
+class ClaimAddForm(forms.ModelForm):
+    quote = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
+        help_text="The passage as it stands in the article; enough on its own when it occurs once.",
+    )
+    start = forms.IntegerField(
+        required=False,
+        min_value=0,
+        help_text="Offsets into the article's plain text, needed only when the quote "
+        "occurs more than once.",
+    )
+    end = forms.IntegerField(required=False, min_value=1)
+
+    class Meta:
+        model = Claim
+        fields = ("article", "quote", "start", "end", "kind", "sources")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        article = cleaned.get("article")
+        if article is None or any(self.has_error(name) for name in ("quote", "start", "end")):
+            return cleaned
+        try:
+            span = locate_quote(
+                article=article,
+                quote=cleaned.get("quote") or "",
+                start=cleaned.get("start"),
+                end=cleaned.get("end"),
+            )
+        except ValidationError as error:
+            self.add_error(QUOTE_ERROR_FIELDS.get(error.code or ""), error)
+            return cleaned
+        # The model's own checks (one claim per passage) then run on the located span.
+        cleaned["quote"] = article.text[span.start : span.end]
+        cleaned["start"], cleaned["end"] = span.start, span.end
+        self.instance.prefix, self.instance.suffix = span.prefix, span.suffix
+        check_sources_belong(self, article.pk, cleaned.get("sources") or ())
+        return cleaned
+
+
+class ClaimChangeForm(forms.ModelForm):
+    class Meta:
+        model = Claim
+        fields = ("kind", "status", "sources")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        check_sources_belong(self, self.instance.article_id, cleaned.get("sources") or ())
+        return cleaned

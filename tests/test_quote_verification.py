@@ -1,0 +1,203 @@
+"""Quotes the article attributes to a cited source, checked against the fetched source."""
+
+from __future__ import annotations
+
+import pytest
+
+from claims.models import ClaimKind, Source, SourceStatus, Stance
+from claims.services.claims import claim_create, claim_update
+from claims.services.reviews import evidence_create
+from claims.services.sources import source_set_url
+from fetching.services import run_fetch
+from tests.webserver import PageServer, article_page
+from verification.models import QuoteCheck, QuoteResult
+from verification.services import verify_claim, verify_evidence
+
+pytestmark = pytest.mark.django_db
+
+BROOKINGS_QUOTE = "Relatively safe enclaves should emerge from this effort."
+
+
+def fetched(source: Source, pages: PageServer, path: str, html: str) -> Source:
+    source_set_url(source=source, url=pages.add(path, html))
+    run_fetch(Source, source.pk, task_id=f"t-{path}", final_attempt=True)
+    source.refresh_from_db()
+    return source
+
+
+def test_a_quote_found_word_for_word_is_exact(demo_article, reviewer, pages):
+    source = fetched(
+        demo_article.sources.get(anchor_text="Testing Putin in Syria"),
+        pages,
+        "/cfr",
+        article_page(
+            "Testing Putin in Syria",
+            "Some other paragraph about diplomacy and the war.",
+            "Relatively  safe enclaves should emerge from this effort. A Syria of enclaves "
+            "or cantons may be the best possible outcome for now.",
+        ),
+    )
+    claim = claim_create(
+        article=demo_article,
+        created_by=reviewer,
+        quote=BROOKINGS_QUOTE,
+        kind=ClaimKind.QUOTE,
+        sources=[source],
+    )
+    [check] = verify_claim(claim_id=claim.pk)
+    assert check.result == QuoteResult.EXACT
+    assert check.score == 1.0
+    assert check.source_wording == BROOKINGS_QUOTE  # the page's whitespace, as shown
+    assert check.snapshot == source.snapshots.get()
+
+
+def test_a_quote_with_a_changed_word_is_altered_with_the_sources_wording(
+    demo_article, reviewer, pages
+):
+    source = fetched(
+        demo_article.sources.get(anchor_text="Testing Putin in Syria"),
+        pages,
+        "/cfr",
+        article_page(
+            "Testing Putin in Syria",
+            "A Syria of enclaves or cantons may be the best possible outcome for now and the "
+            "foreseeable future.",
+        ),
+    )
+    claim = claim_create(
+        article=demo_article,
+        created_by=reviewer,
+        quote="A Syria of enclaves or cantons may be the best possible outcome for now and the "
+        "foreseeable future.",
+        kind=ClaimKind.QUOTE,
+        sources=[source],
+    )
+    source.snapshots.update(
+        text="A Syria of enclaves or cantons will be the best possible outcome for now and the "
+        "foreseeable future."
+    )
+    [check] = verify_claim(claim_id=claim.pk)
+    assert check.result == QuoteResult.ALTERED
+    assert 0.85 <= check.score < 1.0
+    assert "will be" in check.source_wording
+    assert any("may" in flag for flag in check.flags)
+
+
+def test_a_quote_the_source_does_not_contain_is_not_found(demo_article, reviewer, pages):
+    source = fetched(
+        demo_article.sources.get(anchor_text="Testing Putin in Syria"),
+        pages,
+        "/cfr",
+        article_page("Testing Putin in Syria", "An unrelated text about trade tariffs."),
+    )
+    claim = claim_create(
+        article=demo_article,
+        created_by=reviewer,
+        quote=BROOKINGS_QUOTE,
+        kind=ClaimKind.QUOTE,
+        sources=[source],
+    )
+    [check] = verify_claim(claim_id=claim.pk)
+    assert check.result == QuoteResult.NOT_FOUND
+    assert check.source_wording == ""
+
+
+def test_a_quote_with_an_ellipsis_across_two_paragraphs_is_exact(demo_article, reviewer, pages):
+    source = fetched(
+        demo_article.sources.first(),
+        pages,
+        "/two",
+        article_page(
+            "Two paragraphs",
+            "The end-game for these zones would not have to be determined in advance.",
+            "Something in between that the article leaves out.",
+            "The interim goal might be a confederal Syria.",
+        ),
+    )
+    claim = claim_create(
+        article=demo_article,
+        created_by=reviewer,
+        quote="The end-game for these zones would not have to be determined in advance.",
+        kind=ClaimKind.QUOTE,
+        sources=[source],
+    )
+    claim.quote = (
+        "The end-game for these zones would not have to be determined in advance. … "
+        "The interim goal might be a confederal Syria."
+    )
+    claim.save()
+    [check] = verify_claim(claim_id=claim.pk)
+    assert check.result == QuoteResult.EXACT
+
+
+def test_a_source_that_is_not_fetched_is_unavailable(demo_article, reviewer):
+    source = demo_article.sources.first()
+    assert source.status == SourceStatus.NEEDS_URL
+    claim = claim_create(
+        article=demo_article,
+        created_by=reviewer,
+        quote=BROOKINGS_QUOTE,
+        kind=ClaimKind.QUOTE,
+        sources=[source],
+    )
+    [check] = verify_claim(claim_id=claim.pk)
+    assert check.result == QuoteResult.SOURCE_UNAVAILABLE
+
+
+def test_a_claim_that_is_no_longer_a_quote_loses_its_checks(demo_article, reviewer):
+    claim = claim_create(
+        article=demo_article,
+        created_by=reviewer,
+        quote=BROOKINGS_QUOTE,
+        kind=ClaimKind.QUOTE,
+        sources=[demo_article.sources.first()],
+    )
+    verify_claim(claim_id=claim.pk)
+    claim_update(claim=claim, user=reviewer, kind=ClaimKind.FACTUAL)
+    assert verify_claim(claim_id=claim.pk) == []
+    assert not QuoteCheck.objects.exists()
+
+
+def test_a_new_snapshot_checks_the_quotes_citing_the_source_again(demo_article, reviewer, pages):
+    from fetching.tasks import fetch_source
+
+    source = demo_article.sources.get(anchor_text="Testing Putin in Syria")
+    claim = claim_create(
+        article=demo_article,
+        created_by=reviewer,
+        quote=BROOKINGS_QUOTE,
+        kind=ClaimKind.QUOTE,
+        sources=[source],
+    )
+    verify_claim(claim_id=claim.pk)
+    assert QuoteCheck.objects.get().result == QuoteResult.SOURCE_UNAVAILABLE
+
+    source_set_url(
+        source=source, url=pages.add("/cfr", article_page("CFR", f"Yes. {BROOKINGS_QUOTE}"))
+    )
+    fetch_source.apply(args=[source.pk])
+
+    assert QuoteCheck.objects.get().result == QuoteResult.EXACT
+
+
+def test_an_evidence_excerpt_is_checked_against_its_own_page(reviewer, pages):
+    from fetching.tasks import fetch_evidence
+    from tests.factories import ClaimFactory
+
+    url = pages.add("/report", article_page("Report", "Street trees planted in 2023: 4,012."))
+    evidence = evidence_create(
+        claim=ClaimFactory.create(),
+        author=reviewer,
+        stance=Stance.SUPPORTS,
+        url=url,
+        excerpt="Street trees planted in 2023: 4,000",
+    )
+    assert evidence.status == SourceStatus.PENDING
+    fetch_evidence.apply(args=[evidence.pk])
+    evidence.refresh_from_db()
+    assert evidence.status == SourceStatus.OK
+    assert evidence.snapshots.count() == 1
+    check = QuoteCheck.objects.get(evidence=evidence)
+    assert check.result == QuoteResult.ALTERED
+    assert any("4,012" in flag for flag in check.flags)
+    assert verify_evidence(evidence_id=evidence.pk) is not None
