@@ -16,6 +16,7 @@ from django.db.models.functions import Coalesce
 from claims.models import (
     Article,
     Claim,
+    ClaimStatus,
     Evidence,
     Rating,
     Source,
@@ -45,10 +46,19 @@ def _without_article_texts(prefix: str) -> list[str]:
     return [f"{prefix}{name}" for name in ARTICLE_TEXT_FIELDS]
 
 
-def article_list_with_counts() -> QuerySet[Article]:
+def article_list_with_counts(*, published_claims_only: bool = False) -> QuerySet[Article]:
     """Articles with ``sources_total``, ``sources_ok``, ``sources_needing_url``,
-    ``sources_broken``, ``claims_count`` and ``ratings_count``; texts deferred."""
+    ``sources_broken``, ``claims_count`` and ``ratings_count``; texts deferred.
+
+    ``published_claims_only`` counts only published claims (and their ratings), for
+    readers who may not know that unpublished ones exist.
+    """
     sources = Source.objects.all()
+    claims = Claim.objects.all()
+    ratings = Rating.objects.all()
+    if published_claims_only:
+        claims = claims.filter(status=ClaimStatus.PUBLISHED)
+        ratings = ratings.filter(claim__status=ClaimStatus.PUBLISHED)
     return (
         Article.objects.defer(*ARTICLE_TEXT_FIELDS)
         .select_related("imported_by")
@@ -61,8 +71,8 @@ def article_list_with_counts() -> QuerySet[Article]:
             sources_broken=count_subquery(
                 sources.filter(status__in=BROKEN_SOURCE_STATUSES), outer="article"
             ),
-            claims_count=count_subquery(Claim.objects.all(), outer="article"),
-            ratings_count=count_subquery(Rating.objects.all(), outer="claim__article"),
+            claims_count=count_subquery(claims, outer="article"),
+            ratings_count=count_subquery(ratings, outer="claim__article"),
         )
     )
 

@@ -101,6 +101,9 @@ class EvidenceFactory(factory.django.DjangoModelFactory[Evidence]):
     author = factory.SubFactory(UserFactory)
     url = factory.Sequence(lambda n: f"https://example.org/evidence/{n}")
     stance = Stance.SUPPORTS
+    status = factory.LazyAttribute(
+        lambda e: SourceStatus.PENDING if e.url else SourceStatus.NEEDS_URL
+    )
 
 
 class RatingFactory(factory.django.DjangoModelFactory[Rating]):

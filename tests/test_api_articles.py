@@ -225,3 +225,42 @@ def test_an_editor_deletes_an_article_with_its_claims(editor_api) -> None:
     assert response.status_code == 204
     assert not Article.objects.filter(pk=claim.article_id).exists()
     assert not type(claim).objects.filter(pk=claim.pk).exists()
+
+
+def test_anonymous_readers_see_counts_of_published_claims_only(api) -> None:
+    from claims.models import ArticleStatus, ClaimStatus
+    from tests.factories import ArticleFactory, ClaimFactory
+
+    article = ArticleFactory.create(status=ArticleStatus.PUBLISHED)
+    ClaimFactory.create(article=article, start=0, end=5, status=ClaimStatus.PUBLISHED)
+    ClaimFactory.create(article=article, start=6, end=9, status=ClaimStatus.OPEN)
+
+    listed = api.get("/api/v1/articles/").json()["results"][0]
+    detail = api.get(f"/api/v1/articles/{article.pk}/").json()
+
+    assert listed["claims_count"] == detail["claims_count"] == 1
+    assert detail["claims_by_status"] == {"published": 1}
+
+
+def test_an_article_sent_as_a_url_is_accepted_and_fetched_in_the_background(
+    reviewer_api, monkeypatch, django_capture_on_commit_callbacks
+) -> None:
+    from fetching import tasks
+
+    queued: list[int] = []
+    monkeypatch.setattr(tasks.import_article_from_url, "delay", queued.append)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = reviewer_api.post(
+            "/api/v1/articles/", {"url": "https://news.example.org/story"}, format="json"
+        )
+
+    assert response.status_code == 202
+    body = response.json()
+    assert body["import_status"] == "fetching"
+    assert body["url"] == "https://news.example.org/story"
+    assert queued == [body["id"]]
+    again = reviewer_api.post(
+        "/api/v1/articles/", {"url": "https://news.example.org/story"}, format="json"
+    )
+    assert again.status_code == 409
+    assert again.json()["existing"] == body["id"]

@@ -121,7 +121,7 @@ def invalid_bodies(claim: Claim) -> list[tuple[str, str, dict[str, Any], str]]:
             {"verdict": "true", "rationale": " "},
             "rationale",
         ),
-        ("post", "/api/v1/articles/", {"title": "Nothing"}, "either"),
+        ("post", "/api/v1/articles/", {"title": "Nothing"}, "only its `url`"),
         ("post", "/api/v1/articles/", {"body": "Text.", "format": "pdf"}, "format"),
         ("post", "/api/v1/articles/", {"body": "Text.", "title": "t" * 301}, "title"),
         ("post", "/api/v1/articles/", {"body": "Text.", "url": "not a url"}, "url"),

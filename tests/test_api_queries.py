@@ -44,15 +44,15 @@ PINS = {
     "source": 4,
     "claims": 6,
     "claims?article&verdict&needs_my_rating": 6,
-    "claim": 5,
-    "evidence": 5,
-    "evidence item": 4,
+    "claim": 6,
+    "evidence": 6,
+    "evidence item": 5,
     "ratings": 5,
     "my-rating": 4,
     "anonymous articles": 2,
     "anonymous article": 2,
     "anonymous claims": 4,
-    "anonymous claim": 3,
+    "anonymous claim": 4,
 }
 
 

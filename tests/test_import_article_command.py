@@ -111,3 +111,24 @@ def test_command_line_exit_code_is_1_with_a_one_line_error(tmp_path: Path):
     assert result.stderr.strip().splitlines() == [
         "CommandError: This is a binary file, not an article; import Markdown, HTML or text."
     ]
+
+
+def test_a_url_creates_the_article_and_queues_its_fetch(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    from fetching import tasks
+
+    queued: list[int] = []
+    monkeypatch.setattr(tasks.import_article_from_url, "delay", queued.append)
+    with django_capture_on_commit_callbacks(execute=True):
+        output = run("https://news.example.org/story")
+    article = Article.objects.get()
+    assert article.import_status == "fetching"
+    assert output.startswith(f"Article {article.pk} created; a worker is fetching")
+    assert queued == [article.pk]
+
+
+def test_a_bad_url_fails_clearly():
+    with pytest.raises(CommandError, match="absolute http"):
+        run("http://")
+    assert not Article.objects.exists()

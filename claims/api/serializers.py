@@ -24,6 +24,7 @@ from claims.models import (
     Stance,
     Verdict,
 )
+from verification.models import QuoteCheck
 
 EXCERPT_CHARS = 500
 MAX_ID = 2**63 - 1
@@ -83,6 +84,8 @@ class ArticleSerializer(serializers.ModelSerializer[Article]):
             "sources_ok",
             "sources_needing_url",
             "sources_broken",
+            "import_status",
+            "import_detail",
         ]
         read_only_fields = fields
 
@@ -112,14 +115,28 @@ class ArticleCreateSerializer(serializers.Serializer):
         required=False,
         help_text="Default: from the file's extension, else sniffed.",
     )
-    url = OptionalURLField(required=False, allow_blank=True, max_length=2000, default="")
+    url = OptionalURLField(
+        required=False,
+        allow_blank=True,
+        max_length=2000,
+        default="",
+        help_text=(
+            "The article's original URL. Sent alone (no body or file), the page is fetched "
+            "and imported in the background: the article starts with import_status "
+            "`fetching`."
+        ),
+    )
     force = serializers.BooleanField(
         required=False, default=False, help_text="Import even if identical content exists."
     )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if ("body" in attrs) == ("file" in attrs):
-            raise serializers.ValidationError("Send either `body` or `file`, not both or neither.")
+        if "body" in attrs and "file" in attrs:
+            raise serializers.ValidationError("Send either `body` or `file`, not both.")
+        if "body" not in attrs and "file" not in attrs and not attrs.get("url"):
+            raise serializers.ValidationError(
+                "Send the article as `body` or `file`, or only its `url` to have it fetched."
+            )
         upload = attrs.get("file")
         if upload is not None and upload.size > settings.IMPORT_MAX_BYTES:
             # Not a ValidationError: DRF would re-raise that as a 400.
@@ -287,13 +304,35 @@ class ClaimSerializer(serializers.ModelSerializer[Claim]):
         return None
 
 
+class QuoteCheckSerializer(serializers.ModelSerializer[QuoteCheck]):
+    class Meta:
+        model = QuoteCheck
+        fields = [
+            "source",
+            "result",
+            "score",
+            "quote",
+            "source_wording",
+            "source_start",
+            "source_end",
+            "flags",
+            "checked_at",
+        ]
+        read_only_fields = fields
+
+
 class ClaimDetailSerializer(ClaimSerializer):
     paragraph = serializers.SerializerMethodField(
         help_text="The paragraph of the article that holds the claim."
     )
+    quote_checks = QuoteCheckSerializer(
+        many=True,
+        read_only=True,
+        help_text="For quote claims: is the quote in each source it relies on?",
+    )
 
     class Meta(ClaimSerializer.Meta):
-        fields = [*ClaimSerializer.Meta.fields, "paragraph"]
+        fields = [*ClaimSerializer.Meta.fields, "paragraph", "quote_checks"]
         read_only_fields = fields
 
     def get_paragraph(self, claim: Claim) -> str:
@@ -333,6 +372,9 @@ class ClaimUpdateSerializer(serializers.Serializer):
 class EvidenceSerializer(serializers.ModelSerializer[Evidence]):
     url = OptionalURLField(read_only=True)
     author = UsernameField(read_only=True)
+    quote_check = serializers.SerializerMethodField(
+        help_text="Is the excerpt on the page at the URL? (null without both)"
+    )
 
     class Meta:
         model = Evidence
@@ -344,10 +386,19 @@ class EvidenceSerializer(serializers.ModelSerializer[Evidence]):
             "excerpt",
             "stance",
             "note",
+            "status",
+            "status_detail",
+            "last_fetched_at",
+            "quote_check",
             "created_at",
             "updated_at",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(QuoteCheckSerializer(allow_null=True))
+    def get_quote_check(self, evidence: Evidence) -> dict[str, Any] | None:
+        checks = list(evidence.quote_checks.all())
+        return QuoteCheckSerializer(checks[0]).data if checks else None
 
 
 class EvidenceInputSerializer(serializers.Serializer):

@@ -99,7 +99,9 @@ class ArticleViewSet(
     ordering = ["-created_at", "-id"]
 
     def get_queryset(self) -> QuerySet[Article]:
-        return visible_articles(self.request, selectors.article_list_with_counts())
+        reviewer = policies.is_reviewer(self.request.user)
+        articles = selectors.article_list_with_counts(published_claims_only=not reviewer)
+        return visible_articles(self.request, articles)
 
     def get_serializer_class(self) -> type[s.serializers.BaseSerializer]:
         return s.ArticleDetailSerializer if self.action == "retrieve" else s.ArticleSerializer
@@ -111,7 +113,8 @@ class ArticleViewSet(
         article: Article = get_object_or_404(queryset, pk=self.kwargs["pk"])
         self.check_object_permissions(self.request, article)
         if self.action == "retrieve":
-            counts = article.claims.values("status").annotate(n=Count("id")).order_by()
+            claims = visible_claims(self.request, article.claims.all())
+            counts = claims.values("status").annotate(n=Count("id")).order_by()
             article.claims_by_status = {row["status"]: row["n"] for row in counts}  # type: ignore[attr-defined]
         return article
 
@@ -124,6 +127,10 @@ class ArticleViewSet(
         },
         responses={
             201: s.ArticleDetailSerializer,
+            202: OpenApiResponse(
+                s.ArticleDetailSerializer,
+                description="Only a URL was sent: the page is being fetched in the background.",
+            ),
             409: OpenApiResponse(description="Identical content was already imported."),
             413: OpenApiResponse(description="The upload is over the size limit."),
             **ERRORS,
@@ -135,6 +142,14 @@ class ArticleViewSet(
         fields = data.validated_data
         upload = fields.get("file")
         try:
+            if upload is None and "body" not in fields:
+                article = article_services.article_import_url(
+                    url=fields["url"],
+                    title=fields["title"],
+                    imported_by=request.user,
+                    force=fields["force"],
+                )
+                return Response(self._detail(article), status=status.HTTP_202_ACCEPTED)
             article = article_services.article_import(
                 content=upload.read() if upload is not None else fields["body"],
                 source_format=fields.get("format"),
@@ -271,6 +286,10 @@ def claims_for_api() -> QuerySet[Claim]:
     )
 
 
+def claim_detail_queryset() -> QuerySet[Claim]:
+    return claims_for_api().prefetch_related("quote_checks")
+
+
 @extend_schema_view(
     list=extend_schema(summary="List claims", responses={200: s.ClaimSerializer}),
     retrieve=extend_schema(
@@ -297,8 +316,8 @@ class ClaimViewSet(
 
     def get_queryset(self) -> QuerySet[Claim]:
         queryset = claims_for_api()
-        if self.action == "retrieve":
-            queryset = queryset.defer(None).defer("article__source_text")
+        if self.action != "list":
+            queryset = claim_detail_queryset().defer(None).defer("article__source_text")
         return visible_claims(self.request, queryset)
 
     def get_serializer_class(self) -> type[s.serializers.BaseSerializer]:
@@ -372,7 +391,7 @@ class ClaimViewSet(
         claim_services.claim_delete(claim=instance, user=self.request.user)
 
     def _detail(self, claim: Claim) -> dict[str, Any]:
-        fresh = claims_for_api().defer(None).defer("article__source_text").get(pk=claim.pk)
+        fresh = claim_detail_queryset().defer(None).defer("article__source_text").get(pk=claim.pk)
         return s.ClaimDetailSerializer(fresh, context=self.get_serializer_context()).data
 
 
@@ -421,7 +440,11 @@ class EvidenceViewSet(
     def get_queryset(self) -> QuerySet[Evidence]:
         if getattr(self, "swagger_fake_view", False):
             return Evidence.objects.none()
-        return selectors.evidence_list().filter(claim=self.get_claim())
+        return (
+            selectors.evidence_list()
+            .filter(claim=self.get_claim())
+            .prefetch_related("quote_checks")
+        )
 
     @extend_schema(
         summary="Add evidence",

@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from claims.errors import DuplicateArticle
 from claims.models import ArticleFormat, SourceStatus
-from claims.services.articles import article_import, size_limit_message
+from claims.services.articles import article_import, article_import_url, size_limit_message
 
 
 def _one_line(error: ValidationError) -> str:
@@ -24,7 +24,10 @@ class Command(BaseCommand):
     help = "Import an article (Markdown, HTML or text) with its cited sources."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("path", help="File to import, or - to read standard input.")
+        parser.add_argument(
+            "path",
+            help="File to import, - to read standard input, or an http(s) URL to fetch.",
+        )
         parser.add_argument("--title", default="", help="Title (default: the first heading).")
         parser.add_argument(
             "--format",
@@ -38,12 +41,15 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        data, filename = self._read(options["path"])
         importer = None
         if options["user"]:
             importer = get_user_model().objects.filter(username=options["user"]).first()
             if importer is None:
                 raise CommandError(f"No user named {options['user']!r}.")
+        if options["path"].startswith(("http://", "https://")):
+            self._import_url(options, importer)
+            return
+        data, filename = self._read(options["path"])
         try:
             article = article_import(
                 content=data,
@@ -69,6 +75,27 @@ class Command(BaseCommand):
             f"Imported article {article.pk}: {article.title!r} "
             f"({article.get_source_format_display()}), {total} sources, "
             f"{needing_url} need a URL."
+        )
+
+    def _import_url(self, options: dict[str, Any], importer: Any) -> None:
+        try:
+            article = article_import_url(
+                url=options["path"],
+                title=options["title"],
+                imported_by=importer,
+                force=options["force"],
+            )
+        except DuplicateArticle as duplicate:
+            self.stdout.write(
+                f"Already imported as article {duplicate.existing.pk} "
+                f"({duplicate.existing.title!r}); nothing created. Use --force to import again."
+            )
+            return
+        except ValidationError as error:
+            raise CommandError(_one_line(error)) from None
+        self.stdout.write(
+            f"Article {article.pk} created; a worker is fetching {article.url} "
+            "(see its import status in the admin or the API)."
         )
 
     def _read(self, path: str) -> tuple[bytes, str | None]:
