@@ -495,6 +495,8 @@ def test_non_public_addresses_are_refused_before_connecting(url: str, reason: st
         ("javascript:alert(1)", "scheme 'javascript' is not allowed; only http and https"),
         ("http://user:pw@example.com/", "credentials"),
         ("http://user@example.com/", "credentials"),
+        ("http://example.com@127.0.0.1/", "credentials"),
+        ("http://example.com:80@169.254.169.254/", "credentials"),
         ("http:///no-host", "has no host"),
         ("http://[::1/", "is not a valid URL"),
     ],
@@ -514,6 +516,24 @@ def test_urls_of_the_wrong_shape_are_refused_before_resolving(url: str, reason: 
 def test_allowing_loopback_still_refuses_everything_else_private(url: str) -> None:
     with pytest.raises(BlockedURL):
         fetch(url, policy=LOOPBACK)
+
+
+@pytest.mark.usefixtures("no_connections")
+@pytest.mark.parametrize(
+    ("name", "address", "reason"),
+    [
+        ("news.example.com", "10.1.2.3", "10.1.2.3 is a private address"),
+        ("cdn.example.org", "169.254.169.254", "169.254.169.254 is a link-local address"),
+        ("api.example.net", "127.0.0.1", "127.0.0.1 is a loopback address"),
+    ],
+)
+def test_a_public_looking_name_that_resolves_to_a_private_address_is_refused(
+    monkeypatch: pytest.MonkeyPatch, name: str, address: str, reason: str
+) -> None:
+    _fake_resolver(monkeypatch, name, [address])
+    with pytest.raises(BlockedURL) as caught:
+        fetch(f"https://{name}/report.pdf")
+    assert f"{name} resolves to a blocked address: {reason}" in caught.value.reason
 
 
 def test_allowing_loopback_allows_127_0_0_1(server: LocalServer) -> None:
