@@ -782,3 +782,19 @@ def test_changing_a_rating_updates_it_through_the_service(admin_client: Client) 
     )
     assert Rating.objects.count() == 1
     assert rating.history.count() == 2
+
+
+def test_quote_check_list_costs_the_same_queries_for_many_rows(admin_client: Client) -> None:
+    from verification.models import QuoteCheck
+
+    def make(n: int) -> None:
+        for _ in range(n):
+            source = SourceFactory.create()
+            claim = ClaimFactory.create(article=source.article)
+            QuoteCheck.objects.create(claim=claim, source=source, quote="q", result="exact")
+
+    url = "/admin/verification/quotecheck/"
+    make(1)
+    few = queries_to_render(admin_client, url)
+    make(20)
+    assert queries_to_render(admin_client, url) == few

@@ -36,6 +36,25 @@ def test_seed_demo_creates_users_and_a_reviewed_article(settings):
     assert "factcheck-editor" in output
 
 
+def test_seed_demo_gives_sources_a_demo_snapshot_and_checks_the_quote(settings):
+    from claims.models import SourceSnapshot
+    from verification.models import QuoteCheck
+
+    settings.DEBUG = True
+    seed()
+    article = Article.objects.get()
+    statuses = sorted(article.sources.values_list("status", flat=True))
+    assert statuses == ["needs_url", "ok", "ok", "ok", "ok"]
+    assert SourceSnapshot.objects.filter(source__article=article).count() == 4
+    assert all(
+        "Demo snapshot" in detail
+        for detail in article.sources.filter(status="ok").values_list("status_detail", flat=True)
+    )
+    # The councillor's words are not in the budget papers the article links them to.
+    assert QuoteCheck.objects.get(claim__kind="quote").result == "not_found"
+    assert QuoteCheck.objects.filter(evidence__isnull=False).exists()
+
+
 def test_seed_demo_twice_changes_nothing(settings):
     settings.DEBUG = True
     seed()

@@ -5,6 +5,7 @@ Safe to run again: it creates what is missing and leaves the rest alone.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -17,10 +18,21 @@ from django.db import transaction
 from accounts.models import Role
 from accounts.roles import ensure_roles
 from claims.errors import DuplicateArticle
-from claims.models import Article, Claim, ClaimKind, Stance, Verdict
+from claims.models import (
+    Article,
+    Claim,
+    ClaimKind,
+    Evidence,
+    Source,
+    SourceStatus,
+    Stance,
+    Verdict,
+)
 from claims.services.articles import article_import
 from claims.services.claims import claim_create
 from claims.services.reviews import evidence_create, rating_submit
+from fetching import services as fetch_services
+from verification import services as verification
 
 SAMPLE_ARTICLE = Path(__file__).resolve().parents[2] / "demo" / "riverside-trees.md"
 
@@ -31,6 +43,32 @@ DEMO_USERS = [
     ("ana", "factcheck-reviewer", Role.REVIEWER, "Ana Reviewer"),
     ("ben", "factcheck-reviewer", Role.REVIEWER, "Ben Reviewer"),
 ]
+
+# What the demo's links "return": the demo has no network, so seed_demo stores these
+# as the sources' first snapshots (marked as demo data) instead of fetching them.
+DEMO_PAGES = {
+    "https://ledger.example.org/": (
+        "The Riverside Ledger",
+        "The Riverside Ledger: local news for Riverside since 1921.",
+    ),
+    "https://parks.example.org/reports/2023-annual.pdf": (
+        "Riverside Parks Department: Annual Report 2023",
+        "Street trees planted in 2023: 4,012.\n\nOf these, 1,150 replaced trees that had "
+        "been removed because of disease or storm damage.\n\nSapling survival after the "
+        "first summer: 81 percent.",
+    ),
+    "https://council.example.org/budget/2023/parks": (
+        "Council budget 2023: parks and open spaces",
+        "Tree planting programme. Planting budget: $1.2m; outturn: $1.5m.\n\nThe overrun "
+        "is explained by the replacement of saplings lost in the dry summer.",
+    ),
+    "https://geo.example.edu/canopy-survey-2024": (
+        "Urban canopy survey 2024",
+        "Tree canopy covers 23 percent of Riverside's area, up from 19 percent in 2015. "
+        "Newly planted trees take about a decade to add measurable shade.",
+    ),
+}
+DEMO_SNAPSHOT_NOTE = "Demo snapshot written by seed_demo (not fetched)"
 
 # quote, kind, anchor texts of the sources it relies on
 DEMO_CLAIMS = [
@@ -84,6 +122,7 @@ class Command(BaseCommand):
         article = self._article(users["ana"])
         claims = self._claims(article, users)
         self._reviews(claims, users)
+        self._demo_snapshots(article)
         self.stdout.write(f"Demo article {article.pk}: {article.title!r}, {len(claims)} claims.")
         self.stdout.write("Sign in at /admin/ as:")
         for username, password, role, _ in DEMO_USERS:
@@ -134,6 +173,38 @@ class Command(BaseCommand):
             )
             claims.append(claim)
         return claims
+
+    def _demo_snapshots(self, article: Article) -> None:
+        """Give the demo's sources and evidence a first snapshot, through the fetch protocol."""
+        targets: list[Source | Evidence] = [
+            *article.sources.filter(status=SourceStatus.PENDING),
+            *Evidence.objects.filter(claim__article=article, status=SourceStatus.PENDING),
+        ]
+        for target in targets:
+            title, text = DEMO_PAGES.get(target.url, ("", ""))
+            claimed = fetch_services.claim(type(target), target.pk, task_id="seed-demo")
+            if claimed is None or not text:
+                continue
+            body = text.encode()
+            fetch_services.finish(
+                claimed,
+                task_id="seed-demo",
+                page=fetch_services.PageFetch(
+                    status=SourceStatus.OK,
+                    detail=DEMO_SNAPSHOT_NOTE,
+                    http_status=200,
+                    final_url=target.url,
+                    content_type="text/html",
+                    title=title,
+                    text=text,
+                    byte_size=len(body),
+                    sha256=hashlib.sha256(body).hexdigest(),
+                ),
+            )
+        for claim in article.claims.filter(kind=ClaimKind.QUOTE):
+            verification.verify_claim(claim_id=claim.pk)
+        for evidence in Evidence.objects.filter(claim__article=article):
+            verification.verify_evidence(evidence_id=evidence.pk)
 
     def _reviews(self, claims: list[Claim], users: dict[str, Any]) -> None:
         trees, costs, canopy, _forecast, opinion = claims
