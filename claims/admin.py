@@ -601,7 +601,7 @@ class ClaimAdmin(HistoryAdmin):
     add_fieldsets = ((None, {"fields": ("article", "quote", ("start", "end"), "kind", "sources")}),)
     fieldsets = (
         (None, {"fields": ("article", "in_context", ("start", "end"))}),
-        (None, {"fields": ("kind", "status", "sources")}),
+        (None, {"fields": ("kind", "status", "note", "sources")}),
         (None, {"fields": ("created_by", ("created_at", "updated_at"))}),
     )
     readonly_fields = (
@@ -627,7 +627,9 @@ class ClaimAdmin(HistoryAdmin):
         self, request: HttpRequest, obj: Claim | None = None, change: bool = False, **kwargs: Any
     ) -> Any:
         kwargs["form"] = ClaimAddForm if obj is None else ClaimChangeForm
-        return super().get_form(request, obj, change=change, **kwargs)
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.user = request.user  # a class made for this request: checks the status change
+        return form
 
     def get_inlines(self, request: HttpRequest, obj: Claim | None) -> Any:
         return self.inlines if obj is not None else ()
@@ -658,6 +660,7 @@ class ClaimAdmin(HistoryAdmin):
                 kind=data["kind"],
                 status=data["status"],
                 sources=data["sources"] if "sources" in form.changed_data else None,
+                note=data.get("note") or "",
             )
         else:
             claim = claim_create(

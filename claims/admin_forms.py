@@ -11,11 +11,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from claims.models import ArticleFormat, Claim, Source
 from claims.services.claims import locate_quote
 from claims.services.sources import MAX_URL_LENGTH, is_fetchable_url
+from editorial.services.workflow import transition_check
 
 
 class ArticleImportForm(forms.Form):
@@ -153,6 +154,15 @@ class ClaimAddForm(forms.ModelForm):
 
 
 class ClaimChangeForm(forms.ModelForm):
+    note = forms.CharField(
+        label="why",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 80}),
+        help_text="Why the status changes; required to reject a claim.",
+    )
+    # Set by the admin: whose rights the status change is checked against.
+    user: Any = None
+
     class Meta:
         model = Claim
         fields = ("kind", "status", "sources")
@@ -160,4 +170,24 @@ class ClaimChangeForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         check_sources_belong(self, self.instance.article_id, cleaned.get("sources") or ())
+        status = cleaned.get("status")
+        if status and status != self.instance.status:
+            self._check_transition(status, cleaned.get("note") or "")
         return cleaned
+
+    def _check_transition(self, status: str, note: str) -> None:
+        # The form's instance still has the stored status here (it is set after clean).
+        try:
+            transition = transition_check(
+                claim=self.instance, to_status=status, user=self.user, note=note
+            )
+        except ValidationError as error:
+            field = "note" if getattr(error, "error_dict", {}).get("note") else "status"
+            self.add_error(field, error.messages)
+        except PermissionDenied as error:
+            self.add_error("status", str(error))
+        else:
+            if transition.service:
+                self.add_error(
+                    "status", "Publish or unpublish through the claim's publication instead."
+                )

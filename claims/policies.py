@@ -6,6 +6,11 @@
   delete only their own (a claim only while nobody has rated it).
 - Editors may do everything reviewers can, and change or delete anything.
 - Staff users (admins) may do everything.
+- The editorial workflow: reviewers start a claim's review, mark it ready once its
+  ratings reach consensus, and discuss it; only editors assign reviewers, make the
+  other moves of ``editorial.transitions`` (reject, reopen, send back), and publish.
+- A fact-check is public (its page and ClaimReview) once the claim is published
+  in a published article, the same rule as for reading claims.
 """
 
 from __future__ import annotations
@@ -13,7 +18,8 @@ from __future__ import annotations
 from typing import Any
 
 from accounts.models import Role
-from claims.models import Article, Claim, Evidence
+from claims.models import Article, ArticleStatus, Claim, ClaimStatus, Evidence
+from editorial.transitions import Who, transition_for
 
 
 def _role_names(user: Any) -> set[str]:
@@ -46,6 +52,11 @@ def can_delete_article(user: Any, article: Article) -> bool:
     return is_editor(user)
 
 
+def can_change_article_status(user: Any, article: Article) -> bool:
+    """Putting an article in review or publishing it is an editor's decision."""
+    return is_editor(user)
+
+
 def can_change_claim(user: Any, claim: Claim) -> bool:
     return is_editor(user) or (is_reviewer(user) and claim.created_by_id == user.pk)
 
@@ -62,3 +73,31 @@ def can_delete_claim(user: Any, claim: Claim, *, has_ratings: bool) -> bool:
 
 def can_change_evidence(user: Any, evidence: Evidence) -> bool:
     return is_editor(user) or (is_reviewer(user) and evidence.author_id == user.pk)
+
+
+# --- Editorial workflow --------------------------------------------------------
+
+
+def can_transition_claim(user: Any, claim: Claim, to_status: str) -> bool:
+    """May ``user`` make this move? (A move not in the table is refused by the service,
+    with the reason, for anyone who may make moves at all.)"""
+    transition = transition_for(claim.status, to_status)
+    if transition is None or transition.who == Who.REVIEWERS:
+        return is_reviewer(user)
+    return is_editor(user)
+
+
+def can_assign_reviewers(user: Any, claim: Claim) -> bool:
+    return is_editor(user)
+
+
+def can_publish_claim(user: Any, claim: Claim) -> bool:
+    return is_editor(user)
+
+
+def can_comment_on_claim(user: Any, claim: Claim) -> bool:
+    return is_reviewer(user)
+
+
+def is_public_claim(claim: Claim) -> bool:
+    return claim.status == ClaimStatus.PUBLISHED and claim.article.status == ArticleStatus.PUBLISHED

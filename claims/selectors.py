@@ -101,10 +101,11 @@ def snapshot_list() -> QuerySet[SourceSnapshot]:
 
 
 def claim_list_with_counts() -> QuerySet[Claim]:
-    """Claims with their article and author, ``sources_count``, ``evidence_count``
+    """Claims with their article and author, their consensus and publication (one-to-one
+    rows of ``editorial``; either may be missing), ``sources_count``, ``evidence_count``
     and ``ratings_count``."""
     return (
-        Claim.objects.select_related("article", "created_by")
+        Claim.objects.select_related("article", "created_by", "consensus", "publication")
         .defer(*_without_article_texts("article__"))
         .annotate(
             sources_count=count_subquery(ClaimSource.objects.all(), outer="claim"),

@@ -7,6 +7,7 @@ message a person can act on.
 
 from __future__ import annotations
 
+import math
 import os
 
 from django.core.exceptions import ImproperlyConfigured
@@ -51,3 +52,36 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     if raw is None:
         return list(default or [])
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_float(
+    name: str, default: float, *, minimum: float | None = None, maximum: float | None = None
+) -> float:
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = float(raw.strip())
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value):
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a number.")
+    if minimum is not None and value < minimum:
+        raise ImproperlyConfigured(f"{name}={raw!r} must be at least {minimum}.")
+    if maximum is not None and value > maximum:
+        raise ImproperlyConfigured(f"{name}={raw!r} must be at most {maximum}.")
+    return value
+
+
+def env_url(name: str, default: str = "") -> str:
+    """An absolute http(s) URL without a trailing slash, or "" when unset."""
+    value = env_str(name, default).rstrip("/")
+    if not value:
+        return ""
+    scheme, _, rest = value.partition("://")
+    if scheme not in {"http", "https"} or not rest or "?" in rest or "#" in rest or " " in rest:
+        raise ImproperlyConfigured(
+            f"{name}={value!r} must be an absolute http:// or https:// URL without a query, "
+            "e.g. https://factcheck.example.org"
+        )
+    return value

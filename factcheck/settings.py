@@ -14,7 +14,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from factcheck.env import env_bool, env_int, env_list, env_str
+from factcheck.env import env_bool, env_float, env_int, env_list, env_str, env_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("DATA_DIR") or BASE_DIR / "var")
@@ -54,10 +54,13 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "simple_history",
+    "django_htmx",
     "accounts",
     "claims",
     "fetching",
     "verification",
+    "editorial",
+    "web",
 ]
 
 MIDDLEWARE = [
@@ -70,6 +73,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
 ]
 
 ROOT_URLCONF = "factcheck.urls"
@@ -137,7 +141,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "admin:login"
+# The reviewers' web UI signs people in and out (the admin keeps its own page).
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "web:dashboard"
+LOGOUT_REDIRECT_URL = "login"
 
 # --- Internationalisation --------------------------------------------------
 
@@ -190,7 +197,11 @@ if CELERY_BROKER_URL == "filesystem://":
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
+        # kombu looks for new files once a second by default: too slow for a queue
+        # of short fetches.
+        "polling_interval": 0.1,
     }
 elif CELERY_BROKER_URL == "memory://":
     # In-process only: for tests, where nothing consumes the queue.
@@ -260,6 +271,19 @@ FETCH_USER_AGENT = env_str("FETCH_USER_AGENT") or (
 
 # Largest article accepted by import (pasted, uploaded or from a file), in bytes.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 2 * 1024 * 1024, minimum=1024)
+
+# --- Consensus and publishing (editorial) ----------------------------------
+
+# A claim has no consensus before this many ratings.
+CONSENSUS_MIN_RATINGS = env_int("CONSENSUS_MIN_RATINGS", 2, minimum=1)
+# Share of a claim's ratings that must back the leading verdict for a consensus.
+CONSENSUS_MIN_AGREEMENT = env_float("CONSENSUS_MIN_AGREEMENT", 0.6, minimum=0.0, maximum=1.0)
+# Where the public fact-check pages are served (ClaimReview's url); empty: the
+# host of the request that asks for the ClaimReview.
+PUBLIC_BASE_URL = env_url("PUBLIC_BASE_URL")
+# The organisation that publishes the fact-checks (ClaimReview's author).
+CLAIMREVIEW_ORGANIZATION_NAME = env_str("CLAIMREVIEW_ORGANIZATION_NAME") or "factcheck"
+CLAIMREVIEW_ORGANIZATION_URL = env_url("CLAIMREVIEW_ORGANIZATION_URL")
 
 # --- REST API --------------------------------------------------------------
 
@@ -332,6 +356,7 @@ SPECTACULAR_SETTINGS = {
         "ClaimStatusEnum": "claims.models.ClaimStatus",
         "ClaimKindEnum": "claims.models.ClaimKind",
         "VerdictEnum": "claims.models.Verdict",
+        "ConsensusStateEnum": "editorial.models.ConsensusState",
     },
 }
 

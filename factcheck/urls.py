@@ -2,20 +2,23 @@ from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 from django.views import defaults
-from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from factcheck import api_errors
 from factcheck.health import healthz
+from web import urls as web_urls
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("claims.api.urls")),
+    path("api/v1/", include("editorial.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    path("fact-checks/", include("editorial.urls")),
+    path("", include(web_urls.auth_urlpatterns)),
+    path("", include("web.urls")),
 ]
 
 

@@ -81,6 +81,27 @@ def page_content(body: bytes, *, content_type: str, charset: str | None, url: st
     return PageContent(kind="unsupported", title="", text="", charset_used="")
 
 
+_WARM_UP_PAGE = (
+    b"<!doctype html><html><head><title>Warm-up</title>"
+    b"<meta property='article:published_time' content='2024-01-02'></head><body><article>"
+    + b"<p>A paragraph of text long enough for the extractor to keep it as main content.</p>" * 8
+    + b"</article></body></html>"
+)
+
+
+def warm_up() -> None:
+    """Extract one page so the extractor's lazy loads happen now, once.
+
+    trafilatura reads the public-suffix list (through courlan and tld, ~30 ms) on first
+    use and without a lock: in a worker whose threads start their first fetches together,
+    every thread would read it again, a second or more of CPU just as the first jobs come.
+    """
+    # A short domain name: www.example.org would be split without the list.
+    url = "https://bbc.co.uk/news/warm-up"
+    page_content(_WARM_UP_PAGE, content_type="text/html; charset=utf-8", charset=None, url=url)
+    article_from_html(_WARM_UP_PAGE, charset="utf-8", url=url)
+
+
 def article_from_html(body: bytes, *, charset: str | None, url: str) -> ArticlePage:
     html, used = decode_body(body, declared=charset, html=True)
     html = _parseable(html)
@@ -88,7 +109,7 @@ def article_from_html(body: bytes, *, charset: str | None, url: str) -> ArticleP
         return ArticlePage(
             html="", title="", author="", site_name="", published="", charset_used=used
         )
-    metadata = _metadata(html, url=url)
+    metadata = _metadata(html, url=url, search_text_for_date=True)
     return ArticlePage(
         html=_main_content_html(html, url=url, include_links=True),
         title=metadata.title,
@@ -213,8 +234,16 @@ def _parseable(html: str) -> str:
     return _XML_DECLARATION.sub("", html, count=1).replace("\x00", "")
 
 
-def _metadata(html: str, *, url: str) -> _Metadata:
-    document = trafilatura.extract_metadata(html, default_url=url or None)
+def _metadata(html: str, *, url: str, search_text_for_date: bool) -> _Metadata:
+    """Title, author, site and date as the page declares them.
+
+    Without ``search_text_for_date`` the date comes from the page's markup only (meta
+    tags, JSON-LD, ``<time>``): searching the whole text for dates with regular
+    expressions costs more CPU than everything else the extraction does together.
+    """
+    document = trafilatura.extract_metadata(
+        html, default_url=url or None, extensive=search_text_for_date
+    )
     return _Metadata(
         title=(document.title or "").strip(),
         author=(document.author or "").strip(),
@@ -301,7 +330,8 @@ def _html_content(html: str, *, url: str, charset_used: str) -> PageContent:
     html = _parseable(html)
     if not html.strip():
         return PageContent(kind="html", title="", text="", charset_used=charset_used)
-    metadata = _metadata(html, url=url)
+    # A source's snapshot keeps no date, and every cited page goes through here.
+    metadata = _metadata(html, url=url, search_text_for_date=False)
     text = _html_text(_main_content_html(html, url=url, include_links=False))
     if not text.strip():
         text = _html_text(html)

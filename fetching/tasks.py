@@ -10,13 +10,20 @@ from __future__ import annotations
 import random
 
 from celery import Task, shared_task
+from celery.signals import worker_init
 from django.conf import settings
 
 from claims.models import Evidence, Source
-from fetching import services
+from fetching import content, services
 from fetching.queue import enqueue_source_fetches
 
 MAX_BACKOFF_SECONDS = 3600
+
+
+@worker_init.connect
+def _warm_up_extraction(**kwargs: object) -> None:
+    """Before the pool takes jobs (and before prefork children fork, so they share it)."""
+    content.warm_up()
 
 
 def backoff_seconds(retries: int, retry_after: float | None = None) -> float:

@@ -154,8 +154,8 @@ def test_claims_filter_by_a_verdict_any_reviewer_gave(reviewer_api) -> None:
     only_true = ClaimFactory.create()
     RatingFactory.create(claim=only_true, verdict=Verdict.TRUE)
 
-    false = reviewer_api.get(CLAIMS, {"verdict": "false"}).json()["results"]
-    true = reviewer_api.get(CLAIMS, {"verdict": "true"}).json()["results"]
+    false = reviewer_api.get(CLAIMS, {"rated_verdict": "false"}).json()["results"]
+    true = reviewer_api.get(CLAIMS, {"rated_verdict": "true"}).json()["results"]
 
     assert [row["id"] for row in false] == [false_once.pk]
     assert {row["id"] for row in true} == {false_once.pk, only_true.pk}

@@ -427,12 +427,12 @@ def test_editors_and_staff_change_any_claim_including_its_status(
     claim = world.open_claim
 
     response = privileged_api.patch(
-        f"/api/v1/claims/{claim.pk}/", {"status": "ready", "kind": "quote"}, format="json"
+        f"/api/v1/claims/{claim.pk}/", {"status": "in_review", "kind": "quote"}, format="json"
     )
 
     assert response.status_code == 200
     claim.refresh_from_db()
-    assert (claim.status, claim.kind) == (ClaimStatus.READY, ClaimKind.QUOTE)
+    assert (claim.status, claim.kind) == (ClaimStatus.IN_REVIEW, ClaimKind.QUOTE)
 
 
 def test_editors_and_staff_publish_any_article(privileged_api, world: World) -> None:

@@ -38,7 +38,7 @@ SMALL, LARGE = 3, 40
 PINS = {
     "articles": 4,
     "articles?status&search": 4,
-    "article": 4,
+    "article": 5,  # + the article's alpha
     "sources": 5,
     "sources?article&status": 5,
     "source": 4,
@@ -50,7 +50,7 @@ PINS = {
     "ratings": 5,
     "my-rating": 4,
     "anonymous articles": 2,
-    "anonymous article": 2,
+    "anonymous article": 3,
     "anonymous claims": 4,
     "anonymous claim": 4,
 }

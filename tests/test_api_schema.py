@@ -22,6 +22,20 @@ PATHS = {
     "/api/v1/claims/{claim_id}/evidence/{id}/": {"get", "patch", "delete"},
     "/api/v1/claims/{claim_id}/ratings/": {"get"},
     "/api/v1/claims/{claim_id}/my-rating/": {"get", "put", "delete"},
+    "/api/v1/claims/{claim_id}/transition/": {"post"},
+    "/api/v1/claims/{claim_id}/transitions/": {"get"},
+    "/api/v1/claims/{claim_id}/assignments/": {"get", "post"},
+    "/api/v1/claims/{claim_id}/assign/": {"post"},
+    "/api/v1/claims/{claim_id}/assignments/{reviewer_id}/": {"delete"},
+    "/api/v1/claims/{claim_id}/comments/": {"get", "post"},
+    "/api/v1/claims/{claim_id}/publish/": {"post"},
+    "/api/v1/claims/{claim_id}/unpublish/": {"post"},
+    "/api/v1/claims/{claim_id}/claimreview/": {"get"},
+    "/api/v1/articles/{article_id}/claimreview/": {"get"},
+    "/api/v1/articles/{article_id}/report/": {"get"},
+    "/api/v1/me/queue/": {"get"},
+    "/api/v1/reviewers/": {"get"},
+    "/api/v1/reviewers/stats/": {"get"},
 }
 
 

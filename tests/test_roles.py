@@ -27,3 +27,11 @@ def test_editors_and_staff_are_editors_and_reviewers_are_not():
     reviewer = UserFactory.create(roles=["reviewer"])
     assert not reviewer.is_editor
     assert reviewer.has_role(Role.REVIEWER)
+
+
+@pytest.mark.django_db
+def test_editors_assign_and_publish_and_reviewers_discuss():
+    reviewer, editor = _codenames("reviewer"), _codenames("editor")
+    assert {"view_claimtransition", "view_publication", "add_comment"} <= reviewer
+    assert not {"add_assignment", "add_publication"} & reviewer
+    assert {"add_assignment", "delete_assignment", "add_publication"} <= editor

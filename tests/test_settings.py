@@ -75,6 +75,12 @@ def test_development_without_a_secret_key_starts(tmp_path: Path) -> None:
         ("IMPORT_MAX_BYTES", "10", "IMPORT_MAX_BYTES='10' must be at least 1024"),
         ("LOG_LEVEL", "LOUD", "LOG_LEVEL='LOUD' is not one of DEBUG, INFO"),
         ("CSRF_TRUSTED_ORIGINS", "example.com", "entry 'example.com' must start with http"),
+        ("CONSENSUS_MIN_RATINGS", "0", "CONSENSUS_MIN_RATINGS='0' must be at least 1"),
+        ("CONSENSUS_MIN_AGREEMENT", "most", "CONSENSUS_MIN_AGREEMENT='most' is not a number"),
+        ("CONSENSUS_MIN_AGREEMENT", "nan", "CONSENSUS_MIN_AGREEMENT='nan' is not a number"),
+        ("CONSENSUS_MIN_AGREEMENT", "60", "CONSENSUS_MIN_AGREEMENT='60' must be at most 1.0"),
+        ("PUBLIC_BASE_URL", "checks.example.org", "must be an absolute http:// or https:// URL"),
+        ("CLAIMREVIEW_ORGANIZATION_URL", "ftp://x.org", "must be an absolute http:// or https"),
     ],
 )
 def test_a_wrong_value_stops_start_up_with_a_clear_message(

@@ -17,6 +17,7 @@ from claims.models import (
     SourceStatus,
     Verdict,
 )
+from editorial.selectors import verdict_q
 
 MAX_ID = 2**63 - 1
 
@@ -64,6 +65,12 @@ class ClaimFilter(filters.FilterSet):
     verdict = filters.ChoiceFilter(
         choices=Verdict.choices,
         method="filter_verdict",
+        help_text="Claims with this verdict: the published verdict of published claims, else "
+        "the reviewers' consensus verdict where they reached one (not when disputed).",
+    )
+    rated_verdict = filters.ChoiceFilter(
+        choices=Verdict.choices,
+        method="filter_rated_verdict",
         help_text="Claims that at least one reviewer rated with this verdict.",
     )
     needs_my_rating = filters.BooleanFilter(
@@ -73,9 +80,14 @@ class ClaimFilter(filters.FilterSet):
 
     class Meta:
         model = Claim
-        fields = ["article", "kind", "status", "verdict", "needs_my_rating"]
+        fields = ["article", "kind", "status", "verdict", "rated_verdict", "needs_my_rating"]
 
     def filter_verdict(self, queryset: QuerySet[Claim], name: str, value: str) -> QuerySet[Claim]:
+        return queryset.filter(verdict_q(value))
+
+    def filter_rated_verdict(
+        self, queryset: QuerySet[Claim], name: str, value: str
+    ) -> QuerySet[Claim]:
         return queryset.filter(Exists(Rating.objects.filter(claim=OuterRef("pk"), verdict=value)))
 
     def filter_needs_my_rating(

@@ -24,6 +24,8 @@ from claims.models import (
     Stance,
     Verdict,
 )
+from editorial.models import ConsensusState
+from editorial.selectors import consensus_summary, publication_of
 from verification.models import QuoteCheck
 
 EXCERPT_CHARS = 500
@@ -48,6 +50,31 @@ class UsernameField(UserField):
 )
 class OptionalURLField(serializers.URLField):
     """An absolute URL, or "" where there is none (the schema must allow both)."""
+
+
+class OccurrenceSerializer(serializers.Serializer):
+    start = serializers.IntegerField()
+    end = serializers.IntegerField()
+    prefix = serializers.CharField()
+    suffix = serializers.CharField()
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The body of every error response (``factcheck.api_errors``)."""
+
+    detail = serializers.CharField(help_text="What went wrong, in a sentence a person can act on.")
+    code = serializers.CharField(
+        help_text="A stable code for programs: `invalid`, `not_found`, `permission_denied`, ..."
+    )
+    # A field of the body, not Serializer.errors: DRF takes declared fields off the class.
+    errors = serializers.DictField(  # type: ignore[assignment]
+        required=False, help_text="Invalid input only: the messages for each field."
+    )
+    occurrences = OccurrenceSerializer(
+        many=True,
+        required=False,
+        help_text="A quote found more than once: where each occurrence is.",
+    )
 
 
 # --- Articles ------------------------------------------------------------------
@@ -92,10 +119,18 @@ class ArticleSerializer(serializers.ModelSerializer[Article]):
 
 class ArticleDetailSerializer(ArticleSerializer):
     claims_by_status = serializers.SerializerMethodField()
+    alpha = serializers.SerializerMethodField(
+        help_text="Krippendorff's alpha (ordinal) of the reviewers' verdicts over the claims "
+        "with two or more ratings on the true..false scale; null when it cannot be computed."
+    )
 
     class Meta(ArticleSerializer.Meta):
-        fields = [*ArticleSerializer.Meta.fields, "text", "claims_by_status"]
+        fields = [*ArticleSerializer.Meta.fields, "text", "claims_by_status", "alpha"]
         read_only_fields = fields
+
+    @extend_schema_field({"type": "number", "nullable": True, "example": 0.81})
+    def get_alpha(self, article: Article) -> float | None:
+        return getattr(article, "alpha", None)
 
     @extend_schema_field(
         {"type": "object", "additionalProperties": {"type": "integer"}, "example": {"open": 2}}
@@ -245,6 +280,21 @@ class SourceUrlSerializer(serializers.Serializer):
 # --- Claims --------------------------------------------------------------------
 
 
+class ConsensusSerializer(serializers.Serializer):
+    """A claim's consensus (``editorial.consensus``)."""
+
+    state = serializers.ChoiceField(choices=ConsensusState.choices)
+    verdict = serializers.ChoiceField(
+        choices=Verdict.choices,
+        allow_null=True,
+        help_text="The leading verdict (also when disputed); null below the minimum or on a tie.",
+    )
+    agreement = serializers.FloatField(
+        allow_null=True, help_text="Share of the ratings that back the leading verdict."
+    )
+    ratings = serializers.IntegerField()
+
+
 class ClaimSerializer(serializers.ModelSerializer[Claim]):
     created_by = UsernameField(read_only=True)
     sources = serializers.SerializerMethodField()
@@ -253,6 +303,10 @@ class ClaimSerializer(serializers.ModelSerializer[Claim]):
     ratings_count = serializers.IntegerField(read_only=True)
     ratings_summary = serializers.SerializerMethodField()
     my_rating = serializers.SerializerMethodField()
+    consensus = serializers.SerializerMethodField()
+    published_verdict = serializers.SerializerMethodField(
+        help_text="The verdict an editor published; null unless the claim is published."
+    )
 
     class Meta:
         model = Claim
@@ -275,8 +329,19 @@ class ClaimSerializer(serializers.ModelSerializer[Claim]):
             "ratings_count",
             "ratings_summary",
             "my_rating",
+            "consensus",
+            "published_verdict",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(ConsensusSerializer)
+    def get_consensus(self, claim: Claim) -> dict[str, Any]:
+        return consensus_summary(claim)
+
+    @extend_schema_field(serializers.ChoiceField(choices=Verdict.choices, allow_null=True))
+    def get_published_verdict(self, claim: Claim) -> str | None:
+        publication = publication_of(claim)
+        return publication.verdict if publication is not None else None
 
     @extend_schema_field({"type": "array", "items": {"type": "integer"}})
     def get_sources(self, claim: Claim) -> list[int]:

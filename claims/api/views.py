@@ -11,14 +11,17 @@ from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.filters import OrderingFilter
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from claims import policies, selectors
+from claims.api import claim_rows
 from claims.api import serializers as s
 from claims.api.filters import ArticleFilter, ClaimFilter, SourceFilter
 from claims.api.parsers import LimitedFormParser, LimitedJSONParser, LimitedMultiPartParser
@@ -38,15 +41,20 @@ from claims.services import articles as article_services
 from claims.services import claims as claim_services
 from claims.services import reviews as review_services
 from claims.services import sources as source_services
+from editorial.selectors import article_alpha
 
 # Ids are bigints: a longer number would overflow the database's integer, not 404.
 ID_PATTERN = r"[0-9]{1,18}"
 
 ERRORS = {
-    400: OpenApiResponse(description="Invalid input; the body says which field and why."),
-    401: OpenApiResponse(description="Not signed in."),
-    403: OpenApiResponse(description="Signed in, but not allowed."),
-    404: OpenApiResponse(description="No such object, or not visible to you."),
+    400: OpenApiResponse(
+        s.ErrorSerializer, description="Invalid input; the body says which field and why."
+    ),
+    401: OpenApiResponse(s.ErrorSerializer, description="Not signed in."),
+    403: OpenApiResponse(s.ErrorSerializer, description="Signed in, but not allowed."),
+    404: OpenApiResponse(
+        s.ErrorSerializer, description="No such object or page, or not visible to you."
+    ),
 }
 
 
@@ -65,6 +73,16 @@ def visible_claims(request: Request, queryset: QuerySet[Claim]) -> QuerySet[Clai
 # --- Auth ----------------------------------------------------------------------
 
 
+@extend_schema_view(
+    post=extend_schema(
+        responses={
+            200: AuthTokenSerializer,
+            400: OpenApiResponse(
+                s.ErrorSerializer, description="Wrong username or password, or one is missing."
+            ),
+        }
+    )
+)
 class TokenView(ObtainAuthToken):
     """Exchange a username and password for the token to send as `Authorization: Token <key>`."""
 
@@ -77,7 +95,7 @@ class TokenView(ObtainAuthToken):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List articles", responses={200: s.ArticleSerializer}),
+    list=extend_schema(summary="List articles", responses={200: s.ArticleSerializer, **ERRORS}),
     retrieve=extend_schema(
         summary="An article with its text and figures",
         responses={200: s.ArticleDetailSerializer, **ERRORS},
@@ -116,6 +134,7 @@ class ArticleViewSet(
             claims = visible_claims(self.request, article.claims.all())
             counts = claims.values("status").annotate(n=Count("id")).order_by()
             article.claims_by_status = {row["status"]: row["n"] for row in counts}  # type: ignore[attr-defined]
+            article.alpha = article_alpha(claims=claims)  # type: ignore[attr-defined]
         return article
 
     @extend_schema(
@@ -131,8 +150,12 @@ class ArticleViewSet(
                 s.ArticleDetailSerializer,
                 description="Only a URL was sent: the page is being fetched in the background.",
             ),
-            409: OpenApiResponse(description="Identical content was already imported."),
-            413: OpenApiResponse(description="The upload is over the size limit."),
+            409: OpenApiResponse(
+                s.ErrorSerializer, description="Identical content was already imported."
+            ),
+            413: OpenApiResponse(
+                s.ErrorSerializer, description="The upload is over the size limit."
+            ),
             **ERRORS,
         },
     )
@@ -222,7 +245,7 @@ def _latest_snapshot(queryset: QuerySet[SourceSnapshot]) -> Prefetch:
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List cited sources", responses={200: s.SourceSerializer}),
+    list=extend_schema(summary="List cited sources", responses={200: s.SourceSerializer, **ERRORS}),
     retrieve=extend_schema(
         summary="A source with its latest snapshot",
         responses={200: s.SourceDetailSerializer, **ERRORS},
@@ -291,7 +314,7 @@ def claim_detail_queryset() -> QuerySet[Claim]:
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List claims", responses={200: s.ClaimSerializer}),
+    list=extend_schema(summary="List claims", responses={200: s.ClaimSerializer, **ERRORS}),
     retrieve=extend_schema(
         summary="A claim with its paragraph, figures and ratings summary",
         responses={200: s.ClaimDetailSerializer, **ERRORS},
@@ -315,13 +338,19 @@ class ClaimViewSet(
     ordering = ["article_id", "start", "id"]
 
     def get_queryset(self) -> QuerySet[Claim]:
-        queryset = claims_for_api()
-        if self.action != "list":
-            queryset = claim_detail_queryset().defer(None).defer("article__source_text")
+        if self.action == "list":  # rendered from rows: nothing to prefetch
+            return visible_claims(self.request, selectors.claim_list_with_counts())
+        queryset = claim_detail_queryset().defer(None).defer("article__source_text")
         return visible_claims(self.request, queryset)
 
     def get_serializer_class(self) -> type[s.serializers.BaseSerializer]:
         return s.ClaimDetailSerializer if self.action != "list" else s.ClaimSerializer
+
+    def list(self, request: Request) -> Response:
+        rows = claim_rows.claim_rows(self.filter_queryset(self.get_queryset()))
+        page = self.paginate_queryset(rows)
+        claims = claim_rows.render(list(rows) if page is None else page, user_id=request.user.pk)
+        return Response(claims) if page is None else self.get_paginated_response(claims)
 
     @extend_schema(
         summary="Mark a claim",
@@ -416,7 +445,9 @@ class ClaimChildViewSet(viewsets.GenericViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Evidence for a claim", responses={200: s.EvidenceSerializer}),
+    list=extend_schema(
+        summary="Evidence for a claim", responses={200: s.EvidenceSerializer, **ERRORS}
+    ),
     retrieve=extend_schema(
         summary="One piece of evidence", responses={200: s.EvidenceSerializer, **ERRORS}
     ),
@@ -487,7 +518,7 @@ class EvidenceViewSet(
 
 @extend_schema_view(
     list=extend_schema(
-        summary="Everyone's ratings of a claim", responses={200: s.RatingSerializer}
+        summary="Everyone's ratings of a claim", responses={200: s.RatingSerializer, **ERRORS}
     ),
 )
 class RatingViewSet(mixins.ListModelMixin, ClaimChildViewSet):
@@ -545,7 +576,5 @@ class MyRatingViewSet(ClaimChildViewSet):
     @extend_schema(summary="Withdraw my rating", responses={204: None, **ERRORS})
     def destroy(self, request: Request, claim_id: str) -> Response:
         if not review_services.rating_withdraw(claim=self.get_claim(), reviewer=request.user):
-            return Response(
-                {"detail": "You have not rated this claim."}, status=status.HTTP_404_NOT_FOUND
-            )
+            raise NotFound("You have not rated this claim.")
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -10,6 +10,7 @@ from claims.anchoring import Span, find_spans, span_at
 from claims.errors import AmbiguousQuote, QuoteNotFound
 from claims.models import Article, Claim, ClaimKind, Source
 from claims.services.history import save_as
+from editorial.services.workflow import claim_transition
 from fetching.queue import enqueue_claim_verification
 
 
@@ -102,15 +103,17 @@ def claim_update(
     kind: str | None = None,
     status: str | None = None,
     sources: Iterable[Source] | None = None,
+    note: str = "",
 ) -> Claim:
-    """Change a claim's kind, its status, and which of the article's sources it relies on."""
+    """Change a claim's kind, its status (``note``: why), and which of the article's
+    sources it relies on."""
     changed = []
+    if status is not None and status != claim.status:
+        # The workflow's one way in: checks the move, saves it and records it.
+        claim_transition(claim=claim, to_status=status, user=user, note=note)
     if kind is not None and kind != claim.kind:
         claim.kind = kind
         changed.append("kind")
-    if status is not None and status != claim.status:
-        claim.status = status
-        changed.append("status")
     if changed:
         claim.full_clean(validate_constraints=False)
         save_as(claim, user, update_fields=[*changed, "updated_at"])

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 
 from claims.models import Claim, Confidence, Evidence, Rating, SourceStatus
 from claims.services.history import save_as
+from editorial.services.consensus import consensus_refresh
 from fetching.queue import enqueue_evidence_fetch, enqueue_evidence_verification
 
 
@@ -94,6 +95,7 @@ def rating_submit(
                 # The unique constraint is checked by the database below.
                 rating.full_clean(validate_constraints=False)
                 save_as(rating, reviewer)
+                consensus_refresh(claim=claim)
                 return rating, created
         except IntegrityError:
             # Another request created this reviewer's rating between our read and
@@ -110,4 +112,5 @@ def rating_withdraw(*, claim: Claim, reviewer: Any) -> bool:
         return False
     rating._history_user = reviewer  # type: ignore[attr-defined]
     rating.delete()
+    consensus_refresh(claim=claim)
     return True

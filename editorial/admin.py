@@ -1,0 +1,227 @@
+"""The admin for the editorial workflow.
+
+Consensus, the transition log, comments and publications are read-only here
+(their writes belong to the services behind the API); assignments are added and
+removed through ``editorial.services``, and so is publishing. Every list reads
+its related rows with ``select_related``: no query per row.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from claims.admin import ClaimArticleFilter, HistoryAdmin, adopt, short
+from editorial.models import Assignment, ClaimConsensus, ClaimTransition, Comment, Publication
+from editorial.selectors import assignment_list
+from editorial.services.assignments import assignment_check, assignment_delete, claim_assign
+from editorial.services.workflow import claim_publish, publish_check
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(ClaimConsensus)
+class ClaimConsensusAdmin(ReadOnlyAdmin):
+    list_display = ("claim", "state", "verdict", "agreement", "ratings_count", "updated_at")
+    list_filter = ("state", "verdict", ClaimArticleFilter)
+    search_fields = ("claim__quote",)
+    list_select_related = ("claim",)
+
+
+@admin.register(ClaimTransition)
+class ClaimTransitionAdmin(ReadOnlyAdmin):
+    list_display = ("claim", "from_status", "to_status", "user", "note_short", "created_at")
+    list_filter = ("to_status", "from_status", ClaimArticleFilter, "created_at")
+    search_fields = ("claim__quote", "note", "user__username")
+    date_hierarchy = "created_at"
+    list_select_related = ("claim", "user")
+
+    @admin.display(description="note")
+    def note_short(self, obj: ClaimTransition) -> str:
+        return short(obj.note)
+
+
+@admin.register(Comment)
+class CommentAdmin(ReadOnlyAdmin):
+    list_display = ("claim", "author", "body_short", "created_at")
+    list_filter = (ClaimArticleFilter, "created_at")
+    search_fields = ("claim__quote", "body", "author__username")
+    date_hierarchy = "created_at"
+    list_select_related = ("claim", "author")
+
+    @admin.display(description="comment")
+    def body_short(self, obj: Comment) -> str:
+        return short(obj.body, 80)
+
+
+class AssignmentForm(forms.ModelForm):
+    """Assigning from the admin: the same checks as ``claim_assign``, as form errors."""
+
+    user: Any = None  # set by the admin for the request
+
+    class Meta:
+        model = Assignment
+        fields = ("claim", "reviewer")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        claim, reviewer = cleaned.get("claim"), cleaned.get("reviewer")
+        if claim is None or reviewer is None:
+            return cleaned
+        try:
+            assignment_check(claim=claim, reviewers=[reviewer], assigned_by=self.user)
+        except ValidationError as error:
+            self.add_error(None, error.messages)
+        except PermissionDenied as error:
+            self.add_error(None, str(error))
+        return cleaned
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(admin.ModelAdmin):
+    list_display = ("claim", "reviewer", "rated", "assigned_by", "assigned_at")
+    list_filter = (ClaimArticleFilter, "assigned_at")
+    search_fields = ("claim__quote", "reviewer__username", "reviewer__display_name")
+    autocomplete_fields = ("claim", "reviewer")
+    form = AssignmentForm
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Assignment]:
+        return assignment_list()
+
+    def get_form(
+        self, request: HttpRequest, obj: Assignment | None = None, change: bool = False, **kw: Any
+    ) -> Any:
+        form: Any = super().get_form(request, obj, change=change, **kw)
+        form.user = request.user
+        return form
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description="rated", boolean=True)
+    def rated(self, obj: Assignment) -> bool:
+        return obj.has_rated  # type: ignore[attr-defined]
+
+    def save_model(self, request: HttpRequest, obj: Assignment, form: Any, change: bool) -> None:
+        (assignment,) = claim_assign(
+            claim=obj.claim, reviewers=[obj.reviewer], assigned_by=request.user
+        )
+        adopt(obj, assignment)
+
+    def delete_model(self, request: HttpRequest, obj: Assignment) -> None:
+        assignment_delete(claim=obj.claim, reviewer=obj.reviewer, user=request.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Assignment]) -> None:
+        for assignment in queryset:
+            self.delete_model(request, assignment)
+
+
+class PublishForm(forms.ModelForm):
+    """Publishing from the admin: the same checks as ``claim_publish``, as form errors."""
+
+    user: Any = None  # set by the admin for the request
+
+    class Meta:
+        model = Publication
+        fields = ("claim", "verdict", "rationale", "note")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        claim = cleaned.get("claim")
+        if claim is None or self.has_error("verdict") or self.has_error("rationale"):
+            return cleaned
+        try:
+            publish_check(
+                claim=claim,
+                editor=self.user,
+                verdict=cleaned["verdict"],
+                rationale=cleaned["rationale"],
+                note=cleaned.get("note") or "",
+            )
+        except ValidationError as error:
+            self.add_error(None, error)
+        except PermissionDenied as error:
+            self.add_error(None, str(error))
+        return cleaned
+
+
+@admin.register(Publication)
+class PublicationAdmin(HistoryAdmin):
+    """Published verdicts, each with its history; adding one publishes a ready claim."""
+
+    list_display = (
+        "claim",
+        "verdict",
+        "overrides_consensus",
+        "consensus_verdict",
+        "published_by",
+        "published_at",
+    )
+    list_filter = ("verdict", "overrides_consensus", ClaimArticleFilter, "published_at")
+    search_fields = ("claim__quote", "rationale", "note")
+    date_hierarchy = "published_at"
+    list_select_related = ("claim", "published_by")
+    autocomplete_fields = ("claim",)
+    history_list_display = ("verdict", "overrides_consensus")
+    form = PublishForm
+
+    def get_form(
+        self, request: HttpRequest, obj: Publication | None = None, change: bool = False, **kw: Any
+    ) -> Any:
+        form: Any = super().get_form(request, obj, change=change, **kw)
+        form.user = request.user
+        return form
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Publication | None = None) -> Any:
+        if obj is None:
+            return ()
+        return (
+            "claim",
+            "verdict",
+            "rationale",
+            "note",
+            "consensus_state",
+            "consensus_verdict",
+            "overrides_consensus",
+            "published_by",
+            "published_at",
+            "first_published_at",
+        )
+
+    def get_fields(self, request: HttpRequest, obj: Publication | None = None) -> Any:
+        return (
+            ("claim", "verdict", "rationale", "note")
+            if obj is None
+            else self.get_readonly_fields(request, obj)
+        )
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # unpublishing needs a note: POST /api/v1/claims/{id}/unpublish/
+
+    def save_model(self, request: HttpRequest, obj: Publication, form: Any, change: bool) -> None:
+        data = form.cleaned_data
+        publication = claim_publish(
+            claim=data["claim"],
+            editor=request.user,
+            verdict=data["verdict"],
+            rationale=data["rationale"],
+            note=data.get("note") or "",
+        )
+        adopt(obj, publication)

@@ -1,0 +1,292 @@
+"""An article's report: its claims by verdict, the claim-to-citation map and the quote checks.
+
+``article_report`` reads it in a fixed number of queries; ``report_csv`` writes it
+as one CSV table (a row per claim, then a row per source).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from claims.models import Article, Claim, ClaimStatus, Source, SourceStatus, Verdict
+from claims.selectors import BROKEN_SOURCE_STATUSES, ClaimSource
+from editorial.selectors import article_alpha, consensus_summary, effective_verdict
+from verification.models import QuoteCheck, QuoteResult
+
+UNDECIDED = "undecided"
+
+
+@dataclass
+class QuoteCheckRow:
+    claim: int | None
+    source: int | None
+    evidence: int | None
+    result: str
+    score: float
+    quote: str
+    source_wording: str
+
+
+@dataclass
+class ClaimRow:
+    id: int
+    quote: str
+    kind: str
+    status: str
+    verdict: str | None
+    verdict_from: str | None  # "published", "consensus" or None
+    consensus_state: str
+    consensus_verdict: str | None
+    agreement: float | None
+    ratings: int
+    sources: list[int]
+    quote_checks: list[QuoteCheckRow] = field(default_factory=list)
+
+
+@dataclass
+class SourceRow:
+    id: int
+    position: int
+    anchor_text: str
+    href: str
+    url: str
+    status: str
+    claims: list[int]
+
+
+@dataclass
+class CitationMap:
+    claims_without_sources: list[int]
+    claims_with_one_source: list[int]
+    sources_unused: list[int]
+    sources_broken: list[int]  # dead, failed or blocked when last fetched
+    sources_needing_url: list[int]
+
+
+@dataclass
+class ArticleReport:
+    article: int
+    title: str
+    url: str
+    generated_at: datetime
+    alpha: float | None
+    claims_by_verdict: dict[str, list[int]]
+    claims_by_status: dict[str, int]
+    citations: CitationMap
+    quote_checks_by_result: dict[str, int]
+    claims: list[ClaimRow]
+    sources: list[SourceRow]
+    quote_checks: list[QuoteCheckRow]
+
+
+def article_report(*, article: Article, claims: QuerySet[Claim] | None = None) -> ArticleReport:
+    """The report of ``article`` over ``claims`` (default: all its claims).
+
+    Claims by verdict use the published verdict, else the consensus verdict once
+    reached; other claims are ``undecided`` and rejected claims are left out.
+    Evidence excerpts checked against their pages count among the quote checks.
+    """
+    claims = Claim.objects.filter(article=article) if claims is None else claims
+    claim_rows = list(
+        claims.filter(article=article)
+        .select_related("consensus", "publication")
+        .order_by("start", "end", "id")
+    )
+    sources = list(Source.objects.filter(article=article).order_by("position"))
+    links = defaultdict(list)
+    cited_by = defaultdict(list)
+    for claim_id, source_id in ClaimSource.objects.filter(claim__in=claim_rows).values_list(
+        "claim_id", "source_id"
+    ):
+        links[claim_id].append(source_id)
+        cited_by[source_id].append(claim_id)
+    checks = _quote_checks(claim_rows)
+    checks_of = defaultdict(list)
+    for check in checks:
+        checks_of[check.claim].append(check)
+
+    rows = []
+    by_verdict: dict[str, list[int]] = {verdict: [] for verdict in Verdict.values}
+    by_verdict[UNDECIDED] = []
+    for claim in claim_rows:
+        verdict, verdict_from = effective_verdict(claim)
+        consensus = consensus_summary(claim)
+        rows.append(
+            ClaimRow(
+                id=claim.pk,
+                quote=claim.quote,
+                kind=claim.kind,
+                status=claim.status,
+                verdict=verdict,
+                verdict_from=verdict_from,
+                consensus_state=consensus["state"],
+                consensus_verdict=consensus["verdict"],
+                agreement=consensus["agreement"],
+                ratings=consensus["ratings"],
+                sources=sorted(links[claim.pk]),
+                quote_checks=checks_of[claim.pk],
+            )
+        )
+        if claim.status != ClaimStatus.REJECTED:
+            by_verdict[verdict or UNDECIDED].append(claim.pk)
+
+    active = [row for row in rows if row.status != ClaimStatus.REJECTED]
+    citations = CitationMap(
+        claims_without_sources=[row.id for row in active if not row.sources],
+        claims_with_one_source=[row.id for row in active if len(row.sources) == 1],
+        sources_unused=[source.pk for source in sources if not cited_by[source.pk]],
+        sources_broken=[s.pk for s in sources if s.status in BROKEN_SOURCE_STATUSES],
+        sources_needing_url=[s.pk for s in sources if s.status == SourceStatus.NEEDS_URL],
+    )
+    return ArticleReport(
+        article=article.pk,
+        title=article.title,
+        url=article.url,
+        generated_at=timezone.now(),
+        alpha=article_alpha(claims=Claim.objects.filter(pk__in=[row.id for row in rows])),
+        claims_by_verdict=by_verdict,
+        claims_by_status=dict(Counter(row.status for row in rows)),
+        citations=citations,
+        quote_checks_by_result={
+            result: sum(1 for check in checks if check.result == result)
+            for result in QuoteResult.values
+        },
+        claims=rows,
+        sources=[
+            SourceRow(
+                id=source.pk,
+                position=source.position,
+                anchor_text=source.anchor_text,
+                href=source.href,
+                url=source.url,
+                status=source.status,
+                claims=sorted(cited_by[source.pk]),
+            )
+            for source in sources
+        ],
+        quote_checks=checks,
+    )
+
+
+def _quote_checks(claims: list[Claim]) -> list[QuoteCheckRow]:
+    ids = [claim.pk for claim in claims]
+    rows = (
+        QuoteCheck.objects.filter(Q(claim_id__in=ids) | Q(evidence__claim_id__in=ids))
+        .order_by("claim_id", "source_id", "evidence_id")
+        .values_list(
+            "claim_id",
+            "evidence__claim_id",
+            "source_id",
+            "evidence_id",
+            "result",
+            "score",
+            "quote",
+            "source_wording",
+        )
+    )
+    return [
+        QuoteCheckRow(
+            claim=claim_id or evidence_claim_id,
+            source=source_id,
+            evidence=evidence_id,
+            result=result,
+            score=score,
+            quote=quote,
+            source_wording=source_wording,
+        )
+        for (
+            claim_id,
+            evidence_claim_id,
+            source_id,
+            evidence_id,
+            result,
+            score,
+            quote,
+            source_wording,
+        ) in rows
+    ]
+
+
+# --- CSV -------------------------------------------------------------------------------
+
+CSV_COLUMNS = [
+    "row",
+    "id",
+    "text",
+    "status",
+    "verdict",
+    "verdict_from",
+    "consensus_state",
+    "agreement",
+    "ratings",
+    "sources",
+    "claims",
+    "citation",
+    "url",
+    "quote_checks",
+]
+
+
+def _safe(value: Any) -> Any:
+    """Keep spreadsheet programs from running a cell as a formula (CSV injection)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def _ids(ids: list[int]) -> str:
+    return " ".join(str(pk) for pk in ids)
+
+
+def report_csv(report: ArticleReport) -> str:
+    """One table: a row per claim (``row`` = claim), then a row per source (``row`` = source)."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    rows: list[dict[str, Any]] = []
+    for claim in report.claims:
+        cited = len(claim.sources)
+        rows.append(
+            {
+                "row": "claim",
+                "id": claim.id,
+                "text": claim.quote,
+                "status": claim.status,
+                "verdict": claim.verdict or "",
+                "verdict_from": claim.verdict_from or "",
+                "consensus_state": claim.consensus_state,
+                "agreement": "" if claim.agreement is None else f"{claim.agreement:.3f}",
+                "ratings": claim.ratings,
+                "sources": _ids(claim.sources),
+                "citation": {0: "no source", 1: "single source"}.get(cited, f"{cited} sources"),
+                "quote_checks": "; ".join(
+                    f"source {check.source}: {check.result}"
+                    if check.source
+                    else f"evidence {check.evidence}: {check.result}"
+                    for check in claim.quote_checks
+                ),
+            }
+        )
+    for source in report.sources:
+        rows.append(
+            {
+                "row": "source",
+                "id": source.id,
+                "text": source.anchor_text,
+                "status": source.status,
+                "claims": _ids(source.claims),
+                "citation": "unused" if not source.claims else f"cited by {len(source.claims)}",
+                "url": source.url or source.href,
+            }
+        )
+    for row in rows:
+        writer.writerow({name: _safe(value) for name, value in row.items()})
+    return out.getvalue()

@@ -1,0 +1,201 @@
+"""Reads of the editorial workflow that the API, the admin and the pages share.
+
+Lists come back annotated so that a page of any length costs the same number of
+queries; a claim's consensus and publication are one-to-one rows, read with
+``select_related("consensus", "publication")``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Abs
+
+from accounts.models import Role, User
+from claims.models import VERDICT_ORDINALS, Claim, ClaimStatus, Rating
+from claims.selectors import claim_list_with_counts, count_subquery
+from editorial.consensus import krippendorff_alpha
+from editorial.models import (
+    Assignment,
+    ClaimConsensus,
+    ClaimTransition,
+    Comment,
+    ConsensusState,
+    Publication,
+)
+
+CLOSED_STATUSES = (ClaimStatus.PUBLISHED, ClaimStatus.REJECTED)
+
+
+# --- One claim's figures (from rows already loaded) -------------------------------
+
+
+def _related(claim: Claim, name: str) -> Any:
+    """A reverse one-to-one row, or None; no query once select_related has run."""
+    try:
+        return getattr(claim, name)
+    except (ClaimConsensus.DoesNotExist, Publication.DoesNotExist):
+        return None
+
+
+def consensus_summary(claim: Claim) -> dict[str, Any]:
+    """``state``, ``verdict`` (the leading one, or None), ``agreement`` and ``ratings``."""
+    consensus: ClaimConsensus | None = _related(claim, "consensus")
+    if consensus is None:
+        return {
+            "state": ConsensusState.NEEDS_RATINGS,
+            "verdict": None,
+            "agreement": None,
+            "ratings": 0,
+        }
+    return {
+        "state": consensus.state,
+        "verdict": consensus.verdict or None,
+        "agreement": consensus.agreement,
+        "ratings": consensus.ratings_count,
+    }
+
+
+def publication_of(claim: Claim) -> Publication | None:
+    return _related(claim, "publication")
+
+
+def effective_verdict(claim: Claim) -> tuple[str | None, str | None]:
+    """(verdict, where from): the published verdict, else the consensus verdict if reached."""
+    publication = publication_of(claim)
+    if publication is not None:
+        return publication.verdict, "published"
+    consensus: ClaimConsensus | None = _related(claim, "consensus")
+    if consensus is not None and consensus.state == ConsensusState.CONSENSUS:
+        return consensus.verdict, "consensus"
+    return None, None
+
+
+def verdict_q(verdict: str, *, prefix: str = "") -> Q:
+    """Claims whose published verdict, or (unpublished) consensus verdict, is ``verdict``."""
+    return Q(**{f"{prefix}publication__verdict": verdict}) | Q(
+        **{
+            f"{prefix}publication__isnull": True,
+            f"{prefix}consensus__state": ConsensusState.CONSENSUS,
+            f"{prefix}consensus__verdict": verdict,
+        }
+    )
+
+
+# --- Lists ---------------------------------------------------------------------------
+
+
+def claim_queue(*, reviewer: Any, claims: QuerySet[Claim] | None = None) -> QuerySet[Claim]:
+    """Claims assigned to ``reviewer`` that they have not rated, while still under review
+    (published and rejected claims leave the queue)."""
+    claims = claim_list_with_counts() if claims is None else claims
+    assigned = Assignment.objects.filter(claim=OuterRef("pk"), reviewer=reviewer)
+    rated = Rating.objects.filter(claim=OuterRef("pk"), reviewer=reviewer)
+    return claims.filter(Exists(assigned), ~Exists(rated)).exclude(status__in=CLOSED_STATUSES)
+
+
+def assignment_list(*, claim: Claim | None = None) -> QuerySet[Assignment]:
+    """Assignments (of ``claim``) with ``has_rated``: has the reviewer rated it yet?"""
+    rated = Rating.objects.filter(claim=OuterRef("claim"), reviewer=OuterRef("reviewer"))
+    assignments = (
+        Assignment.objects.all() if claim is None else Assignment.objects.filter(claim=claim)
+    )
+    return assignments.select_related("claim", "reviewer", "assigned_by").annotate(
+        has_rated=Exists(rated)
+    )
+
+
+def comment_list(*, claim: Claim) -> QuerySet[Comment]:
+    return Comment.objects.filter(claim=claim).select_related("author")
+
+
+def transition_list(*, claim: Claim) -> QuerySet[ClaimTransition]:
+    return ClaimTransition.objects.filter(claim=claim).select_related("user")
+
+
+def published_claims(*, claims: QuerySet[Claim] | None = None) -> QuerySet[Publication]:
+    """Publications (of currently published claims) with their claim and article."""
+    publications = Publication.objects.filter(claim__status=ClaimStatus.PUBLISHED)
+    if claims is not None:
+        publications = publications.filter(claim__in=claims)
+    return publications.select_related("claim__article", "published_by").defer(
+        "claim__article__source_text", "claim__article__text"
+    )
+
+
+# --- Agreement figures ---------------------------------------------------------------
+
+
+def _ordinal(field: str) -> Case:
+    return Case(
+        *[
+            When(**{field: verdict}, then=Value(score))
+            for verdict, score in VERDICT_ORDINALS.items()
+        ],
+        default=None,
+        output_field=IntegerField(),
+    )
+
+
+def _agreeing(ratings: QuerySet[Rating], verdict_field: str) -> QuerySet[Rating]:
+    """Ratings that agree with ``verdict_field``: the same verdict, or ordinal verdicts
+    within one step (the rule by which ratings back a consensus)."""
+    return (
+        ratings.alias(mine=_ordinal("verdict"), theirs=_ordinal(verdict_field))
+        .alias(distance=Abs(F("mine") - F("theirs")))
+        .filter(Q(verdict=F(verdict_field)) | Q(distance__lte=1))
+    )
+
+
+def reviewer_stats() -> QuerySet[User]:
+    """Active reviewers and editors (and anyone who has rated), each annotated with
+    ``ratings_given``; ``consensus_compared`` / ``consensus_agreed``: their ratings of
+    claims with a consensus, and how many agree with it; ``published_compared`` /
+    ``published_agreed``: the same against published verdicts."""
+    ratings = Rating.objects.all()
+    on_consensus = ratings.filter(claim__consensus__state=ConsensusState.CONSENSUS)
+    on_published = ratings.filter(claim__publication__isnull=False)
+    has_role = Exists(
+        User.groups.through.objects.filter(user_id=OuterRef("pk"), group__name__in=Role.values)
+    )
+    has_rated = Exists(Rating.objects.filter(reviewer=OuterRef("pk")))
+    return (
+        User.objects.filter((Q(is_active=True) & (Q(is_staff=True) | has_role)) | has_rated)
+        .annotate(
+            ratings_given=count_subquery(ratings, outer="reviewer"),
+            consensus_compared=count_subquery(on_consensus, outer="reviewer"),
+            consensus_agreed=count_subquery(
+                _agreeing(on_consensus, "claim__consensus__verdict"), outer="reviewer"
+            ),
+            published_compared=count_subquery(on_published, outer="reviewer"),
+            published_agreed=count_subquery(
+                _agreeing(on_published, "claim__publication__verdict"), outer="reviewer"
+            ),
+        )
+        .order_by("username", "id")
+    )
+
+
+def article_alpha(*, claims: QuerySet[Claim]) -> float | None:
+    """Krippendorff's alpha (ordinal) over ``claims``' ordinal ratings; one query.
+
+    Units are claims, coders reviewers; categorical verdicts are left out, and claims
+    with fewer than two ordinal ratings do not count (see ``editorial.consensus``).
+    """
+    units: dict[int, list[int]] = defaultdict(list)
+    rows = Rating.objects.filter(claim__in=claims.values("pk"), verdict__in=VERDICT_ORDINALS)
+    for claim_id, verdict in rows.values_list("claim_id", "verdict"):
+        units[claim_id].append(VERDICT_ORDINALS[verdict])
+    return krippendorff_alpha(units.values(), metric="ordinal")

@@ -1,0 +1,1 @@
+"""Every write of the editorial workflow: the one way in for the API, the admin and commands."""

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from claims.models import VERDICT_ORDINALS, Claim, Rating
+from editorial.consensus import consensus_of
+from editorial.models import ClaimConsensus
+
+
+@transaction.atomic
+def consensus_refresh(*, claim: Claim) -> ClaimConsensus:
+    """Recompute and store the claim's consensus from its ratings (after every change)."""
+    # Rating changes of one claim recompute one after the other, each reading the
+    # ratings committed before it: two at once could each miss the other's rating.
+    list(Claim.objects.select_for_update().filter(pk=claim.pk).values_list("pk", flat=True))
+    verdicts = Rating.objects.filter(claim_id=claim.pk).values_list("verdict", flat=True)
+    result = consensus_of(
+        verdicts,
+        ordinals=VERDICT_ORDINALS,
+        min_ratings=settings.CONSENSUS_MIN_RATINGS,
+        min_agreement=settings.CONSENSUS_MIN_AGREEMENT,
+    )
+    consensus, _ = ClaimConsensus.objects.update_or_create(
+        claim_id=claim.pk,
+        defaults={
+            "state": result.state.value,
+            "verdict": result.verdict or "",
+            "agreement": result.agreement,
+            "ratings_count": result.ratings,
+            "updated_at": timezone.now(),
+        },
+    )
+    return consensus
+
+
+def consensus_recompute_all() -> int:
+    """Recompute every rated claim's consensus (after the consensus settings change)."""
+    rated = set(Rating.objects.values_list("claim_id", flat=True).distinct())
+    # Claims whose last ratings went with deleted accounts are recomputed too.
+    stored = set(ClaimConsensus.objects.exclude(ratings_count=0).values_list("claim_id", flat=True))
+    for claim_id in sorted(rated | stored):
+        consensus_refresh(claim=Claim(pk=claim_id))
+    return len(rated | stored)

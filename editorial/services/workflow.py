@@ -1,0 +1,185 @@
+"""Moving a claim through its statuses (``editorial.transitions``), publishing and unpublishing.
+
+Every move is checked against the one table and recorded as a ``ClaimTransition``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Min
+from django.utils import timezone
+
+from claims import policies
+from claims.models import Claim, ClaimStatus, Verdict
+from claims.services.history import save_as
+from editorial.models import ClaimConsensus, ClaimTransition, ConsensusState, Publication
+from editorial.transitions import Transition, targets_from, transition_for
+
+_INSTEAD = {
+    "claim_publish": "publish it with a verdict and a rationale instead",
+    "claim_unpublish": "unpublish it instead",
+}
+
+
+def _label(status: str) -> str:
+    return ClaimStatus(status).label.lower()
+
+
+def transition_check(*, claim: Claim, to_status: str, user: Any, note: str = "") -> Transition:
+    """The transition from the claim's status to ``to_status`` if ``user`` may make it now;
+    otherwise a ``ValidationError`` (or ``PermissionDenied``) that says why not."""
+    if to_status not in ClaimStatus.values:
+        raise ValidationError(
+            {"to": f"{to_status!r} is not a claim status; use one of {ClaimStatus.values}."},
+            code="invalid_status",
+        )
+    transition = transition_for(claim.status, to_status)
+    if transition is None:
+        if claim.status == to_status:
+            message = f"The claim is already {_label(to_status)}."
+        else:
+            allowed = ", ".join(_label(status) for status in targets_from(claim.status))
+            message = (
+                f"A claim cannot go from {_label(claim.status)} to {_label(to_status)}; "
+                f"from {_label(claim.status)} it can go to: {allowed}."
+            )
+        raise ValidationError(message, code="transition_not_allowed")
+    if not policies.can_transition_claim(user, claim, to_status):
+        raise PermissionDenied(
+            f"Only editors may move a claim from {_label(claim.status)} to {_label(to_status)}."
+        )
+    if transition.needs_consensus_unless_editor and not policies.is_editor(user):
+        state = (
+            ClaimConsensus.objects.filter(claim_id=claim.pk).values_list("state", flat=True).first()
+        ) or ConsensusState.NEEDS_RATINGS
+        if state != ConsensusState.CONSENSUS:
+            raise ValidationError(
+                f"A claim is ready once its ratings reach consensus, and this one's are "
+                f"{ConsensusState(state).label.lower()}; an editor may decide it is ready.",
+                code="no_consensus",
+            )
+    if transition.note_required and not note.strip():
+        raise ValidationError(
+            {"note": f"Say why the claim goes from {_label(claim.status)} to {_label(to_status)}."},
+            code="note_required",
+        )
+    return transition
+
+
+def _lock(claim: Claim) -> None:
+    """Lock the claim's row and read its current status, so two moves cannot interleave."""
+    claim.status = (
+        Claim.objects.select_for_update().values_list("status", flat=True).get(pk=claim.pk)
+    )
+
+
+def _move(claim: Claim, to_status: str, user: Any, note: str) -> ClaimTransition:
+    from_status = claim.status
+    claim.status = to_status
+    save_as(claim, user, update_fields=["status", "updated_at"])
+    return ClaimTransition.objects.create(
+        claim=claim,
+        from_status=from_status,
+        to_status=to_status,
+        user=user if getattr(user, "is_authenticated", False) else None,
+        note=note.strip(),
+    )
+
+
+@transaction.atomic
+def claim_transition(*, claim: Claim, to_status: str, user: Any, note: str = "") -> ClaimTransition:
+    """Move the claim to ``to_status`` if the table allows ``user`` to, and record it."""
+    _lock(claim)
+    transition = transition_check(claim=claim, to_status=to_status, user=user, note=note)
+    if transition.service:
+        raise ValidationError(
+            f"A claim does not simply become {_label(to_status)}: {_INSTEAD[transition.service]}.",
+            code="use_" + transition.service.removeprefix("claim_"),
+        )
+    return _move(claim, to_status, user, note)
+
+
+@dataclass(frozen=True)
+class PublishCheck:
+    consensus_state: str
+    consensus_verdict: str
+    overrides_consensus: bool
+
+
+def publish_check(
+    *, claim: Claim, editor: Any, verdict: str, rationale: str, note: str = ""
+) -> PublishCheck:
+    """What publishing would record, if ``editor`` may publish the claim with this verdict
+    now; otherwise a ``ValidationError`` (or ``PermissionDenied``) that says why not."""
+    transition_check(claim=claim, to_status=ClaimStatus.PUBLISHED, user=editor, note=note)
+    if verdict not in Verdict.values:
+        raise ValidationError(
+            {"verdict": f"{verdict!r} is not a verdict; use one of {Verdict.values}."},
+            code="invalid_verdict",
+        )
+    if not rationale.strip():
+        raise ValidationError(
+            {"rationale": "Give the rationale that the public will read."}, code="required"
+        )
+    row = ClaimConsensus.objects.filter(claim_id=claim.pk).values_list("state", "verdict").first()
+    state, consensus_verdict = row or (ConsensusState.NEEDS_RATINGS, "")
+    overrides = state != ConsensusState.CONSENSUS or verdict != consensus_verdict
+    if overrides and not note.strip():
+        if state == ConsensusState.CONSENSUS:
+            reason = f"differs from the reviewers' consensus ({Verdict(consensus_verdict).label})"
+        else:
+            reason = f"is published while the ratings are {ConsensusState(state).label.lower()}"
+        raise ValidationError(
+            {"note": f"The verdict {reason}: add a note saying why."}, code="note_required"
+        )
+    return PublishCheck(state, consensus_verdict, overrides)
+
+
+@transaction.atomic
+def claim_publish(
+    *, claim: Claim, editor: Any, verdict: str, rationale: str, note: str = ""
+) -> Publication:
+    """Publish a ready claim's verdict and the rationale the public reads.
+
+    A verdict other than the reviewers' consensus, or any verdict while they have
+    none, needs a ``note`` saying why. Returns the publication.
+    """
+    _lock(claim)
+    check = publish_check(
+        claim=claim, editor=editor, verdict=verdict, rationale=rationale, note=note
+    )
+    now = timezone.now()
+    earlier = Publication.history.filter(claim_id=claim.pk).aggregate(
+        first=Min("first_published_at")
+    )["first"]
+    publication = Publication(
+        claim=claim,
+        verdict=verdict,
+        rationale=rationale.strip(),
+        note=note.strip(),
+        consensus_state=check.consensus_state,
+        consensus_verdict=check.consensus_verdict,
+        overrides_consensus=check.overrides_consensus,
+        published_by=editor,
+        published_at=now,
+        first_published_at=earlier or now,
+    )
+    save_as(publication, editor)
+    _move(claim, ClaimStatus.PUBLISHED, editor, note)
+    return publication
+
+
+@transaction.atomic
+def claim_unpublish(*, claim: Claim, editor: Any, note: str) -> ClaimTransition:
+    """Take a published claim back to ready; its publication stays in history."""
+    _lock(claim)
+    transition_check(claim=claim, to_status=ClaimStatus.READY, user=editor, note=note)
+    publication = Publication.objects.filter(claim_id=claim.pk).first()
+    if publication is not None:
+        publication._history_user = editor  # type: ignore[attr-defined]
+        publication.delete()
+    return _move(claim, ClaimStatus.READY, editor, note)

@@ -1,0 +1,40 @@
+"""The public page of a published fact-check: no sign-in, server-rendered, with its
+ClaimReview JSON-LD for search engines."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
+
+from claims.models import VERDICT_ORDINALS, ArticleStatus, Verdict
+from editorial import claimreview
+from editorial.selectors import published_claims
+
+
+def public_base_url(request: HttpRequest) -> str:
+    """``PUBLIC_BASE_URL``, else the scheme and host this request came to."""
+    return settings.PUBLIC_BASE_URL or request.build_absolute_uri("/").rstrip("/")
+
+
+@require_safe
+def public_claim(request: HttpRequest, claim_id: int) -> HttpResponse:
+    publication = get_object_or_404(
+        published_claims().filter(claim__article__status=ArticleStatus.PUBLISHED),
+        claim_id=claim_id,
+    )
+    base_url = public_base_url(request)
+    review = claimreview.claim_review(publication=publication, base_url=base_url)
+    context = {
+        "publication": publication,
+        "claim": publication.claim,
+        "article": publication.claim.article,
+        "verdict_label": Verdict(publication.verdict).label,
+        "rating_value": VERDICT_ORDINALS.get(publication.verdict),
+        "organization": claimreview.organization(),
+        "page_url": review["url"],
+        "updated": publication.published_at.date() != publication.first_published_at.date(),
+        "claim_review_json": claimreview.json_for_script(review),
+    }
+    return render(request, "editorial/public_claim.html", context)

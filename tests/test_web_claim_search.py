@@ -1,0 +1,94 @@
+"""Searching and filtering claims: words, verdict, status, kind, assignments, my ratings."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from claims.models import Claim
+from claims.services.claims import claim_create
+from claims.services.reviews import rating_submit
+from editorial.services.assignments import claim_assign
+from tests.workflow import rate
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def client_(client: Client, reviewer) -> Client:
+    client.force_login(reviewer)
+    return client
+
+
+@pytest.fixture
+def claims(demo_article, reviewer) -> dict[str, Claim]:
+    def make(quote: str, kind: str = "factual") -> Claim:
+        return claim_create(article=demo_article, created_by=reviewer, quote=quote, kind=kind)
+
+    return {
+        "enclaves": make("Relatively safe enclaves should emerge from this effort.", "quote"),
+        "kurds": make("cut off ISIS from its NATO supply lines"),
+        "opinion": make("what is essential is to roll back the Islamic State", "opinion"),
+    }
+
+
+def found(client: Client, query: str) -> set[int]:
+    response = client.get(f"/claims/?{query}")
+    assert response.status_code == 200
+    html = response.content.decode()
+    return {claim.pk for claim in Claim.objects.all() if f'href="/claims/{claim.pk}/"' in html}
+
+
+def ids(claims: dict[str, Claim], *names: str) -> set[int]:
+    return {claims[name].pk for name in names}
+
+
+def test_without_filters_every_claim_is_listed(client_: Client, claims):
+    assert found(client_, "") == ids(claims, "enclaves", "kurds", "opinion")
+
+
+def test_words_match_the_claim_or_its_articles_title(client_: Client, claims):
+    assert found(client_, "q=enclaves+effort") == ids(claims, "enclaves")
+    assert found(client_, "q=buffer") == ids(claims, "enclaves", "kurds", "opinion")
+
+
+def test_filter_by_kind_and_status(client_: Client, claims):
+    assert found(client_, "kind=opinion") == ids(claims, "opinion")
+    Claim.objects.filter(pk=claims["kurds"].pk).update(status="in_review")
+    assert found(client_, "status=in_review") == ids(claims, "kurds")
+
+
+def test_filter_by_verdict_agreed_or_published(client_: Client, claims):
+    rate(claims["kurds"], "false", "false")
+    rate(claims["opinion"], "false", "true")  # disputed: no verdict
+    assert found(client_, "verdict=false") == ids(claims, "kurds")
+
+
+def test_filter_claims_assigned_to_me_or_not_rated_by_me(client_: Client, claims, reviewer, editor):
+    claim_assign(claim=claims["opinion"], reviewers=[reviewer], assigned_by=editor)
+    rating_submit(claim=claims["kurds"], reviewer=reviewer, verdict="true", rationale="Yes.")
+    assert found(client_, "assigned=on") == ids(claims, "opinion")
+    assert found(client_, "unrated=on") == ids(claims, "enclaves", "opinion")
+
+
+def test_filter_by_article(client_: Client, claims, demo_article):
+    assert found(client_, f"article={demo_article.pk}") == ids(
+        claims, "enclaves", "kurds", "opinion"
+    )
+    assert found(client_, "article=987654") == set()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "verdict=bogus",
+        "status=<script>",
+        "kind=1",
+        "article=abc",
+        "article=99999999999999999999999",
+        "page=-1",
+        "page=x",
+    ],
+)
+def test_bad_filters_never_crash(client_: Client, claims, query: str):
+    assert client_.get(f"/claims/?{query}").status_code == 200

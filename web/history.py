@@ -1,0 +1,113 @@
+"""A claim's history for people: who marked it, changed it, rated it and added evidence."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from claims.models import Claim, ClaimKind, ClaimStatus, Confidence, Evidence, Rating, Verdict
+from editorial.selectors import transition_list
+
+HISTORY_LIMIT = 300  # records of each kind; a claim rarely has more than a few dozen
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    when: datetime
+    who: Any
+    text: str
+    note: str = ""
+
+
+def _label(choices: Any, value: str) -> str:
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
+
+def _claim_events(claim: Claim) -> list[Event]:
+    events = []
+    previous = None
+    records = claim.history.select_related("history_user").order_by("history_date", "history_id")
+    for record in records[:HISTORY_LIMIT]:
+        if record.history_type == "+":
+            events.append(Event(record.history_date, record.history_user, "marked the claim"))
+        # Status changes come from the workflow's log, with their notes.
+        elif record.history_type == "~" and previous is not None and previous.kind != record.kind:
+            events.append(
+                Event(
+                    record.history_date,
+                    record.history_user,
+                    f"changed the kind from {_label(ClaimKind, previous.kind)} "
+                    f"to {_label(ClaimKind, record.kind)}",
+                )
+            )
+        previous = record
+    return events
+
+
+def _rating_events(claim: Claim) -> list[Event]:
+    events = []
+    last: dict[int, Any] = {}
+    records = (
+        Rating.history.filter(claim_id=claim.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    for record in records[:HISTORY_LIMIT]:
+        verdict = _label(Verdict, record.verdict)
+        confidence = _label(Confidence, record.confidence).lower()
+        before = last.get(record.id)
+        if record.history_type == "+":
+            text = f"rated it {verdict} ({confidence} confidence)"
+        elif record.history_type == "-":
+            text = "withdrew their rating"
+        elif before is not None and before.verdict != record.verdict:
+            text = f"changed their rating from {_label(Verdict, before.verdict)} to {verdict}"
+        elif before is not None and before.confidence != record.confidence:
+            text = f"changed their confidence to {confidence}"
+        else:
+            text = "edited their rationale"
+        events.append(Event(record.history_date, record.history_user, text))
+        last[record.id] = record
+    return events
+
+
+def _evidence_events(claim: Claim) -> list[Event]:
+    verbs = {"+": "added evidence", "~": "edited evidence", "-": "removed evidence"}
+    records = (
+        Evidence.history.filter(claim_id=claim.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    return [
+        Event(record.history_date, record.history_user, verbs[record.history_type])
+        for record in records[:HISTORY_LIMIT]
+        # Fetch results are written by workers without a user: not a reviewer's change.
+        if record.history_type != "~" or record.history_user_id is not None
+    ]
+
+
+def _transition_events(claim: Claim) -> list[Event]:
+    events = []
+    for move in transition_list(claim=claim)[:HISTORY_LIMIT]:
+        text = (
+            f"moved it from {_label(ClaimStatus, move.from_status)} "
+            f"to {_label(ClaimStatus, move.to_status)}"
+        )
+        events.append(Event(move.created_at, move.user, text, move.note))
+    return events
+
+
+def claim_history(claim: Claim) -> list[Event]:
+    """Newest first."""
+    events = (
+        _claim_events(claim)
+        + _transition_events(claim)
+        + _rating_events(claim)
+        + _evidence_events(claim)
+    )
+    events.sort(key=lambda event: event.when, reverse=True)
+    return events

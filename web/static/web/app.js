@@ -1,0 +1,250 @@
+/* factcheck: small progressive enhancements. Every action also works without this file. */
+(function () {
+  "use strict";
+
+  const $ = (selector, root) => (root || document).querySelector(selector);
+  const $$ = (selector, root) => Array.from((root || document).querySelectorAll(selector));
+
+  /* --- Side panel tabs (WAI-ARIA tabs: arrows move, Enter/Space or click selects) --- */
+  function setUpTabs() {
+    const tablist = $(".side-tabs");
+    if (!tablist) return;
+    const tabs = $$('[role="tab"]', tablist);
+    function select(tab, focus) {
+      tabs.forEach((other) => {
+        const selected = other === tab;
+        other.setAttribute("aria-selected", String(selected));
+        other.tabIndex = selected ? 0 : -1;
+        document.getElementById(other.getAttribute("aria-controls")).hidden = !selected;
+      });
+      if (focus) tab.focus();
+    }
+    tabs.forEach((tab, index) => {
+      tab.addEventListener("click", () => select(tab, false));
+      tab.addEventListener("keydown", (event) => {
+        const step = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
+        if (!step) return;
+        event.preventDefault();
+        select(tabs[(index + step + tabs.length) % tabs.length], true);
+      });
+    });
+    const hash = location.hash;
+    if (hash.startsWith("#source-")) select($("#tab-sources"), false);
+    document.addEventListener("click", (event) => {
+      const link = event.target.closest('a[href^="#source-"]');
+      if (link) select($("#tab-sources"), false);
+    });
+  }
+
+  /* --- Turning a selection in the article into offsets of article.text --- */
+  // The text inside #article-text is exactly the article's text: paragraphs and the
+  // hidden gaps between them carry data-offset; numbered markers carry data-nontext.
+  function textOf(fragment) {
+    $$("[data-nontext]", fragment).forEach((node) => node.remove());
+    return fragment.textContent;
+  }
+
+  function offsetOf(root, container, offset) {
+    if (container === root) {
+      const child = root.childNodes[offset];
+      return child && child.dataset ? Number(child.dataset.offset) : Number(root.dataset.length);
+    }
+    const element = container.nodeType === Node.ELEMENT_NODE ? container : container.parentElement;
+    const block = element && element.closest("[data-offset]");
+    if (!block || !root.contains(block)) return null;
+    const range = document.createRange();
+    range.setStart(block, 0);
+    range.setEnd(container, offset);
+    return Number(block.dataset.offset) + textOf(range.cloneContents()).length;
+  }
+
+  function selectionInArticle(root) {
+    const selection = window.getSelection();
+    if (!selection || selection.isCollapsed || selection.rangeCount === 0) return null;
+    const range = selection.getRangeAt(0);
+    if (!root.contains(range.startContainer) || !root.contains(range.endContainer)) return null;
+    let start = offsetOf(root, range.startContainer, range.startOffset);
+    let end = offsetOf(root, range.endContainer, range.endOffset);
+    if (start === null || end === null) return null;
+    let quote = textOf(range.cloneContents());
+    const leading = quote.length - quote.trimStart().length;
+    const trailing = quote.length - quote.trimEnd().length;
+    quote = quote.trim();
+    start += leading;
+    end -= trailing;
+    if (!quote || end <= start) return null;
+    return { start, end, quote, rect: range.getBoundingClientRect() };
+  }
+
+  /* --- The reader: select to mark a claim, click a highlight to see its claims --- */
+  function setUpReader() {
+    const root = $("#article-text");
+    const dialog = $("#claim-dialog");
+    if (!root || !dialog) return;
+    const action = $("#selection-action");
+    const popover = $("#claim-popover");
+    let pending = null;
+
+    function hideAction() { action.hidden = true; }
+
+    function showAction(found) {
+      pending = found;
+      action.hidden = false;
+      const top = window.scrollY + found.rect.top - action.offsetHeight - 8;
+      const left = window.scrollX + found.rect.left + found.rect.width / 2 - action.offsetWidth / 2;
+      action.style.top = `${Math.max(top, window.scrollY + 4)}px`;
+      action.style.left = `${Math.max(8, Math.min(left, document.documentElement.clientWidth - action.offsetWidth - 8))}px`;
+    }
+
+    function form() { return $("#claim-form", dialog); }
+
+    function openDialog(found) {
+      const current = form();
+      current.reset();
+      $$(".errors, .alert", current).forEach((node) => node.remove());
+      current.elements.start.value = found ? found.start : "";
+      current.elements.end.value = found ? found.end : "";
+      current.elements.quote.value = found ? found.quote : "";
+      if (found) {
+        $$("#panel-sources .source").forEach((source) => {
+          const start = Number(source.dataset.spanStart);
+          const end = Number(source.dataset.spanEnd);
+          const box = current.querySelector(`input[name="sources"][value="${source.id.slice(7)}"]`);
+          if (box) box.checked = start < found.end && end > found.start;
+        });
+      }
+      dialog.showModal();
+      const focusTarget = found ? current.querySelector('input[name="kind"]:checked') : current.elements.quote;
+      if (focusTarget) focusTarget.focus();
+    }
+
+    root.addEventListener("mouseup", () => {
+      window.setTimeout(() => {
+        const found = selectionInArticle(root);
+        if (found) showAction(found); else hideAction();
+      }, 0);
+    });
+    root.addEventListener("keyup", (event) => {
+      if (!event.shiftKey) return;
+      const found = selectionInArticle(root);
+      if (found) showAction(found);
+    });
+    // Touch screens (and caret browsing) select without a mouseup: follow the selection.
+    let settle = 0;
+    document.addEventListener("selectionchange", () => {
+      const selection = window.getSelection();
+      if (selection && selection.isCollapsed && !action.contains(document.activeElement)) hideAction();
+      window.clearTimeout(settle);
+      settle = window.setTimeout(() => {
+        const found = selectionInArticle(root);
+        if (found) showAction(found);
+      }, 400);
+    });
+    action.querySelector("button").addEventListener("click", () => {
+      hideAction();
+      openDialog(pending);
+    });
+    $$("[data-open-claim-dialog]").forEach((link) => {
+      link.addEventListener("click", (event) => {
+        event.preventDefault();
+        openDialog(selectionInArticle(root));
+      });
+    });
+
+    // Editing the passage by hand: the server finds it from the words alone.
+    dialog.addEventListener("input", (event) => {
+      if (event.target.name === "quote") {
+        const current = form();
+        current.elements.start.value = "";
+        current.elements.end.value = "";
+      }
+    });
+    dialog.addEventListener("click", (event) => {
+      if (event.target.closest("[data-close-dialog]")) dialog.close();
+      else if (event.target === dialog) dialog.close(); // a click on the backdrop
+    });
+    document.body.addEventListener("htmx:afterSwap", (event) => {
+      if (dialog.contains(event.detail.elt)) {
+        const invalid = dialog.querySelector('.alert[tabindex], [aria-invalid="true"]');
+        if (invalid) invalid.focus();
+      }
+    });
+
+    // Clicking a highlight lists the claims that cover that place.
+    function closePopover() {
+      popover.hidden = true;
+      $$("mark.is-active", root).forEach((mark) => mark.classList.remove("is-active"));
+    }
+    root.addEventListener("click", (event) => {
+      const mark = event.target.closest("mark.hl");
+      const selection = window.getSelection();
+      if (!mark || (selection && !selection.isCollapsed)) return;
+      closePopover();
+      const ids = mark.dataset.claims.split(" ");
+      const list = document.createElement("ol");
+      list.className = "claim-list";
+      ids.forEach((id) => {
+        const item = document.getElementById(`claim-item-${id}`);
+        if (item) list.appendChild(item.cloneNode(true)).removeAttribute("id");
+        $$(`mark[data-claims~="${id}"]`, root).forEach((other) => other.classList.add("is-active"));
+      });
+      popover.replaceChildren();
+      const title = document.createElement("p");
+      title.className = "claim-popover__title";
+      title.textContent = ids.length > 1 ? `${ids.length} claims here` : "Claim";
+      popover.append(title, list);
+      popover.hidden = false;
+      const top = window.scrollY + event.clientY + 14;
+      const left = Math.min(window.scrollX + event.clientX - 20, document.documentElement.clientWidth - popover.offsetWidth - 8);
+      popover.style.top = `${top}px`;
+      popover.style.left = `${Math.max(8, left)}px`;
+      const first = popover.querySelector("a");
+      if (first) first.focus({ preventScroll: true });
+    });
+    document.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") { closePopover(); hideAction(); }
+    });
+    document.addEventListener("click", (event) => {
+      if (!popover.hidden && !popover.contains(event.target) && !event.target.closest("mark.hl")) closePopover();
+    });
+
+    // Pointing at a claim in the panel shows where it stands.
+    function marksOf(id) { return $$(`mark[data-claims~="${id}"]`, root); }
+    $$(".claim-item", $("#panel-claims")).forEach((item) => {
+      const id = item.dataset.claim;
+      item.addEventListener("mouseenter", () => marksOf(id).forEach((mark) => mark.classList.add("is-active")));
+      item.addEventListener("mouseleave", () => marksOf(id).forEach((mark) => mark.classList.remove("is-active")));
+    });
+    document.addEventListener("click", (event) => {
+      const jump = event.target.closest("[data-jump]");
+      if (!jump) return;
+      event.preventDefault();
+      closePopover();
+      flash(jump.dataset.jump);
+      history.replaceState(null, "", `#hl-${jump.dataset.jump}`);
+    });
+
+    function flash(id) {
+      const marks = marksOf(id);
+      if (!marks.length) return;
+      marks[0].scrollIntoView({ block: "center", behavior: "smooth" });
+      marks.forEach((mark) => {
+        mark.classList.remove("flash");
+        void mark.offsetWidth; // restart the animation
+        mark.classList.add("flash");
+      });
+      const item = document.getElementById(`claim-item-${id}`);
+      if (item) item.classList.add("is-active");
+      window.setTimeout(() => {
+        marks.forEach((mark) => mark.classList.remove("flash"));
+        if (item) item.classList.remove("is-active");
+      }, 3300);
+    }
+    if (location.hash.startsWith("#hl-")) flash(location.hash.slice(4));
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    setUpTabs();
+    setUpReader();
+  });
+})();

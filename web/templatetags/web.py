@@ -1,0 +1,152 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django import template
+from django.utils import timezone
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.timesince import timesince
+
+from claims.models import Claim, SourceStatus, Verdict
+from web.diff import word_diff
+from web.verdicts import Look, claim_look, verdict_look
+
+register = template.Library()
+
+# Sources and evidence: how far a fetch has got, as a badge's colour.
+_STATUS_TONE: dict[str, str] = {
+    SourceStatus.NEEDS_URL: "warn",
+    SourceStatus.PENDING: "busy",
+    SourceStatus.FETCHING: "busy",
+    SourceStatus.OK: "good",
+    SourceStatus.FAILED: "bad",
+    SourceStatus.DEAD: "bad",
+    SourceStatus.BLOCKED: "bad",
+}
+_QUOTE_TONE = {
+    "exact": "good",
+    "altered": "warn",
+    "not_found": "bad",
+    "source_unavailable": "muted",
+}
+
+
+@register.filter
+def status_tone(status: str) -> str:
+    return _STATUS_TONE.get(status, "muted")
+
+
+@register.filter
+def quote_tone(result: str) -> str:
+    return _QUOTE_TONE.get(result, "muted")
+
+
+@register.filter
+def look(claim: Claim) -> Look:
+    return getattr(claim, "look", None) or claim_look(claim)
+
+
+@register.simple_tag
+def verdict_badge(verdict: str, published: bool = False) -> SafeString:
+    if verdict not in Verdict.values:
+        return mark_safe("")
+    found = verdict_look(verdict, published=published)
+    return format_html('<span class="badge badge--{}">{}</span>', found.key, found.label)
+
+
+@register.filter
+def percent(value: float | None) -> str:
+    return "" if value is None else f"{round(value * 100)}%"
+
+
+@register.simple_tag
+def ratio(part: int | None, whole: int | None) -> int:
+    """``part`` of ``whole`` in percent, for progress bars."""
+    if not whole:
+        return 0
+    return max(0, min(100, round(100 * (part or 0) / whole)))
+
+
+@register.simple_tag
+def quote_diff(quote: str, wording: str) -> dict[str, Any]:
+    """The quote and the source's wording as escaped HTML with differing words marked."""
+    quote_pieces, source_pieces = word_diff(quote, wording)
+    return {"quote": _render(quote_pieces), "source": _render(source_pieces)}
+
+
+def _render(pieces: list[Any]) -> SafeString:
+    return mark_safe(  # every piece is escaped
+        "".join(
+            f'<mark class="diff">{escape(piece.text)}</mark>'
+            if piece.changed
+            else escape(piece.text)
+            for piece in pieces
+        )
+    )
+
+
+@register.simple_tag
+def widget(field: Any, autofocus: bool = False) -> SafeString:
+    """The field's input, described by its help text and its errors (read out on focus)."""
+    described = []
+    if field.help_text:
+        described.append(f"{field.auto_id}_helptext")
+    if field.errors:
+        described.append(f"{field.auto_id}_errors")
+    attrs: dict[str, Any] = {}
+    if described:
+        attrs["aria-describedby"] = " ".join(described)
+    if autofocus:
+        attrs["autofocus"] = True
+    return field.as_widget(attrs=attrs)
+
+
+_SUMMARY_LABELS = {
+    SourceStatus.OK: "fetched",
+    SourceStatus.PENDING: "waiting",
+    SourceStatus.FETCHING: "being fetched",
+    SourceStatus.NEEDS_URL: "need a URL",
+    SourceStatus.FAILED: "failed",
+    SourceStatus.DEAD: "dead links",
+    SourceStatus.BLOCKED: "blocked",
+}
+
+
+@register.filter
+def source_summary(sources: list[Any]) -> list[tuple[int, str, str]]:
+    """(count, label, tone) per status, in the order of ``SourceStatus``."""
+    counts: dict[str, int] = {}
+    for source in sources:
+        counts[source.status] = counts.get(source.status, 0) + 1
+    return [
+        (counts[status], _SUMMARY_LABELS[status], status_tone(status))
+        for status in (
+            SourceStatus.OK,
+            SourceStatus.FETCHING,
+            SourceStatus.PENDING,
+            SourceStatus.NEEDS_URL,
+            SourceStatus.FAILED,
+            SourceStatus.DEAD,
+            SourceStatus.BLOCKED,
+        )
+        if counts.get(status)
+    ]
+
+
+@register.filter
+def ago(moment: datetime | None) -> str:
+    """ "just now", or "3 minutes ago"."""
+    if moment is None:
+        return ""
+    if (timezone.now() - moment).total_seconds() < 60:
+        return "just now"
+    return f"{timesince(moment, depth=1)} ago"
+
+
+@register.filter
+def optional(field: Any) -> bool:
+    """Worth an "(optional)" next to the label: not required, and not marked aria-required
+    (a field the form needs unless another one is given)."""
+    return not field.field.required and field.field.widget.attrs.get("aria-required") != "true"

@@ -1,0 +1,57 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path, register_converter
+
+from web.views import articles, claims, dashboard, editorial, sources
+
+
+class IdConverter:
+    """A row id: bigints, so a longer number is a 404, not an integer overflow."""
+
+    regex = "[0-9]{1,18}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int) -> str:
+        return str(value)
+
+
+register_converter(IdConverter, "id")
+
+app_name = "web"
+
+auth_urlpatterns = [
+    path(
+        "signin/",
+        auth_views.LoginView.as_view(
+            template_name="web/signin.html", redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("signout/", auth_views.LogoutView.as_view(), name="logout"),
+]
+
+urlpatterns = [
+    path("", dashboard.dashboard, name="dashboard"),
+    path("articles/import/", articles.article_import_page, name="import"),
+    path("articles/<id:article_id>/", articles.article_reader, name="article"),
+    path(
+        "articles/<id:article_id>/import-status/",
+        articles.article_import_status,
+        name="article-import-status",
+    ),
+    path("articles/<id:article_id>/sources/", articles.sources_state, name="sources-state"),
+    path("articles/<id:article_id>/status/", articles.article_status, name="article-status"),
+    path("articles/<id:article_id>/claims/new/", articles.claim_create_page, name="claim-new"),
+    path("sources/<id:source_id>/url/", sources.source_url, name="source-url"),
+    path("sources/<id:source_id>/fetch/", sources.source_fetch, name="source-fetch"),
+    path("claims/", claims.claim_search, name="claims"),
+    path("claims/<id:claim_id>/", claims.claim_page, name="claim"),
+    path("claims/<id:claim_id>/evidence/", claims.evidence_add, name="evidence-add"),
+    path("claims/<id:claim_id>/rating/", claims.rating_save, name="rating"),
+    path("claims/<id:claim_id>/move/", editorial.claim_move, name="claim-move"),
+    path("claims/<id:claim_id>/publish/", editorial.claim_publish_view, name="claim-publish"),
+    path("claims/<id:claim_id>/unpublish/", editorial.claim_unpublish_view, name="claim-unpublish"),
+    path("claims/<id:claim_id>/assign/", editorial.claim_assign_view, name="claim-assign"),
+    path("claims/<id:claim_id>/comments/", editorial.comment_add, name="comment-add"),
+]

@@ -1,0 +1,211 @@
+"""Importing an article, reading it with its claims and sources, marking a claim in it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django_htmx.http import HttpResponseClientRefresh
+
+from claims import policies
+from claims.errors import AmbiguousQuote, DuplicateArticle
+from claims.models import Article, ImportStatus
+from claims.services.articles import (
+    article_import,
+    article_import_url,
+    article_update,
+    size_limit_message,
+)
+from claims.services.claims import claim_create
+from web import forms, selectors
+from web.reader import ClaimMark, SourceMark, excerpt, render_article
+from web.verdicts import LEGEND, claim_look
+from web.views.common import go, is_htmx, reviewer_required
+
+IMPORT_FORMS: dict[str, type[forms.forms.Form]] = {
+    "paste": forms.ImportTextForm,
+    "file": forms.ImportFileForm,
+    "url": forms.ImportUrlForm,
+}
+
+
+def _import(form: forms.forms.Form, via: str, user: Any) -> Article:
+    data = form.cleaned_data
+    options = {"title": data["title"], "imported_by": user, "force": data["force"]}
+    if via == "url":
+        return article_import_url(url=data["url"], **options)
+    if via == "file":
+        upload = data["file"]
+        if upload.size > settings.IMPORT_MAX_BYTES:
+            raise ValidationError(
+                {"file": size_limit_message(upload.size, settings.IMPORT_MAX_BYTES)}
+            )
+        return article_import(
+            content=upload.read(),
+            filename=upload.name,
+            source_format=data["source_format"] or None,
+            **options,
+        )
+    return article_import(
+        content=data["content"], source_format=data["source_format"] or None, **options
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@reviewer_required
+def article_import_page(request: HttpRequest) -> HttpResponse:
+    via = request.POST.get("via") or request.GET.get("via") or "paste"
+    if via not in IMPORT_FORMS:
+        via = "paste"
+    duplicate = None
+    form = IMPORT_FORMS[via](request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            article = _import(form, via, request.user)
+        except DuplicateArticle as exc:
+            duplicate = exc.existing
+        except ValidationError as exc:
+            field = {"paste": "content", "file": "file", "url": "url"}[via]
+            if not hasattr(exc, "error_dict"):
+                exc = ValidationError({field: exc.messages})
+            forms.add_service_error(form, exc)
+        else:
+            messages.success(request, f"Imported “{article.title}”.")
+            return go(request, reverse("web:article", args=[article.pk]))
+    context = {
+        "form": form,
+        "via": via,
+        "duplicate": duplicate,
+        "max_bytes": settings.IMPORT_MAX_BYTES,
+    }
+    return render(request, "web/import.html", context, status=422 if form.errors else 200)
+
+
+def _reader_context(request: HttpRequest, article: Article) -> dict[str, Any]:
+    sources = list(selectors.article_sources(article))
+    claims = list(selectors.article_claims(article, request.user))
+    claims_url = reverse("web:claims")  # reverse() for each of hundreds of claims is slow
+    marks = []
+    for number, claim in enumerate(claims, start=1):
+        look = claim_look(claim)
+        claim.article = article  # one article, not one copy per claim
+        claim.number, claim.look = number, look  # type: ignore[attr-defined]
+        claim.url = f"{claims_url}{claim.pk}/"  # type: ignore[attr-defined]
+        claim.excerpt = excerpt(claim.quote, 160)  # type: ignore[attr-defined]
+        marks.append(
+            ClaimMark(
+                id=claim.pk,
+                number=number,
+                start=claim.start,
+                end=claim.end,
+                look=look.key,
+                label=f"Claim {number}: {look.label}",
+                url=claim.url,  # type: ignore[attr-defined]
+            )
+        )
+    source_marks = [SourceMark(s.pk, s.position, s.start, s.end) for s in sources]
+    return {
+        "article": article,
+        "body": render_article(article.text, marks, source_marks),
+        "claims": claims,
+        "sources": sources,
+        "polling": selectors.sources_in_flight(sources),
+        "legend": LEGEND,
+        "claim_form": forms.ClaimCreateForm(article=article),
+        "source_choices": sources,
+        "status_form": forms.ArticleStatusForm(initial={"status": article.status})
+        if policies.can_change_article_status(request.user, article)
+        else None,
+    }
+
+
+@require_safe
+@reviewer_required
+def article_reader(request: HttpRequest, article_id: int) -> HttpResponse:
+    article = get_object_or_404(Article.objects.select_related("imported_by"), pk=article_id)
+    return render(request, "web/article.html", _reader_context(request, article))
+
+
+@require_POST
+@reviewer_required
+def article_status(request: HttpRequest, article_id: int) -> HttpResponse:
+    article = get_object_or_404(Article.objects.defer("source_text", "text"), pk=article_id)
+    if not policies.can_change_article_status(request.user, article):
+        raise PermissionDenied("Only editors put articles in review or publish them.")
+    form = forms.ArticleStatusForm(request.POST)
+    if form.is_valid():
+        article_update(article=article, user=request.user, status=form.cleaned_data["status"])
+        messages.success(request, f"The article is now {article.get_status_display().lower()}.")
+    else:
+        messages.error(request, "Choose draft, in review or published.")
+    return go(request, reverse("web:article", args=[article.pk]))
+
+
+@require_safe
+@reviewer_required
+def article_import_status(request: HttpRequest, article_id: int) -> HttpResponse:
+    """Polled while a worker fetches an article imported from its URL."""
+    article = get_object_or_404(Article.objects.defer("source_text", "text"), pk=article_id)
+    if article.import_status != ImportStatus.FETCHING:
+        return HttpResponseClientRefresh()
+    return render(request, "web/article/_import_status.html", {"article": article})
+
+
+@require_safe
+@reviewer_required
+def sources_state(request: HttpRequest, article_id: int) -> HttpResponse:
+    """Polled while sources are being fetched: their states, swapped in place."""
+    article = get_object_or_404(Article.objects.defer("source_text", "text"), pk=article_id)
+    sources = list(selectors.article_sources(article))
+    context = {
+        "article": article,
+        "sources": sources,
+        "polling": selectors.sources_in_flight(sources),
+    }
+    return render(request, "web/article/_sources_state.html", context)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@reviewer_required
+def claim_create_page(request: HttpRequest, article_id: int) -> HttpResponse:
+    article = get_object_or_404(Article, pk=article_id)
+    form = forms.ClaimCreateForm(request.POST or None, article=article)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            claim = claim_create(
+                article=article,
+                created_by=request.user,
+                quote=data["quote"] or "",
+                start=data["start"],
+                end=data["end"],
+                kind=data["kind"],
+                sources=data["sources"],
+            )
+        except AmbiguousQuote as exc:
+            form.add_error(
+                "quote",
+                f"These words appear {len(exc.spans)} times in the article: select the passage "
+                "in the text, or type more of the sentence.",
+            )
+        except ValidationError as exc:
+            forms.add_service_error(form, exc)
+        else:
+            messages.success(request, "Claim marked. Add evidence or rate it from its page.")
+            # The query string makes the browser load the page again (a new hash alone
+            # would only scroll), so the new claim shows highlighted.
+            url = reverse("web:article", args=[article.pk]) + f"?marked={claim.pk}#hl-{claim.pk}"
+            return go(request, url)
+    template = "web/article/_claim_form.html" if is_htmx(request) else "web/claim_new.html"
+    context = {
+        "article": article,
+        "claim_form": form,
+        "source_choices": article.sources.order_by("position"),
+    }
+    return render(request, template, context, status=422 if form.errors else 200)

@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from web import selectors
+from web.views.common import reviewer_required
+
+ARTICLES_PER_PAGE = 25
+QUEUE_LENGTH = 8
+
+
+@require_safe
+@reviewer_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    articles = Paginator(selectors.dashboard_articles(), ARTICLES_PER_PAGE)
+    queue = list(selectors.my_queue(request.user)[:QUEUE_LENGTH])
+    awaiting = [] if queue else list(selectors.awaiting_my_rating(request.user)[:QUEUE_LENGTH])
+    context = {
+        "articles": articles.get_page(request.GET.get("page")),
+        "queue": queue,
+        "awaiting": awaiting,
+        "activity": selectors.recent_activity(),
+    }
+    return render(request, "web/dashboard.html", context)
