@@ -15,7 +15,7 @@ from django.conf import settings
 
 from claims.models import Evidence, Source
 from fetching import content, services
-from fetching.queue import enqueue_source_fetches
+from fetching.queue import enqueue_source_fetches, send_source_fetches
 
 MAX_BACKOFF_SECONDS = 3600
 
@@ -67,6 +67,13 @@ def fetch_source(self: Task, source_id: int) -> str:
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True)
 def fetch_evidence(self: Task, evidence_id: int) -> str:
     return _fetch(self, Evidence, evidence_id)
+
+
+@shared_task(acks_late=True)
+def fan_out_source_fetches(source_ids: list[int]) -> int:
+    """Queue one fetch per source (many sources: see ``fetching.queue``)."""
+    send_source_fetches(source_ids)
+    return len(source_ids)
 
 
 @shared_task(acks_late=True)

@@ -43,3 +43,29 @@ def test_an_article_s_fetches_are_sent_after_commit_with_sites_taking_turns(
         assert sent == []
 
     assert sent == [first.pk, other.pk, second.pk]
+
+
+@pytest.mark.django_db
+def test_many_sources_cost_the_request_one_message_and_a_worker_fans_them_out(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    from fetching.tasks import fan_out_source_fetches
+
+    article = ArticleFactory.create()
+    sources = [
+        SourceFactory.create(
+            article=article, url=f"https://site{n % 3}.example/{n}", status=SourceStatus.PENDING
+        )
+        for n in range(30)
+    ]
+    fanned: list[list[int]] = []
+    monkeypatch.setattr(fan_out_source_fetches, "delay", fanned.append)
+    with django_capture_on_commit_callbacks(execute=True):
+        enqueue_source_fetches(source.pk for source in sources)
+    assert fanned == [[source.pk for source in sources]]
+
+    sent: list[int] = []
+    monkeypatch.setattr(fetch_source, "delay", sent.append)
+    fan_out_source_fetches.apply(args=fanned)
+    assert sorted(sent) == sorted(source.pk for source in sources)
+    assert sent[:3] == [sources[0].pk, sources[1].pk, sources[2].pk]  # sites take turns
