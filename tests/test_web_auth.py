@@ -146,3 +146,18 @@ def test_htmx_is_served_from_our_static_files_not_a_cdn(client: Client, reviewer
 def test_a_published_article_is_not_public_in_the_ui(client: Client):
     article = ArticleFactory.create(status="published")
     assert client.get(f"/articles/{article.pk}/").status_code == 302
+
+
+def test_an_oversized_form_is_a_readable_400_not_a_crash(client: Client, reviewer, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    client.force_login(reviewer)
+    response = client.post("/articles/import/", {"via": "paste", "content": "x" * 5000})
+    assert response.status_code == 400
+    assert "could not be read" in response.content.decode()
+
+
+def test_the_server_error_page_renders_without_a_request(client: Client):
+    from django.template.loader import render_to_string
+
+    html = render_to_string("500.html")
+    assert "Something went wrong" in html

@@ -9,6 +9,7 @@ from claims.models import Claim
 from claims.services.claims import claim_create
 from claims.services.reviews import rating_submit
 from editorial.services.assignments import claim_assign
+from tests.factories import ClaimFactory
 from tests.workflow import rate
 
 pytestmark = pytest.mark.django_db
@@ -92,3 +93,14 @@ def test_filter_by_article(client_: Client, claims, demo_article):
 )
 def test_bad_filters_never_crash(client_: Client, claims, query: str):
     assert client_.get(f"/claims/?{query}").status_code == 200
+
+
+def test_the_list_costs_the_same_queries_for_many_claims(
+    client_: Client, claims, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(10) as queries:
+        client_.get("/claims/")
+    for claim in ClaimFactory.create_batch(40):
+        rate(claim, "true", "true")
+    with django_assert_max_num_queries(len(queries)):
+        client_.get("/claims/?q=e")

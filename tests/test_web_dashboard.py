@@ -103,7 +103,7 @@ def test_the_dashboard_costs_the_same_queries_for_many_articles(
     client_: Client, django_assert_max_num_queries, reviewer
 ):
     ArticleFactory.create()
-    with django_assert_max_num_queries(20) as queries:
+    with django_assert_max_num_queries(15) as queries:
         dashboard(client_)
     for article in ArticleFactory.create_batch(20):
         claim = ClaimFactory.create(article=article)

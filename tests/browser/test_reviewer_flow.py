@@ -159,7 +159,6 @@ def review_flow(
         expect(desk.get_by_text("The claim is now in review.")).to_be_visible()
         desk.get_by_role("button", name="Mark ready").click()
         expect(desk.get_by_text("The claim is now ready.")).to_be_visible()
-        desk.get_by_text("Publish a verdict").click()
         publish = desk.locator("#publish")
         expect(publish.get_by_label("True", exact=True)).to_be_checked()  # the consensus
         publish.get_by_label("Rationale for the public").fill(

@@ -1,5 +1,5 @@
 """Script payloads typed into every text field never run in the browser: the title, the
-article's text (and so its claims), a link's anchor text, evidence and a rationale."""
+article's text (and so its claims), a link's anchor text, evidence, a rationale, a comment."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from playwright.sync_api import Dialog, Page, expect
 from claims.models import Article
 from claims.services.claims import claim_create
 from claims.services.reviews import evidence_create, rating_submit
+from editorial.services.comments import comment_create
 from tests.browser.conftest import sign_in
 from tests.factories import UserFactory
 
@@ -67,6 +68,7 @@ def test_payloads_in_every_field_are_shown_as_text_and_never_run(
         note=PAYLOAD,
     )
     rating_submit(claim=claim, reviewer=reviewer, verdict="false", rationale=PAYLOAD)
+    comment_create(claim=claim, author=reviewer, body=PAYLOAD)
 
     pages = {
         "reader": f"/articles/{article.pk}/",
@@ -86,4 +88,7 @@ def test_payloads_in_every_field_are_shown_as_text_and_never_run(
     assert page.evaluate("window.__xss") is None
     expect(page.locator("#article-text")).to_contain_text(f"The claim {PAYLOAD} stands here.")
     expect(page.locator("#panel-sources")).to_contain_text(IMG + SCRIPT)
+    page.goto(f"{live_server.url}/claims/{claim.pk}/")
+    expect(page.locator("#discussion")).to_contain_text(PAYLOAD)
+    assert page.evaluate("window.__xss") is None
     assert dialogs == []

@@ -97,6 +97,7 @@ def _editorial_context(request: HttpRequest, claim: Claim, bound: dict[str, Any]
     consensus = consensus_summary(claim)
     editor = policies.is_editor(user)
     return {
+        "is_editor": editor,
         "moves": moves,
         "move_form": bound.get("move_form") or forms.MoveForm(),
         "can_publish": editor and claim.status == ClaimStatus.READY,
@@ -187,5 +188,6 @@ def claim_search(request: HttpRequest) -> HttpResponse:
     page = Paginator(claims, CLAIMS_PER_PAGE).get_page(request.GET.get("page"))
     for claim in page:
         claim.look = claim_look(claim)  # type: ignore[attr-defined]
-    context = {"form": form, "page": page, "article": article}
+    choices = [form["verdict"], form["status"], form["kind"]]
+    context = {"form": form, "filters": choices, "page": page, "article": article}
     return render(request, "web/claims.html", context)
