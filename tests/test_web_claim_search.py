@@ -104,3 +104,12 @@ def test_the_list_costs_the_same_queries_for_many_claims(
         rate(claim, "true", "true")
     with django_assert_max_num_queries(len(queries)):
         client_.get("/claims/?q=e")
+
+
+def test_claims_can_be_filtered_by_who_is_assigned(client_, claims, editor, second_reviewer):
+    claim_assign(claim=claims["kurds"], reviewers=[second_reviewer], assigned_by=editor)
+    assert found(client_, f"assignee={second_reviewer.username}") == {claims["kurds"].pk}
+    assert found(client_, "assignee=") == {claim.pk for claim in claims.values()}
+    response = client_.get("/claims/?assignee=nobody-like-this")
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()

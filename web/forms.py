@@ -19,6 +19,7 @@ from claims.models import (
     Verdict,
 )
 from claims.services.sources import MAX_URL_LENGTH
+from web.selectors import eligible_reviewers
 
 FORMAT_CHOICES = [
     ("", "Detect it"),
@@ -184,8 +185,19 @@ class ClaimSearchForm(forms.Form):
     status = forms.ChoiceField(choices=_blank("Any status", ClaimStatus.choices), required=False)
     kind = forms.ChoiceField(choices=_blank("Any kind", ClaimKind.choices), required=False)
     article = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    assignee = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        label="Assigned to",
+        empty_label="Anyone",
+        to_field_name="username",
+    )
     assigned = forms.BooleanField(label="Assigned to me", required=False)
     unrated = forms.BooleanField(label="Not rated by me", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = eligible_reviewers()  # type: ignore[attr-defined]
 
 
 # --- Editorial workflow ----------------------------------------------------------------

@@ -215,6 +215,7 @@ def search_claims(
     kind: str = "",
     article_id: int | None = None,
     assigned_to_me: bool = False,
+    assigned_to: Any = None,
     unrated_by_me: bool = False,
 ) -> QuerySet[Claim]:
     claims = with_my_rating(claims_with_verdicts(), user)
@@ -231,6 +232,10 @@ def search_claims(
     if assigned_to_me:
         claims = claims.filter(
             Exists(Assignment.objects.filter(claim=OuterRef("pk"), reviewer=user))
+        )
+    if assigned_to is not None:
+        claims = claims.filter(
+            Exists(Assignment.objects.filter(claim=OuterRef("pk"), reviewer=assigned_to))
         )
     if unrated_by_me:
         claims = claims.filter(~Exists(Rating.objects.filter(claim=OuterRef("pk"), reviewer=user)))

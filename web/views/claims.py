@@ -182,12 +182,13 @@ def claim_search(request: HttpRequest) -> HttpResponse:
             "kind": data["kind"],
             "article_id": data["article"],
             "assigned_to_me": data["assigned"],
+            "assigned_to": data["assignee"],
             "unrated_by_me": data["unrated"],
         }
     claims = selectors.search_claims(user=request.user, **filters)
     page = Paginator(claims, CLAIMS_PER_PAGE).get_page(request.GET.get("page"))
     for claim in page:
         claim.look = claim_look(claim)  # type: ignore[attr-defined]
-    choices = [form["verdict"], form["status"], form["kind"]]
+    choices = [form["verdict"], form["status"], form["kind"], form["assignee"]]
     context = {"form": form, "filters": choices, "page": page, "article": article}
     return render(request, "web/claims.html", context)
