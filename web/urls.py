@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, register_converter
 
-from web.views import articles, claims, dashboard, editorial, sources
+from web.views import articles, claims, dashboard, editorial, report, sources
 
 
 class IdConverter:
@@ -40,6 +40,7 @@ urlpatterns = [
         articles.article_import_status,
         name="article-import-status",
     ),
+    path("articles/<id:article_id>/report/", report.article_report_page, name="article-report"),
     path("articles/<id:article_id>/sources/", articles.sources_state, name="sources-state"),
     path("articles/<id:article_id>/status/", articles.article_status, name="article-status"),
     path("articles/<id:article_id>/claims/new/", articles.claim_create_page, name="claim-new"),

@@ -189,6 +189,13 @@ def review_flow(
         assert review["reviewRating"]["ratingValue"] == 5
         shoot(visitor, "10-public-fact-check")
 
+    # The reviewer opens the article's report from the reader: the verdict chart and the map.
+    page.goto(f"{base_url}/articles/{claim.article_id}/")
+    page.get_by_role("link", name="Report", exact=True).click()
+    expect(page.get_by_role("img", name=re.compile("Claims by verdict"))).to_be_visible()
+    expect(page.locator("#citation-map")).to_contain_text("Claims relying on a single source")
+    shoot(page, "11-article-report")
+
 
 def test_reviewers_review_an_article_and_an_editor_publishes_it(
     browser: Browser, page: Page, live_server, pages: PageServer, shoot

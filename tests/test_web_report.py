@@ -1,0 +1,146 @@
+"""The article report page: the verdict chart, the claim-to-citation map, the quote checks."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+
+from claims.models import Article, ClaimKind, Source, SourceStatus
+from claims.services.claims import claim_create
+from tests.bigarticle import build_big_article
+from tests.workflow import publish, rate
+from verification.models import QuoteCheck, QuoteResult
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def client_(client: Client, reviewer) -> Client:
+    client.force_login(reviewer)
+    return client
+
+
+def report_page(client: Client, article: Article) -> str:
+    response = client.get(f"/articles/{article.pk}/report/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.fixture
+def claimed(demo_article: Article, reviewer, editor):
+    by_position = {source.position: source for source in demo_article.sources.all()}
+    no_source = claim_create(
+        article=demo_article,
+        created_by=reviewer,
+        quote="Russia\u2019s intervention in Syria has derailed US regime-change efforts",
+    )
+    one_source = claim_create(
+        article=demo_article,
+        created_by=reviewer,
+        quote="the initial 2012 invasion of Aleppo",
+        kind=ClaimKind.QUOTE,
+        sources=[by_position[3]],
+    )
+    rate(no_source, "false", "false")
+    publish(one_source, editor, "mixed")
+    Source.objects.filter(pk=by_position[5].pk).update(
+        url="https://example.org/kurds", status=SourceStatus.DEAD
+    )
+    QuoteCheck.objects.create(
+        claim=one_source,
+        source=by_position[3],
+        quote="the initial 2012 invasion of <Aleppo>",
+        source_wording="the first 2012 invasion of <Aleppo>",
+        result=QuoteResult.ALTERED,
+        score=0.8,
+    )
+    return no_source, one_source, by_position
+
+
+def test_the_reader_links_to_the_report(client_: Client, demo_article: Article) -> None:
+    response = client_.get(f"/articles/{demo_article.pk}/")
+    assert f'href="/articles/{demo_article.pk}/report/"' in response.content.decode()
+
+
+def test_the_report_shows_the_chart_the_map_and_the_quote_checks(
+    client_: Client, demo_article: Article, claimed
+) -> None:
+    no_source, one_source, by_position = claimed
+    html = report_page(client_, demo_article)
+
+    # The chart: one bar per verdict and the undecided, titled, with a table fallback.
+    start = html.index('<svg class="report-chart"')
+    chart = html[start : html.index("</svg>", start)]
+    assert 'role="img"' in chart
+    assert '<title id="chart-title">Claims by verdict (2 claims)</title>' in chart
+    assert chart.count("<rect ") == 9
+    assert 'class="report-chart__bar hl-v-false"' in chart
+    assert 'class="report-chart__bar hl-v-mixed"' in chart
+    assert re.search(r'data-verdict="false">.*?>1</text>', chart, re.S)
+    assert 'id="verdicts-table"' in html
+    assert '<th scope="row">False</th><td>1</td><td>50%</td>' in html
+
+    # The citation map links to the claims and to the sources in the reader.
+    citation_map = html[html.index('id="citation-map"') : html.index('id="quote-checks"')]
+    assert f'href="/claims/{no_source.pk}/"' in citation_map
+    assert f'href="/claims/{one_source.pk}/"' in citation_map
+    assert f'href="/articles/{demo_article.pk}/#source-{by_position[5].pk}"' in citation_map
+    assert "Dead link" in citation_map
+    assert "https://example.org/kurds" in citation_map
+
+    # The quote checks: result, score and both wordings, escaped.
+    checks = html[html.index('id="quote-checks"') :]
+    assert "Altered" in checks
+    assert "score 0.80" in checks
+    assert "&lt;Aleppo&gt;" in checks
+    assert "<Aleppo>" not in html
+
+    assert f'href="/api/v1/articles/{demo_article.pk}/report/"' in html
+    assert f'href="/api/v1/articles/{demo_article.pk}/report/?format=csv"' in html
+
+
+def test_an_empty_report_still_renders(client_: Client, demo_article: Article) -> None:
+    html = report_page(client_, demo_article)
+    assert "No claims to chart yet." in html
+    assert 'id="verdicts-table"' in html
+    assert "No quote has been checked yet" in html
+    assert html.count(f"/articles/{demo_article.pk}/#source-") == 2 * 9  # unused, needs URL
+
+
+def test_user_text_is_escaped(client_: Client, demo_article: Article, reviewer) -> None:
+    demo_article.title = "<script>alert(1)</script>"
+    demo_article.save()
+    Source.objects.filter(article=demo_article).update(anchor_text="<img src=x onerror=alert(1)>")
+    html = report_page(client_, demo_article)
+    assert "<script>alert(1)" not in html
+    assert "<img src=x" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client: Client, demo_article: Article) -> None:
+    response = client.get(f"/articles/{demo_article.pk}/report/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/signin/?next=")
+
+
+def test_users_without_a_role_are_refused(client: Client, outsider, demo_article: Article) -> None:
+    client.force_login(outsider)
+    assert client.get(f"/articles/{demo_article.pk}/report/").status_code == 403
+
+
+def test_an_unknown_article_is_a_404(client_: Client) -> None:
+    assert client_.get("/articles/999999/report/").status_code == 404
+    assert client_.get("/articles/1234567890123456789012/report/").status_code == 404
+
+
+def test_the_report_page_takes_a_fixed_number_of_queries(
+    client_: Client, demo_article: Article, claimed, django_assert_max_num_queries
+) -> None:
+    with django_assert_max_num_queries(9) as queries:
+        report_page(client_, demo_article)
+    big = build_big_article(claims=200, evidence=300, ratings=600, sources=40)
+    with django_assert_max_num_queries(len(queries)):
+        html = report_page(client_, big)
+    assert "Claims by verdict (" in html
