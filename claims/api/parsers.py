@@ -34,7 +34,9 @@ def _refuse_large(parser_context: Mapping[str, Any] | None) -> None:
         )
 
 
-class LimitedJSONParser(parsers.JSONParser):
+class SizeLimitedParser(parsers.BaseParser):
+    """Refuses a body over the limit (413) before the parser below it reads it."""
+
     def parse(
         self,
         stream: Any,
@@ -45,23 +47,13 @@ class LimitedJSONParser(parsers.JSONParser):
         return super().parse(stream, media_type, parser_context)
 
 
-class LimitedMultiPartParser(parsers.MultiPartParser):
-    def parse(
-        self,
-        stream: Any,
-        media_type: str | None = None,
-        parser_context: Mapping[str, Any] | None = None,
-    ) -> Any:
-        _refuse_large(parser_context)
-        return super().parse(stream, media_type, parser_context)
+class LimitedJSONParser(SizeLimitedParser, parsers.JSONParser):
+    pass
 
 
-class LimitedFormParser(parsers.FormParser):
-    def parse(
-        self,
-        stream: Any,
-        media_type: str | None = None,
-        parser_context: Mapping[str, Any] | None = None,
-    ) -> Any:
-        _refuse_large(parser_context)
-        return super().parse(stream, media_type, parser_context)
+class LimitedMultiPartParser(SizeLimitedParser, parsers.MultiPartParser):
+    pass
+
+
+class LimitedFormParser(SizeLimitedParser, parsers.FormParser):
+    pass
