@@ -50,22 +50,28 @@ def _related(claim: Claim, name: str) -> Any:
         return None
 
 
-def consensus_summary(claim: Claim) -> dict[str, Any]:
-    """``state``, ``verdict`` (the leading one, or None), ``agreement`` and ``ratings``."""
-    consensus: ClaimConsensus | None = _related(claim, "consensus")
-    if consensus is None:
+def summarise_consensus(
+    state: str | None, verdict: str | None, agreement: float | None, ratings: int | None
+) -> dict[str, Any]:
+    """``state``, ``verdict`` (the leading one, or None), ``agreement`` and ``ratings``;
+    a claim without a stored consensus (``state`` None) still needs ratings."""
+    if state is None:
         return {
             "state": ConsensusState.NEEDS_RATINGS,
             "verdict": None,
             "agreement": None,
             "ratings": 0,
         }
-    return {
-        "state": consensus.state,
-        "verdict": consensus.verdict or None,
-        "agreement": consensus.agreement,
-        "ratings": consensus.ratings_count,
-    }
+    return {"state": state, "verdict": verdict or None, "agreement": agreement, "ratings": ratings}
+
+
+def consensus_summary(claim: Claim) -> dict[str, Any]:
+    consensus: ClaimConsensus | None = _related(claim, "consensus")
+    if consensus is None:
+        return summarise_consensus(None, None, None, None)
+    return summarise_consensus(
+        consensus.state, consensus.verdict, consensus.agreement, consensus.ratings_count
+    )
 
 
 def publication_of(claim: Claim) -> Publication | None:

@@ -21,7 +21,7 @@ from rest_framework import ISO_8601, serializers
 from rest_framework.settings import api_settings
 
 from claims.models import Claim, Rating
-from editorial.models import ConsensusState
+from editorial.selectors import summarise_consensus
 
 ClaimSource = Claim.sources.through
 
@@ -111,17 +111,9 @@ def render(rows: list[dict[str, Any]], *, user_id: int | None) -> list[dict[str,
 
 
 def _consensus(row: dict[str, Any]) -> dict[str, Any]:
-    # As editorial.selectors.consensus_summary, from the joined columns.
-    if row["consensus__state"] is None:
-        return {
-            "state": ConsensusState.NEEDS_RATINGS,
-            "verdict": None,
-            "agreement": None,
-            "ratings": 0,
-        }
-    return {
-        "state": row["consensus__state"],
-        "verdict": row["consensus__verdict"] or None,
-        "agreement": row["consensus__agreement"],
-        "ratings": row["consensus__ratings_count"],
-    }
+    return summarise_consensus(
+        row["consensus__state"],
+        row["consensus__verdict"],
+        row["consensus__agreement"],
+        row["consensus__ratings_count"],
+    )

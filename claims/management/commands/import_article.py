@@ -61,10 +61,7 @@ class Command(BaseCommand):
                 force=options["force"],
             )
         except DuplicateArticle as duplicate:
-            self.stdout.write(
-                f"Already imported as article {duplicate.existing.pk} "
-                f"({duplicate.existing.title!r}); nothing created. Use --force to import again."
-            )
+            self._say_duplicate(duplicate)
             return
         except ValidationError as error:
             raise CommandError(_one_line(error)) from None
@@ -77,6 +74,12 @@ class Command(BaseCommand):
             f"{needing_url} need a URL."
         )
 
+    def _say_duplicate(self, duplicate: DuplicateArticle) -> None:
+        self.stdout.write(
+            f"Already imported as article {duplicate.existing.pk} "
+            f"({duplicate.existing.title!r}); nothing created. Use --force to import again."
+        )
+
     def _import_url(self, options: dict[str, Any], importer: Any) -> None:
         try:
             article = article_import_url(
@@ -86,10 +89,7 @@ class Command(BaseCommand):
                 force=options["force"],
             )
         except DuplicateArticle as duplicate:
-            self.stdout.write(
-                f"Already imported as article {duplicate.existing.pk} "
-                f"({duplicate.existing.title!r}); nothing created. Use --force to import again."
-            )
+            self._say_duplicate(duplicate)
             return
         except ValidationError as error:
             raise CommandError(_one_line(error)) from None
