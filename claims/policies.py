@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from accounts.models import Role
@@ -22,17 +23,24 @@ from claims.models import Article, ArticleStatus, Claim, ClaimStatus, Evidence
 from editorial.transitions import Who, transition_for
 
 
-def _role_names(user: Any) -> set[str]:
-    # Cached on the user object: permission checks run several times per request.
+def role_names(user: Any) -> frozenset[str]:
+    """The names of ``user``'s groups, read once per user object: permission checks run
+    several times per request."""
     if not hasattr(user, "_role_names"):
-        user._role_names = {group.name for group in user.groups.all()}
-    return user._role_names
+        remember_role_names(user, [group.name for group in user.groups.all()])
+    names: frozenset[str] = user._role_names
+    return names
+
+
+def remember_role_names(user: Any, names: Iterable[str]) -> None:
+    """Give ``user`` its group names without a query (e.g. from a cache)."""
+    user._role_names = frozenset(names)
 
 
 def is_editor(user: Any) -> bool:
     if not user or not user.is_authenticated or not user.is_active:
         return False
-    return user.is_staff or user.is_superuser or Role.EDITOR in _role_names(user)
+    return user.is_staff or user.is_superuser or Role.EDITOR in role_names(user)
 
 
 def is_reviewer(user: Any) -> bool:
@@ -40,7 +48,7 @@ def is_reviewer(user: Any) -> bool:
     if is_editor(user):
         return True
     return bool(user and user.is_authenticated and user.is_active) and (
-        Role.REVIEWER in _role_names(user)
+        Role.REVIEWER in role_names(user)
     )
 
 

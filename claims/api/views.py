@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Substr
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -20,6 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apicache.responses import cached_response
 from claims import policies, selectors
 from claims.api import claim_rows
 from claims.api import serializers as s
@@ -346,7 +348,10 @@ class ClaimViewSet(
     def get_serializer_class(self) -> type[s.serializers.BaseSerializer]:
         return s.ClaimDetailSerializer if self.action != "list" else s.ClaimSerializer
 
-    def list(self, request: Request) -> Response:
+    def list(self, request: Request) -> HttpResponseBase:  # type: ignore[override]
+        return cached_response(request, self, lambda: self._list(request))
+
+    def _list(self, request: Request) -> Response:
         rows = claim_rows.claim_rows(self.filter_queryset(self.get_queryset()))
         page = self.paginate_queryset(rows)
         claims = claim_rows.render(list(rows) if page is None else page, user_id=request.user.pk)

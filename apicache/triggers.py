@@ -1,0 +1,175 @@
+"""Keep ``DataVersion.token`` changing whenever data that cached API reads show changes.
+
+Database triggers change the token, so no write path can forget it: services, the
+admin, ``QuerySet.update()``, bulk writes, cascades and raw SQL all fire them. The token
+changes in the writing transaction, so other connections see it change together with the
+data it stands for: a reader that sees an old token can only have read data at least as
+new as that token.
+
+- PostgreSQL: deferred constraint triggers draw the new token from a sequence at commit,
+  once per transaction. Taking the row's lock last means it never waits inside a
+  transaction that still holds other locks, so it cannot deadlock, and tokens never
+  repeat, not even after a rollback or a flush.
+- SQLite: plain row triggers set a random 64-bit token (SQLite writes one transaction at
+  a time, so there is nothing to wait for).
+
+``install()`` runs after every ``migrate`` (and test-database flush): SQLite drops a
+table's triggers when a migration rebuilds the table, and a new deployment's code may
+render responses differently, so installing also draws a new token.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.db import connections, models, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+
+SEQUENCE = "apicache_data_version_seq"
+FUNCTION = "apicache_data_version_bump"
+TRIGGER_PREFIX = "apicache_data_version"
+SETTING = "apicache.data_version_bumped"
+
+
+@dataclass(frozen=True)
+class Watch:
+    """Writes to ``model`` that change a cached read. Updates count only when one of
+    ``columns`` changes (None: every update), or one not in ``ignore``."""
+
+    model: str
+    insert: bool = True
+    columns: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] = ()
+
+
+WATCHED = (
+    Watch("claims.Claim"),
+    Watch("claims.Claim_sources"),
+    Watch("claims.Rating"),
+    Watch("claims.Evidence", columns=("claim",)),  # claims show evidence counts
+    Watch("claims.Source", insert=False, columns=("position",)),  # orders a claim's sources
+    Watch("claims.Article", insert=False, columns=("status",)),  # the public sees published
+    Watch("editorial.ClaimConsensus"),
+    Watch("editorial.Publication"),
+    # Who a token belongs to, and what they may see and do.
+    Watch("accounts.User", insert=False, ignore=("last_login",)),  # claims show author names
+    Watch("accounts.User_groups"),
+    Watch("auth.Group", insert=False, columns=("name",)),
+    Watch("authtoken.Token"),
+)
+
+
+def _model(label: str) -> type[models.Model]:
+    if label.startswith("accounts.User"):
+        user = get_user_model()
+        return user.groups.through if label.endswith("_groups") else user
+    return apps.get_model(label)
+
+
+def _table() -> str:
+    return apps.get_model("apicache.DataVersion")._meta.db_table
+
+
+def _triggers(watch: Watch) -> list[tuple[str, str, str, list[str]]]:
+    """(name, table, event, changed columns) for each trigger of ``watch``."""
+    model = _model(watch.model)
+    table = model._meta.db_table
+    events = ["insert", "update", "delete"] if watch.insert else ["update", "delete"]
+    if watch.columns is not None:
+        names: list[str] = list(watch.columns)
+    elif watch.ignore:
+        names = [f.name for f in model._meta.concrete_fields if f.name not in watch.ignore]
+    else:
+        names = []  # every update
+    columns = [str(model._meta.get_field(name).column) for name in names]  # type: ignore[union-attr]
+    return [(f"{TRIGGER_PREFIX}_{table}_{event}", table, event, columns) for event in events]
+
+
+def _changed(columns: list[str], quote: Any) -> str:
+    return " OR ".join(f"OLD.{quote(c)} IS DISTINCT FROM NEW.{quote(c)}" for c in columns)
+
+
+def _postgresql_statements(connection: BaseDatabaseWrapper, tables: set[str]) -> list[str]:
+    quote = connection.ops.quote_name
+    statements = [
+        f"CREATE SEQUENCE IF NOT EXISTS {SEQUENCE}",
+        f"""
+        CREATE OR REPLACE FUNCTION {FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            -- Once per transaction: the setting is local to it.
+            IF current_setting('{SETTING}', true) IS DISTINCT FROM 'on' THEN
+                PERFORM set_config('{SETTING}', 'on', true);
+                UPDATE {quote(_table())} SET token = nextval('{SEQUENCE}') WHERE id = 1;
+            END IF;
+            RETURN NULL;
+        END
+        $$
+        """,
+    ]
+    for watch in WATCHED:
+        for name, table, event, columns in _triggers(watch):
+            if table not in tables:  # not migrated yet (``migrate <app>``): next time
+                continue
+            when = f"WHEN ({_changed(columns, quote)})" if event == "update" and columns else ""
+            statements += [
+                f"DROP TRIGGER IF EXISTS {quote(name)} ON {quote(table)}",
+                f"""
+                CREATE CONSTRAINT TRIGGER {quote(name)} AFTER {event.upper()} ON {quote(table)}
+                DEFERRABLE INITIALLY DEFERRED FOR EACH ROW {when}
+                EXECUTE FUNCTION {FUNCTION}()
+                """,
+            ]
+    return statements
+
+
+def _sqlite_statements(connection: BaseDatabaseWrapper, tables: set[str]) -> list[str]:
+    quote = connection.ops.quote_name
+    statements = []
+    for watch in WATCHED:
+        for name, table, event, columns in _triggers(watch):
+            if table not in tables:  # not migrated yet (``migrate <app>``): next time
+                continue
+            when = f"WHEN {_changed(columns, quote)}" if event == "update" and columns else ""
+            statements += [
+                f"DROP TRIGGER IF EXISTS {quote(name)}",
+                f"""
+                CREATE TRIGGER {quote(name)} AFTER {event.upper()} ON {quote(table)}
+                FOR EACH ROW {when}
+                BEGIN UPDATE {quote(_table())} SET token = random() WHERE id = 1; END
+                """,
+            ]
+    return statements
+
+
+def _new_token_sql(vendor: str) -> str:
+    return f"nextval('{SEQUENCE}')" if vendor == "postgresql" else "random()"
+
+
+def install(*, using: str = "default") -> None:
+    """Create or replace the triggers and draw a new token."""
+    connection = connections[using]
+    tables = set(connection.introspection.table_names())
+    if _table() not in tables:
+        return
+    if connection.vendor == "postgresql":
+        statements = _postgresql_statements(connection, tables)
+    elif connection.vendor == "sqlite":
+        statements = _sqlite_statements(connection, tables)
+    else:  # no triggers: current_token() is None and nothing is cached
+        return
+    table = connection.ops.quote_name(_table())
+    new_token = _new_token_sql(connection.vendor)
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+        cursor.execute(f"UPDATE {table} SET token = {new_token} WHERE id = 1")
+        if cursor.rowcount == 0:
+            cursor.execute(f"INSERT INTO {table} (id, token) VALUES (1, {new_token})")
+
+
+def install_after_migrate(using: str = "default", **kwargs: Any) -> None:
+    """``post_migrate`` receiver."""
+    install(using=using)
