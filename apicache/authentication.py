@@ -7,12 +7,12 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.authtoken.models import Token
 from rest_framework.request import Request
 
+from apicache import store
 from apicache.version import request_token
 from claims import policies
 
@@ -43,7 +43,7 @@ class CachedTokenAuthentication(TokenAuthentication):
             return super().authenticate_credentials(key)
         digest = hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
         cache_key = f"apicache:token:{version}:{digest}"
-        entry = cache.get(cache_key)
+        entry = store.get(cache_key)
         if entry is not None:
             user_values, token_values, roles = entry
             user = get_user_model().from_db(DEFAULT_DB_ALIAS, _USER_FIELDS, user_values)
@@ -57,5 +57,5 @@ class CachedTokenAuthentication(TokenAuthentication):
             [getattr(token, name) for name in _TOKEN_FIELDS],
             sorted(policies.role_names(user)),
         )
-        cache.set(cache_key, entry, settings.API_CACHE_SECONDS)
+        store.put(cache_key, entry)
         return user, token

@@ -17,7 +17,6 @@ import hashlib
 from collections.abc import Callable
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from rest_framework.renderers import JSONRenderer
@@ -25,6 +24,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apicache import store
 from apicache.version import request_token
 from claims import policies
 
@@ -48,12 +48,12 @@ def cached_response(
     if token is None or type(renderer) is not JSONRenderer:
         return build()
     key = _key(request, token)
-    body = cache.get(key)
+    body = store.get(key)
     if body is None:
         response = build()
         if response.status_code != 200:
             return response
         context = view.get_renderer_context()
         body = renderer.render(response.data, request.accepted_media_type, context)
-        cache.set(key, body, settings.API_CACHE_SECONDS)
+        store.put(key, body)
     return HttpResponse(body, content_type=renderer.media_type)

@@ -12,7 +12,10 @@ with gunicorn on 127.0.0.1 and loads, in the same run and on the same server,
   from memory (``bench/bare_urls.py``, served only here), with the same header.
 
 Both go through the same gunicorn (``--workers`` sync workers, as in production) and the
-same middleware. Load comes from ``wrk`` when it is installed (``apt-get install wrk``),
+same middleware. The claims list is served from the API cache once built (``apicache``):
+what is measured is a cache hit, with authentication, rate limiting and the data-version
+check that every request still pays. ``CACHE_URL=redis://...`` measures with the shared
+Redis cache of a production deployment (rate limits then cost a round trip to Redis). Load comes from ``wrk`` when it is installed (``apt-get install wrk``),
 else from a Python client with one keep-alive connection per thread. Each round measures
 both; the figures are the medians over the rounds. Goal: API / bare >= 0.5.
 """
@@ -318,7 +321,8 @@ def run(args: argparse.Namespace, workdir: Path, database_url: str) -> None:
             raise SystemExit("The bare view does not send the same bytes as the API.")
         print(
             f"claims page: {len(results)} claims, {per_claim:.1f} ratings each, "
-            f"{len(page.content):,} bytes; gunicorn: {args.workers} sync workers; "
+            f"{len(page.content):,} bytes; cache: {os.environ.get('CACHE_URL') or 'memory'}; "
+            f"gunicorn: {args.workers} sync workers; "
             f"load: {'wrk' if load is wrk_load else 'python'}, {args.connections} connections, "
             f"{args.rounds} x {args.duration:g} s per target"
         )

@@ -130,7 +130,9 @@ else:
     # Without it an unreachable server hangs requests and /healthz for minutes;
     # ?connect_timeout=N in DATABASE_URL overrides the 5 seconds.
     _database.setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
-_database["CONN_HEALTH_CHECKS"] = True
+# A reused connection is checked (one round trip) before each request uses it, so a
+# database restart costs no failed request.
+_database["CONN_HEALTH_CHECKS"] = env_bool("CONN_HEALTH_CHECKS", True)
 DATABASES = {"default": _database}
 
 # --- Auth ------------------------------------------------------------------

@@ -5,8 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import redis
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache.backends.base import BaseCache
 from django.core.cache.backends.locmem import LocMemCache
+from django.core.cache.backends.redis import RedisCache
 from rest_framework.test import APIRequestFactory
 
 from factcheck.throttling import AnonRateThrottle, UserRateThrottle
@@ -26,14 +29,29 @@ def clock() -> Clock:
     return Clock(600_000.0)  # the start of a 60-second window
 
 
-@pytest.fixture
-def shared_cache() -> LocMemCache:
+REDIS = "redis://127.0.0.1:6379/7"
+
+
+def _redis_cache() -> BaseCache:
+    cache = RedisCache(REDIS, {})
+    try:
+        cache.clear()
+    except redis.ConnectionError:
+        pytest.skip(f"No Redis at {REDIS}")
+    return cache
+
+
+@pytest.fixture(params=["memory", "redis"])
+def shared_cache(request: pytest.FixtureRequest) -> BaseCache:
+    """The cache that processes share: this process's memory, or Redis (one atomic script)."""
+    if request.param == "redis":
+        return _redis_cache()
     cache = LocMemCache("throttle-tests", {})
     cache.clear()
     return cache
 
 
-def throttle(kind: type[Any], rate: str, clock: Clock, cache: LocMemCache) -> Any:
+def throttle(kind: type[Any], rate: str, clock: Clock, cache: BaseCache) -> Any:
     """A throttle as one process would build it for one request."""
     instance = kind()
     instance.rate = rate
@@ -49,7 +67,7 @@ def anonymous_request(ip: str = "203.0.113.7") -> Any:
     return request
 
 
-def allowed(kind: type, rate: str, clock: Clock, cache: LocMemCache, request: Any) -> bool:
+def allowed(kind: type, rate: str, clock: Clock, cache: BaseCache, request: Any) -> bool:
     return bool(throttle(kind, rate, clock, cache).allow_request(request, None))
 
 

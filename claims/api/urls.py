@@ -4,9 +4,10 @@ from rest_framework.routers import DefaultRouter
 from claims.api import views
 
 router = DefaultRouter()
+# URLs are matched in order: the busiest list first.
+router.register("claims", views.ClaimViewSet, basename="claim")
 router.register("articles", views.ArticleViewSet, basename="article")
 router.register("sources", views.SourceViewSet, basename="source")
-router.register("claims", views.ClaimViewSet, basename="claim")
 router.register(
     r"claims/(?P<claim_id>[0-9]{1,18})/evidence", views.EvidenceViewSet, basename="claim-evidence"
 )
