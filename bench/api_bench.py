@@ -15,9 +15,11 @@ Both go through the same gunicorn (``--workers`` sync workers, as in production)
 same middleware. The claims list is served from the API cache once built (``apicache``):
 what is measured is a cache hit, with authentication, rate limiting and the data-version
 check that every request still pays. ``CACHE_URL=redis://...`` measures with the shared
-Redis cache of a production deployment (rate limits then cost a round trip to Redis). Load comes from ``wrk`` when it is installed (``apt-get install wrk``),
-else from a Python client with one keep-alive connection per thread. Each round measures
-both; the figures are the medians over the rounds. Goal: API / bare >= 0.5.
+Redis cache of a production deployment (rate limits then cost a round trip to Redis).
+
+Load comes from ``wrk`` when it is installed (``apt-get install wrk``), else from a
+Python client with one keep-alive connection per thread. Each round measures both; the
+figures are the medians over the rounds. Goal: API / bare >= 0.5.
 """
 
 from __future__ import annotations
