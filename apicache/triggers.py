@@ -20,6 +20,7 @@ render responses differently, so installing also draws a new token.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -163,11 +164,39 @@ def install(*, using: str = "default") -> None:
     table = connection.ops.quote_name(_table())
     new_token = _new_token_sql(connection.vendor)
     with transaction.atomic(using=using), connection.cursor() as cursor:
-        for statement in statements:
-            cursor.execute(statement)
+        if not _installed(cursor, connection.vendor, statements):
+            for statement in statements:
+                cursor.execute(statement)
+            _mark_installed(cursor, connection.vendor, statements)
         cursor.execute(f"UPDATE {table} SET token = {new_token} WHERE id = 1")
         if cursor.rowcount == 0:
             cursor.execute(f"INSERT INTO {table} (id, token) VALUES (1, {new_token})")
+
+
+def _fingerprint(statements: list[str]) -> str:
+    return hashlib.sha256("\n".join(statements).encode()).hexdigest()
+
+
+def _installed(cursor: Any, vendor: str, statements: list[str]) -> bool:
+    """PostgreSQL: whether these very triggers exist already. Replacing them locks every
+    watched table, which a deployment's ``migrate`` should not do for nothing. (SQLite
+    replaces them every time: a table rebuild drops them, and nothing waits on a lock.)"""
+    if vendor != "postgresql":
+        return False
+    cursor.execute("SELECT obj_description(to_regprocedure(%s), 'pg_proc')", [f"{FUNCTION}()"])
+    if cursor.fetchone()[0] != _fingerprint(statements):
+        return False
+    cursor.execute(
+        "SELECT count(*) FROM pg_trigger WHERE tgname LIKE %s AND NOT tgisinternal",
+        [f"{TRIGGER_PREFIX}_%"],
+    )
+    expected = sum(statement.lstrip().startswith("CREATE CONSTRAINT") for statement in statements)
+    return bool(cursor.fetchone()[0] == expected)
+
+
+def _mark_installed(cursor: Any, vendor: str, statements: list[str]) -> None:
+    if vendor == "postgresql":
+        cursor.execute(f"COMMENT ON FUNCTION {FUNCTION}() IS '{_fingerprint(statements)}'")
 
 
 def install_after_migrate(using: str = "default", **kwargs: Any) -> None:
