@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import DEFAULT_DB_ALIAS
 from rest_framework.authentication import TokenAuthentication
@@ -38,7 +37,7 @@ class CachedTokenAuthentication(TokenAuthentication):
         return super().authenticate(request)
 
     def authenticate_credentials(self, key: str) -> tuple[Any, Any]:
-        version = request_token(self._request) if settings.API_CACHE_SECONDS else None
+        version = request_token(self._request)
         if version is None:
             return super().authenticate_credentials(key)
         digest = hashlib.blake2b(key.encode(), digest_size=16).hexdigest()

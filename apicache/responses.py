@@ -44,7 +44,7 @@ def cached_response(
 ) -> HttpResponseBase:
     """The response ``build()`` would give, from the cache while the data is unchanged."""
     renderer = request.accepted_renderer
-    token = request_token(request) if settings.API_CACHE_SECONDS else None
+    token = request_token(request)
     if token is None or type(renderer) is not JSONRenderer:
         return build()
     key = _key(request, token)

@@ -21,6 +21,7 @@ render responses differently, so installing also draws a new token.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +29,8 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import connections, models, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
+
+from apicache.models import DataVersion
 
 SEQUENCE = "apicache_data_version_seq"
 FUNCTION = "apicache_data_version_bump"
@@ -71,7 +74,7 @@ def _model(label: str) -> type[models.Model]:
 
 
 def _table() -> str:
-    return apps.get_model("apicache.DataVersion")._meta.db_table
+    return DataVersion._meta.db_table
 
 
 def _triggers(watch: Watch) -> list[tuple[str, str, str, list[str]]]:
@@ -93,6 +96,16 @@ def _changed(columns: list[str], quote: Any) -> str:
     return " OR ".join(f"OLD.{quote(c)} IS DISTINCT FROM NEW.{quote(c)}" for c in columns)
 
 
+def _watched_triggers(tables: set[str], quote: Any) -> Iterator[tuple[str, str, str, str]]:
+    """(name, table, event, condition or "") for each trigger on a table in ``tables``."""
+    for watch in WATCHED:
+        for name, table, event, columns in _triggers(watch):
+            if table not in tables:  # not migrated yet (``migrate <app>``): next time
+                continue
+            condition = _changed(columns, quote) if event == "update" and columns else ""
+            yield quote(name), quote(table), event.upper(), condition
+
+
 def _postgresql_statements(connection: BaseDatabaseWrapper, tables: set[str]) -> list[str]:
     quote = connection.ops.quote_name
     statements = [
@@ -110,38 +123,32 @@ def _postgresql_statements(connection: BaseDatabaseWrapper, tables: set[str]) ->
         $$
         """,
     ]
-    for watch in WATCHED:
-        for name, table, event, columns in _triggers(watch):
-            if table not in tables:  # not migrated yet (``migrate <app>``): next time
-                continue
-            when = f"WHEN ({_changed(columns, quote)})" if event == "update" and columns else ""
-            statements += [
-                f"DROP TRIGGER IF EXISTS {quote(name)} ON {quote(table)}",
-                f"""
-                CREATE CONSTRAINT TRIGGER {quote(name)} AFTER {event.upper()} ON {quote(table)}
-                DEFERRABLE INITIALLY DEFERRED FOR EACH ROW {when}
-                EXECUTE FUNCTION {FUNCTION}()
-                """,
-            ]
+    for name, table, event, condition in _watched_triggers(tables, quote):
+        when = f"WHEN ({condition})" if condition else ""
+        statements += [
+            f"DROP TRIGGER IF EXISTS {name} ON {table}",
+            f"""
+            CREATE CONSTRAINT TRIGGER {name} AFTER {event} ON {table}
+            DEFERRABLE INITIALLY DEFERRED FOR EACH ROW {when}
+            EXECUTE FUNCTION {FUNCTION}()
+            """,
+        ]
     return statements
 
 
 def _sqlite_statements(connection: BaseDatabaseWrapper, tables: set[str]) -> list[str]:
     quote = connection.ops.quote_name
     statements = []
-    for watch in WATCHED:
-        for name, table, event, columns in _triggers(watch):
-            if table not in tables:  # not migrated yet (``migrate <app>``): next time
-                continue
-            when = f"WHEN {_changed(columns, quote)}" if event == "update" and columns else ""
-            statements += [
-                f"DROP TRIGGER IF EXISTS {quote(name)}",
-                f"""
-                CREATE TRIGGER {quote(name)} AFTER {event.upper()} ON {quote(table)}
-                FOR EACH ROW {when}
-                BEGIN UPDATE {quote(_table())} SET token = random() WHERE id = 1; END
-                """,
-            ]
+    for name, table, event, condition in _watched_triggers(tables, quote):
+        when = f"WHEN {condition}" if condition else ""
+        statements += [
+            f"DROP TRIGGER IF EXISTS {name}",
+            f"""
+            CREATE TRIGGER {name} AFTER {event} ON {table}
+            FOR EACH ROW {when}
+            BEGIN UPDATE {quote(_table())} SET token = random() WHERE id = 1; END
+            """,
+        ]
     return statements
 
 

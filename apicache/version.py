@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import connections
 
 from apicache.models import DataVersion
@@ -24,11 +25,14 @@ def current_token(*, using: str = "default") -> int | None:
 
 
 def request_token(request: Any) -> int | None:
-    """The token as ``request`` (Django's or DRF's) first read it: one query per request.
+    """The token as ``request`` (Django's or DRF's) first read it: one query per request;
+    None while the API cache is off (``API_CACHE_SECONDS=0``).
 
     A request that reads the token before the data it caches can only store data at
     least as new as the token; later readers with a newer token never see that entry.
     """
+    if not settings.API_CACHE_SECONDS:
+        return None
     http_request = getattr(request, "_request", request)
     if not hasattr(http_request, "_apicache_token"):
         http_request._apicache_token = current_token()
