@@ -97,7 +97,7 @@ def seed(*, claims: int, ratings: int) -> str:
     from claims.models import Verdict
     from claims.services.articles import article_import
     from claims.services.claims import claim_create
-    from claims.services.reviews import rating_submit
+    from editorial.services.ratings import rating_submit
 
     ensure_roles()
     reviewer_group = Group.objects.get(name=Role.REVIEWER)

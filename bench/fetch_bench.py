@@ -275,8 +275,8 @@ def run(
 
     from claims.models import Article, Source, SourceSnapshot
     from claims.services.articles import article_import
+    from claims.tasks import enqueue_source_fetches
     from factcheck.celery import app
-    from fetching.queue import enqueue_source_fetches
 
     try:
         app.connection_for_write().ensure_connection(max_retries=1)

@@ -79,9 +79,9 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from claims.extraction import extract_markdown
     from claims.models import Article
     from claims.services.articles import article_import
+    from texts.extraction import extract_markdown
 
     database = connection.vendor
     call_command("migrate", verbosity=0)

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 
 if TYPE_CHECKING:
-    from claims.anchoring import Span
     from claims.models import Article
+    from texts.anchoring import Span
 
 
 class ImportRejected(ValidationError):

@@ -20,7 +20,7 @@ from typing import Any
 
 from accounts.models import Role
 from claims.models import Article, ArticleStatus, Claim, ClaimStatus, Evidence
-from editorial.transitions import Who, transition_for
+from claims.transitions import Who, transition_for
 
 
 def role_names(user: Any) -> frozenset[str]:

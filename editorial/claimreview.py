@@ -30,6 +30,11 @@ CONTEXT = "https://schema.org"
 BEST_RATING, WORST_RATING = max(VERDICT_ORDINALS.values()), min(VERDICT_ORDINALS.values())
 
 
+def public_base_url(request_root: str) -> str:
+    """``PUBLIC_BASE_URL``, else the scheme and host the request came to (``request_root``)."""
+    return settings.PUBLIC_BASE_URL or request_root.rstrip("/")
+
+
 def page_url(claim_id: int, *, base_url: str) -> str:
     """The absolute URL of a fact-check's public page."""
     return base_url.rstrip("/") + reverse("fact-check", args=[claim_id])

@@ -16,10 +16,18 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from claims.models import Article, Claim, ClaimStatus, Source, SourceStatus, Verdict
+from claims.models import (
+    Article,
+    Claim,
+    ClaimStatus,
+    QuoteCheck,
+    QuoteResult,
+    Source,
+    SourceStatus,
+    Verdict,
+)
 from claims.selectors import BROKEN_SOURCE_STATUSES, ClaimSource
 from editorial.selectors import article_alpha, consensus_summary, effective_verdict
-from verification.models import QuoteCheck, QuoteResult
 
 UNDECIDED = "undecided"
 

@@ -57,11 +57,13 @@ INSTALLED_APPS = [
     "django_htmx",
     "accounts",
     "claims",
-    "fetching",
+    # Holds only the migrations that created the quote checks' table (now claims').
     "verification",
     "editorial",
     "apicache",
     "web",
+    "demo",
+    "siteadmin",
 ]
 
 MIDDLEWARE = [
@@ -246,7 +248,7 @@ if CELERY_WORKER_POOL not in {"threads", "prefork", "solo"}:
 CELERY_WORKER_CONCURRENCY = env_int("CELERY_WORKER_CONCURRENCY", 32, minimum=1)
 CELERY_BEAT_SCHEDULE = {
     "recheck-sources": {
-        "task": "fetching.tasks.recheck_sources",
+        "task": "claims.tasks.recheck_sources",
         "schedule": float(env_int("FETCH_RECHECK_EVERY_SECONDS", 3600, minimum=10)),
     },
 }
@@ -324,10 +326,10 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PARSER_CLASSES": ["claims.api.parsers.LimitedJSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.LimitedJSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
-    "DEFAULT_PAGINATION_CLASS": "factcheck.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.PageNumberPagination",
     "PAGE_SIZE": API_PAGE_SIZE,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_THROTTLE_CLASSES": [
@@ -339,7 +341,7 @@ REST_FRAMEWORK = {
         "user": _throttle_rate("API_THROTTLE_USER", "2000/min"),
     },
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "factcheck.api_errors.api_exception_handler",
+    "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 

@@ -1,22 +1,24 @@
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views import defaults
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from factcheck import api_errors
+from api import errors as api_errors
 from factcheck.health import healthz
 from web import urls as web_urls
+from web.views import public
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
-    path("api/v1/", include("claims.api.urls")),
-    path("api/v1/", include("editorial.api_urls")),
+    path("api/v1/", include("api.urls")),
+    path("api/v1/", include("api.editorial_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
-    path("fact-checks/", include("editorial.urls")),
+    # Ids are bigints: a longer number would overflow the database's integer, not 404.
+    re_path(r"^fact-checks/(?P<claim_id>[0-9]{1,18})/$", public.public_claim, name="fact-check"),
     path("", include(web_urls.auth_urlpatterns)),
     path("", include("web.urls")),
 ]

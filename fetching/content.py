@@ -23,6 +23,8 @@ from charset_normalizer import from_bytes
 from lxml_html_clean import Cleaner
 from pypdf import PdfReader
 
+from texts.extraction import extract_html
+
 logger = logging.getLogger(__name__)
 
 PageKind = Literal["html", "text", "pdf", "unsupported"]
@@ -319,10 +321,6 @@ def _clean_fragment(body: lxml.html.HtmlElement, *, url: str) -> str:
 
 
 def _html_text(html: str) -> str:
-    # claims.extraction imports the Django models; importing it here keeps this
-    # module usable without Django for PDF and plain text.
-    from claims.extraction import extract_html
-
     return extract_html(html).text
 
 

@@ -23,7 +23,7 @@ from claims.models import (
     Stance,
     Verdict,
 )
-from claims.services.articles import content_sha256
+from claims.pipeline.article_store import content_sha256
 from editorial.models import ClaimConsensus, ConsensusState
 from tests.factories import UserFactory
 

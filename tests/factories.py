@@ -17,7 +17,7 @@ from claims.models import (
     Stance,
     Verdict,
 )
-from claims.services.articles import content_sha256
+from claims.pipeline.article_store import content_sha256
 
 ARTICLE_TEXT = (
     "The city planted 4,000 trees in 2023, according to the parks department.\n\n"

@@ -785,7 +785,7 @@ def test_changing_a_rating_updates_it_through_the_service(admin_client: Client) 
 
 
 def test_quote_check_list_costs_the_same_queries_for_many_rows(admin_client: Client) -> None:
-    from verification.models import QuoteCheck
+    from claims.models import QuoteCheck
 
     def make(n: int) -> None:
         for _ in range(n):
@@ -793,7 +793,7 @@ def test_quote_check_list_costs_the_same_queries_for_many_rows(admin_client: Cli
             claim = ClaimFactory.create(article=source.article)
             QuoteCheck.objects.create(claim=claim, source=source, quote="q", result="exact")
 
-    url = "/admin/verification/quotecheck/"
+    url = "/admin/claims/quotecheck/"
     make(1)
     few = queries_to_render(admin_client, url)
     make(20)

@@ -245,7 +245,7 @@ def test_anonymous_readers_see_counts_of_published_claims_only(api) -> None:
 def test_an_article_sent_as_a_url_is_accepted_and_fetched_in_the_background(
     reviewer_api, monkeypatch, django_capture_on_commit_callbacks
 ) -> None:
-    from fetching import tasks
+    from claims import tasks
 
     queued: list[int] = []
     monkeypatch.setattr(tasks.import_article_from_url, "delay", queued.append)

@@ -1,4 +1,4 @@
-"""The claims list is rendered from rows (``claims.api.claim_rows``) for speed; it must say
+"""The claims list is rendered from rows (``api.claim_rows``) for speed; it must say
 exactly what ``ClaimSerializer``, which documents it in the schema, says."""
 
 from __future__ import annotations
@@ -10,11 +10,11 @@ import pytest
 from django.utils import timezone
 from rest_framework.renderers import JSONRenderer
 
-from claims.api.serializers import ClaimSerializer
-from claims.api.views import claims_for_api
+from api.serializers import ClaimSerializer
+from api.views import claims_for_api
 from claims.models import Claim, ClaimKind, Verdict
 from claims.services.claims import claim_create
-from claims.services.reviews import rating_submit
+from editorial.services.ratings import rating_submit
 from tests.factories import UserFactory
 from tests.workflow import publish, rate
 

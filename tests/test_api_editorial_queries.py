@@ -17,9 +17,9 @@ from rest_framework.test import APIClient
 
 from accounts.models import User
 from claims.models import ArticleStatus, Verdict
-from claims.services.reviews import rating_submit
 from editorial.services.assignments import claim_assign
 from editorial.services.comments import comment_create
+from editorial.services.ratings import rating_submit
 from tests.factories import ArticleFactory, ClaimFactory, UserFactory
 from tests.workflow import publish
 

@@ -491,7 +491,7 @@ def test_a_constraint_broken_by_a_concurrent_request_is_a_409(
     def concurrent_insert(**kwargs: Any) -> None:
         raise IntegrityError("duplicate key value violates unique constraint")
 
-    monkeypatch.setattr("claims.services.reviews.rating_submit", concurrent_insert)
+    monkeypatch.setattr("editorial.services.ratings.rating_submit", concurrent_insert)
 
     response = reviewer_api.put(
         f"/api/v1/claims/{claim.pk}/my-rating/", {"verdict": "true", "rationale": "x"}, "json"
@@ -508,7 +508,7 @@ def test_a_value_the_database_refuses_is_a_400(
     def out_of_range(**kwargs: Any) -> None:
         raise DataError("integer out of range")
 
-    monkeypatch.setattr("claims.services.claims.claim_update", out_of_range)
+    monkeypatch.setattr("editorial.services.workflow.claim_update", out_of_range)
 
     response = reviewer_api.patch(f"/api/v1/claims/{claim.pk}/", {"kind": "quote"}, "json")
 

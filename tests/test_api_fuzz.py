@@ -44,13 +44,21 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from accounts.models import User
-from claims.models import ArticleStatus, ClaimKind, SourceStatus, Stance, Verdict
+from claims.models import (
+    ArticleStatus,
+    ClaimKind,
+    QuoteCheck,
+    QuoteResult,
+    SourceStatus,
+    Stance,
+    Verdict,
+)
 from claims.services.articles import article_import
 from claims.services.claims import claim_create
-from claims.services.reviews import evidence_create, rating_submit
+from claims.services.evidence import evidence_create
+from editorial.services.ratings import rating_submit
 from tests.factories import SnapshotFactory, UserFactory
 from tests.workflow import publish
-from verification.models import QuoteCheck, QuoteResult
 
 pytestmark = [pytest.mark.fuzz, pytest.mark.django_db(transaction=True)]
 

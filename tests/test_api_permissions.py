@@ -321,17 +321,48 @@ def test_reviewers_change_their_own_claims_kind_and_sources(reviewer_api, review
     assert list(claim.sources.all()) == [source]
 
 
-def test_reviewers_may_not_change_a_claims_status_even_their_own(reviewer_api, reviewer) -> None:
+def test_a_status_change_by_patch_follows_the_transition_table_like_transition(
+    reviewer_api, reviewer
+) -> None:
     claim = ClaimFactory.create(created_by=reviewer)
 
-    response = reviewer_api.patch(
+    refused = reviewer_api.patch(
         f"/api/v1/claims/{claim.pk}/", {"status": "published", "kind": "quote"}, format="json"
+    )
+    by_transition = reviewer_api.post(
+        f"/api/v1/claims/{claim.pk}/transition/", {"to": "published"}, format="json"
+    )
+
+    assert refused.status_code == by_transition.status_code == 400
+    assert refused.json()["detail"] == by_transition.json()["detail"]
+    assert "cannot go from open to published" in refused.json()["detail"]
+    claim.refresh_from_db()
+    assert (claim.status, claim.kind) == (ClaimStatus.OPEN, ClaimKind.FACTUAL)
+
+
+def test_a_reviewer_may_start_the_review_by_patch_as_by_transition(reviewer_api) -> None:
+    claim = ClaimFactory.create()
+
+    response = reviewer_api.patch(
+        f"/api/v1/claims/{claim.pk}/", {"status": "in_review"}, format="json"
+    )
+
+    assert response.status_code == 200, response.content
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.IN_REVIEW
+
+
+def test_editors_only_may_make_the_editors_moves_by_patch(reviewer_api, reviewer) -> None:
+    claim = ClaimFactory.create(created_by=reviewer, status=ClaimStatus.IN_REVIEW)
+
+    response = reviewer_api.patch(
+        f"/api/v1/claims/{claim.pk}/", {"status": "open", "kind": "quote"}, format="json"
     )
 
     assert response.status_code == 403
     assert "editors" in response.json()["detail"]
     claim.refresh_from_db()
-    assert (claim.status, claim.kind) == (ClaimStatus.OPEN, ClaimKind.FACTUAL)
+    assert (claim.status, claim.kind) == (ClaimStatus.IN_REVIEW, ClaimKind.FACTUAL)
 
 
 def test_reviewers_delete_their_own_claim_only_while_nobody_has_rated_it(

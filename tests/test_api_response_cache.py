@@ -18,7 +18,7 @@ from accounts.models import User
 from apicache import store
 from claims.models import Article, ArticleStatus, Claim, ClaimKind, Verdict
 from claims.services.claims import claim_create
-from claims.services.reviews import rating_submit
+from editorial.services.ratings import rating_submit
 from tests.factories import ArticleFactory, UserFactory
 from tests.workflow import publish
 

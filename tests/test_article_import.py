@@ -4,7 +4,8 @@ import pytest
 
 from claims.errors import DuplicateArticle, ImportRejected
 from claims.models import Article, ArticleFormat, Source, SourceStatus
-from claims.services.articles import article_import, content_sha256
+from claims.pipeline.article_store import content_sha256
+from claims.services.articles import article_import
 
 DEMO_ANCHORS = [
     "nsnbc",

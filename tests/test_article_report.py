@@ -8,13 +8,21 @@ import io
 
 import pytest
 
-from claims.models import Article, ClaimKind, ClaimStatus, Source, SourceStatus, Verdict
+from claims.models import (
+    Article,
+    ClaimKind,
+    ClaimStatus,
+    QuoteCheck,
+    QuoteResult,
+    Source,
+    SourceStatus,
+    Verdict,
+)
 from claims.services.claims import claim_create
 from editorial.report import article_report, report_csv
 from editorial.services.workflow import claim_transition
 from tests.factories import ArticleFactory, ClaimFactory
 from tests.workflow import publish, rate
-from verification.models import QuoteCheck, QuoteResult
 
 pytestmark = pytest.mark.django_db
 

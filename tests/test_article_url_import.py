@@ -7,7 +7,7 @@ import pytest
 from claims.errors import DuplicateArticle
 from claims.models import Article, ImportStatus, SourceStatus
 from claims.services.articles import article_import_url
-from fetching.tasks import import_article_from_url
+from claims.tasks import import_article_from_url
 from tests.webserver import PageServer
 
 pytestmark = pytest.mark.django_db

@@ -7,10 +7,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from claims.models import ClaimStatus, Verdict
-from claims.services.reviews import rating_submit, rating_withdraw
 from editorial.models import Assignment
 from editorial.selectors import assignment_list, claim_queue
 from editorial.services.assignments import assignment_delete, claim_assign
+from editorial.services.ratings import rating_submit, rating_withdraw
 from tests.factories import ClaimFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

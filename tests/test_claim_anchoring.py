@@ -3,11 +3,11 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
-from claims.anchoring import reanchor
 from claims.errors import AmbiguousQuote, QuoteNotFound
 from claims.models import Article, Claim, ClaimKind
 from claims.services.claims import claim_create, claim_update
 from tests.factories import ArticleFactory, SourceFactory
+from texts.anchoring import reanchor
 
 QUOTE = "Relatively safe enclaves should emerge from this effort."
 

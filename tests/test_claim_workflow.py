@@ -8,10 +8,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from claims.models import ClaimStatus, Verdict
-from claims.services.claims import claim_update
+from claims.transitions import TRANSITIONS, Who, targets_from
 from editorial.models import ClaimTransition
-from editorial.services.workflow import claim_transition
-from editorial.transitions import TRANSITIONS, Who, targets_from
+from editorial.services.workflow import claim_revise, claim_transition
 from tests.factories import ClaimFactory
 from tests.workflow import rate
 
@@ -200,9 +199,9 @@ def test_the_status_read_is_the_stored_one_not_a_stale_copy(editor) -> None:
 def test_changing_a_claims_status_goes_through_the_workflow(editor) -> None:
     claim = ClaimFactory.create()
 
-    claim_update(claim=claim, user=editor, status=S.IN_REVIEW, kind="prediction")
+    claim_revise(claim=claim, user=editor, status=S.IN_REVIEW, kind="prediction")
     with pytest.raises(ValidationError, match="cannot go from in review to published"):
-        claim_update(claim=claim, user=editor, status=S.PUBLISHED)
+        claim_revise(claim=claim, user=editor, status=S.PUBLISHED)
 
     claim.refresh_from_db()
     assert (claim.status, claim.kind) == (S.IN_REVIEW, "prediction")

@@ -6,8 +6,8 @@ import pytest
 from django.core.management import call_command
 
 from claims.models import Verdict
-from claims.services.reviews import rating_submit, rating_withdraw
 from editorial.models import ClaimConsensus, ConsensusState
+from editorial.services.ratings import rating_submit, rating_withdraw
 from tests.factories import ClaimFactory, RatingFactory
 from tests.workflow import rate
 

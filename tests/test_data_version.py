@@ -33,8 +33,9 @@ from claims.models import (
 )
 from claims.services.articles import article_import
 from claims.services.claims import claim_create
-from claims.services.reviews import evidence_create, rating_submit
+from claims.services.evidence import evidence_create
 from editorial.models import ClaimConsensus, Publication
+from editorial.services.ratings import rating_submit
 from tests.factories import ArticleFactory, SourceFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from claims.extraction import extract_html, extract_markdown
+from texts.extraction import extract_html, extract_markdown
 
 
 def _anchors(doc):

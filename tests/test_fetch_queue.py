@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from claims.models import SourceStatus
-from fetching.queue import enqueue_source_fetches, sites_taking_turns
-from fetching.tasks import fetch_source
+from claims.tasks import enqueue_source_fetches, fetch_source, sites_taking_turns
 from tests.factories import ArticleFactory, SourceFactory
 
 
@@ -49,7 +48,7 @@ def test_an_article_s_fetches_are_sent_after_commit_with_sites_taking_turns(
 def test_many_sources_cost_the_request_one_message_and_a_worker_fans_them_out(
     monkeypatch, django_capture_on_commit_callbacks
 ):
-    from fetching.tasks import fan_out_source_fetches
+    from claims.tasks import fan_out_source_fetches
 
     article = ArticleFactory.create()
     sources = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from claims.models import Source, SourceStatus
-from fetching.tasks import backoff_seconds, fetch_source, recheck_sources
+from claims.tasks import backoff_seconds, fetch_source, recheck_sources
 from tests.factories import SourceFactory
 from tests.webserver import PageServer
 

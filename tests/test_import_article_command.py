@@ -116,7 +116,7 @@ def test_command_line_exit_code_is_1_with_a_one_line_error(tmp_path: Path):
 def test_a_url_creates_the_article_and_queues_its_fetch(
     monkeypatch, django_capture_on_commit_callbacks
 ):
-    from fetching import tasks
+    from claims import tasks
 
     queued: list[int] = []
     monkeypatch.setattr(tasks.import_article_from_url, "delay", queued.append)

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from claims.extraction import extract_html
 from fetching import content
 from fetching.content import article_from_html, decode_body, page_content
+from texts.extraction import extract_html
 
 URL = "https://news.example.com/2015/10/buffer-zones"
 

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from claims.models import ClaimKind, Source, SourceStatus, Stance
+from claims.models import ClaimKind, QuoteCheck, QuoteResult, Source, SourceStatus, Stance
+from claims.pipeline.fetches import run_fetch
+from claims.pipeline.quotes import verify_claim, verify_evidence
 from claims.services.claims import claim_create, claim_update
-from claims.services.reviews import evidence_create
+from claims.services.evidence import evidence_create
 from claims.services.sources import source_set_url
-from fetching.services import run_fetch
 from tests.webserver import PageServer, article_page
-from verification.models import QuoteCheck, QuoteResult
-from verification.services import verify_claim, verify_evidence
 
 pytestmark = pytest.mark.django_db
 
@@ -159,7 +158,7 @@ def test_a_claim_that_is_no_longer_a_quote_loses_its_checks(demo_article, review
 
 
 def test_a_new_snapshot_checks_the_quotes_citing_the_source_again(demo_article, reviewer, pages):
-    from fetching.tasks import fetch_source
+    from claims.tasks import fetch_source
 
     source = demo_article.sources.get(anchor_text="Testing Putin in Syria")
     claim = claim_create(
@@ -181,7 +180,7 @@ def test_a_new_snapshot_checks_the_quotes_citing_the_source_again(demo_article, 
 
 
 def test_an_evidence_excerpt_is_checked_against_its_own_page(reviewer, pages):
-    from fetching.tasks import fetch_evidence
+    from claims.tasks import fetch_evidence
     from tests.factories import ClaimFactory
 
     url = pages.add("/report", article_page("Report", "Street trees planted in 2023: 4,012."))

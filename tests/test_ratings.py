@@ -5,12 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from claims.models import Evidence, Rating, Stance, Verdict
-from claims.services.reviews import (
-    evidence_create,
-    evidence_update,
-    rating_submit,
-    rating_withdraw,
-)
+from claims.services.evidence import evidence_create, evidence_update
+from editorial.services.ratings import rating_submit, rating_withdraw
 from tests.factories import ClaimFactory, RatingFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

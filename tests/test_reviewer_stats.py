@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from claims.models import Verdict
-from claims.services.reviews import rating_submit
 from editorial.selectors import reviewer_stats
+from editorial.services.ratings import rating_submit
 from tests.factories import ClaimFactory, UserFactory
 from tests.workflow import publish
 

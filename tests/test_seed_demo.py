@@ -37,8 +37,7 @@ def test_seed_demo_creates_users_and_a_reviewed_article(settings):
 
 
 def test_seed_demo_gives_sources_a_demo_snapshot_and_checks_the_quote(settings):
-    from claims.models import SourceSnapshot
-    from verification.models import QuoteCheck
+    from claims.models import QuoteCheck, SourceSnapshot
 
     settings.DEBUG = True
     seed()

@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 
 from claims.models import Source, SourceSnapshot, SourceStatus
-from fetching import services
-from fetching.services import due_for_fetch, run_fetch
+from claims.pipeline import fetches as services
+from claims.pipeline.fetches import due_for_fetch, run_fetch
 from tests.factories import SourceFactory
 from tests.webserver import PageServer, article_page
 

@@ -4,7 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from claims.models import SourceStatus
-from claims.services.sources import fetchable_url_for, source_set_url
+from claims.services.sources import source_set_url
+from claims.url_rules import fetchable_url_for
 
 
 def test_supplying_a_url_makes_a_needs_url_source_pending(demo_article, reviewer):

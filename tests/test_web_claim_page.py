@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from claims.models import Evidence, Rating, SourceStatus
+from claims.models import Evidence, QuoteCheck, QuoteResult, Rating, SourceStatus
 from claims.services.claims import claim_create
-from claims.services.reviews import evidence_create, rating_submit
+from claims.services.evidence import evidence_create
+from editorial.services.ratings import rating_submit
 from tests.factories import SnapshotFactory
 from tests.workflow import rate
-from verification.models import QuoteCheck, QuoteResult
 
 pytestmark = pytest.mark.django_db
 

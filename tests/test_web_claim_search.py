@@ -7,8 +7,8 @@ from django.test import Client
 
 from claims.models import Claim
 from claims.services.claims import claim_create
-from claims.services.reviews import rating_submit
 from editorial.services.assignments import claim_assign
+from editorial.services.ratings import rating_submit
 from tests.factories import ClaimFactory
 from tests.workflow import rate
 

@@ -7,8 +7,9 @@ from django.test import Client
 
 from claims.models import SourceStatus
 from claims.services.claims import claim_create
-from claims.services.reviews import evidence_create, rating_submit
+from claims.services.evidence import evidence_create
 from editorial.services.assignments import claim_assign
+from editorial.services.ratings import rating_submit
 from tests.factories import ArticleFactory, ClaimFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,11 +7,10 @@ import re
 import pytest
 from django.test import Client
 
-from claims.models import Article, ClaimKind, Source, SourceStatus
+from claims.models import Article, ClaimKind, QuoteCheck, QuoteResult, Source, SourceStatus
 from claims.services.claims import claim_create
 from tests.bigarticle import build_big_article
 from tests.workflow import publish, rate
-from verification.models import QuoteCheck, QuoteResult
 
 pytestmark = pytest.mark.django_db
 

@@ -11,11 +11,10 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from claims.models import Source, SourceSnapshot, SourceStatus
+from claims.models import QuoteCheck, QuoteResult, Source, SourceSnapshot, SourceStatus
 from factcheck.celery import app as celery_app
 from tests.webserver import PageServer, article_page
 from tests.worker import broker_is_shared, running_worker, wait_for
-from verification.models import QuoteCheck, QuoteResult
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

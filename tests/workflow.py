@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from claims.models import Claim, ClaimStatus
-from claims.services.reviews import rating_submit
 from editorial.models import Publication
+from editorial.services.ratings import rating_submit
 from editorial.services.workflow import claim_publish, claim_transition
 from tests.factories import UserFactory
 

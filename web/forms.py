@@ -18,7 +18,7 @@ from claims.models import (
     Stance,
     Verdict,
 )
-from claims.services.sources import MAX_URL_LENGTH
+from claims.url_rules import MAX_URL_LENGTH
 from web.selectors import eligible_reviewers
 
 FORMAT_CHOICES = [

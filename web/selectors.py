@@ -19,6 +19,7 @@ from claims.models import (
     Claim,
     ClaimStatus,
     Evidence,
+    QuoteCheck,
     Rating,
     Source,
     SourceSnapshot,
@@ -32,7 +33,6 @@ from claims.selectors import (
 )
 from editorial.models import Assignment
 from editorial.selectors import claim_queue, verdict_q
-from verification.models import QuoteCheck
 
 EXCERPT_CHARS = 600
 IN_FLIGHT = (SourceStatus.PENDING, SourceStatus.FETCHING)

@@ -6,12 +6,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from claims.anchoring import Span, find_spans, span_at
 from claims.errors import AmbiguousQuote, QuoteNotFound
+from claims.history import save_as
 from claims.models import Article, Claim, ClaimKind, Source
-from claims.services.history import save_as
-from editorial.services.workflow import claim_transition
-from fetching.queue import enqueue_claim_verification
+from claims.tasks import enqueue_claim_verification
+from texts.anchoring import Span, find_spans, span_at
 
 
 def locate_quote(
@@ -101,16 +100,13 @@ def claim_update(
     claim: Claim,
     user: Any,
     kind: str | None = None,
-    status: str | None = None,
     sources: Iterable[Source] | None = None,
-    note: str = "",
 ) -> Claim:
-    """Change a claim's kind, its status (``note``: why), and which of the article's
-    sources it relies on."""
+    """Change a claim's kind and which of the article's sources it relies on.
+
+    Its status changes only through the workflow (``editorial.services.workflow``).
+    """
     changed = []
-    if status is not None and status != claim.status:
-        # The workflow's one way in: checks the move, saves it and records it.
-        claim_transition(claim=claim, to_status=status, user=user, note=note)
     if kind is not None and kind != claim.kind:
         claim.kind = kind
         changed.append("kind")

@@ -1,10 +1,11 @@
-"""Moving a claim through its statuses (``editorial.transitions``), publishing and unpublishing.
+"""Moving a claim through its statuses (``claims.transitions``), publishing and unpublishing.
 
 Every move is checked against the one table and recorded as a ``ClaimTransition``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,10 +15,11 @@ from django.db.models import Min
 from django.utils import timezone
 
 from claims import policies
-from claims.models import Claim, ClaimStatus, Verdict
-from claims.services.history import save_as
+from claims.history import save_as
+from claims.models import Claim, ClaimStatus, Source, Verdict
+from claims.services.claims import claim_update
+from claims.transitions import Transition, targets_from, transition_for
 from editorial.models import ClaimConsensus, ClaimTransition, ConsensusState, Publication
-from editorial.transitions import Transition, targets_from, transition_for
 
 _INSTEAD = {
     "claim_publish": "publish it with a verdict and a rationale instead",
@@ -101,6 +103,25 @@ def claim_transition(*, claim: Claim, to_status: str, user: Any, note: str = "")
             code="use_" + transition.service.removeprefix("claim_"),
         )
     return _move(claim, to_status, user, note)
+
+
+@transaction.atomic
+def claim_revise(
+    *,
+    claim: Claim,
+    user: Any,
+    kind: str | None = None,
+    status: str | None = None,
+    sources: Iterable[Source] | None = None,
+    note: str = "",
+) -> Claim:
+    """Change a claim's kind, sources and status at once (the API's PATCH, the admin's
+    form): the status through ``claim_transition``, so by the transition table exactly."""
+    if status is not None and status != claim.status:
+        claim_transition(claim=claim, to_status=status, user=user, note=note)
+    if kind is not None or sources is not None:
+        claim_update(claim=claim, user=user, kind=kind, sources=sources)
+    return claim
 
 
 @dataclass(frozen=True)

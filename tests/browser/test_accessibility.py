@@ -10,7 +10,8 @@ from playwright.sync_api import Browser, Page, expect
 from claims.models import Claim
 from claims.services.articles import article_import
 from claims.services.claims import claim_create
-from claims.services.reviews import evidence_create, rating_submit
+from claims.services.evidence import evidence_create
+from editorial.services.ratings import rating_submit
 from tests.browser.conftest import sign_in
 from tests.conftest import DEMO_ARTICLE
 from tests.factories import UserFactory

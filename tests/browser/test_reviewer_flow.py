@@ -15,8 +15,8 @@ from django.db import connection
 from playwright.sync_api import Browser, Page, expect
 
 from claims.models import Claim, Evidence, Rating, Source, SourceStatus
+from claims.tasks import fetch_source
 from factcheck.celery import app as celery_app
-from fetching.tasks import fetch_source
 from tests.browser.conftest import select_text, sign_in
 from tests.factories import UserFactory
 from tests.webserver import PageServer, article_page

@@ -10,8 +10,9 @@ from playwright.sync_api import Dialog, Page, expect
 
 from claims.models import Article
 from claims.services.claims import claim_create
-from claims.services.reviews import evidence_create, rating_submit
+from claims.services.evidence import evidence_create
 from editorial.services.comments import comment_create
+from editorial.services.ratings import rating_submit
 from tests.browser.conftest import sign_in
 from tests.factories import UserFactory
 

@@ -16,12 +16,8 @@ from django_htmx.http import HttpResponseClientRefresh
 from claims import policies
 from claims.errors import AmbiguousQuote, DuplicateArticle
 from claims.models import Article, ImportStatus
-from claims.services.articles import (
-    article_import,
-    article_import_url,
-    article_update,
-    size_limit_message,
-)
+from claims.pipeline.article_store import size_limit_message
+from claims.services.articles import article_import, article_import_url, article_update
 from claims.services.claims import claim_create
 from web import forms, selectors
 from web.reader import ClaimMark, SourceMark, excerpt, render_article

@@ -15,9 +15,10 @@ from django.views.decorators.http import require_POST, require_safe
 from claims import policies
 from claims.models import Article, Claim, ClaimStatus, Rating
 from claims.policies import is_public_claim
-from claims.services.reviews import evidence_create, rating_submit
+from claims.services.evidence import evidence_create
+from claims.transitions import targets_from, transition_for
 from editorial.selectors import assignment_list, comment_list, consensus_summary
-from editorial.transitions import targets_from, transition_for
+from editorial.services.ratings import rating_submit
 from web import forms, selectors
 from web.history import claim_history
 from web.reader import ClaimMark, paragraph_spans, render_article

@@ -11,9 +11,8 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from claims.models import Article, SourceStatus, Verdict
+from claims.models import Article, QuoteResult, SourceStatus, Verdict
 from editorial.report import UNDECIDED, ArticleReport, ClaimRow, SourceRow, article_report
-from verification.models import QuoteResult
 from web.reader import excerpt
 from web.verdicts import UNRATED, verdict_look
 from web.views.common import reviewer_required

@@ -13,7 +13,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from claims.errors import DuplicateArticle
 from claims.models import ArticleFormat, SourceStatus
-from claims.services.articles import article_import, article_import_url, size_limit_message
+from claims.pipeline.article_store import size_limit_message
+from claims.services.articles import article_import, article_import_url
 
 
 def _one_line(error: ValidationError) -> str:

@@ -17,24 +17,23 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import User
-from claims import policies
-from claims.api.permissions import IsReviewer, ReadPublishedElseReviewer, require
-from claims.api.serializers import ClaimSerializer
-from claims.api.views import (
+from api import editorial_serializers as s
+from api.permissions import IsReviewer, ReadPublishedElseReviewer, require
+from api.serializers import ClaimSerializer
+from api.views import (
     ERRORS,
     ClaimChildViewSet,
     claims_for_api,
     visible_articles,
     visible_claims,
 )
+from claims import policies
 from claims.models import Article, Claim
 from editorial import selectors
-from editorial import serializers as s
-from editorial.claimreview import article_claim_reviews, claim_review
+from editorial.claimreview import article_claim_reviews, claim_review, public_base_url
 from editorial.models import Assignment, ClaimTransition, Comment
 from editorial.report import article_report, report_csv
 from editorial.services import assignments, comments, workflow
-from editorial.views import public_base_url
 
 # For views that render more than JSON: their errors are still JSON.
 JSON_ERRORS = {(code, "application/json"): response for code, response in ERRORS.items()}
@@ -240,7 +239,7 @@ class PublicationViewSet(ClaimChildViewSet):
         publication = workflow.claim_publish(
             claim=claim, editor=request.user, **data.validated_data
         )
-        context = {"base_url": public_base_url(request)}
+        context = {"base_url": public_base_url(request.build_absolute_uri("/"))}
         return Response(
             s.PublicationSerializer(publication, context=context).data,
             status=status.HTTP_201_CREATED,
@@ -283,7 +282,11 @@ class ClaimReviewViewSet(JSONErrors, ClaimChildViewSet):
         publication = selectors.published_claims().filter(claim=self.get_claim()).first()
         if publication is None:
             raise NotFound("This claim has no published verdict.")
-        return Response(claim_review(publication=publication, base_url=public_base_url(request)))
+        return Response(
+            claim_review(
+                publication=publication, base_url=public_base_url(request.build_absolute_uri("/"))
+            )
+        )
 
 
 def _article(request: Request, article_id: str) -> Article:
@@ -316,7 +319,9 @@ class ArticleClaimReviewView(JSONErrors, generics.GenericAPIView):
             "claim__start", "claim__end", "claim_id"
         )
         return Response(
-            article_claim_reviews(publications=publications, base_url=public_base_url(request))
+            article_claim_reviews(
+                publications=publications, base_url=public_base_url(request.build_absolute_uri("/"))
+            )
         )
 
 

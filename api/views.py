@@ -21,13 +21,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api import claim_rows
+from api import serializers as s
+from api.filters import ArticleFilter, ClaimFilter, SourceFilter
+from api.parsers import LimitedFormParser, LimitedJSONParser, LimitedMultiPartParser
+from api.permissions import IsReviewer, ReadPublishedElseReviewer, require
 from apicache.responses import cached_response
 from claims import policies, selectors
-from claims.api import claim_rows
-from claims.api import serializers as s
-from claims.api.filters import ArticleFilter, ClaimFilter, SourceFilter
-from claims.api.parsers import LimitedFormParser, LimitedJSONParser, LimitedMultiPartParser
-from claims.api.permissions import IsReviewer, ReadPublishedElseReviewer, require
 from claims.errors import DuplicateArticle
 from claims.models import (
     Article,
@@ -41,9 +41,11 @@ from claims.models import (
 )
 from claims.services import articles as article_services
 from claims.services import claims as claim_services
-from claims.services import reviews as review_services
+from claims.services import evidence as review_services
 from claims.services import sources as source_services
 from editorial.selectors import article_alpha
+from editorial.services import ratings as rating_services
+from editorial.services import workflow
 
 # Ids are bigints: a longer number would overflow the database's integer, not 404.
 ID_PATTERN = r"[0-9]{1,18}"
@@ -391,19 +393,15 @@ class ClaimViewSet(
     )
     def partial_update(self, request: Request, pk: str) -> Response:
         claim = self.get_object()
-        require(
-            policies.can_change_claim(request.user, claim),
-            "Only editors and the reviewer who marked this claim may change it.",
-        )
         data = s.ClaimUpdateSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         fields = data.validated_data
-        if "status" in fields:
+        if "kind" in fields or "sources" in fields:
             require(
-                policies.can_change_claim_status(request.user, claim),
-                "Only editors may change a claim's status.",
+                policies.can_change_claim(request.user, claim),
+                "Only editors and the reviewer who marked this claim may change it.",
             )
-        claim_services.claim_update(
+        workflow.claim_revise(
             claim=claim,
             user=request.user,
             kind=fields.get("kind"),
@@ -570,7 +568,7 @@ class MyRatingViewSet(ClaimChildViewSet):
         claim = self.get_claim()
         data = s.RatingInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        rating, created = review_services.rating_submit(
+        rating, created = rating_services.rating_submit(
             claim=claim, reviewer=request.user, **data.validated_data
         )
         return Response(
@@ -580,6 +578,6 @@ class MyRatingViewSet(ClaimChildViewSet):
 
     @extend_schema(summary="Withdraw my rating", responses={204: None, **ERRORS})
     def destroy(self, request: Request, claim_id: str) -> Response:
-        if not review_services.rating_withdraw(claim=self.get_claim(), reviewer=request.user):
+        if not rating_services.rating_withdraw(claim=self.get_claim(), reviewer=request.user):
             raise NotFound("You have not rated this claim.")
         return Response(status=status.HTTP_204_NO_CONTENT)

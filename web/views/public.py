@@ -3,7 +3,6 @@ ClaimReview JSON-LD for search engines."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
@@ -13,18 +12,13 @@ from editorial import claimreview
 from editorial.selectors import published_claims
 
 
-def public_base_url(request: HttpRequest) -> str:
-    """``PUBLIC_BASE_URL``, else the scheme and host this request came to."""
-    return settings.PUBLIC_BASE_URL or request.build_absolute_uri("/").rstrip("/")
-
-
 @require_safe
 def public_claim(request: HttpRequest, claim_id: int) -> HttpResponse:
     publication = get_object_or_404(
         published_claims().filter(claim__article__status=ArticleStatus.PUBLISHED),
         claim_id=claim_id,
     )
-    base_url = public_base_url(request)
+    base_url = claimreview.public_base_url(request.build_absolute_uri("/"))
     review = claimreview.claim_review(publication=publication, base_url=base_url)
     context = {
         "publication": publication,

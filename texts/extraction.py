@@ -16,8 +16,6 @@ from html.parser import HTMLParser
 
 from markdown_it import MarkdownIt
 
-from claims.models import ArticleFormat
-
 
 @dataclass(frozen=True, slots=True)
 class ExtractedLink:
@@ -344,10 +342,11 @@ def extract_text(text: str) -> ExtractedDocument:
 
 
 def extract(content: str, source_format: str) -> ExtractedDocument:
-    if source_format == ArticleFormat.MARKDOWN:
+    """``source_format`` is one of ``claims.models.ArticleFormat``'s values."""
+    if source_format == "markdown":
         return extract_markdown(content)
-    if source_format == ArticleFormat.HTML:
+    if source_format == "html":
         return extract_html(content)
-    if source_format == ArticleFormat.TEXT:
+    if source_format == "text":
         return extract_text(content)
     raise ValueError(f"Unknown article format: {source_format!r}")

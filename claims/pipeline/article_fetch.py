@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from claims.models import Article, ImportStatus
-from claims.services.articles import article_fill_from_page, article_import_failed
+from claims.pipeline.article_store import article_fill_from_page, article_import_failed
+from claims.pipeline.fetches import fetch_policy
 from fetching import safe_http
 from fetching.content import article_from_html
-from fetching.services import fetch_policy
 
 
 @dataclass
 class ImportRun:
     outcome: str  # "skipped", "imported", "failed", "retry"
     retry_after: float | None = None  # set when a transient failure is worth a retry
+    source_ids: list[int] = field(default_factory=list)  # the imported sources to fetch
 
 
 def run_import(article_id: int, *, task_id: str) -> ImportRun:
@@ -44,7 +45,7 @@ def run_import(article_id: int, *, task_id: str) -> ImportRun:
         article_import_failed(article_id=article_id, reason=reason)
         return ImportRun("failed")
     page = article_from_html(response.body, charset=response.charset, url=response.final_url)
-    imported = article_fill_from_page(
+    source_ids = article_fill_from_page(
         article_id=article_id,
         html=page.html,
         title=page.title,
@@ -52,7 +53,9 @@ def run_import(article_id: int, *, task_id: str) -> ImportRun:
         publisher=page.site_name,
         published=page.published,
     )
-    return ImportRun("imported" if imported else "failed")
+    if source_ids is None:
+        return ImportRun("failed")
+    return ImportRun("imported", source_ids=source_ids)
 
 
 def give_up(article_id: int, *, task_id: str) -> None:

@@ -6,9 +6,17 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from claims.models import Claim, ClaimKind, Evidence, Source, SourceSnapshot, SourceStatus
+from claims.models import (
+    Claim,
+    ClaimKind,
+    Evidence,
+    QuoteCheck,
+    QuoteResult,
+    Source,
+    SourceSnapshot,
+    SourceStatus,
+)
 from verification.matching import match_quote
-from verification.models import QuoteCheck, QuoteResult
 
 # Quotation marks around a quoted passage are the article's, not the source's.
 _QUOTE_MARKS = "\"'\u201c\u201d\u2018\u2019\u00ab\u00bb\u201e"

@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from claims.models import ArticleFormat, Claim, Source
 from claims.services.claims import locate_quote
-from claims.services.sources import MAX_URL_LENGTH, is_fetchable_url
+from claims.url_rules import MAX_URL_LENGTH, is_fetchable_url
 from editorial.services.workflow import transition_check
 
 

@@ -8,7 +8,7 @@ from django.conf import settings
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from claims.api.parsers import RequestTooLarge
+from api.parsers import RequestTooLarge
 from claims.models import (
     Article,
     ArticleFormat,
@@ -18,6 +18,7 @@ from claims.models import (
     ClaimStatus,
     Confidence,
     Evidence,
+    QuoteCheck,
     Rating,
     Source,
     SourceSnapshot,
@@ -26,7 +27,6 @@ from claims.models import (
 )
 from editorial.models import ConsensusState
 from editorial.selectors import consensus_summary, publication_of
-from verification.models import QuoteCheck
 
 EXCERPT_CHARS = 500
 MAX_ID = 2**63 - 1

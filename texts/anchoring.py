@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from claims.models import CONTEXT_CHARS
+CONTEXT_CHARS = 32  # length of a claim's prefix and suffix (W3C TextQuoteSelector)
 
 # Characters a reader's copy of a quote often has in another form than the text.
 _QUOTE_EQUIVALENTS = {

@@ -16,11 +16,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from claims.admin import ClaimArticleFilter, HistoryAdmin, adopt, short
 from editorial.models import Assignment, ClaimConsensus, ClaimTransition, Comment, Publication
 from editorial.selectors import assignment_list
 from editorial.services.assignments import assignment_check, assignment_delete, claim_assign
 from editorial.services.workflow import claim_publish, publish_check
+from siteadmin.claims import ClaimArticleFilter, HistoryAdmin, adopt, short
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from editorial import api
+from api import editorial_views as api
 
 CLAIM = r"^claims/(?P<claim_id>[0-9]{1,18})/"
 ARTICLE = r"^articles/(?P<article_id>[0-9]{1,18})/"

@@ -3,7 +3,7 @@
 Every page costs a fixed number of queries: lists read annotated querysets from
 ``claims.selectors``, and inlines are read-only tables of a bounded number of
 rows (an editable inline would build its select widgets once per row). Every
-write goes through ``claims.services``; the forms in ``claims.admin_forms``
+write goes through ``claims.services``; the forms in ``siteadmin.forms``
 check first what a service would refuse.
 """
 
@@ -28,8 +28,16 @@ from django.utils.http import urlencode
 from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
-from claims.admin_forms import ArticleImportForm, ClaimAddForm, ClaimChangeForm, SourceForm
-from claims.models import Article, ArticleStatus, Claim, Evidence, Rating, Source, SourceSnapshot
+from claims.models import (
+    Article,
+    ArticleStatus,
+    Claim,
+    Evidence,
+    QuoteCheck,
+    Rating,
+    Source,
+    SourceSnapshot,
+)
 from claims.selectors import (
     article_list_with_counts,
     claim_list_with_counts,
@@ -44,15 +52,12 @@ from claims.services.articles import (
     article_import_url,
     article_update,
 )
-from claims.services.claims import claim_create, claim_delete, claim_update
-from claims.services.reviews import (
-    evidence_create,
-    evidence_delete,
-    evidence_update,
-    rating_submit,
-    rating_withdraw,
-)
+from claims.services.claims import claim_create, claim_delete
+from claims.services.evidence import evidence_create, evidence_delete, evidence_update
 from claims.services.sources import source_request_fetch, source_set_url
+from editorial.services.ratings import rating_submit, rating_withdraw
+from editorial.services.workflow import claim_revise
+from siteadmin.forms import ArticleImportForm, ClaimAddForm, ClaimChangeForm, SourceForm
 
 # --- Shared --------------------------------------------------------------------
 
@@ -654,7 +659,7 @@ class ClaimAdmin(HistoryAdmin):
         data = form.cleaned_data
         if change:
             # The service compares with the stored claim, not the form's copy.
-            claim = claim_update(
+            claim = claim_revise(
                 claim=self.get_queryset(request).get(pk=obj.pk),
                 user=request.user,
                 kind=data["kind"],
@@ -796,3 +801,28 @@ class RatingAdmin(HistoryAdmin):
 
     def delete_model(self, request: HttpRequest, obj: Rating) -> None:
         rating_withdraw(claim=obj.claim, reviewer=obj.reviewer)
+
+
+@admin.register(QuoteCheck)
+class QuoteCheckAdmin(admin.ModelAdmin):
+    """Results are computed from snapshots: read-only here, re-run by the workers."""
+
+    list_display = ("quote_excerpt", "result", "score", "claim", "source", "evidence", "checked_at")
+    list_filter = ("result", "checked_at")
+    search_fields = ("quote", "source_wording")
+    date_hierarchy = "checked_at"
+    list_select_related = ("claim", "source", "evidence")
+    readonly_fields = [field.name for field in QuoteCheck._meta.fields]
+
+    @admin.display(description="quote")
+    def quote_excerpt(self, check: QuoteCheck) -> str:
+        return check.quote if len(check.quote) <= 80 else f"{check.quote[:79]}…"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[QuoteCheck]:
+        return super().get_queryset(request).defer("snapshot__text")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -1,7 +1,7 @@
 from django.urls import include, path, re_path
 from rest_framework.routers import DefaultRouter
 
-from claims.api import views
+from api import views
 
 router = DefaultRouter()
 # URLs are matched in order: the busiest list first.

@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import User
-from claims.api.serializers import MAX_ID, UsernameField
+from api.serializers import MAX_ID, UsernameField
 from claims.models import ClaimStatus, Verdict
 from editorial.claimreview import page_url
 from editorial.models import Assignment, ClaimTransition, Comment, ConsensusState, Publication

@@ -28,13 +28,14 @@ from claims.models import (
     Stance,
     Verdict,
 )
+from claims.pipeline import fetches as fetch_services
+from claims.pipeline import quotes as verification
 from claims.services.articles import article_import
 from claims.services.claims import claim_create
-from claims.services.reviews import evidence_create, rating_submit
-from fetching import services as fetch_services
-from verification import services as verification
+from claims.services.evidence import evidence_create
+from editorial.services.ratings import rating_submit
 
-SAMPLE_ARTICLE = Path(__file__).resolve().parents[2] / "demo" / "riverside-trees.md"
+SAMPLE_ARTICLE = Path(__file__).resolve().parents[3] / "claims" / "demo" / "riverside-trees.md"
 
 # username, password, role (None for the admin), display name
 DEMO_USERS = [

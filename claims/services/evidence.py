@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+from claims.history import save_as
+from claims.models import Claim, Evidence, SourceStatus
+from claims.tasks import enqueue_evidence_fetch, enqueue_evidence_verification
+
+
+def evidence_create(
+    *,
+    claim: Claim,
+    author: Any,
+    stance: str,
+    url: str = "",
+    excerpt: str = "",
+    note: str = "",
+) -> Evidence:
+    """Attach a URL and/or quoted excerpt that supports, refutes or adds context to a claim."""
+    evidence = Evidence(
+        claim=claim,
+        author=author,
+        stance=stance,
+        url=url.strip(),
+        excerpt=excerpt.strip(),
+        note=note.strip(),
+    )
+    evidence.status = SourceStatus.PENDING if evidence.url else SourceStatus.NEEDS_URL
+    evidence.full_clean()
+    save_as(evidence, author)
+    _after_evidence_change(evidence, url_changed=bool(evidence.url))
+    return evidence
+
+
+def _after_evidence_change(evidence: Evidence, *, url_changed: bool) -> None:
+    """A new URL is fetched (and its excerpt checked after); otherwise check again now."""
+    if url_changed and evidence.url:
+        enqueue_evidence_fetch(evidence.pk)
+    else:
+        enqueue_evidence_verification(evidence.pk)
+
+
+_EVIDENCE_FIELDS = frozenset({"stance", "url", "excerpt", "note"})
+
+
+def evidence_update(*, evidence: Evidence, user: Any, **changes: str) -> Evidence:
+    unknown = set(changes) - _EVIDENCE_FIELDS
+    if unknown:
+        raise ValidationError(f"Evidence has no field(s) {sorted(unknown)}.", code="unknown_field")
+    old_url = evidence.url
+    for name, value in changes.items():
+        setattr(evidence, name, value.strip())
+    url_changed = evidence.url != old_url
+    if url_changed:
+        evidence.status = SourceStatus.PENDING if evidence.url else SourceStatus.NEEDS_URL
+        evidence.status_detail = ""
+    evidence.full_clean()
+    save_as(evidence, user)
+    _after_evidence_change(evidence, url_changed=url_changed)
+    return evidence
+
+
+def evidence_delete(*, evidence: Evidence, user: Any) -> None:
+    evidence._history_user = user  # type: ignore[attr-defined]
+    evidence.delete()

@@ -1,0 +1,58 @@
+"""A reviewer's rating of a claim; every change recomputes the claim's consensus."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from claims.history import save_as
+from claims.models import Claim, Confidence, Rating
+from editorial.services.consensus import consensus_refresh
+
+
+def rating_submit(
+    *,
+    claim: Claim,
+    reviewer: Any,
+    verdict: str,
+    rationale: str,
+    confidence: str = Confidence.MEDIUM,
+) -> tuple[Rating, bool]:
+    """Rate a claim, or change the rating this reviewer already gave; returns (rating, created)."""
+    for attempt in range(2):
+        try:
+            with transaction.atomic():
+                rating = (
+                    Rating.objects.select_for_update()
+                    .filter(claim=claim, reviewer=reviewer)
+                    .first()
+                )
+                created = rating is None
+                if rating is None:
+                    rating = Rating(claim=claim, reviewer=reviewer)
+                rating.verdict = verdict
+                rating.confidence = confidence
+                rating.rationale = rationale.strip()
+                # The unique constraint is checked by the database below.
+                rating.full_clean(validate_constraints=False)
+                save_as(rating, reviewer)
+                consensus_refresh(claim=claim)
+                return rating, created
+        except IntegrityError:
+            # Another request created this reviewer's rating between our read and
+            # our insert: read it again and update it instead.
+            if attempt:
+                raise
+    raise AssertionError("unreachable")
+
+
+def rating_withdraw(*, claim: Claim, reviewer: Any) -> bool:
+    """Delete the reviewer's rating of the claim; False when there was none."""
+    rating = Rating.objects.filter(claim=claim, reviewer=reviewer).first()
+    if rating is None:
+        return False
+    rating._history_user = reviewer  # type: ignore[attr-defined]
+    rating.delete()
+    consensus_refresh(claim=claim)
+    return True
