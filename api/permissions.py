@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from rest_framework import permissions
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
@@ -27,8 +26,3 @@ class IsReviewer(permissions.BasePermission):
     def has_permission(self, request: Request, view: APIView) -> bool:
         return policies.is_reviewer(request.user)
 
-
-def require(allowed: bool, message: str) -> None:
-    """Object-level rules from ``claims.policies``: 403 with the reason when not allowed."""
-    if not allowed:
-        raise PermissionDenied(message)

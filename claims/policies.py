@@ -8,9 +8,18 @@
 - Staff users (admins) may do everything.
 - The editorial workflow: reviewers start a claim's review, mark it ready once its
   ratings reach consensus, and discuss it; only editors assign reviewers, make the
-  other moves of ``editorial.transitions`` (reject, reopen, send back), and publish.
+  other moves of ``claims.transitions`` (reject, reopen, send back), and publish.
+- A source's URL is set by its article's importer or an editor; once the article
+  is published, by an editor only (history records who changed it).
 - A fact-check is public (its page and ClaimReview) once the claim is published
   in a published article, the same rule as for reading claims.
+- Someone at the server's command line (``manage.py`` without ``--user``) acts as
+  ``OPERATOR``, with an editor's rights: they hold the database already.
+
+The write services call the ``check_*`` functions before they write: each raises
+``PermissionDenied`` with a sentence a person can act on. The adapters only
+translate the refusal (a 403 JSON body, a 403 page or form error, the admin's
+``has_*_permission``), and read the ``can_*`` functions to show what a user may do.
 """
 
 from __future__ import annotations
@@ -18,9 +27,35 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
+
 from accounts.models import Role
-from claims.models import Article, ArticleStatus, Claim, ClaimStatus, Evidence
+from claims.models import Article, ArticleStatus, Claim, ClaimStatus, Evidence, Source
 from claims.transitions import Who, transition_for
+
+
+class _Operator:
+    """The person running a management command without naming a user."""
+
+    is_authenticated = True
+    is_active = True
+    is_staff = True
+    is_superuser = True
+    pk = None
+    username = "operator"
+
+    def __repr__(self) -> str:
+        return "OPERATOR"
+
+
+OPERATOR: Any = _Operator()
+
+
+def person(actor: Any) -> Any:
+    """The user to record as the author of a write: None for the operator or anonymous."""
+    if actor is None or actor is OPERATOR or not getattr(actor, "is_authenticated", False):
+        return None
+    return actor
 
 
 def role_names(user: Any) -> frozenset[str]:
@@ -109,3 +144,125 @@ def can_comment_on_claim(user: Any, claim: Claim) -> bool:
 
 def is_public_claim(claim: Claim) -> bool:
     return claim.status == ClaimStatus.PUBLISHED and claim.article.status == ArticleStatus.PUBLISHED
+
+
+def is_public_article(article: Article) -> bool:
+    return article.status == ArticleStatus.PUBLISHED
+
+
+def can_set_source_url(user: Any, source: Source) -> bool:
+    if is_editor(user):
+        return True
+    article = source.article
+    return (
+        is_reviewer(user)
+        and article.imported_by_id == user.pk
+        and article.status != ArticleStatus.PUBLISHED
+    )
+
+
+# --- Checks the write services make before they write ------------------------
+
+
+def _require(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+def check_import_article(user: Any) -> None:
+    _require(is_reviewer(user), "Only reviewers and editors may import articles.")
+
+
+def check_change_article(user: Any, article: Article, *, fields: Iterable[str]) -> None:
+    _require(
+        can_change_article(user, article),
+        "Only editors and the reviewer who imported it may change this article.",
+    )
+    if "status" in fields:
+        _require(can_change_article_status(user, article), "Only editors may change the status.")
+
+
+def check_delete_article(user: Any, article: Article) -> None:
+    _require(can_delete_article(user, article), "Only editors may delete articles.")
+
+
+def check_set_source_url(user: Any, source: Source) -> None:
+    if is_reviewer(user) and not can_set_source_url(user, source):
+        if source.article.status == ArticleStatus.PUBLISHED:
+            raise PermissionDenied(
+                "The article is published: only editors may change its sources' URLs."
+            )
+        raise PermissionDenied(
+            "Only editors and the reviewer who imported the article may set its sources' URLs."
+        )
+    _require(is_reviewer(user), "Only reviewers and editors may change sources.")
+
+
+def check_request_fetch(user: Any, source: Source) -> None:
+    _require(is_reviewer(user), "Only reviewers and editors may fetch sources.")
+
+
+def check_create_claim(user: Any, article: Article) -> None:
+    _require(is_reviewer(user), "Only reviewers and editors may mark claims.")
+
+
+def check_change_claim(user: Any, claim: Claim) -> None:
+    _require(
+        can_change_claim(user, claim),
+        "Only editors and the reviewer who marked this claim may change it.",
+    )
+
+
+def check_delete_claim(user: Any, claim: Claim, *, has_ratings: bool) -> None:
+    _require(
+        can_delete_claim(user, claim, has_ratings=has_ratings),
+        "Only editors, or the reviewer who marked it while nobody has rated it, may "
+        "delete this claim.",
+    )
+
+
+def check_create_evidence(user: Any, claim: Claim) -> None:
+    _require(is_reviewer(user), "Only reviewers and editors may add evidence.")
+
+
+def check_change_evidence(user: Any, evidence: Evidence) -> None:
+    _require(
+        can_change_evidence(user, evidence),
+        "Only its author and editors may change this evidence.",
+    )
+
+
+def check_delete_evidence(user: Any, evidence: Evidence) -> None:
+    _require(
+        can_change_evidence(user, evidence),
+        "Only its author and editors may delete this evidence.",
+    )
+
+
+def check_rate_claim(user: Any, claim: Claim, *, reviewer: Any) -> None:
+    """``user`` rates as ``reviewer``: themselves, or (editors, in the admin) someone else."""
+    if person(reviewer) is None:
+        raise PermissionDenied("A rating is a person's: name the reviewer who gives it.")
+    if reviewer.pk == getattr(user, "pk", None):
+        _require(is_reviewer(user), "Only reviewers and editors may rate claims.")
+    else:
+        _require(is_editor(user), "Only editors may record or remove another reviewer's rating.")
+
+
+def check_assign_reviewers(user: Any, claim: Claim) -> None:
+    _require(can_assign_reviewers(user, claim), "Only editors may assign reviewers.")
+
+
+def check_unassign_reviewers(user: Any, claim: Claim) -> None:
+    _require(can_assign_reviewers(user, claim), "Only editors may unassign reviewers.")
+
+
+def check_publish_claim(user: Any, claim: Claim) -> None:
+    _require(can_publish_claim(user, claim), "Only editors may publish or unpublish a claim.")
+
+
+def check_comment(user: Any, claim: Claim) -> None:
+    _require(
+        can_comment_on_claim(user, claim),
+        "Only reviewers and editors may take part in the discussion.",
+    )

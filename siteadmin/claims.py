@@ -796,11 +796,12 @@ class RatingAdmin(HistoryAdmin):
             verdict=obj.verdict,
             confidence=obj.confidence,
             rationale=obj.rationale,
+            actor=request.user,
         )
         adopt(obj, rating)
 
     def delete_model(self, request: HttpRequest, obj: Rating) -> None:
-        rating_withdraw(claim=obj.claim, reviewer=obj.reviewer)
+        rating_withdraw(claim=obj.claim, reviewer=obj.reviewer, actor=request.user)
 
 
 @admin.register(QuoteCheck)

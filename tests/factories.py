@@ -53,7 +53,7 @@ class ArticleFactory(factory.django.DjangoModelFactory[Article]):
     source_text = factory.Sequence(lambda n: f"{ARTICLE_TEXT}\n\n(Edition {n}.)")
     text = factory.LazyAttribute(lambda a: a.source_text)
     content_sha256 = factory.LazyAttribute(lambda a: content_sha256(a.source_text))
-    imported_by = factory.SubFactory(UserFactory)
+    imported_by = factory.SubFactory(UserFactory, roles=["reviewer"])
 
 
 class SourceFactory(factory.django.DjangoModelFactory[Source]):
@@ -90,7 +90,7 @@ class ClaimFactory(factory.django.DjangoModelFactory[Claim]):
     start = factory.Sequence(lambda n: n % 60)
     end = factory.LazyAttribute(lambda c: c.start + 10)
     quote = factory.LazyAttribute(lambda c: c.article.text[c.start : c.end])
-    created_by = factory.SubFactory(UserFactory)
+    created_by = factory.SubFactory(UserFactory, roles=["reviewer"])
 
 
 class EvidenceFactory(factory.django.DjangoModelFactory[Evidence]):
@@ -98,7 +98,7 @@ class EvidenceFactory(factory.django.DjangoModelFactory[Evidence]):
         model = Evidence
 
     claim = factory.SubFactory(ClaimFactory)
-    author = factory.SubFactory(UserFactory)
+    author = factory.SubFactory(UserFactory, roles=["reviewer"])
     url = factory.Sequence(lambda n: f"https://example.org/evidence/{n}")
     stance = Stance.SUPPORTS
     status = factory.LazyAttribute(
@@ -111,6 +111,6 @@ class RatingFactory(factory.django.DjangoModelFactory[Rating]):
         model = Rating
 
     claim = factory.SubFactory(ClaimFactory)
-    reviewer = factory.SubFactory(UserFactory)
+    reviewer = factory.SubFactory(UserFactory, roles=["reviewer"])
     verdict = Verdict.MOSTLY_TRUE
     rationale = "The parks department's annual report lists 3,950 trees."

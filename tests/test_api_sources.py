@@ -90,8 +90,10 @@ def test_a_source_without_a_snapshot_has_none(reviewer_api) -> None:
     assert response.json()["latest_snapshot"] is None
 
 
-def test_supplying_a_url_for_a_source_that_needs_one_queues_it(reviewer_api) -> None:
-    source = SourceFactory.create(status=SourceStatus.NEEDS_URL, url="", href="#")
+def test_supplying_a_url_for_a_source_that_needs_one_queues_it(reviewer_api, reviewer) -> None:
+    source = SourceFactory.create(
+        status=SourceStatus.NEEDS_URL, url="", href="#", article__imported_by=reviewer
+    )
 
     response = reviewer_api.patch(
         f"{SOURCES}{source.pk}/", {"url": " https://example.org/found "}, format="json"
@@ -105,8 +107,10 @@ def test_supplying_a_url_for_a_source_that_needs_one_queues_it(reviewer_api) -> 
     assert source.status == SourceStatus.PENDING
 
 
-def test_an_invalid_url_is_refused_and_the_source_still_needs_one(reviewer_api) -> None:
-    source = SourceFactory.create(status=SourceStatus.NEEDS_URL, url="", href="#")
+def test_an_invalid_url_is_refused_and_the_source_still_needs_one(reviewer_api, reviewer) -> None:
+    source = SourceFactory.create(
+        status=SourceStatus.NEEDS_URL, url="", href="#", article__imported_by=reviewer
+    )
 
     for url in ["not a url", "javascript:alert(1)", "ftp://example.org/x", ""]:
         response = reviewer_api.patch(f"{SOURCES}{source.pk}/", {"url": url}, format="json")

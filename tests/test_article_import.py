@@ -5,6 +5,7 @@ import pytest
 from claims.errors import DuplicateArticle, ImportRejected
 from claims.models import Article, ArticleFormat, Source, SourceStatus
 from claims.pipeline.article_store import content_sha256
+from claims.policies import OPERATOR
 from claims.services.articles import article_import
 
 DEMO_ANCHORS = [
@@ -59,14 +60,16 @@ def test_demo_metadata_comes_from_the_article_itself(demo_article: Article) -> N
 
 def test_importing_identical_content_twice_creates_nothing(demo_article, demo_markdown) -> None:
     with pytest.raises(DuplicateArticle) as raised:
-        article_import(content=demo_markdown, source_format="markdown")
+        article_import(content=demo_markdown, source_format="markdown", imported_by=OPERATOR)
     assert raised.value.existing == demo_article
     assert Article.objects.count() == 1
     assert Source.objects.count() == 9
 
 
 def test_force_imports_identical_content_again(demo_article, demo_markdown) -> None:
-    again = article_import(content=demo_markdown, source_format="markdown", force=True)
+    again = article_import(
+        content=demo_markdown, source_format="markdown", force=True, imported_by=OPERATOR
+    )
     assert again.pk != demo_article.pk
     assert again.sources.count() == 9
 
@@ -82,6 +85,7 @@ def test_html_import_drops_scripts_styles_and_handlers() -> None:
             "<p>Second <i>paragraph</i>.</p><noscript>enable JS</noscript></body></html>"
         ),
         source_format="html",
+        imported_by=OPERATOR,
     )
     assert article.title == "Budget & trees"
     assert article.text == ("The city planted 4,000 trees (annual report).\n\nSecond paragraph.")
@@ -102,6 +106,7 @@ def test_unusable_hrefs_need_a_url_and_relative_ones_resolve_against_the_article
         ),
         source_format="markdown",
         url="https://news.example.com/2024/story",
+        imported_by=OPERATOR,
     )
     urls = {source.anchor_text: (source.href, source.url) for source in article.sources.all()}
     assert urls == {
@@ -117,7 +122,9 @@ def test_unusable_hrefs_need_a_url_and_relative_ones_resolve_against_the_article
 
 @pytest.mark.django_db
 def test_relative_href_without_an_article_url_needs_a_url() -> None:
-    article = article_import(content="See [the report](report.pdf).", source_format="markdown")
+    article = article_import(
+        content="See [the report](report.pdf).", source_format="markdown", imported_by=OPERATOR
+    )
     source = article.sources.get()
     assert (source.href, source.url, source.status) == ("report.pdf", "", SourceStatus.NEEDS_URL)
 
@@ -127,6 +134,7 @@ def test_plain_text_import_turns_bare_urls_into_sources() -> None:
     article = article_import(
         content="Trees\n\nThe report (https://parks.example.org/2023.pdf) says so.",
         source_format="text",
+        imported_by=OPERATOR,
     )
     source = article.sources.get()
     assert source.url == "https://parks.example.org/2023.pdf"
@@ -147,7 +155,7 @@ def test_plain_text_import_turns_bare_urls_into_sources() -> None:
 def test_bad_content_is_rejected_and_nothing_is_written(settings, content, code) -> None:
     settings.IMPORT_MAX_BYTES = 2048
     with pytest.raises(ImportRejected) as raised:
-        article_import(content=content)
+        article_import(content=content, imported_by=OPERATOR)
     assert raised.value.code == code
     assert raised.value.messages[0]
     assert not Article.objects.exists()
@@ -155,7 +163,9 @@ def test_bad_content_is_rejected_and_nothing_is_written(settings, content, code)
 
 @pytest.mark.django_db
 def test_utf16_with_bom_and_windows_newlines_are_accepted() -> None:
-    article = article_import(content="# Title\r\n\r\nBody text.".encode("utf-16"))
+    article = article_import(
+        content="# Title\r\n\r\nBody text.".encode("utf-16"), imported_by=OPERATOR
+    )
     assert article.title == "Title"
     assert article.text == "Title\n\nBody text."
     assert "\r" not in article.source_text

@@ -7,6 +7,7 @@ import pytest
 from claims.models import ClaimKind, QuoteCheck, QuoteResult, Source, SourceStatus, Stance
 from claims.pipeline.fetches import run_fetch
 from claims.pipeline.quotes import verify_claim, verify_evidence
+from claims.policies import OPERATOR
 from claims.services.claims import claim_create, claim_update
 from claims.services.evidence import evidence_create
 from claims.services.sources import source_set_url
@@ -18,7 +19,7 @@ BROOKINGS_QUOTE = "Relatively safe enclaves should emerge from this effort."
 
 
 def fetched(source: Source, pages: PageServer, path: str, html: str) -> Source:
-    source_set_url(source=source, url=pages.add(path, html))
+    source_set_url(source=source, url=pages.add(path, html), user=OPERATOR)
     run_fetch(Source, source.pk, task_id=f"t-{path}", final_attempt=True)
     source.refresh_from_db()
     return source
@@ -172,7 +173,9 @@ def test_a_new_snapshot_checks_the_quotes_citing_the_source_again(demo_article, 
     assert QuoteCheck.objects.get().result == QuoteResult.SOURCE_UNAVAILABLE
 
     source_set_url(
-        source=source, url=pages.add("/cfr", article_page("CFR", f"Yes. {BROOKINGS_QUOTE}"))
+        source=source,
+        url=pages.add("/cfr", article_page("CFR", f"Yes. {BROOKINGS_QUOTE}")),
+        user=OPERATOR,
     )
     fetch_source.apply(args=[source.pk])
 

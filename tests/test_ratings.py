@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 def test_rating_twice_updates_the_first():
     claim = ClaimFactory.create()
-    reviewer = UserFactory.create()
+    reviewer = UserFactory.create(roles=["reviewer"])
     first, created = rating_submit(
         claim=claim, reviewer=reviewer, verdict="false", rationale="No such report."
     )
@@ -54,7 +54,7 @@ def test_the_database_refuses_a_rating_without_rationale():
 
 def test_different_reviewers_rate_the_same_claim():
     claim = ClaimFactory.create()
-    for reviewer in UserFactory.create_batch(3):
+    for reviewer in UserFactory.create_batch(3, roles=["reviewer"]):
         rating_submit(claim=claim, reviewer=reviewer, verdict="true", rationale="Checked.")
     assert claim.ratings.count() == 3
 
@@ -69,7 +69,9 @@ def test_different_reviewers_rate_the_same_claim():
 )
 def test_invalid_ratings_name_the_bad_field(fields, field):
     with pytest.raises(ValidationError) as raised:
-        rating_submit(claim=ClaimFactory.create(), reviewer=UserFactory.create(), **fields)
+        rating_submit(
+            claim=ClaimFactory.create(), reviewer=UserFactory.create(roles=["reviewer"]), **fields
+        )
     assert field in raised.value.message_dict
     assert not Rating.objects.exists()
 

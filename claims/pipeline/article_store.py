@@ -19,6 +19,7 @@ from simple_history.utils import bulk_create_with_history
 from claims.errors import ImportRejected
 from claims.history import save_as
 from claims.models import Article, ArticleFormat, ImportStatus, Source, SourceStatus
+from claims.policies import person
 from claims.url_rules import fetchable_url_for
 from texts.extraction import ExtractedDocument, extract_html
 
@@ -121,7 +122,7 @@ def store_extracted(article: Article, document: ExtractedDocument, *, user: Any)
                 status=SourceStatus.PENDING if fetch_url else SourceStatus.NEEDS_URL,
             )
         )
-    bulk_create_with_history(sources, Source, batch_size=500, default_user=user)
+    bulk_create_with_history(sources, Source, batch_size=500, default_user=person(user))
     return [source.pk for source in sources if source.url]
 
 

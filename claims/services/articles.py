@@ -12,6 +12,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from claims import policies
 from claims.errors import DuplicateArticle
 from claims.history import save_as
 from claims.models import Article, ArticleFormat, ImportStatus
@@ -40,6 +41,7 @@ def article_import(
     force: bool = False,
 ) -> Article:
     """Import an article and its citations; refuse identical content unless ``force``."""
+    policies.check_import_article(imported_by)
     text = decode_article(content)
     fmt = ArticleFormat(source_format) if source_format else detect_format(text, filename)
     digest = content_sha256(text)
@@ -55,7 +57,7 @@ def article_import(
         source_text=text,
         source_format=fmt,
         content_sha256=digest,
-        imported_by=imported_by,
+        imported_by=policies.person(imported_by),
     )
     enqueue_source_fetches(store_extracted(article, document, user=imported_by))
     return article
@@ -65,6 +67,7 @@ def article_import_url(
     *, url: str, imported_by: Any = None, title: str = "", force: bool = False
 ) -> Article:
     """Create the article at once, empty, and let a worker fetch and import the page."""
+    policies.check_import_article(imported_by)
     url = url.strip()
     if not is_fetchable_url(url):
         raise ValidationError(
@@ -79,7 +82,7 @@ def article_import_url(
         url=url,
         source_format=ArticleFormat.HTML,
         import_status=ImportStatus.FETCHING,
-        imported_by=imported_by,
+        imported_by=policies.person(imported_by),
     )
     article.full_clean(exclude=["source_text", "text", "content_sha256"])
     with transaction.atomic():
@@ -93,6 +96,7 @@ _ARTICLE_METADATA = ("title", "byline", "publisher", "url", "published_on", "sta
 
 def article_update(*, article: Article, user: Any, **changes: Any) -> Article:
     """Change an article's metadata (never its text: claims are anchored into it)."""
+    policies.check_change_article(user, article, fields=changes)
     unknown = set(changes) - set(_ARTICLE_METADATA)
     if unknown:
         raise ValidationError(f"Articles have no field(s) {sorted(unknown)} to change.")
@@ -104,5 +108,6 @@ def article_update(*, article: Article, user: Any, **changes: Any) -> Article:
 
 
 def article_delete(*, article: Article, user: Any) -> None:
+    policies.check_delete_article(user, article)
     article._history_user = user  # type: ignore[attr-defined]
     article.delete()

@@ -6,6 +6,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from claims import policies
 from claims.errors import AmbiguousQuote, QuoteNotFound
 from claims.history import save_as
 from claims.models import Article, Claim, ClaimKind, Source
@@ -67,6 +68,7 @@ def claim_create(
     sources: Iterable[Source] = (),
 ) -> Claim:
     """Mark a passage of an article as a claim to check."""
+    policies.check_create_claim(created_by, article)
     span = locate_quote(article=article, quote=quote, start=start, end=end)
     claim = Claim(
         article=article,
@@ -76,7 +78,7 @@ def claim_create(
         prefix=span.prefix,
         suffix=span.suffix,
         kind=kind,
-        created_by=created_by,
+        created_by=policies.person(created_by),
     )
     linked = _article_sources(article, sources)
     claim.full_clean()
@@ -106,6 +108,7 @@ def claim_update(
 
     Its status changes only through the workflow (``editorial.services.workflow``).
     """
+    policies.check_change_claim(user, claim)
     changed = []
     if kind is not None and kind != claim.kind:
         claim.kind = kind
@@ -123,5 +126,6 @@ def claim_update(
 
 
 def claim_delete(*, claim: Claim, user: Any) -> None:
+    policies.check_delete_claim(user, claim, has_ratings=claim.ratings.exists())
     claim._history_user = user  # type: ignore[attr-defined]
     claim.delete()

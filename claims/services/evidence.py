@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from claims import policies
 from claims.history import save_as
 from claims.models import Claim, Evidence, SourceStatus
 from claims.tasks import enqueue_evidence_fetch, enqueue_evidence_verification
@@ -19,9 +20,10 @@ def evidence_create(
     note: str = "",
 ) -> Evidence:
     """Attach a URL and/or quoted excerpt that supports, refutes or adds context to a claim."""
+    policies.check_create_evidence(author, claim)
     evidence = Evidence(
         claim=claim,
-        author=author,
+        author=policies.person(author),
         stance=stance,
         url=url.strip(),
         excerpt=excerpt.strip(),
@@ -46,6 +48,7 @@ _EVIDENCE_FIELDS = frozenset({"stance", "url", "excerpt", "note"})
 
 
 def evidence_update(*, evidence: Evidence, user: Any, **changes: str) -> Evidence:
+    policies.check_change_evidence(user, evidence)
     unknown = set(changes) - _EVIDENCE_FIELDS
     if unknown:
         raise ValidationError(f"Evidence has no field(s) {sorted(unknown)}.", code="unknown_field")
@@ -63,5 +66,6 @@ def evidence_update(*, evidence: Evidence, user: Any, **changes: str) -> Evidenc
 
 
 def evidence_delete(*, evidence: Evidence, user: Any) -> None:
+    policies.check_delete_evidence(user, evidence)
     evidence._history_user = user  # type: ignore[attr-defined]
     evidence.delete()

@@ -4,14 +4,16 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from claims import policies
 from claims.history import save_as
 from claims.models import Source, SourceStatus
 from claims.tasks import enqueue_source_fetches
 from claims.url_rules import MAX_URL_LENGTH, is_fetchable_url
 
 
-def source_set_url(*, source: Source, url: str, user: Any = None) -> Source:
+def source_set_url(*, source: Source, url: str, user: Any) -> Source:
     """Give a source the URL to fetch (typically one that needs a URL) and queue it."""
+    policies.check_set_source_url(user, source)
     url = url.strip()
     if not is_fetchable_url(url):
         raise ValidationError(
@@ -31,8 +33,9 @@ def source_set_url(*, source: Source, url: str, user: Any = None) -> Source:
     return source
 
 
-def source_request_fetch(*, source: Source, user: Any = None) -> Source:
+def source_request_fetch(*, source: Source, user: Any) -> Source:
     """Ask for the source to be fetched (again); a source without a URL cannot be."""
+    policies.check_request_fetch(user, source)
     if not source.url:
         raise ValidationError(
             {"url": "This source has no URL to fetch; supply one first."}, code="needs_url"

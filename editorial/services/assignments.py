@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from claims import policies
@@ -15,8 +15,7 @@ CLOSED_STATUSES = (ClaimStatus.PUBLISHED, ClaimStatus.REJECTED)
 
 def assignment_check(*, claim: Claim, reviewers: Iterable[Any], assigned_by: Any) -> None:
     """Refuse (``ValidationError`` or ``PermissionDenied``) what ``claim_assign`` would refuse."""
-    if not policies.can_assign_reviewers(assigned_by, claim):
-        raise PermissionDenied("Only editors may assign reviewers.")
+    policies.check_assign_reviewers(assigned_by, claim)
     if claim.status in CLOSED_STATUSES:
         raise ValidationError(
             f"The claim is {ClaimStatus(claim.status).label.lower()}; reopen it before "
@@ -55,7 +54,6 @@ def claim_assign(*, claim: Claim, reviewers: Iterable[Any], assigned_by: Any) ->
 
 def assignment_delete(*, claim: Claim, reviewer: Any, user: Any) -> bool:
     """Take the reviewer off the claim; False when they were not on it."""
-    if not policies.can_assign_reviewers(user, claim):
-        raise PermissionDenied("Only editors may unassign reviewers.")
+    policies.check_unassign_reviewers(user, claim)
     deleted, _ = Assignment.objects.filter(claim=claim, reviewer=reviewer).delete()
     return bool(deleted)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 
 from claims import policies
 from claims.models import Claim
@@ -13,8 +13,7 @@ MAX_COMMENT_CHARS = 20_000
 
 def comment_create(*, claim: Claim, author: Any, body: str) -> Comment:
     """Add a message to the claim's discussion."""
-    if not policies.can_comment_on_claim(author, claim):
-        raise PermissionDenied("Only reviewers and editors may take part in the discussion.")
+    policies.check_comment(author, claim)
     body = body.strip()
     if not body:
         raise ValidationError({"body": "Write something."}, code="required")

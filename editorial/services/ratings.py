@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
+from claims import policies
 from claims.history import save_as
 from claims.models import Claim, Confidence, Rating
 from editorial.services.consensus import consensus_refresh
@@ -18,8 +19,14 @@ def rating_submit(
     verdict: str,
     rationale: str,
     confidence: str = Confidence.MEDIUM,
+    actor: Any = None,
 ) -> tuple[Rating, bool]:
-    """Rate a claim, or change the rating this reviewer already gave; returns (rating, created)."""
+    """Rate a claim, or change the rating this reviewer already gave; returns (rating, created).
+
+    ``actor`` is who does it when it is not the reviewer (an editor, in the admin).
+    """
+    actor = reviewer if actor is None else actor
+    policies.check_rate_claim(actor, claim, reviewer=reviewer)
     for attempt in range(2):
         try:
             with transaction.atomic():
@@ -36,7 +43,7 @@ def rating_submit(
                 rating.rationale = rationale.strip()
                 # The unique constraint is checked by the database below.
                 rating.full_clean(validate_constraints=False)
-                save_as(rating, reviewer)
+                save_as(rating, actor)
                 consensus_refresh(claim=claim)
                 return rating, created
         except IntegrityError:
@@ -47,12 +54,14 @@ def rating_submit(
     raise AssertionError("unreachable")
 
 
-def rating_withdraw(*, claim: Claim, reviewer: Any) -> bool:
+def rating_withdraw(*, claim: Claim, reviewer: Any, actor: Any = None) -> bool:
     """Delete the reviewer's rating of the claim; False when there was none."""
+    actor = reviewer if actor is None else actor
+    policies.check_rate_claim(actor, claim, reviewer=reviewer)
     rating = Rating.objects.filter(claim=claim, reviewer=reviewer).first()
     if rating is None:
         return False
-    rating._history_user = reviewer  # type: ignore[attr-defined]
+    rating._history_user = policies.person(actor)  # type: ignore[attr-defined]
     rating.delete()
     consensus_refresh(claim=claim)
     return True

@@ -136,6 +136,7 @@ def publish_check(
 ) -> PublishCheck:
     """What publishing would record, if ``editor`` may publish the claim with this verdict
     now; otherwise a ``ValidationError`` (or ``PermissionDenied``) that says why not."""
+    policies.check_publish_claim(editor, claim)
     transition_check(claim=claim, to_status=ClaimStatus.PUBLISHED, user=editor, note=note)
     if verdict not in Verdict.values:
         raise ValidationError(
@@ -197,6 +198,7 @@ def claim_publish(
 @transaction.atomic
 def claim_unpublish(*, claim: Claim, editor: Any, note: str) -> ClaimTransition:
     """Take a published claim back to ready; its publication stays in history."""
+    policies.check_publish_claim(editor, claim)
     _lock(claim)
     transition_check(claim=claim, to_status=ClaimStatus.READY, user=editor, note=note)
     publication = Publication.objects.filter(claim_id=claim.pk).first()

@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from claims import policies
 from claims.errors import DuplicateArticle
 from claims.models import ArticleFormat, SourceStatus
 from claims.pipeline.article_store import size_limit_message
@@ -42,7 +43,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        importer = None
+        # Without --user, the operator at the command line imports (recorded as nobody).
+        importer = policies.OPERATOR
         if options["user"]:
             importer = get_user_model().objects.filter(username=options["user"]).first()
             if importer is None:
