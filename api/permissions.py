@@ -25,4 +25,3 @@ class IsReviewer(permissions.BasePermission):
 
     def has_permission(self, request: Request, view: APIView) -> bool:
         return policies.is_reviewer(request.user)
-
