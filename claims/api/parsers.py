@@ -59,6 +59,19 @@ class SizeLimitedParser(parsers.BaseParser):
         return super().parse(stream, media_type, parser_context)
 
 
+def _text_encoding(parser_context: Mapping[str, Any] | None) -> str:
+    encoding = (parser_context or {}).get("encoding") or settings.DEFAULT_CHARSET
+    try:
+        # Unlike codecs.getreader(), str.encode() refuses bytes-to-bytes codecs
+        # such as bz2_codec, which would inflate a small body past the size limit.
+        "".encode(encoding)
+    except (LookupError, UnicodeError):
+        raise exceptions.ParseError(
+            f"Unsupported charset {encoding!r} in the Content-Type header."
+        ) from None
+    return str(encoding)
+
+
 def json_depth(text: str) -> int:
     """How deeply the arrays and objects of a JSON document nest, without recursing.
 
@@ -77,7 +90,7 @@ class LimitedJSONParser(SizeLimitedParser, parsers.JSONParser):
         parser_context: Mapping[str, Any] | None = None,
     ) -> Any:
         _refuse_large(parser_context)
-        encoding = parsers.get_encoding(parser_context or {})
+        encoding = _text_encoding(parser_context)
         try:
             text = codecs.getreader(encoding)(stream).read()
             if json_depth(text) > MAX_JSON_DEPTH:
