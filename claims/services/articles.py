@@ -16,6 +16,7 @@ from claims.extraction import ExtractedDocument, extract, extract_html
 from claims.models import Article, ArticleFormat, ImportStatus, Source, SourceStatus
 from claims.services.history import save_as
 from claims.services.sources import fetchable_url_for, is_fetchable_url
+from claims.textnorm import clean_line, is_blank
 from fetching.queue import enqueue_article_fetch, enqueue_source_fetches
 
 TITLE_MAX_LENGTH = 300
@@ -69,7 +70,7 @@ def decode_article(data: bytes | str, *, max_bytes: int | None = None) -> str:
     if "\x00" in text:
         raise ImportRejected("The text contains NUL characters; it looks binary.", code="binary")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if not text.strip():
+    if is_blank(text):
         raise ImportRejected("The article is empty.", code="empty")
     return text
 
@@ -85,10 +86,10 @@ def content_sha256(text: str) -> str:
 
 
 def _choose_title(explicit: str, document: ExtractedDocument, filename: str | None) -> str:
-    title = explicit.strip() or document.title.strip()
+    title = clean_line(explicit) or clean_line(document.title)
     if not title and filename:
-        title = PurePath(filename).stem.replace("-", " ").replace("_", " ").strip()
-    title = " ".join(title.split()) or "Untitled article"
+        title = clean_line(PurePath(filename).stem.replace("-", " ").replace("_", " "))
+    title = title or "Untitled article"
     return title if len(title) <= TITLE_MAX_LENGTH else title[: TITLE_MAX_LENGTH - 1] + "…"
 
 
@@ -127,11 +128,11 @@ def article_import(
 
 def _fill(article: Article, document: ExtractedDocument, *, user: Any) -> None:
     """Store an extracted article with its sources, and queue the sources to fetch."""
-    if not document.text.strip():
+    if is_blank(document.text):
         raise ImportRejected("The article has no text once its markup is removed.", code="empty")
     article.text = document.text
-    article.byline = article.byline or document.byline[:300]
-    article.publisher = article.publisher or document.publisher[:200]
+    article.byline = article.byline or clean_line(document.byline)[:300]
+    article.publisher = article.publisher or clean_line(document.publisher)[:200]
     article.full_clean()
     save_as(article, user)
 
@@ -168,7 +169,7 @@ def article_import_url(
         if existing is not None:
             raise DuplicateArticle(existing)
     article = Article(
-        title=title.strip()[:TITLE_MAX_LENGTH] or url[:TITLE_MAX_LENGTH],
+        title=clean_line(title)[:TITLE_MAX_LENGTH] or url[:TITLE_MAX_LENGTH],
         url=url,
         source_format=ArticleFormat.HTML,
         import_status=ImportStatus.FETCHING,
@@ -195,7 +196,8 @@ def article_fill_from_page(
             article.content_sha256 = content_sha256(html)
             if article.title == article.url[:TITLE_MAX_LENGTH] and (title or document.title):
                 article.title = _choose_title(title, document, None)
-            article.byline, article.publisher = byline[:300], publisher[:200]
+            article.byline = clean_line(byline)[:300]
+            article.publisher = clean_line(publisher)[:200]
             article.published_on = _parse_date(published)
             article.import_status, article.import_detail = ImportStatus.READY, ""
             _fill(article, document, user=article.imported_by)
@@ -227,7 +229,7 @@ def article_update(*, article: Article, user: Any, **changes: Any) -> Article:
     if unknown:
         raise ValidationError(f"Articles have no field(s) {sorted(unknown)} to change.")
     for name, value in changes.items():
-        setattr(article, name, value.strip() if isinstance(value, str) else value)
+        setattr(article, name, clean_line(value) if isinstance(value, str) else value)
     article.full_clean(exclude=["source_text", "text"])
     save_as(article, user, update_fields=[*changes, "updated_at"])
     return article

@@ -10,6 +10,7 @@ from claims.anchoring import Span, find_spans, span_at
 from claims.errors import AmbiguousQuote, QuoteNotFound
 from claims.models import Article, Claim, ClaimKind, Source
 from claims.services.history import save_as
+from claims.textnorm import is_blank
 from editorial.services.workflow import claim_transition
 from fetching.queue import enqueue_claim_verification
 
@@ -36,7 +37,7 @@ def locate_quote(
                 code="quote_mismatch",
             )
         return span_at(text, start, end)
-    if not quote.strip():
+    if is_blank(quote):
         raise ValidationError("Give the quote, or its start and end offsets.", code="empty")
     spans = find_spans(text, quote)
     if not spans:

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 
 from claims.models import Claim, Confidence, Evidence, Rating, SourceStatus
 from claims.services.history import save_as
+from claims.textnorm import clean_text
 from editorial.services.consensus import consensus_refresh
 from fetching.queue import enqueue_evidence_fetch, enqueue_evidence_verification
 
@@ -26,8 +27,8 @@ def evidence_create(
         author=author,
         stance=stance,
         url=url.strip(),
-        excerpt=excerpt.strip(),
-        note=note.strip(),
+        excerpt=clean_text(excerpt),
+        note=clean_text(note),
     )
     evidence.status = SourceStatus.PENDING if evidence.url else SourceStatus.NEEDS_URL
     evidence.full_clean()
@@ -53,7 +54,7 @@ def evidence_update(*, evidence: Evidence, user: Any, **changes: str) -> Evidenc
         raise ValidationError(f"Evidence has no field(s) {sorted(unknown)}.", code="unknown_field")
     old_url = evidence.url
     for name, value in changes.items():
-        setattr(evidence, name, value.strip())
+        setattr(evidence, name, value.strip() if name == "url" else clean_text(value))
     url_changed = evidence.url != old_url
     if url_changed:
         evidence.status = SourceStatus.PENDING if evidence.url else SourceStatus.NEEDS_URL
@@ -91,7 +92,7 @@ def rating_submit(
                     rating = Rating(claim=claim, reviewer=reviewer)
                 rating.verdict = verdict
                 rating.confidence = confidence
-                rating.rationale = rationale.strip()
+                rating.rationale = clean_text(rationale)
                 # The unique constraint is checked by the database below.
                 rating.full_clean(validate_constraints=False)
                 save_as(rating, reviewer)

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from claims import policies
 from claims.models import Claim
+from claims.textnorm import clean_text
 from editorial.models import Comment
 
 MAX_COMMENT_CHARS = 20_000
@@ -15,7 +16,7 @@ def comment_create(*, claim: Claim, author: Any, body: str) -> Comment:
     """Add a message to the claim's discussion."""
     if not policies.can_comment_on_claim(author, claim):
         raise PermissionDenied("Only reviewers and editors may take part in the discussion.")
-    body = body.strip()
+    body = clean_text(body)
     if not body:
         raise ValidationError({"body": "Write something."}, code="required")
     if len(body) > MAX_COMMENT_CHARS:
