@@ -15,7 +15,7 @@ from claims.errors import DuplicateArticle, ImportRejected
 from claims.extraction import ExtractedDocument, extract, extract_html
 from claims.models import Article, ArticleFormat, ImportStatus, Source, SourceStatus
 from claims.services.history import save_as
-from claims.services.sources import fetchable_url_for, is_fetchable_url
+from claims.services.sources import clean_web_url, fetchable_url_for
 from claims.textnorm import clean_line, is_blank
 from fetching.queue import enqueue_article_fetch, enqueue_source_fetches
 
@@ -116,7 +116,7 @@ def article_import(
     document = extract(text, fmt)
     article = Article(
         title=_choose_title(title, document, filename),
-        url=url,
+        url=clean_web_url(url, required=False),
         source_text=text,
         source_format=fmt,
         content_sha256=digest,
@@ -159,11 +159,7 @@ def article_import_url(
     *, url: str, imported_by: Any = None, title: str = "", force: bool = False
 ) -> Article:
     """Create the article at once, empty, and let a worker fetch and import the page."""
-    url = url.strip()
-    if not is_fetchable_url(url):
-        raise ValidationError(
-            {"url": "Enter an absolute http:// or https:// URL."}, code="invalid_url"
-        )
+    url = clean_web_url(url)
     if not force:
         existing = Article.objects.filter(url=url).order_by("id").first()
         if existing is not None:
@@ -228,6 +224,8 @@ def article_update(*, article: Article, user: Any, **changes: Any) -> Article:
     unknown = set(changes) - set(_ARTICLE_METADATA)
     if unknown:
         raise ValidationError(f"Articles have no field(s) {sorted(unknown)} to change.")
+    if "url" in changes:
+        changes["url"] = clean_web_url(changes["url"], required=False)
     for name, value in changes.items():
         setattr(article, name, clean_line(value) if isinstance(value, str) else value)
     article.full_clean(exclude=["source_text", "text"])

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 
 from claims.models import Claim, Confidence, Evidence, Rating, SourceStatus
 from claims.services.history import save_as
+from claims.services.sources import clean_web_url
 from claims.textnorm import clean_text
 from editorial.services.consensus import consensus_refresh
 from fetching.queue import enqueue_evidence_fetch, enqueue_evidence_verification
@@ -26,7 +27,7 @@ def evidence_create(
         claim=claim,
         author=author,
         stance=stance,
-        url=url.strip(),
+        url=clean_web_url(url, required=False),
         excerpt=clean_text(excerpt),
         note=clean_text(note),
     )
@@ -54,7 +55,8 @@ def evidence_update(*, evidence: Evidence, user: Any, **changes: str) -> Evidenc
         raise ValidationError(f"Evidence has no field(s) {sorted(unknown)}.", code="unknown_field")
     old_url = evidence.url
     for name, value in changes.items():
-        setattr(evidence, name, value.strip() if name == "url" else clean_text(value))
+        value = clean_web_url(value, required=False) if name == "url" else clean_text(value)
+        setattr(evidence, name, value)
     url_changed = evidence.url != old_url
     if url_changed:
         evidence.status = SourceStatus.PENDING if evidence.url else SourceStatus.NEEDS_URL

@@ -12,6 +12,7 @@ from fetching.queue import enqueue_source_fetches
 
 MAX_URL_LENGTH = 2000
 _validate_http_url = URLValidator(schemes=["http", "https"])
+URL_RULE = f"Enter an absolute http:// or https:// URL (at most {MAX_URL_LENGTH} characters)."
 
 
 def is_fetchable_url(url: str) -> bool:
@@ -22,6 +23,14 @@ def is_fetchable_url(url: str) -> bool:
     except ValidationError:
         return False
     return True
+
+
+def clean_web_url(url: str, *, required: bool = True) -> str:
+    """A URL a person gave, without the spaces around it; the one rule for all of them."""
+    url = url.strip()
+    if not (url or required) or is_fetchable_url(url):
+        return url
+    raise ValidationError({"url": URL_RULE}, code="invalid_url")
 
 
 def fetchable_url_for(href: str, *, base_url: str = "") -> str:
@@ -50,15 +59,7 @@ def fetchable_url_for(href: str, *, base_url: str = "") -> str:
 
 def source_set_url(*, source: Source, url: str, user: Any = None) -> Source:
     """Give a source the URL to fetch (typically one that needs a URL) and queue it."""
-    url = url.strip()
-    if not is_fetchable_url(url):
-        raise ValidationError(
-            {
-                "url": f"Enter an absolute http:// or https:// URL (at most {MAX_URL_LENGTH} "
-                "characters)."
-            },
-            code="invalid_url",
-        )
+    url = clean_web_url(url)
     if url == source.url and source.status != SourceStatus.NEEDS_URL:
         return source
     source.url = url
