@@ -10,7 +10,7 @@ from claims.anchoring import Span, find_spans, span_at
 from claims.errors import AmbiguousQuote, QuoteNotFound
 from claims.models import Article, Claim, ClaimKind, Source
 from claims.services.history import save_as
-from claims.textnorm import is_blank
+from claims.textnorm import is_blank, nfc
 from editorial.services.workflow import claim_transition
 from fetching.queue import enqueue_claim_verification
 
@@ -31,7 +31,7 @@ def locate_quote(
                 "or cover nothing.",
                 code="offsets_out_of_range",
             )
-        if quote and text[start:end] != quote:
+        if quote and nfc(text[start:end]) != nfc(quote):
             raise ValidationError(
                 f"The text at {start}-{end} is {text[start:end]!r}, not the quote given.",
                 code="quote_mismatch",
