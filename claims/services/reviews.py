@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 
 from claims.models import Claim, Confidence, Evidence, Rating, SourceStatus
 from claims.services.history import save_as
-from claims.services.sources import clean_web_url
+from claims.services.sources import full_clean_with_web_url
 from claims.textnorm import clean_text
 from editorial.services.consensus import consensus_refresh
 from fetching.queue import enqueue_evidence_fetch, enqueue_evidence_verification
@@ -27,12 +27,12 @@ def evidence_create(
         claim=claim,
         author=author,
         stance=stance,
-        url=clean_web_url(url, required=False),
+        url=url.strip(),
         excerpt=clean_text(excerpt),
         note=clean_text(note),
     )
     evidence.status = SourceStatus.PENDING if evidence.url else SourceStatus.NEEDS_URL
-    evidence.full_clean()
+    full_clean_with_web_url(evidence)
     save_as(evidence, author)
     _after_evidence_change(evidence, url_changed=bool(evidence.url))
     return evidence
@@ -55,13 +55,12 @@ def evidence_update(*, evidence: Evidence, user: Any, **changes: str) -> Evidenc
         raise ValidationError(f"Evidence has no field(s) {sorted(unknown)}.", code="unknown_field")
     old_url = evidence.url
     for name, value in changes.items():
-        value = clean_web_url(value, required=False) if name == "url" else clean_text(value)
-        setattr(evidence, name, value)
+        setattr(evidence, name, value.strip() if name == "url" else clean_text(value))
     url_changed = evidence.url != old_url
     if url_changed:
         evidence.status = SourceStatus.PENDING if evidence.url else SourceStatus.NEEDS_URL
         evidence.status_detail = ""
-    evidence.full_clean()
+    full_clean_with_web_url(evidence)
     save_as(evidence, user)
     _after_evidence_change(evidence, url_changed=url_changed)
     return evidence

@@ -6,7 +6,7 @@ from urllib.parse import urljoin, urlsplit
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
-from claims.models import Source, SourceStatus
+from claims.models import Evidence, Source, SourceStatus
 from claims.services.history import save_as
 from fetching.queue import enqueue_source_fetches
 
@@ -31,6 +31,21 @@ def clean_web_url(url: str, *, required: bool = True) -> str:
     if not (url or required) or is_fetchable_url(url):
         return url
     raise ValidationError({"url": URL_RULE}, code="invalid_url")
+
+
+def full_clean_with_web_url(instance: Evidence) -> None:
+    """``full_clean``, with an optional URL held to the URL rule, every error reported at once."""
+    errors: dict[str, list[str]] = {}
+    try:
+        instance.url = clean_web_url(instance.url, required=False)
+    except ValidationError as exc:
+        errors = exc.message_dict
+    try:
+        instance.full_clean(exclude=list(errors))
+    except ValidationError as exc:
+        errors = {**exc.message_dict, **errors}
+    if errors:
+        raise ValidationError(errors)
 
 
 def fetchable_url_for(href: str, *, base_url: str = "") -> str:
