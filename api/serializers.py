@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.validators import URLValidator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -49,7 +50,14 @@ class UsernameField(UserField):
     {"anyOf": [{"type": "string", "format": "uri"}, {"type": "string", "maxLength": 0}]}
 )
 class OptionalURLField(serializers.URLField):
-    """An absolute URL, or "" where there is none (the schema must allow both)."""
+    """An absolute URL, or "" where there is none (the schema must allow both).
+
+    The services check what a URL may be (``clean_web_url``), with one message for all.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.validators = [v for v in self.validators if not isinstance(v, URLValidator)]
 
 
 class OccurrenceSerializer(serializers.Serializer):

@@ -6,9 +6,11 @@ from urllib.parse import urljoin, urlsplit
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.db.models import Model
 
 MAX_URL_LENGTH = 2000
 _validate_http_url = URLValidator(schemes=["http", "https"])
+URL_RULE = f"Enter an absolute http:// or https:// URL (at most {MAX_URL_LENGTH} characters)."
 
 
 def is_fetchable_url(url: str) -> bool:
@@ -19,6 +21,29 @@ def is_fetchable_url(url: str) -> bool:
     except ValidationError:
         return False
     return True
+
+
+def clean_web_url(url: str, *, required: bool = True) -> str:
+    """A URL a person gave, without the spaces around it; the one rule for all of them."""
+    url = url.strip()
+    if not (url or required) or is_fetchable_url(url):
+        return url
+    raise ValidationError({"url": URL_RULE}, code="invalid_url")
+
+
+def full_clean_with_web_url(instance: Model) -> None:
+    """``full_clean``, with an optional URL held to the URL rule, every error reported at once."""
+    errors: dict[str, list[str]] = {}
+    try:
+        instance.url = clean_web_url(instance.url, required=False)  # type: ignore[attr-defined]
+    except ValidationError as exc:
+        errors = exc.message_dict
+    try:
+        instance.full_clean(exclude=list(errors))
+    except ValidationError as exc:
+        errors = {**exc.message_dict, **errors}
+    if errors:
+        raise ValidationError(errors)
 
 
 def fetchable_url_for(href: str, *, base_url: str = "") -> str:

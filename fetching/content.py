@@ -229,6 +229,29 @@ class _Metadata:
 
 
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+# libxml2, under lxml and trafilatura, silently drops everything past 255 nested
+# elements; a page that nests deeper is read by the flat walker instead.
+LXML_MAX_DEPTH = 200
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^>]*>")
+# Never nest (void) or are usually left open and closed by the next one.
+_FLAT_TAGS = frozenset(
+    "area base br col embed hr img input link meta source track wbr "
+    "p li dt dd tr td th option optgroup thead tbody tfoot colgroup rb rt rp".split()
+)
+
+
+def html_depth(html: str) -> int:
+    """How deeply the page's elements nest, counted from its tags without building a tree."""
+    depth = deepest = 0
+    for tag in _TAG.finditer(html):
+        if tag.group(2).lower() in _FLAT_TAGS:
+            continue
+        if tag.group(1):
+            depth = max(depth - 1, 0)
+        elif not tag.group().endswith("/>"):
+            depth += 1
+            deepest = max(deepest, depth)
+    return deepest
 
 
 def _parseable(html: str) -> str:
@@ -255,7 +278,10 @@ def _metadata(html: str, *, url: str, search_text_for_date: bool) -> _Metadata:
 
 
 def _main_content_html(html: str, *, url: str, include_links: bool) -> str:
-    """The page's main content as simple HTML: trafilatura's pick, else the page without chrome."""
+    """The page's main content as simple HTML: trafilatura's pick, else the page without chrome;
+    the whole page when it nests too deeply for either."""
+    if html_depth(html) > LXML_MAX_DEPTH:
+        return html
     extracted = trafilatura.extract(
         html,
         url=url or None,

@@ -264,6 +264,52 @@ def test_a_body_that_is_not_a_json_object_is_a_400(editor_api, claim: Claim, raw
     assert row_counts() == before
 
 
+DEEP_JSON = {
+    "arrays": "[" * 1000 + "]" * 1000,
+    "objects": '{"a": ' * 1000 + "1" + "}" * 1000,
+    "mixed": '{"quote": ' + '[{"x": ' * 500 + "0" + "}]" * 500 + "}",
+}
+
+
+@pytest.mark.parametrize("raw", DEEP_JSON.values(), ids=DEEP_JSON.keys())
+def test_json_nested_a_thousand_levels_deep_is_a_400_on_every_endpoint(
+    editor_api, api, claim: Claim, raw: str
+) -> None:
+    before = row_counts()
+
+    for method, url in write_endpoints(claim):
+        response = getattr(editor_api, method)(url, data=raw, content_type="application/json")
+
+        body = assert_json_error(response, 400)
+        assert body["code"] == "too_deep"
+        assert "nested more than 64 levels" in body["detail"]
+    anonymous = api.post("/api/v1/auth/token/", data=raw, content_type="application/json")
+    assert assert_json_error(anonymous, 400)["code"] == "too_deep"
+    assert row_counts() == before
+
+
+def test_json_nested_within_the_limit_reaches_the_serializer(editor_api, claim: Claim) -> None:
+    nested = "[" * 63 + "]" * 63
+    raw = f'{{"article": {claim.article_id}, "quote": {nested}}}'
+
+    response = editor_api.post("/api/v1/claims/", data=raw, content_type="application/json")
+
+    body = assert_json_error(response, 400)
+    assert "quote" in body["errors"]
+
+
+def test_brackets_inside_json_strings_do_not_count_as_nesting(reviewer_api, claim: Claim) -> None:
+    rationale = '[{"\\' * 200 + "} ]"
+    raw = json.dumps({"verdict": "false", "rationale": rationale})
+
+    response = reviewer_api.put(
+        f"/api/v1/claims/{claim.pk}/my-rating/", data=raw, content_type="application/json"
+    )
+
+    assert response.status_code in (200, 201), response.content
+    assert Rating.objects.get().rationale == rationale
+
+
 def test_a_body_of_another_content_type_is_a_415(editor_api, claim: Claim) -> None:
     # 415 Unsupported Media Type: the status HTTP has for it, not a 400.
     for method, url in write_endpoints(claim):

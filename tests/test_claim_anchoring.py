@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -77,6 +79,31 @@ def test_quote_with_other_whitespace_and_straight_quotes_still_anchors(reviewer)
     )
     claim = claim_create(article=article, created_by=reviewer, quote='said "no\u00a0more"  twice.')
     assert claim.quote == "said \u201cno\u00a0more\u201d\n\ntwice."
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("text_form", ["NFC", "NFD"])
+@pytest.mark.parametrize("quote_form", ["NFC", "NFD"])
+def test_a_quote_with_accents_written_the_other_way_still_anchors(
+    reviewer, text_form: str, quote_form: str
+) -> None:
+    words = "Le caf\u00e9 est ferm\u00e9 le lundi."
+    text = unicodedata.normalize(text_form, f"Intro. {words} Fin.")  # type: ignore[arg-type]
+    article = ArticleFactory.create(text=text, source_text=text)
+    quote = unicodedata.normalize(quote_form, words)  # type: ignore[arg-type]
+
+    claim = claim_create(article=article, created_by=reviewer, quote=quote)
+    start = text.index("Le caf")
+    again = claim_create(
+        article=ArticleFactory.create(text=text, source_text=text + " "),
+        created_by=reviewer,
+        quote=quote,
+        start=claim.start,
+        end=claim.end,
+    )
+
+    assert (claim.start, claim.quote) == (start, unicodedata.normalize(text_form, words))  # type: ignore[arg-type]
+    assert (again.start, again.end, again.quote) == (claim.start, claim.end, claim.quote)
 
 
 def test_the_same_passage_cannot_be_claimed_twice(demo_article, reviewer, editor):

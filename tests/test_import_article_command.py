@@ -86,7 +86,7 @@ def test_file_over_the_size_limit_is_refused(tmp_path: Path, settings):
         (["/nonexistent/article.md"], "No such file"),
         (["."], "Not a regular file"),
         ([str(DEMO_ARTICLE), "--user", "nobody"], "No user named 'nobody'"),
-        ([str(DEMO_ARTICLE), "--url", "not a url"], "Enter a valid URL"),
+        ([str(DEMO_ARTICLE), "--url", "not a url"], "Enter an absolute http:// or https:// URL"),
     ],
 )
 def test_bad_arguments_fail_clearly(args, message):

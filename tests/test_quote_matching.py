@@ -3,6 +3,7 @@ from __future__ import annotations
 import random
 import re
 import time
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -259,3 +260,45 @@ def test_offsets_point_at_the_source_characters_through_ligatures_and_invisible_
         "The \ufb01nal\u00a0plan was de\u00adfensible\u2014and cafe\u0301 owners"
     )
     assert source[match.source_start : match.source_end] == match.source_wording
+
+
+CAFE_NFC = "Le caf\u00e9 ferm\u00e9 rouvre. Le caf\u00e9 est ferm\u00e9 le lundi, dit-il."
+CAFE_NFD = unicodedata.normalize("NFD", CAFE_NFC)
+
+
+@pytest.mark.parametrize("source", [CAFE_NFC, CAFE_NFD], ids=["composed", "decomposed"])
+@pytest.mark.parametrize("form", ["NFC", "NFD"], ids=["composed", "decomposed"])
+def test_accents_written_either_way_match_with_offsets_into_the_original(
+    source: str, form: str
+) -> None:
+    quote = unicodedata.normalize(form, "caf\u00e9 est ferm\u00e9")  # type: ignore[arg-type]
+
+    match = match_quote(quote, source)
+
+    assert match.result == "exact"
+    assert match.source_wording == unicodedata.normalize(
+        "NFC" if source == CAFE_NFC else "NFD", "caf\u00e9 est ferm\u00e9"
+    )
+    assert source[match.source_start : match.source_end] == match.source_wording
+
+
+@pytest.mark.parametrize("source", [CAFE_NFC, CAFE_NFD], ids=["composed", "decomposed"])
+def test_a_word_without_its_accent_is_not_exact_nor_cut_from_the_accented_one(
+    source: str,
+) -> None:
+    match = match_quote("Le cafe", source)
+
+    assert match.result == "altered"
+    assert unicodedata.normalize("NFC", match.source_wording) == "Le caf\u00e9"
+    assert source[match.source_start : match.source_end] == match.source_wording
+
+
+def test_accents_stacked_in_another_order_still_match() -> None:
+    # Vietnamese e with a dot below and a circumflex, typed in either order.
+    source = "Ng\u01b0\u1eddi Vi\u1ec7t Nam n\u00f3i."
+    quote = "Ngu\u031bo\u0300\u031bi Vie\u0302\u0323t Nam"
+
+    match = match_quote(quote, source)
+
+    assert match.result == "exact"
+    assert match.source_wording == "Ng\u01b0\u1eddi Vi\u1ec7t Nam"

@@ -135,7 +135,7 @@ def test_adding_evidence(client_: Client, claim, reviewer):
     [
         ({"stance": "supports"}, "Give a URL, a quoted excerpt, or both."),
         ({"stance": "maybe", "excerpt": "x"}, "Select a valid choice."),
-        ({"stance": "supports", "url": "not a url"}, "Enter a valid URL."),
+        ({"stance": "supports", "url": "not a url"}, "Enter an absolute http:// or https:// URL"),
     ],
 )
 def test_evidence_errors_are_shown_in_the_form(client_: Client, claim, data, message):

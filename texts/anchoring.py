@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from texts.textnorm import canonical_forms
+
 CONTEXT_CHARS = 32  # length of a claim's prefix and suffix (W3C TextQuoteSelector)
 
 # Characters a reader's copy of a quote often has in another form than the text.
@@ -81,14 +83,18 @@ def find_loose(text: str, quote: str) -> list[tuple[int, int]]:
 
 
 def find_spans(text: str, quote: str) -> list[Span]:
-    """Every place ``quote`` stands in ``text``: exact matches, else loose ones."""
-    quote = quote.strip()
-    if not quote:
+    """Every place ``quote`` stands in ``text``: exact matches, else loose ones; the
+    quote's accents may be composed or decomposed where the text's are not."""
+    forms = canonical_forms(quote.strip())
+    if not forms[0]:
         return []
-    exact = find_exact(text, quote)
-    if exact:
-        return [span_at(text, start, start + len(quote)) for start in exact]
-    return [span_at(text, start, end) for start, end in find_loose(text, quote)]
+    for form in forms:
+        if exact := find_exact(text, form):
+            return [span_at(text, start, start + len(form)) for start in exact]
+    for form in forms:
+        if loose := find_loose(text, form):
+            return [span_at(text, start, end) for start, end in loose]
+    return []
 
 
 def _common_suffix_length(a: str, b: str) -> int:

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 from markdown_it import MarkdownIt
+from markdown_it.parser_block import ParserBlock
+from markdown_it.rules_block import StateBlock
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,8 +36,42 @@ class ExtractedDocument:
     publisher: str = ""
 
 
+# Leading block-quote and list markers, as many as a line has.
+_NESTING_MARKERS = re.compile(r"^(?:[ \t]*(?:>|(?:[-+*]|\d{1,9}[.)])(?=[ \t]|$)))*[ \t]*", re.M)
+
+
+class _FlatteningParserBlock(ParserBlock):
+    """Block quotes and lists nested deeper than ``maxNesting`` become one paragraph.
+
+    markdown-it stops there (each level costs Python stack) and drops the rest of
+    the container, and for a list the rest of the document. Here the lines it would
+    have dropped lose their quote and list markers and are kept as a paragraph,
+    whose links and emphasis are still read.
+    """
+
+    def tokenize(self, state: StateBlock, startLine: int, endLine: int) -> None:
+        if state.level < state.md.options.maxNesting:
+            super().tokenize(state, startLine, endLine)
+            return
+        first = line = state.skipEmptyLines(startLine)
+        # The container's lines end where the parser's own loop would stop.
+        while line < endLine and (state.isEmpty(line) or state.sCount[line] >= state.blkIndent):
+            line += 1
+        state.line = line
+        content = _NESTING_MARKERS.sub("", state.getLines(first, line, state.blkIndent, False))
+        if not content.strip():
+            return
+        state.push("paragraph_open", "p", 1).map = [first, line]
+        inline = state.push("inline", "", 0)
+        inline.content, inline.map, inline.children = content.strip(), [first, line], []
+        state.push("paragraph_close", "p", -1)
+
+
 def _markdown_renderer() -> MarkdownIt:
     md = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    flattening = _FlatteningParserBlock()
+    flattening.ruler = md.block.ruler
+    md.block = flattening
     # Keep every href exactly as the author wrote it, unusable ones included
     # (``#``, ``javascript:``): the walker records them and never renders them.
     md.normalizeLink = lambda url: url  # type: ignore[method-assign]

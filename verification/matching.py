@@ -24,6 +24,8 @@ from typing import Literal
 
 from rapidfuzz import fuzz, process
 
+from texts.textnorm import MARKS, is_mark
+
 MatchResult = Literal["exact", "altered", "not_found"]
 
 DEFAULT_THRESHOLD = 0.85
@@ -103,12 +105,16 @@ _CHARACTERS = {
 }
 # One token per step: a dash with the spaces around it ("a - b", "a—b" and "a -- b"
 # read the same), a whitespace run, plain ASCII words (no dash or backtick) single
-# spaced, which need nothing but lower-casing, or any other single character.
+# spaced, which need nothing but lower-casing, or any other character with the
+# accents and marks that follow it. A letter and its accents are normalised
+# together, so "é" precomposed, "e" + U+0301, and stacked accents in any order
+# compare equal, and an offset never falls between a letter and its accent.
 _TOKENS = re.compile(
     rf"(?P<dash>\s*[{re.escape(_DASHES)}]+\s*)"
     r"|(?P<space>\s+)"
     r"|(?P<ascii>[\x21-\x2c\x2e-\x5f\x61-\x7e]+(?: [\x21-\x2c\x2e-\x5f\x61-\x7e]+)*)"
-    r"|(?P<other>.)",
+    rf"(?![{MARKS}])"
+    rf"|(?P<other>.[{MARKS}]*)",
     re.DOTALL,
 )
 
@@ -116,33 +122,41 @@ _TOKENS = re.compile(
 @dataclass(frozen=True, slots=True)
 class _Normalised:
     text: str
-    origins: array[int]  # the original offset of each character of text
+    # Where the original characters that each character of text comes from start
+    # and end: one original character ("ﬁ") may become several ("fi"), several
+    # ("e" + accent) one token.
+    starts: array[int]
+    ends: array[int]
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
-        return self.origins[start], self.origins[end - 1] + 1
+        return self.starts[start], self.ends[end - 1]
 
 
 @lru_cache(maxsize=4096)
-def _character(char: str) -> str:
-    if (mapped := _CHARACTERS.get(char)) is not None:
-        return mapped
-    return unicodedata.normalize("NFKD", char).casefold()
+def _character(cluster: str) -> str:
+    if (mapped := _CHARACTERS.get(cluster[0])) is not None:
+        cluster = mapped + cluster[1:]
+    # Decomposing again after case folding puts stacked accents in one order.
+    return unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", cluster).casefold())
 
 
 def _normalise(text: str) -> _Normalised:
     pieces: list[str] = []
-    origins: array[int] = array("q")
+    starts: array[int] = array("q")
+    ends: array[int] = array("q")
     last = ""
     for match in _TOKENS.finditer(text):
-        token, start, kind = match.group(), match.start(), match.lastgroup
+        token, start, end, kind = match.group(), match.start(), match.end(), match.lastgroup
         if kind == "ascii":
             pieces.append(token.lower())
-            origins.extend(range(start, match.end()))
+            starts.extend(range(start, end))
+            ends.extend(range(start + 1, end + 1))
             last = token[-1]
             continue
         if kind == "dash":
             piece = "-"
             start += len(token) - len(token.lstrip())
+            end -= len(token) - len(token.rstrip())
         elif kind == "space":
             if last == " ":
                 continue
@@ -150,9 +164,10 @@ def _normalise(text: str) -> _Normalised:
         elif not (piece := _character(token)):
             continue
         pieces.append(piece)
-        origins.extend([start] * len(piece))
+        starts.extend([start] * len(piece))
+        ends.extend([end] * len(piece))
         last = piece[-1]
-    return _Normalised("".join(pieces), origins)
+    return _Normalised("".join(pieces), starts, ends)
 
 
 _DOTS = r"(?:\.{3,}|\.\s\.\s\.(?:\s\.)?)"
@@ -178,13 +193,20 @@ class _Span:
     exact: bool
 
 
+def _in_word(char: str) -> bool:
+    return char.isalnum() or is_mark(char)
+
+
 def _find_exact(part: str, text: str, position: int) -> _Span | None:
-    """The first occurrence at or after position that does not cut a word in two."""
+    """The first occurrence at or after position that does not cut a word in two, nor
+    a letter from its accent."""
     start = text.find(part, position)
     while start != -1:
         end = start + len(part)
-        cuts_start = part[0].isalnum() and start > 0 and text[start - 1].isalnum()
-        cuts_end = part[-1].isalnum() and end < len(text) and text[end].isalnum()
+        cuts_start = _in_word(part[0]) and start > 0 and _in_word(text[start - 1])
+        cuts_end = end < len(text) and (
+            is_mark(text[end]) or (_in_word(part[-1]) and _in_word(text[end]))
+        )
         if not (cuts_start or cuts_end):
             return _Span(start, end, 1.0, exact=True)
         start = text.find(part, start + 1)

@@ -19,6 +19,7 @@ from claims.models import (
     Verdict,
 )
 from claims.url_rules import MAX_URL_LENGTH
+from texts.textnorm import is_blank
 from web.selectors import eligible_reviewers
 
 FORMAT_CHOICES = [
@@ -118,7 +119,7 @@ class ClaimCreateForm(IdPrefixed):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         has_offsets = data.get("start") is not None and data.get("end") is not None
-        if not has_offsets and not (data.get("quote") or "").strip():
+        if not has_offsets and is_blank(data.get("quote") or ""):
             raise ValidationError("Select a passage in the article, or type it.", code="empty")
         return data
 
@@ -155,7 +156,7 @@ class EvidenceForm(IdPrefixed):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if not (data.get("url") or "").strip() and not (data.get("excerpt") or "").strip():
+        if is_blank(data.get("url") or "") and is_blank(data.get("excerpt") or ""):
             raise ValidationError("Give a URL, a quoted excerpt, or both.", code="empty")
         return data
 

@@ -22,6 +22,7 @@ from claims.models import Article, ArticleFormat, ImportStatus, Source, SourceSt
 from claims.policies import person
 from claims.url_rules import fetchable_url_for
 from texts.extraction import ExtractedDocument, extract_html
+from texts.textnorm import clean_line, is_blank
 
 TITLE_MAX_LENGTH = 300
 _FORMAT_BY_SUFFIX = {
@@ -74,7 +75,7 @@ def decode_article(data: bytes | str, *, max_bytes: int | None = None) -> str:
     if "\x00" in text:
         raise ImportRejected("The text contains NUL characters; it looks binary.", code="binary")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if not text.strip():
+    if is_blank(text):
         raise ImportRejected("The article is empty.", code="empty")
     return text
 
@@ -90,20 +91,20 @@ def content_sha256(text: str) -> str:
 
 
 def choose_title(explicit: str, document: ExtractedDocument, filename: str | None) -> str:
-    title = explicit.strip() or document.title.strip()
+    title = clean_line(explicit) or clean_line(document.title)
     if not title and filename:
-        title = PurePath(filename).stem.replace("-", " ").replace("_", " ").strip()
-    title = " ".join(title.split()) or "Untitled article"
+        title = clean_line(PurePath(filename).stem.replace("-", " ").replace("_", " "))
+    title = title or "Untitled article"
     return title if len(title) <= TITLE_MAX_LENGTH else title[: TITLE_MAX_LENGTH - 1] + "…"
 
 
 def store_extracted(article: Article, document: ExtractedDocument, *, user: Any) -> list[int]:
     """Store an extracted article with its sources; returns the ids of those to fetch."""
-    if not document.text.strip():
+    if is_blank(document.text):
         raise ImportRejected("The article has no text once its markup is removed.", code="empty")
     article.text = document.text
-    article.byline = article.byline or document.byline[:300]
-    article.publisher = article.publisher or document.publisher[:200]
+    article.byline = article.byline or clean_line(document.byline)[:300]
+    article.publisher = article.publisher or clean_line(document.publisher)[:200]
     article.full_clean()
     save_as(article, user)
 
@@ -143,7 +144,8 @@ def article_fill_from_page(
             article.content_sha256 = content_sha256(html)
             if article.title == article.url[:TITLE_MAX_LENGTH] and (title or document.title):
                 article.title = choose_title(title, document, None)
-            article.byline, article.publisher = byline[:300], publisher[:200]
+            article.byline = clean_line(byline)[:300]
+            article.publisher = clean_line(publisher)[:200]
             article.published_on = _parse_date(published)
             article.import_status, article.import_detail = ImportStatus.READY, ""
             return store_extracted(article, document, user=article.imported_by)

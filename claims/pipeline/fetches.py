@@ -22,6 +22,7 @@ from django.utils import timezone
 from claims.models import Evidence, Source, SourceSnapshot, SourceStatus
 from fetching import safe_http
 from fetching.content import page_content
+from texts.textnorm import clean_line
 
 logger = logging.getLogger(__name__)
 
@@ -110,7 +111,8 @@ def fetch_page(url: str) -> PageFetch:
             charset=response.charset,
             url=response.final_url,
         )
-        page.title, page.text, page.soft_404 = content.title[:500], content.text, content.soft_404
+        page.title = clean_line(content.title)[:500]
+        page.text, page.soft_404 = content.text, content.soft_404
         if content.kind == "unsupported":
             page.status = SourceStatus.FAILED
             page.detail = f"Cannot read {page.content_type or 'this kind of'} content"

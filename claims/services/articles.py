@@ -25,8 +25,9 @@ from claims.pipeline.article_store import (
     store_extracted,
 )
 from claims.tasks import enqueue_article_fetch, enqueue_source_fetches
-from claims.url_rules import is_fetchable_url
+from claims.url_rules import clean_web_url
 from texts.extraction import extract
+from texts.textnorm import clean_line
 
 
 @transaction.atomic
@@ -53,7 +54,7 @@ def article_import(
     document = extract(text, fmt)
     article = Article(
         title=choose_title(title, document, filename),
-        url=url,
+        url=clean_web_url(url, required=False),
         source_text=text,
         source_format=fmt,
         content_sha256=digest,
@@ -68,17 +69,13 @@ def article_import_url(
 ) -> Article:
     """Create the article at once, empty, and let a worker fetch and import the page."""
     policies.check_import_article(imported_by)
-    url = url.strip()
-    if not is_fetchable_url(url):
-        raise ValidationError(
-            {"url": "Enter an absolute http:// or https:// URL."}, code="invalid_url"
-        )
+    url = clean_web_url(url)
     if not force:
         existing = Article.objects.filter(url=url).order_by("id").first()
         if existing is not None:
             raise DuplicateArticle(existing)
     article = Article(
-        title=title.strip()[:TITLE_MAX_LENGTH] or url[:TITLE_MAX_LENGTH],
+        title=clean_line(title)[:TITLE_MAX_LENGTH] or url[:TITLE_MAX_LENGTH],
         url=url,
         source_format=ArticleFormat.HTML,
         import_status=ImportStatus.FETCHING,
@@ -100,8 +97,10 @@ def article_update(*, article: Article, user: Any, **changes: Any) -> Article:
     unknown = set(changes) - set(_ARTICLE_METADATA)
     if unknown:
         raise ValidationError(f"Articles have no field(s) {sorted(unknown)} to change.")
+    if "url" in changes:
+        changes["url"] = clean_web_url(changes["url"], required=False)
     for name, value in changes.items():
-        setattr(article, name, value.strip() if isinstance(value, str) else value)
+        setattr(article, name, clean_line(value) if isinstance(value, str) else value)
     article.full_clean(exclude=["source_text", "text"])
     save_as(article, user, update_fields=[*changes, "updated_at"])
     return article

@@ -12,6 +12,7 @@ from claims.history import save_as
 from claims.models import Article, Claim, ClaimKind, Source
 from claims.tasks import enqueue_claim_verification
 from texts.anchoring import Span, find_spans, span_at
+from texts.textnorm import is_blank, nfc
 
 
 def locate_quote(
@@ -30,13 +31,13 @@ def locate_quote(
                 "or cover nothing.",
                 code="offsets_out_of_range",
             )
-        if quote and text[start:end] != quote:
+        if quote and nfc(text[start:end]) != nfc(quote):
             raise ValidationError(
                 f"The text at {start}-{end} is {text[start:end]!r}, not the quote given.",
                 code="quote_mismatch",
             )
         return span_at(text, start, end)
-    if not quote.strip():
+    if is_blank(quote):
         raise ValidationError("Give the quote, or its start and end offsets.", code="empty")
     spans = find_spans(text, quote)
     if not spans:

@@ -8,6 +8,8 @@ from claims import policies
 from claims.history import save_as
 from claims.models import Claim, Evidence, SourceStatus
 from claims.tasks import enqueue_evidence_fetch, enqueue_evidence_verification
+from claims.url_rules import full_clean_with_web_url
+from texts.textnorm import clean_text
 
 
 def evidence_create(
@@ -26,11 +28,11 @@ def evidence_create(
         author=policies.person(author),
         stance=stance,
         url=url.strip(),
-        excerpt=excerpt.strip(),
-        note=note.strip(),
+        excerpt=clean_text(excerpt),
+        note=clean_text(note),
     )
     evidence.status = SourceStatus.PENDING if evidence.url else SourceStatus.NEEDS_URL
-    evidence.full_clean()
+    full_clean_with_web_url(evidence)
     save_as(evidence, author)
     _after_evidence_change(evidence, url_changed=bool(evidence.url))
     return evidence
@@ -54,12 +56,12 @@ def evidence_update(*, evidence: Evidence, user: Any, **changes: str) -> Evidenc
         raise ValidationError(f"Evidence has no field(s) {sorted(unknown)}.", code="unknown_field")
     old_url = evidence.url
     for name, value in changes.items():
-        setattr(evidence, name, value.strip())
+        setattr(evidence, name, value.strip() if name == "url" else clean_text(value))
     url_changed = evidence.url != old_url
     if url_changed:
         evidence.status = SourceStatus.PENDING if evidence.url else SourceStatus.NEEDS_URL
         evidence.status_detail = ""
-    evidence.full_clean()
+    full_clean_with_web_url(evidence)
     save_as(evidence, user)
     _after_evidence_change(evidence, url_changed=url_changed)
     return evidence

@@ -8,21 +8,13 @@ from claims import policies
 from claims.history import save_as
 from claims.models import Source, SourceStatus
 from claims.tasks import enqueue_source_fetches
-from claims.url_rules import MAX_URL_LENGTH, is_fetchable_url
+from claims.url_rules import clean_web_url
 
 
 def source_set_url(*, source: Source, url: str, user: Any) -> Source:
     """Give a source the URL to fetch (typically one that needs a URL) and queue it."""
     policies.check_set_source_url(user, source)
-    url = url.strip()
-    if not is_fetchable_url(url):
-        raise ValidationError(
-            {
-                "url": f"Enter an absolute http:// or https:// URL (at most {MAX_URL_LENGTH} "
-                "characters)."
-            },
-            code="invalid_url",
-        )
+    url = clean_web_url(url)
     if url == source.url and source.status != SourceStatus.NEEDS_URL:
         return source
     source.url = url

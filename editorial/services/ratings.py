@@ -10,6 +10,7 @@ from claims import policies
 from claims.history import save_as
 from claims.models import Claim, Confidence, Rating
 from editorial.services.consensus import consensus_refresh
+from texts.textnorm import clean_text
 
 
 def rating_submit(
@@ -40,7 +41,7 @@ def rating_submit(
                     rating = Rating(claim=claim, reviewer=reviewer)
                 rating.verdict = verdict
                 rating.confidence = confidence
-                rating.rationale = rationale.strip()
+                rating.rationale = clean_text(rationale)
                 # The unique constraint is checked by the database below.
                 rating.full_clean(validate_constraints=False)
                 save_as(rating, actor)

@@ -20,6 +20,7 @@ from claims.models import Claim, ClaimStatus, Source, Verdict
 from claims.services.claims import claim_update
 from claims.transitions import Transition, targets_from, transition_for
 from editorial.models import ClaimConsensus, ClaimTransition, ConsensusState, Publication
+from texts.textnorm import clean_text, is_blank
 
 _INSTEAD = {
     "claim_publish": "publish it with a verdict and a rationale instead",
@@ -64,7 +65,7 @@ def transition_check(*, claim: Claim, to_status: str, user: Any, note: str = "")
                 f"{ConsensusState(state).label.lower()}; an editor may decide it is ready.",
                 code="no_consensus",
             )
-    if transition.note_required and not note.strip():
+    if transition.note_required and is_blank(note):
         raise ValidationError(
             {"note": f"Say why the claim goes from {_label(claim.status)} to {_label(to_status)}."},
             code="note_required",
@@ -88,7 +89,7 @@ def _move(claim: Claim, to_status: str, user: Any, note: str) -> ClaimTransition
         from_status=from_status,
         to_status=to_status,
         user=user if getattr(user, "is_authenticated", False) else None,
-        note=note.strip(),
+        note=clean_text(note),
     )
 
 
@@ -143,14 +144,14 @@ def publish_check(
             {"verdict": f"{verdict!r} is not a verdict; use one of {Verdict.values}."},
             code="invalid_verdict",
         )
-    if not rationale.strip():
+    if is_blank(rationale):
         raise ValidationError(
             {"rationale": "Give the rationale that the public will read."}, code="required"
         )
     row = ClaimConsensus.objects.filter(claim_id=claim.pk).values_list("state", "verdict").first()
     state, consensus_verdict = row or (ConsensusState.NEEDS_RATINGS, "")
     overrides = state != ConsensusState.CONSENSUS or verdict != consensus_verdict
-    if overrides and not note.strip():
+    if overrides and is_blank(note):
         if state == ConsensusState.CONSENSUS:
             reason = f"differs from the reviewers' consensus ({Verdict(consensus_verdict).label})"
         else:
@@ -181,8 +182,8 @@ def claim_publish(
     publication = Publication(
         claim=claim,
         verdict=verdict,
-        rationale=rationale.strip(),
-        note=note.strip(),
+        rationale=clean_text(rationale),
+        note=clean_text(note),
         consensus_state=check.consensus_state,
         consensus_verdict=check.consensus_verdict,
         overrides_consensus=check.overrides_consensus,
