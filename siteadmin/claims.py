@@ -28,6 +28,7 @@ from django.utils.http import urlencode
 from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
+from claims import policies
 from claims.models import (
     Article,
     ArticleStatus,
@@ -58,6 +59,7 @@ from claims.services.sources import source_request_fetch, source_set_url
 from editorial.services.ratings import rating_submit, rating_withdraw
 from editorial.services.workflow import claim_revise
 from siteadmin.forms import ArticleImportForm, ClaimAddForm, ClaimChangeForm, SourceForm
+from siteadmin.permissions import PolicyAdmin, ReadOnlyAdmin
 
 # --- Shared --------------------------------------------------------------------
 
@@ -85,7 +87,7 @@ def adopt(target: models.Model, saved: models.Model) -> None:
     target._state.db = saved._state.db
 
 
-class HistoryAdmin(SimpleHistoryAdmin):
+class HistoryAdmin(PolicyAdmin, SimpleHistoryAdmin):
     """Shows each row's history; reverting is off, since it would bypass the services.
 
     Deleting many rows deletes them one by one, through ``delete_model``.
@@ -258,6 +260,15 @@ ARTICLE_FIGURES = (
 
 @admin.register(Article)
 class ArticleAdmin(HistoryAdmin):
+    def may_add(self, user: Any) -> bool:
+        return policies.is_reviewer(user)
+
+    def may_change(self, user: Any, obj: Article | None) -> bool:
+        return policies.is_reviewer(user) if obj is None else policies.can_change_article(user, obj)
+
+    def may_delete(self, user: Any, obj: Article | None) -> bool:
+        return policies.is_editor(user) if obj is None else policies.can_delete_article(user, obj)
+
     list_display = (
         "title",
         "status",
@@ -465,8 +476,9 @@ class SourceAdmin(HistoryAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Source]:
         return source_list_with_counts()
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # sources come from importing their article
+    # Sources come from importing their article; nobody adds or deletes one here.
+    def may_change(self, user: Any, obj: Source | None) -> bool:
+        return policies.is_reviewer(user) if obj is None else policies.can_set_source_url(user, obj)
 
     @admin.display(description="URL (or href)", ordering="url")
     def url_or_href(self, obj: Source) -> str:
@@ -506,7 +518,7 @@ class SourceAdmin(HistoryAdmin):
 
 
 @admin.register(SourceSnapshot)
-class SourceSnapshotAdmin(admin.ModelAdmin):
+class SourceSnapshotAdmin(ReadOnlyAdmin):
     """What fetching a source's or evidence's URL returned; only the fetcher writes them."""
 
     formfield_overrides = URL_FIELD_OVERRIDES
@@ -534,12 +546,6 @@ class SourceSnapshotAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[SourceSnapshot]:
         return snapshot_list()
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     @admin.display(description="source or evidence")
     def fetched(self, obj: SourceSnapshot) -> str:
@@ -585,6 +591,20 @@ class RatingInline(ReadOnlyInline):
 
 @admin.register(Claim)
 class ClaimAdmin(HistoryAdmin):
+    def may_add(self, user: Any) -> bool:
+        return policies.is_reviewer(user)
+
+    def may_change(self, user: Any, obj: Claim | None) -> bool:
+        return policies.is_reviewer(user) if obj is None else policies.can_change_claim(user, obj)
+
+    def may_delete(self, user: Any, obj: Claim | None) -> bool:
+        if obj is None:
+            return policies.is_reviewer(user)
+        # The page's queryset counts the ratings; a claim read elsewhere asks the database.
+        ratings = getattr(obj, "ratings_count", None)
+        has_ratings = obj.ratings.exists() if ratings is None else bool(ratings)
+        return policies.can_delete_claim(user, obj, has_ratings=has_ratings)
+
     list_display = (
         "__str__",
         "article",
@@ -699,6 +719,16 @@ class EvidenceSnapshotInline(SnapshotInline):
 
 @admin.register(Evidence)
 class EvidenceAdmin(HistoryAdmin):
+    def may_add(self, user: Any) -> bool:
+        return policies.is_reviewer(user)
+
+    def may_change(self, user: Any, obj: Evidence | None) -> bool:
+        if obj is None:
+            return policies.is_reviewer(user)
+        return policies.can_change_evidence(user, obj)
+
+    may_delete = may_change
+
     list_display = ("claim", "stance", "url", "status", "excerpt_short", "author", "created_at")
     list_filter = ("stance", "status", ClaimArticleFilter, "created_at")
     search_fields = ("url", "excerpt", "note", "claim__quote")
@@ -760,6 +790,16 @@ class EvidenceAdmin(HistoryAdmin):
 
 @admin.register(Rating)
 class RatingAdmin(HistoryAdmin):
+    def may_add(self, user: Any) -> bool:
+        return policies.is_reviewer(user)
+
+    def may_change(self, user: Any, obj: Rating | None) -> bool:
+        if obj is None or obj.reviewer_id == user.pk:
+            return policies.is_reviewer(user)
+        return policies.is_editor(user)
+
+    may_delete = may_change
+
     list_display = ("claim", "reviewer", "verdict", "confidence", "rationale_short", "updated_at")
     list_filter = ("verdict", "confidence", ClaimArticleFilter, "created_at")
     search_fields = ("claim__quote", "rationale", "reviewer__username", "reviewer__display_name")
@@ -805,7 +845,7 @@ class RatingAdmin(HistoryAdmin):
 
 
 @admin.register(QuoteCheck)
-class QuoteCheckAdmin(admin.ModelAdmin):
+class QuoteCheckAdmin(ReadOnlyAdmin):
     """Results are computed from snapshots: read-only here, re-run by the workers."""
 
     list_display = ("quote_excerpt", "result", "score", "claim", "source", "evidence", "checked_at")
@@ -821,9 +861,3 @@ class QuoteCheckAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[QuoteCheck]:
         return super().get_queryset(request).defer("snapshot__text")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

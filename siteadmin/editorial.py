@@ -16,22 +16,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from claims import policies
 from editorial.models import Assignment, ClaimConsensus, ClaimTransition, Comment, Publication
 from editorial.selectors import assignment_list
 from editorial.services.assignments import assignment_check, assignment_delete, claim_assign
 from editorial.services.workflow import claim_publish, publish_check
 from siteadmin.claims import ClaimArticleFilter, HistoryAdmin, adopt, short
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+from siteadmin.permissions import PolicyAdmin, ReadOnlyAdmin
 
 
 @admin.register(ClaimConsensus)
@@ -92,7 +83,17 @@ class AssignmentForm(forms.ModelForm):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(PolicyAdmin):
+    def may_add(self, user: Any) -> bool:
+        return policies.is_editor(user)
+
+    def may_delete(self, user: Any, obj: Assignment | None) -> bool:
+        return (
+            policies.is_editor(user)
+            if obj is None
+            else policies.can_assign_reviewers(user, obj.claim)
+        )
+
     list_display = ("claim", "reviewer", "rated", "assigned_by", "assigned_at")
     list_filter = (ClaimArticleFilter, "assigned_at")
     search_fields = ("claim__quote", "reviewer__username", "reviewer__display_name")
@@ -108,9 +109,6 @@ class AssignmentAdmin(admin.ModelAdmin):
         form: Any = super().get_form(request, obj, change=change, **kw)
         form.user = request.user
         return form
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     @admin.display(description="rated", boolean=True)
     def rated(self, obj: Assignment) -> bool:
@@ -209,11 +207,10 @@ class PublicationAdmin(HistoryAdmin):
             else self.get_readonly_fields(request, obj)
         )
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False  # unpublishing needs a note: POST /api/v1/claims/{id}/unpublish/
+    # Published verdicts are not edited; unpublishing needs a note, so it is done on the
+    # claim (the web UI, or POST /api/v1/claims/{id}/unpublish/), not by deleting here.
+    def may_add(self, user: Any) -> bool:
+        return policies.is_editor(user)
 
     def save_model(self, request: HttpRequest, obj: Publication, form: Any, change: bool) -> None:
         data = form.cleaned_data

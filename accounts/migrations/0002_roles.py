@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from accounts.roles import ROLE_PERMISSIONS, ensure_roles
+from accounts.roles import ROLE_NAMES, ensure_roles
 
 
 def create_roles(apps, schema_editor):
@@ -10,7 +10,7 @@ def create_roles(apps, schema_editor):
 
 
 def remove_roles(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name__in=ROLE_PERMISSIONS).delete()
+    apps.get_model("auth", "Group").objects.filter(name__in=ROLE_NAMES).delete()
 
 
 class Migration(migrations.Migration):
