@@ -7,8 +7,12 @@ public address now and to 127.0.0.1 a second later (DNS rebinding). This module 
 * accepts only http(s) URLs with a host and without credentials,
 * resolves the host once per hop and refuses it if *any* address is not public,
 * connects to exactly the address it checked (Host header and TLS SNI keep the name),
-* follows redirects itself, repeating every check on every hop,
-* caps body size, total time and concurrent requests per host.
+* follows redirects itself, repeating every check on every hop, and refuses a Location
+  that is not an http(s) URL,
+* caps the body (after undoing any Content-Encoding, while it streams), the total time
+  of the whole exchange (DNS, connect, TLS, headers, body, every hop) and the number of
+  concurrent requests per host,
+* raises only ``FetchError`` subclasses, whatever the server sends.
 
 It does not import Django so it can be used and tested from anywhere.
 """
@@ -17,17 +21,26 @@ from __future__ import annotations
 
 import email.message
 import ipaddress
+import logging
+import queue
+import re
 import socket
 import ssl
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from typing import Any
 
 import httpx
+
+from fetching.content_decoding import BadEncoding, BoundedBody
+from fetching.deadline_transport import DeadlineTransport
+
+logger = logging.getLogger(__name__)
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -35,6 +48,9 @@ DEFAULT_USER_AGENT = "factcheck/0.1 (+https://github.com/factcheck; source check
 ACCEPT = "text/html,application/xhtml+xml,application/pdf,text/plain;q=0.9,*/*;q=0.5"
 ALLOWED_SCHEMES = frozenset({"http", "https"})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+# RFC 3986 scheme, to refuse "mailto:x" as such rather than as a relative path.
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 
 # Checked in order, so the specific labels win over the general ones below them. Written out
 # rather than taken from ``is_private`` because the standard library's idea of "private" has
@@ -140,10 +156,26 @@ class TooManyRedirects(FetchError):
     pass
 
 
+class RedirectRefused(BlockedURL):
+    """A redirect whose Location is not an http(s) URL we may follow."""
+
+
+class BadResponse(FetchError):
+    """The server's answer is not HTTP we can read: garbage, or a body we cannot decode."""
+
+
 class HostBusy(FetchError):
-    """Too many requests to this host are already in flight from this process."""
+    """All this process's slots for the site are taken: nothing was sent, not even a DNS query.
+
+    Not a failure of the URL. Put the job back and try again in about ``retry_after`` seconds,
+    without counting an attempt.
+    """
 
     transient = True
+
+    def __init__(self, reason: str, *, retry_after: float) -> None:
+        super().__init__(reason)
+        self.retry_after = retry_after
 
 
 @dataclass(frozen=True)
@@ -162,39 +194,71 @@ class _Hop:
     truncated: bool
 
 
-_host_slots: dict[str, threading.BoundedSemaphore] = {}
+@dataclass
+class _Site:
+    """One site's request slots, and about how long a request to it holds one."""
+
+    slots: threading.BoundedSemaphore
+    typical_seconds: float = 1.0
+
+
+_host_slots: dict[str, _Site] = {}
 _host_slots_lock = threading.Lock()
+_TYPICAL_WEIGHT = 0.2  # how far the latest request moves a site's typical_seconds
 _shared_tls_context: ssl.SSLContext | None = None
 _tls_context_lock = threading.Lock()
+# httpcore and h11 report a connection closed before the response was complete as a
+# protocol error. That is the network's doing (a restart, a dropped link), not garbage.
+_HUNG_UP = re.compile(r"disconnected|closed connection")
 
 
 def fetch(url: str, *, policy: FetchPolicy | None = None) -> FetchResponse:
     """GET ``url``, following redirects, refusing anything that could reach a private network.
 
-    Raises a ``FetchError`` subclass when there is no HTTP response to return.
+    Raises a ``FetchError`` subclass, and nothing else, when there is no response to return.
     """
     policy = policy or FetchPolicy()
+    try:
+        return _fetch(url, policy)
+    except FetchError:
+        raise
+    except Exception as exc:
+        # Every failure we know of is mapped where it happens. This backstop keeps a
+        # surprise from a hostile server from crashing the caller; it is logged so that
+        # it gets mapped properly.
+        logger.exception("Unexpected error while fetching %s", url)
+        raise FetchError(f"{url} failed unexpectedly ({type(exc).__name__}: {exc})") from exc
+
+
+def _fetch(url: str, policy: FetchPolicy) -> FetchResponse:
     started = time.monotonic()
     deadline = started + policy.total_timeout
     redirects: list[str] = []
     current = url
+    target = _parse_target(url)
     while True:
         try:
-            target = _parse_target(current)
-            hop = _fetch_hop(target, policy, deadline)
+            hop = _fetch_hop(target, policy, deadline, first=not redirects)
+        except RedirectRefused:
+            raise
         except BlockedURL as exc:
             if not redirects:
                 raise
             raise BlockedURL(f"redirect to {current} refused: {exc.reason}") from exc
         location = hop.headers.get("location")
-        if hop.status_code not in REDIRECT_STATUSES or not location:
+        if hop.status_code not in REDIRECT_STATUSES or location is None:
             break
         if len(redirects) >= policy.max_redirects:
             raise TooManyRedirects(
-                f"more than {policy.max_redirects} redirects; the next one was to {location}"
+                f"more than {policy.max_redirects} redirects; "
+                f"the next one was to {_shown(location)}"
             )
-        current = _join(target.url, location)
+        current = _redirect_url(target.url, location)
         redirects.append(current)
+        try:
+            target = _parse_target(current)
+        except BlockedURL as exc:
+            raise RedirectRefused(f"redirect to {current} refused: {exc.reason}") from exc
     content_type, charset = _parse_content_type(hop.headers.get("content-type"))
     return FetchResponse(
         status_code=hop.status_code,
@@ -215,7 +279,7 @@ def retry_after_seconds(response: FetchResponse, *, now: datetime | None = None)
     value = response.headers.get("retry-after", "").strip()
     if not value:
         return None
-    if value.isdigit():
+    if value.isascii() and value.isdigit():  # "²".isdigit() is true too
         return float(value)
     try:
         when = parsedate_to_datetime(value)
@@ -256,49 +320,108 @@ def _parse_target(url: str) -> _Target:
     """Refuse URLs that are unsafe whatever they resolve to, before touching the network."""
     try:
         parsed = httpx.URL(url)
-    except httpx.InvalidURL as exc:
+        host = parsed.raw_host.decode("ascii")
+        netloc = parsed.netloc.decode("ascii")
+    except (httpx.InvalidURL, ValueError) as exc:  # UnicodeError is a ValueError
         raise BlockedURL(f"{url!r} is not a valid URL: {exc}") from exc
     if parsed.scheme not in ALLOWED_SCHEMES:
         raise BlockedURL(f"scheme {parsed.scheme!r} is not allowed; only http and https")
     if parsed.userinfo:
         raise BlockedURL("URLs with credentials (user:password@host) are not allowed")
-    host = parsed.raw_host.decode("ascii")
     if not host:
         raise BlockedURL(f"{url!r} has no host")
     port = parsed.port or (443 if parsed.scheme == "https" else 80)
-    return _Target(url=parsed, host=host, port=port, netloc=parsed.netloc.decode("ascii"))
+    if not 0 < port < 65536:
+        raise BlockedURL(f"{url!r} has an impossible port ({port})")
+    return _Target(url=parsed, host=host, port=port, netloc=netloc)
 
 
-def _join(base: httpx.URL, location: str) -> str:
+def _shown(text: str, limit: int = 100) -> str:
+    """``text`` as a reason may quote it: a Location can be a 100 KB ``data:`` URL."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _redirect_url(base: httpx.URL, location: str) -> str:
+    """Where a redirect from ``base`` leads; RedirectRefused unless it is an http(s) URL."""
+    if _CONTROL_CHARACTERS.search(location):
+        raise RedirectRefused(
+            f"redirect to {_shown(location)!r} refused: the Location contains control characters"
+        )
+    location = location.strip()
+    if not location:
+        raise RedirectRefused("redirect refused: the Location header is empty")
+    shown = _shown(location)
+    scheme = _SCHEME.match(location)
+    if scheme and scheme.group()[:-1].lower() not in ALLOWED_SCHEMES:
+        raise RedirectRefused(
+            f"redirect to {shown} refused: scheme {scheme.group()[:-1].lower()!r} is not "
+            "allowed; only http and https"
+        )
     try:
-        return str(base.join(location))
-    except httpx.InvalidURL as exc:
-        raise BlockedURL(f"redirect location {location!r} is not a valid URL") from exc
+        parsed = httpx.URL(location)
+        parsed.host  # noqa: B018 - decodes the IDNA name, and fails on a malformed one
+        joined = base.join(parsed)
+    except (httpx.InvalidURL, ValueError) as exc:  # UnicodeError (IDNA) is a ValueError
+        raise RedirectRefused(f"redirect to {shown} refused: not a valid URL ({exc})") from exc
+    # "http:path" and "//" would otherwise be joined into a URL on the current host.
+    if (scheme or location.startswith("//")) and not parsed.raw_host:
+        raise RedirectRefused(f"redirect to {shown} refused: the URL has no host")
+    return str(joined)
 
 
-def _checked_addresses(target: _Target, *, allow_loopback: bool) -> list[IPAddress]:
+def _checked_addresses(target: _Target, policy: FetchPolicy, deadline: float) -> list[IPAddress]:
     """Resolve once and return the addresses, all of them public, that we may connect to.
 
     Literal IPs in any notation (``2130706433``, ``0x7f.1``, ``[::1]``) come back from
     ``getaddrinfo`` in canonical form, so they get the same check as names.
     """
     try:
-        infos = socket.getaddrinfo(target.host, target.port, type=socket.SOCK_STREAM)
+        infos = _getaddrinfo(target, policy, deadline)
     except socket.gaierror as exc:
         raise DNSFailure(
             f"{target.host} does not resolve: {exc.strerror}",
             transient=exc.errno == socket.EAI_AGAIN,
         ) from exc
-    except UnicodeError as exc:  # an empty or over-long label: no resolver could answer it
+    except ValueError as exc:  # an empty or over-long label: no resolver could answer it
         raise DNSFailure(f"{target.host} is not a valid host name") from exc
+    except OSError as exc:
+        raise DNSFailure(f"{target.host} could not be resolved: {exc}", transient=True) from exc
     addresses = list(dict.fromkeys(ipaddress.ip_address(info[4][0]) for info in infos))
+    if not addresses:
+        raise DNSFailure(f"{target.host} resolves to no address")
     for address in addresses:
-        reason = blocked_reason(address, allow_loopback=allow_loopback)
+        reason = blocked_reason(address, allow_loopback=policy.allow_loopback)
         if reason and target.host != str(address):
             reason = f"{target.host} resolves to a blocked address: {reason}"
         if reason:
             raise BlockedURL(reason)
     return addresses
+
+
+def _getaddrinfo(target: _Target, policy: FetchPolicy, deadline: float) -> list[Any]:
+    """``socket.getaddrinfo``, given up at the deadline.
+
+    The resolver's own timeouts run to several seconds per try and cannot be shortened
+    from here, so it runs in a thread of its own that is left to finish in the background.
+    """
+    answers: queue.SimpleQueue[list[Any] | Exception] = queue.SimpleQueue()
+
+    def resolve() -> None:
+        try:
+            answers.put(socket.getaddrinfo(target.host, target.port, type=socket.SOCK_STREAM))
+        except Exception as exc:
+            answers.put(exc)
+
+    threading.Thread(target=resolve, name=f"resolve {target.host}", daemon=True).start()
+    try:
+        answer = answers.get(timeout=max(0.0, deadline - time.monotonic()))
+    except queue.Empty:
+        raise FetchTimeout(
+            f"{target.host} did not resolve within the {policy.total_timeout}s limit"
+        ) from None
+    if isinstance(answer, Exception):
+        raise answer
+    return answer
 
 
 def _tls_context() -> ssl.SSLContext:
@@ -315,28 +438,43 @@ def _tls_context() -> ssl.SSLContext:
 
 
 @contextmanager
-def _host_slot(host: str, policy: FetchPolicy, deadline: float) -> Iterator[None]:
+def _host_slot(host: str, policy: FetchPolicy, deadline: float, *, first: bool) -> Iterator[None]:
     """Hold one of the site's slots so a burst of checks cannot hammer a single site.
 
-    ``host`` is the origin's host and port: two servers on one machine are two sites.
+    ``host`` is the origin's host and port: two servers on one machine are two sites. The
+    first hop waits briefly for a slot, then raises HostBusy before any traffic. A redirect
+    hop has already talked to a server, so it waits as long as the deadline allows instead.
     """
     with _host_slots_lock:
-        slot = _host_slots.get(host)
-        if slot is None:
-            slot = _host_slots[host] = threading.BoundedSemaphore(policy.max_per_host)
-    wait = max(0.0, min(policy.connect_timeout, deadline - time.monotonic()))
-    if not slot.acquire(timeout=wait):
-        raise HostBusy(f"{host} already has {policy.max_per_host} requests in flight")
+        site = _host_slots.get(host)
+        if site is None:
+            site = _host_slots[host] = _Site(threading.BoundedSemaphore(policy.max_per_host))
+    remaining = max(0.0, deadline - time.monotonic())
+    if not site.slots.acquire(
+        timeout=min(policy.connect_timeout, remaining) if first else remaining
+    ):
+        if not first:
+            raise FetchTimeout(f"no free slot for {host} within the {policy.total_timeout}s limit")
+        retry_after = round(min(max(site.typical_seconds, 1.0), policy.total_timeout), 1)
+        raise HostBusy(
+            f"{host} already has {policy.max_per_host} requests in flight from this process; "
+            f"try again in about {retry_after:g}s",
+            retry_after=retry_after,
+        )
+    started = time.monotonic()
     try:
         yield
     finally:
-        slot.release()
+        held = time.monotonic() - started
+        with _host_slots_lock:
+            site.typical_seconds += (held - site.typical_seconds) * _TYPICAL_WEIGHT
+        site.slots.release()
 
 
-def _fetch_hop(target: _Target, policy: FetchPolicy, deadline: float) -> _Hop:
+def _fetch_hop(target: _Target, policy: FetchPolicy, deadline: float, *, first: bool) -> _Hop:
     """One request, tried against each checked address in turn until one accepts."""
-    addresses = _checked_addresses(target, allow_loopback=policy.allow_loopback)
-    with _host_slot(f"{target.host}:{target.port}", policy, deadline):
+    with _host_slot(f"{target.host}:{target.port}", policy, deadline, first=first):
+        addresses = _checked_addresses(target, policy, deadline)
         last_error: httpx.ConnectError | None = None
         try:
             for address in addresses:
@@ -344,13 +482,23 @@ def _fetch_hop(target: _Target, policy: FetchPolicy, deadline: float) -> _Hop:
                     return _request(target, address, policy, deadline)
                 except httpx.ConnectError as exc:
                     last_error = exc
-        except httpx.TimeoutException as exc:
-            raise FetchTimeout(f"{target.url} timed out ({type(exc).__name__})") from exc
         except httpx.HTTPError as exc:
-            raise ConnectionFailed(
-                f"{target.url} failed: {str(exc) or type(exc).__name__}"
-            ) from exc
-        raise ConnectionFailed(f"could not connect to {target.host}: {last_error}") from last_error
+            raise _network_error(target, exc, policy, deadline) from exc
+    raise ConnectionFailed(f"could not connect to {target.host}: {last_error}") from last_error
+
+
+def _network_error(
+    target: _Target, exc: httpx.HTTPError, policy: FetchPolicy, deadline: float
+) -> FetchError:
+    if isinstance(exc, httpx.TimeoutException):
+        if time.monotonic() >= deadline:
+            return FetchTimeout(f"{target.url} took longer than the {policy.total_timeout}s limit")
+        return FetchTimeout(f"{target.url} timed out ({type(exc).__name__})")
+    if isinstance(exc, httpx.RemoteProtocolError) and not _HUNG_UP.search(str(exc)):
+        return BadResponse(f"{target.url} sent a malformed response: {exc}")
+    if isinstance(exc, httpx.LocalProtocolError):
+        return FetchError(f"could not send the request to {target.url}: {exc}")
+    return ConnectionFailed(f"{target.url} failed: {str(exc) or type(exc).__name__}")
 
 
 def _request(target: _Target, address: IPAddress, policy: FetchPolicy, deadline: float) -> _Hop:
@@ -364,39 +512,65 @@ def _request(target: _Target, address: IPAddress, policy: FetchPolicy, deadline:
         "Host": target.netloc,
         "User-Agent": policy.user_agent,
         "Accept": ACCEPT,
-        # A compressed body could expand far beyond max_bytes inside a single chunk.
+        # Servers may compress anyway; the body is then decoded here, within the cap.
         "Accept-Encoding": "identity",
     }
     # TLS must verify the certificate against the name, not the address we dial.
     extensions = {"sni_hostname": target.host} if target.url.scheme == "https" else {}
+    # httpx's timeouts are per socket operation; this transport holds every wait of the
+    # hop to the fetch's one deadline.
+    transport = DeadlineTransport(deadline, ssl_context=_tls_context())
     # A fresh client per hop: no cookies, and no pooled connection whose certificate was
     # checked for a different name. The TLS context holds no per-site state, so it is shared.
-    with (
-        httpx.Client(
-            follow_redirects=False, trust_env=False, timeout=timeout, verify=_tls_context()
-        ) as client,
-        client.stream(
-            "GET",
-            target.url.copy_with(host=str(address)),
-            headers=headers,
-            extensions=extensions,
-        ) as response,
-    ):
-        response_headers = dict(response.headers.items())
-        if response.status_code in REDIRECT_STATUSES and "location" in response_headers:
-            return _Hop(response.status_code, response_headers, b"", truncated=False)
-        body = bytearray()
-        truncated = False
-        for chunk in response.iter_bytes():
+    with ExitStack() as stack:
+        client = stack.enter_context(
+            httpx.Client(
+                transport=transport, follow_redirects=False, trust_env=False, timeout=timeout
+            )
+        )
+        try:
+            response = stack.enter_context(
+                client.stream(
+                    "GET",
+                    target.url.copy_with(host=str(address)),
+                    headers=headers,
+                    extensions=extensions,
+                )
+            )
+        except Exception as exc:
+            if transport.last_response is None:
+                raise  # nothing came back: a network error, for the caller to map
+            # The client works on every redirect, even one it does not follow, and fails on
+            # a Location it cannot parse.
+            raise _unreadable(target, transport.last_response, exc) from exc
+        return _read_hop(target, response, policy, deadline)
+
+
+def _unreadable(target: _Target, response: httpx.Response, exc: Exception) -> FetchError:
+    location = response.headers.get("location")
+    if response.status_code in REDIRECT_STATUSES and location is not None:
+        _redirect_url(target.url, location)  # raises with a precise reason where it can
+        return RedirectRefused(f"redirect to {_shown(location)} refused: {exc}")
+    return BadResponse(f"{target.url} sent a response that cannot be read: {exc}")
+
+
+def _read_hop(
+    target: _Target, response: httpx.Response, policy: FetchPolicy, deadline: float
+) -> _Hop:
+    response_headers = dict(response.headers.items())
+    if response.status_code in REDIRECT_STATUSES and "location" in response_headers:
+        return _Hop(response.status_code, response_headers, b"", truncated=False)
+    try:
+        # Raw bytes, decoded here: httpx's decoders expand a chunk without bounds.
+        body = BoundedBody(response_headers.get("content-encoding"), max_bytes=policy.max_bytes)
+        for chunk in response.iter_raw():
             if time.monotonic() > deadline:
                 raise FetchTimeout(f"{target.url} took longer than {policy.total_timeout}s")
-            room = policy.max_bytes - len(body)
-            if len(chunk) > room:
-                body += chunk[:room]
-                truncated = True
+            if not body.feed(chunk):
                 break
-            body += chunk
-        return _Hop(response.status_code, response_headers, bytes(body), truncated)
+    except BadEncoding as exc:
+        raise BadResponse(f"{target.url}: {exc}") from exc
+    return _Hop(response.status_code, response_headers, bytes(body.body), body.truncated)
 
 
 def _parse_content_type(value: str | None) -> tuple[str | None, str | None]:

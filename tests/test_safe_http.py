@@ -595,6 +595,6 @@ def test_retry_after_in_the_past_means_no_wait() -> None:
     assert retry_after_seconds(_with_retry_after("Sat, 01 Mar 2025 11:00:00 GMT"), now=now) == 0
 
 
-@pytest.mark.parametrize("value", [None, "", "soon", "-5"])
+@pytest.mark.parametrize("value", [None, "", "soon", "-5", "\u00b2"])
 def test_a_missing_or_unreadable_retry_after_is_none(value: str | None) -> None:
     assert retry_after_seconds(_with_retry_after(value)) is None
