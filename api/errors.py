@@ -45,7 +45,11 @@ def _from_django_validation_error(exc: DjangoValidationError) -> exceptions.Vali
 
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    if isinstance(exc, DjangoValidationError):
+    if isinstance(exc, DjangoValidationError) and getattr(exc, "code", "") == "file_too_large":
+        # The uploaded file is the request's entity, and it is too large.
+        exc = exceptions.APIException(exc.messages[0], code="too_large")
+        exc.status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    elif isinstance(exc, DjangoValidationError):
         exc = _from_django_validation_error(exc)
     elif isinstance(exc, RequestDataTooBig):
         exc = exceptions.APIException("The request body is too large.", code="too_large")

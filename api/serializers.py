@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.core.validators import URLValidator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from api.parsers import RequestTooLarge
 from claims.models import (
     Article,
     ArticleFormat,
@@ -179,13 +177,6 @@ class ArticleCreateSerializer(serializers.Serializer):
         if "body" not in attrs and "file" not in attrs and not attrs.get("url"):
             raise serializers.ValidationError(
                 "Send the article as `body` or `file`, or only its `url` to have it fetched."
-            )
-        upload = attrs.get("file")
-        if upload is not None and upload.size > settings.IMPORT_MAX_BYTES:
-            # Not a ValidationError: DRF would re-raise that as a 400.
-            raise RequestTooLarge(
-                f"The file is {upload.size:,} bytes; the limit is "
-                f"{settings.IMPORT_MAX_BYTES:,} bytes (IMPORT_MAX_BYTES)."
             )
         return attrs
 

@@ -35,6 +35,7 @@ from claims.models import (
     Claim,
     ClaimStatus,
     Evidence,
+    ImportStatus,
     Rating,
     Source,
     SourceSnapshot,
@@ -169,20 +170,13 @@ class ArticleViewSet(
         fields = data.validated_data
         upload = fields.get("file")
         try:
-            if upload is None and "body" not in fields:
-                article = article_services.article_import_url(
-                    url=fields["url"],
-                    title=fields["title"],
-                    imported_by=request.user,
-                    force=fields["force"],
-                )
-                return Response(self._detail(article), status=status.HTTP_202_ACCEPTED)
             article = article_services.article_import(
-                content=upload.read() if upload is not None else fields["body"],
+                content=fields.get("body"),
+                upload=upload,
+                filename=upload.name if upload is not None else None,
                 source_format=fields.get("format"),
                 title=fields["title"],
                 url=fields["url"],
-                filename=upload.name if upload is not None else None,
                 imported_by=request.user,
                 force=fields["force"],
             )
@@ -195,7 +189,9 @@ class ArticleViewSet(
                 },
                 status=status.HTTP_409_CONFLICT,
             )
-        return Response(self._detail(article), status=status.HTTP_201_CREATED)
+        fetching = article.import_status == ImportStatus.FETCHING
+        code = status.HTTP_202_ACCEPTED if fetching else status.HTTP_201_CREATED
+        return Response(self._detail(article), status=code)
 
     @extend_schema(
         summary="Change an article's metadata",

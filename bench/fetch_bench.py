@@ -274,6 +274,7 @@ def run(
     from django.db.models import Count, Max
 
     from claims.models import Article, Source, SourceSnapshot
+    from claims.policies import OPERATOR
     from claims.services.articles import article_import
     from claims.tasks import enqueue_source_fetches
     from factcheck.celery import app
@@ -296,7 +297,9 @@ def run(
         urls.append(server.add(f"/source-{index}", page, delay=args.delay))
     # Importing queues the fetches at once; they are purged and queued again below,
     # once the worker is ready, so the clock starts with the worker waiting.
-    article = article_import(content=markdown_citing(urls), source_format="markdown", force=True)
+    article = article_import(
+        content=markdown_citing(urls), source_format="markdown", force=True, imported_by=OPERATOR
+    )
     sources = Source.objects.filter(article=article)
     source_ids = list(sources.values_list("pk", flat=True))
     snapshots = SourceSnapshot.objects.filter(source__article=article)

@@ -80,6 +80,7 @@ def main() -> None:
     from django.db import connection
 
     from claims.models import Article
+    from claims.policies import OPERATOR
     from claims.services.articles import article_import
     from texts.extraction import extract_markdown
 
@@ -93,7 +94,9 @@ def main() -> None:
 
     def import_(content: str):
         def run() -> None:
-            article = article_import(content=content, source_format="markdown", force=True)
+            article = article_import(
+                content=content, source_format="markdown", force=True, imported_by=OPERATOR
+            )
             created.append(article.pk)
 
         return run

@@ -13,7 +13,6 @@ from functools import reduce
 from operator import or_
 from typing import Any
 
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -34,6 +33,7 @@ from claims.models import (
     ArticleStatus,
     Claim,
     Evidence,
+    ImportStatus,
     QuoteCheck,
     Rating,
     Source,
@@ -50,7 +50,6 @@ from claims.selectors import (
 from claims.services.articles import (
     article_delete,
     article_import,
-    article_import_url,
     article_update,
 )
 from claims.services.claims import claim_create, claim_delete
@@ -391,24 +390,13 @@ class ArticleAdmin(HistoryAdmin):
         form = ArticleImportForm(request.POST, request.FILES) if posted else ArticleImportForm()
         if posted and form.is_valid():
             try:
-                if form.fetches_url:
-                    data = form.cleaned_data
-                    article = article_import_url(
-                        url=data["url"],
-                        title=data["title"],
-                        force=data["force"],
-                        imported_by=request.user,
-                    )
-                else:
-                    article = article_import(
-                        **form.import_arguments(max_bytes=settings.IMPORT_MAX_BYTES),
-                        imported_by=request.user,
-                    )
+                article = article_import(**form.import_arguments(), imported_by=request.user)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
                 self.log_addition(request, article, [{"added": {}}])
-                done = "Queued the page to be fetched for" if form.fetches_url else "Imported"
+                fetching = article.import_status == ImportStatus.FETCHING
+                done = "Queued the page to be fetched for" if fetching else "Imported"
                 self.message_user(request, f"{done} “{article}”.", messages.SUCCESS)
                 return HttpResponseRedirect(
                     reverse("admin:claims_article_change", args=[article.pk])
@@ -652,7 +640,7 @@ class ClaimAdmin(HistoryAdmin):
         self, request: HttpRequest, obj: Claim | None = None, change: bool = False, **kwargs: Any
     ) -> Any:
         kwargs["form"] = ClaimAddForm if obj is None else ClaimChangeForm
-        form = super().get_form(request, obj, change=change, **kwargs)
+        form: Any = super().get_form(request, obj, change=change, **kwargs)
         form.user = request.user  # a class made for this request: checks the status change
         return form
 

@@ -58,17 +58,13 @@ class ArticleImportForm(forms.Form):
             )
         return cleaned
 
-    @property
-    def fetches_url(self) -> bool:
-        return not (self.cleaned_data["file"] or self.cleaned_data["content"])
-
-    def import_arguments(self, *, max_bytes: int) -> dict[str, Any]:
-        """Keyword arguments for ``article_import``."""
+    def import_arguments(self) -> dict[str, Any]:
+        """Keyword arguments for ``article_import``, which decides what they mean."""
         data = self.cleaned_data
         upload = data["file"]
         return {
-            # One byte over the limit is enough for the service to refuse the size.
-            "content": upload.read(max_bytes + 1) if upload else data["content"],
+            "content": data["content"] or None,
+            "upload": upload or None,
             "filename": upload.name if upload else None,
             "source_format": data["source_format"] or None,
             "title": data["title"],

@@ -12,6 +12,7 @@ import pytest
 from django.db import connection
 
 from claims.models import QuoteCheck, QuoteResult, Source, SourceSnapshot, SourceStatus
+from claims.policies import OPERATOR
 from factcheck.celery import app as celery_app
 from tests.webserver import PageServer, article_page
 from tests.worker import broker_is_shared, running_worker, wait_for
@@ -120,7 +121,7 @@ def test_a_worker_killed_mid_fetch_has_its_job_redelivered_and_stored_once(
     env = {"CELERY_VISIBILITY_TIMEOUT": "3"}
 
     with running_worker(tmp_path / "first.log", **env) as first:
-        source_set_url(source=source, url=url)
+        source_set_url(source=source, url=url, user=OPERATOR)
         wait_for(
             lambda: Source.objects.get(pk=source.pk).status == SourceStatus.FETCHING,
             what="the first worker to take the job",

@@ -7,13 +7,14 @@ the background work once the transaction commits.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from claims import policies
-from claims.errors import DuplicateArticle
+from claims.errors import DuplicateArticle, ImportRejected
 from claims.history import save_as
 from claims.models import Article, ArticleFormat, ImportStatus
 from claims.pipeline.article_store import (
@@ -22,6 +23,7 @@ from claims.pipeline.article_store import (
     content_sha256,
     decode_article,
     detect_format,
+    size_limit_message,
     store_extracted,
 )
 from claims.tasks import enqueue_article_fetch, enqueue_source_fetches
@@ -30,19 +32,75 @@ from texts.extraction import extract
 from texts.textnorm import clean_line
 
 
-@transaction.atomic
+class Upload(Protocol):
+    """An uploaded file, a file opened by a command, or standard input."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
 def article_import(
     *,
-    content: bytes | str,
+    content: bytes | str | None = None,
+    upload: Upload | None = None,
+    filename: str | None = None,
+    url: str = "",
     source_format: str | None = None,
     title: str = "",
-    url: str = "",
-    filename: str | None = None,
-    imported_by: Any = None,
+    imported_by: Any,
     force: bool = False,
 ) -> Article:
-    """Import an article and its citations; refuse identical content unless ``force``."""
+    """Import an article: its text (``content``), a file (``upload``), or a URL alone.
+
+    A URL alone means "fetch the page": the article is created at once with
+    ``import_status`` fetching, and a worker imports it. Otherwise the text is imported
+    with its citations now, ``url`` recording where it came from. Identical content
+    (or, for a URL alone, the same URL) is refused unless ``force``.
+    """
     policies.check_import_article(imported_by)
+    if content is not None and upload is not None:
+        raise ImportRejected("Upload a file or paste the text, not both.", code="ambiguous")
+    if upload is not None:
+        content = read_upload(upload, size=getattr(upload, "size", None))
+    if content is None:
+        if not url.strip():
+            raise ImportRejected(
+                "Upload a file, paste the article, or give only its URL to have it fetched.",
+                code="missing",
+            )
+        return article_import_url(url=url, title=title, imported_by=imported_by, force=force)
+    return _import_text(
+        content=content,
+        filename=filename,
+        url=url,
+        source_format=source_format,
+        title=title,
+        imported_by=imported_by,
+        force=force,
+    )
+
+
+def read_upload(upload: Upload, *, size: int | None = None) -> bytes:
+    """The file's bytes, refusing one over IMPORT_MAX_BYTES without reading all of it."""
+    limit = settings.IMPORT_MAX_BYTES
+    if size is not None and size > limit:
+        raise ImportRejected(size_limit_message(size, limit), code="file_too_large")
+    data = upload.read(limit + 1)  # one byte past the limit tells it is too large
+    if len(data) > limit:
+        raise ImportRejected(size_limit_message(size or len(data), limit), code="file_too_large")
+    return data
+
+
+@transaction.atomic
+def _import_text(
+    *,
+    content: bytes | str,
+    filename: str | None,
+    url: str,
+    source_format: str | None,
+    title: str,
+    imported_by: Any,
+    force: bool,
+) -> Article:
     text = decode_article(content)
     fmt = ArticleFormat(source_format) if source_format else detect_format(text, filename)
     digest = content_sha256(text)
@@ -65,7 +123,7 @@ def article_import(
 
 
 def article_import_url(
-    *, url: str, imported_by: Any = None, title: str = "", force: bool = False
+    *, url: str, imported_by: Any, title: str = "", force: bool = False
 ) -> Article:
     """Create the article at once, empty, and let a worker fetch and import the page."""
     policies.check_import_article(imported_by)

@@ -16,8 +16,7 @@ from django_htmx.http import HttpResponseClientRefresh
 from claims import policies
 from claims.errors import AmbiguousQuote, DuplicateArticle
 from claims.models import Article, ImportStatus
-from claims.pipeline.article_store import size_limit_message
-from claims.services.articles import article_import, article_import_url, article_update
+from claims.services.articles import article_import, article_update
 from claims.services.claims import claim_create
 from web import forms, selectors
 from web.reader import ClaimMark, SourceMark, excerpt, render_article
@@ -31,25 +30,18 @@ IMPORT_FORMS: dict[str, type[forms.forms.Form]] = {
 }
 
 
-def _import(form: forms.forms.Form, via: str, user: Any) -> Article:
+def _import(form: forms.forms.Form, user: Any) -> Article:
     data = form.cleaned_data
-    options = {"title": data["title"], "imported_by": user, "force": data["force"]}
-    if via == "url":
-        return article_import_url(url=data["url"], **options)
-    if via == "file":
-        upload = data["file"]
-        if upload.size > settings.IMPORT_MAX_BYTES:
-            raise ValidationError(
-                {"file": size_limit_message(upload.size, settings.IMPORT_MAX_BYTES)}
-            )
-        return article_import(
-            content=upload.read(),
-            filename=upload.name,
-            source_format=data["source_format"] or None,
-            **options,
-        )
+    upload = data.get("file")
     return article_import(
-        content=data["content"], source_format=data["source_format"] or None, **options
+        content=data.get("content"),
+        upload=upload,
+        filename=upload.name if upload else None,
+        url=data.get("url") or "",
+        source_format=data.get("source_format") or None,
+        title=data["title"],
+        imported_by=user,
+        force=data["force"],
     )
 
 
@@ -63,7 +55,7 @@ def article_import_page(request: HttpRequest) -> HttpResponse:
     form = IMPORT_FORMS[via](request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            article = _import(form, via, request.user)
+            article = _import(form, request.user)
         except DuplicateArticle as exc:
             duplicate = exc.existing
         except ValidationError as exc:

@@ -3,23 +3,33 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from claims import policies
 from claims.errors import DuplicateArticle
-from claims.models import ArticleFormat, SourceStatus
-from claims.pipeline.article_store import size_limit_message
-from claims.services.articles import article_import, article_import_url
+from claims.models import ArticleFormat, ImportStatus, SourceStatus
+from claims.services.articles import Upload, article_import
 
 
 def _one_line(error: ValidationError) -> str:
     return " ".join(" ".join(error.messages).split())
+
+
+class _SizedFile:
+    """A file with its size on disk, so the service refuses a large one before reading it."""
+
+    def __init__(self, handle: BinaryIO, size: int) -> None:
+        self.handle, self.size = handle, size
+
+    def read(self, size: int = -1, /) -> bytes:
+        return self.handle.read(size)
 
 
 class Command(BaseCommand):
@@ -49,25 +59,30 @@ class Command(BaseCommand):
             importer = get_user_model().objects.filter(username=options["user"]).first()
             if importer is None:
                 raise CommandError(f"No user named {options['user']!r}.")
-        if options["path"].startswith(("http://", "https://")):
-            self._import_url(options, importer)
-            return
-        data, filename = self._read(options["path"])
+        path = options["path"]
+        is_url = path.startswith(("http://", "https://"))
         try:
-            article = article_import(
-                content=data,
-                source_format=options["format"],
-                title=options["title"],
-                url=options["url"],
-                filename=filename,
-                imported_by=importer,
-                force=options["force"],
-            )
+            with self._open(path) as upload:
+                article = article_import(
+                    upload=upload,
+                    filename=None if upload is None or path == "-" else Path(path).name,
+                    url=path if is_url else options["url"],
+                    source_format=options["format"],
+                    title=options["title"],
+                    imported_by=importer,
+                    force=options["force"],
+                )
         except DuplicateArticle as duplicate:
             self._say_duplicate(duplicate)
             return
         except ValidationError as error:
             raise CommandError(_one_line(error)) from None
+        if article.import_status == ImportStatus.FETCHING:
+            self.stdout.write(
+                f"Article {article.pk} created; a worker is fetching {article.url} "
+                "(see its import status in the admin or the API)."
+            )
+            return
         sources = article.sources.all()
         total = len(sources)
         needing_url = sum(1 for source in sources if source.status == SourceStatus.NEEDS_URL)
@@ -83,41 +98,24 @@ class Command(BaseCommand):
             f"({duplicate.existing.title!r}); nothing created. Use --force to import again."
         )
 
-    def _import_url(self, options: dict[str, Any], importer: Any) -> None:
-        try:
-            article = article_import_url(
-                url=options["path"],
-                title=options["title"],
-                imported_by=importer,
-                force=options["force"],
-            )
-        except DuplicateArticle as duplicate:
-            self._say_duplicate(duplicate)
+    @contextmanager
+    def _open(self, path: str) -> Iterator[Upload | None]:
+        """The file to import (None for a URL, which a worker fetches); the service reads
+        it and refuses one over the size limit."""
+        if path.startswith(("http://", "https://")):
+            yield None
             return
-        except ValidationError as error:
-            raise CommandError(_one_line(error)) from None
-        self.stdout.write(
-            f"Article {article.pk} created; a worker is fetching {article.url} "
-            "(see its import status in the admin or the API)."
-        )
-
-    def _read(self, path: str) -> tuple[bytes, str | None]:
-        limit = settings.IMPORT_MAX_BYTES
         if path == "-":
-            data = sys.stdin.buffer.read(limit + 1)
-            return data, None
+            yield sys.stdin.buffer
+            return
         file = Path(path)
         if not file.exists():
             raise CommandError(f"No such file: {path}")
         if not file.is_file():
             raise CommandError(f"Not a regular file: {path}")
-        if (size := file.stat().st_size) > limit:
-            raise CommandError(size_limit_message(size, limit))
         try:
-            with file.open("rb") as handle:
-                # Read one byte past the limit: enough to know the file is too large
-                # without loading all of it.
-                data = handle.read(limit + 1)
+            handle = file.open("rb")
         except OSError as exc:
             raise CommandError(f"Cannot read {path}: {exc.strerror}") from None
-        return data, file.name
+        with handle:
+            yield _SizedFile(handle, file.stat().st_size)
