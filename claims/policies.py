@@ -174,12 +174,17 @@ def check_import_article(user: Any) -> None:
 
 
 def check_change_article(user: Any, article: Article, *, fields: Iterable[str]) -> None:
-    _require(
-        can_change_article(user, article),
-        "Only editors and the reviewer who imported it may change this article.",
-    )
-    if "status" in fields:
-        _require(can_change_article_status(user, article), "Only editors may change the status.")
+    changing = set(fields)
+    if "status" in changing:
+        _require(
+            can_change_article_status(user, article),
+            "Only editors put articles in review or publish them.",
+        )
+    if changing - {"status"}:
+        _require(
+            can_change_article(user, article),
+            "Only editors and the reviewer who imported it may change this article.",
+        )
 
 
 def check_delete_article(user: Any, article: Article) -> None:
