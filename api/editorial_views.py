@@ -108,7 +108,7 @@ class TransitionViewSet(mixins.ListModelMixin, ClaimChildViewSet):
         request=s.TransitionInputSerializer,
         responses={201: s.TransitionSerializer, **ERRORS},
     )
-    def create(self, request: Request, claim_id: str) -> Response:
+    def create(self, request: Request, claim_id: int) -> Response:
         claim = self.get_claim()
         data = s.TransitionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -154,7 +154,7 @@ class AssignmentViewSet(mixins.ListModelMixin, ClaimChildViewSet):
             **ERRORS,
         },
     )
-    def create(self, request: Request, claim_id: str) -> Response:
+    def create(self, request: Request, claim_id: int) -> Response:
         claim = self.get_claim()
         require(policies.can_assign_reviewers(request.user, claim), "Only editors assign.")
         data = s.AssignInputSerializer(data=request.data)
@@ -171,7 +171,7 @@ class AssignmentViewSet(mixins.ListModelMixin, ClaimChildViewSet):
         )
 
     @extend_schema(summary="Unassign a reviewer (editors)", responses={204: None, **ERRORS})
-    def destroy(self, request: Request, claim_id: str, reviewer_id: str) -> Response:
+    def destroy(self, request: Request, claim_id: int, reviewer_id: int) -> Response:
         claim = self.get_claim()
         require(policies.can_assign_reviewers(request.user, claim), "Only editors unassign.")
         reviewer = User.objects.filter(pk=reviewer_id).first()
@@ -203,7 +203,7 @@ class CommentViewSet(mixins.ListModelMixin, ClaimChildViewSet):
         request=s.CommentInputSerializer,
         responses={201: s.CommentSerializer, **ERRORS},
     )
-    def create(self, request: Request, claim_id: str) -> Response:
+    def create(self, request: Request, claim_id: int) -> Response:
         claim = self.get_claim()
         data = s.CommentInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -231,7 +231,7 @@ class PublicationViewSet(ClaimChildViewSet):
         request=s.PublishInputSerializer,
         responses={201: s.PublicationSerializer, **ERRORS},
     )
-    def publish(self, request: Request, claim_id: str) -> Response:
+    def publish(self, request: Request, claim_id: int) -> Response:
         claim = self.get_claim()
         require(policies.can_publish_claim(request.user, claim), "Only editors publish.")
         data = s.PublishInputSerializer(data=request.data)
@@ -250,7 +250,7 @@ class PublicationViewSet(ClaimChildViewSet):
         request=s.UnpublishInputSerializer,
         responses={200: s.TransitionSerializer, **ERRORS},
     )
-    def unpublish(self, request: Request, claim_id: str) -> Response:
+    def unpublish(self, request: Request, claim_id: int) -> Response:
         claim = self.get_claim()
         require(policies.can_publish_claim(request.user, claim), "Only editors unpublish.")
         data = s.UnpublishInputSerializer(data=request.data)
@@ -278,7 +278,7 @@ class ClaimReviewViewSet(JSONErrors, ClaimChildViewSet):
             **JSON_ERRORS,
         },
     )
-    def retrieve(self, request: Request, claim_id: str) -> Response:
+    def retrieve(self, request: Request, claim_id: int) -> Response:
         publication = selectors.published_claims().filter(claim=self.get_claim()).first()
         if publication is None:
             raise NotFound("This claim has no published verdict.")
@@ -289,7 +289,7 @@ class ClaimReviewViewSet(JSONErrors, ClaimChildViewSet):
         )
 
 
-def _article(request: Request, article_id: str) -> Article:
+def _article(request: Request, article_id: int) -> Article:
     articles = visible_articles(request, Article.objects.defer("source_text", "text"))
     article: Article = get_object_or_404(articles, pk=article_id)
     return article
@@ -312,7 +312,7 @@ class ArticleClaimReviewView(JSONErrors, generics.GenericAPIView):
             **JSON_ERRORS,
         },
     )
-    def get(self, request: Request, article_id: str) -> Response:
+    def get(self, request: Request, article_id: int) -> Response:
         article = _article(request, article_id)
         claims = visible_claims(request, Claim.objects.filter(article=article))
         publications = selectors.published_claims(claims=claims).order_by(
@@ -344,7 +344,7 @@ class ArticleReportView(JSONErrors, generics.GenericAPIView):
             **JSON_ERRORS,
         },
     )
-    def get(self, request: Request, article_id: str) -> Response:
+    def get(self, request: Request, article_id: int) -> Response:
         article = _article(request, article_id)
         report = article_report(article=article)
         if request.accepted_renderer.format == "csv":

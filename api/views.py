@@ -47,9 +47,6 @@ from editorial.selectors import article_alpha
 from editorial.services import ratings as rating_services
 from editorial.services import workflow
 
-# Ids are bigints: a longer number would overflow the database's integer, not 404.
-ID_PATTERN = r"[0-9]{1,18}"
-
 ERRORS = {
     400: OpenApiResponse(
         s.ErrorSerializer, description="Invalid input; the body says which field and why."
@@ -113,7 +110,7 @@ class ArticleViewSet(
     viewsets.GenericViewSet,
 ):
     permission_classes = [ReadPublishedElseReviewer]
-    lookup_value_regex = ID_PATTERN
+    lookup_value_converter = "id"
     parser_classes = [LimitedJSONParser, LimitedMultiPartParser, LimitedFormParser]
     filter_backends = [DjangoFilterBackend, OrderingFilter]
     filterset_class = ArticleFilter
@@ -202,7 +199,7 @@ class ArticleViewSet(
         request=s.ArticleUpdateSerializer,
         responses={200: s.ArticleDetailSerializer, **ERRORS},
     )
-    def partial_update(self, request: Request, pk: str) -> Response:
+    def partial_update(self, request: Request, pk: int) -> Response:
         article = self.get_object()
         require(
             policies.can_change_article(request.user, article),
@@ -257,7 +254,7 @@ def _latest_snapshot(queryset: QuerySet[SourceSnapshot]) -> Prefetch:
 )
 class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     permission_classes = [IsReviewer]
-    lookup_value_regex = ID_PATTERN
+    lookup_value_converter = "id"
     filter_backends = [DjangoFilterBackend, OrderingFilter]
     filterset_class = SourceFilter
     ordering_fields = ["position", "status", "last_fetched_at", "created_at"]
@@ -277,7 +274,7 @@ class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         request=s.SourceUrlSerializer,
         responses={200: s.SourceDetailSerializer, **ERRORS},
     )
-    def partial_update(self, request: Request, pk: str) -> Response:
+    def partial_update(self, request: Request, pk: int) -> Response:
         source = self.get_object()
         data = s.SourceUrlSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -293,7 +290,7 @@ class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         responses={202: s.SourceDetailSerializer, **ERRORS},
     )
     @action(detail=True, methods=["post"])
-    def fetch(self, request: Request, pk: str) -> Response:
+    def fetch(self, request: Request, pk: int) -> Response:
         source = self.get_object()
         source_services.source_request_fetch(source=source, user=request.user)
         return Response(
@@ -335,7 +332,7 @@ class ClaimViewSet(
     viewsets.GenericViewSet,
 ):
     permission_classes = [ReadPublishedElseReviewer]
-    lookup_value_regex = ID_PATTERN
+    lookup_value_converter = "id"
     filter_backends = [DjangoFilterBackend, OrderingFilter]
     filterset_class = ClaimFilter
     ordering_fields = ["created_at", "updated_at", "start", "ratings_count", "evidence_count"]
@@ -350,7 +347,7 @@ class ClaimViewSet(
     def get_serializer_class(self) -> type[s.serializers.BaseSerializer]:
         return s.ClaimDetailSerializer if self.action != "list" else s.ClaimSerializer
 
-    def list(self, request: Request) -> HttpResponseBase:  # type: ignore[override]
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponseBase:  # type: ignore[override]
         return cached_response(request, self, lambda: self._list(request))
 
     def _list(self, request: Request) -> Response:
@@ -391,7 +388,7 @@ class ClaimViewSet(
         request=s.ClaimUpdateSerializer,
         responses={200: s.ClaimDetailSerializer, **ERRORS},
     )
-    def partial_update(self, request: Request, pk: str) -> Response:
+    def partial_update(self, request: Request, pk: int) -> Response:
         claim = self.get_object()
         data = s.ClaimUpdateSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
@@ -465,7 +462,7 @@ class EvidenceViewSet(
     ClaimChildViewSet,
 ):
     permission_classes = [IsReviewer]
-    lookup_value_regex = ID_PATTERN
+    lookup_value_converter = "id"
     serializer_class = s.EvidenceSerializer
     filter_backends = [OrderingFilter]
     ordering_fields = ["created_at", "stance"]
@@ -485,7 +482,7 @@ class EvidenceViewSet(
         request=s.EvidenceInputSerializer,
         responses={201: s.EvidenceSerializer, **ERRORS},
     )
-    def create(self, request: Request, claim_id: str) -> Response:
+    def create(self, request: Request, claim_id: int) -> Response:
         claim = self.get_claim()
         data = s.EvidenceInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -499,7 +496,7 @@ class EvidenceViewSet(
         request=s.EvidenceInputSerializer,
         responses={200: s.EvidenceSerializer, **ERRORS},
     )
-    def partial_update(self, request: Request, claim_id: str, pk: str) -> Response:
+    def partial_update(self, request: Request, claim_id: int, pk: int) -> Response:
         evidence = self.get_object()
         require(
             policies.can_change_evidence(request.user, evidence),
@@ -526,7 +523,7 @@ class EvidenceViewSet(
 )
 class RatingViewSet(mixins.ListModelMixin, ClaimChildViewSet):
     permission_classes = [IsReviewer]
-    lookup_value_regex = ID_PATTERN
+    lookup_value_converter = "id"
     serializer_class = s.RatingSerializer
     filter_backends = [OrderingFilter]
     ordering_fields = ["created_at", "updated_at", "verdict"]
@@ -540,7 +537,7 @@ class RatingViewSet(mixins.ListModelMixin, ClaimChildViewSet):
 
 class MyRatingViewSet(ClaimChildViewSet):
     permission_classes = [IsReviewer]
-    lookup_value_regex = ID_PATTERN
+    lookup_value_converter = "id"
     serializer_class = s.RatingSerializer
 
     def get_queryset(self) -> QuerySet[Rating]:
@@ -556,7 +553,7 @@ class MyRatingViewSet(ClaimChildViewSet):
         return rating
 
     @extend_schema(summary="My rating of the claim", responses={200: s.RatingSerializer, **ERRORS})
-    def retrieve(self, request: Request, claim_id: str) -> Response:
+    def retrieve(self, request: Request, claim_id: int) -> Response:
         return Response(s.RatingSerializer(self.get_object()).data)
 
     @extend_schema(
@@ -564,7 +561,7 @@ class MyRatingViewSet(ClaimChildViewSet):
         request=s.RatingInputSerializer,
         responses={200: s.RatingSerializer, 201: s.RatingSerializer, **ERRORS},
     )
-    def update(self, request: Request, claim_id: str) -> Response:
+    def update(self, request: Request, claim_id: int) -> Response:
         claim = self.get_claim()
         data = s.RatingInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -577,7 +574,7 @@ class MyRatingViewSet(ClaimChildViewSet):
         )
 
     @extend_schema(summary="Withdraw my rating", responses={204: None, **ERRORS})
-    def destroy(self, request: Request, claim_id: str) -> Response:
+    def destroy(self, request: Request, claim_id: int) -> Response:
         if not rating_services.rating_withdraw(claim=self.get_claim(), reviewer=request.user):
             raise NotFound("You have not rated this claim.")
         return Response(status=status.HTTP_204_NO_CONTENT)
