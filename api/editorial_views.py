@@ -20,13 +20,7 @@ from accounts.models import User
 from api import editorial_serializers as s
 from api.permissions import IsReviewer, ReadPublishedElseReviewer, require
 from api.serializers import ClaimSerializer
-from api.views import (
-    ERRORS,
-    ClaimChildViewSet,
-    claims_for_api,
-    visible_articles,
-    visible_claims,
-)
+from api.views import ERRORS, ClaimChildViewSet, claims_for_api
 from claims import policies
 from claims.models import Article, Claim
 from editorial import selectors
@@ -290,7 +284,7 @@ class ClaimReviewViewSet(JSONErrors, ClaimChildViewSet):
 
 
 def _article(request: Request, article_id: int) -> Article:
-    articles = visible_articles(request, Article.objects.defer("source_text", "text"))
+    articles = Article.objects.defer("source_text", "text").visible_to(request.user)
     article: Article = get_object_or_404(articles, pk=article_id)
     return article
 
@@ -314,7 +308,7 @@ class ArticleClaimReviewView(JSONErrors, generics.GenericAPIView):
     )
     def get(self, request: Request, article_id: int) -> Response:
         article = _article(request, article_id)
-        claims = visible_claims(request, Claim.objects.filter(article=article))
+        claims = Claim.objects.filter(article=article).visible_to(request.user)
         publications = selectors.published_claims(claims=claims).order_by(
             "claim__start", "claim__end", "claim_id"
         )

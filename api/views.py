@@ -31,9 +31,8 @@ from claims import policies, selectors
 from claims.errors import DuplicateArticle
 from claims.models import (
     Article,
-    ArticleStatus,
     Claim,
-    ClaimStatus,
+    ClaimQuerySet,
     Evidence,
     Rating,
     Source,
@@ -57,18 +56,6 @@ ERRORS = {
         s.ErrorSerializer, description="No such object or page, or not visible to you."
     ),
 }
-
-
-def visible_articles(request: Request, queryset: QuerySet[Article]) -> QuerySet[Article]:
-    if policies.is_reviewer(request.user):
-        return queryset
-    return queryset.filter(status=ArticleStatus.PUBLISHED)
-
-
-def visible_claims(request: Request, queryset: QuerySet[Claim]) -> QuerySet[Claim]:
-    if policies.is_reviewer(request.user):
-        return queryset
-    return queryset.filter(status=ClaimStatus.PUBLISHED, article__status=ArticleStatus.PUBLISHED)
 
 
 # --- Auth ----------------------------------------------------------------------
@@ -118,9 +105,8 @@ class ArticleViewSet(
     ordering = ["-created_at", "-id"]
 
     def get_queryset(self) -> QuerySet[Article]:
-        reviewer = policies.is_reviewer(self.request.user)
-        articles = selectors.article_list_with_counts(published_claims_only=not reviewer)
-        return visible_articles(self.request, articles)
+        user = self.request.user
+        return selectors.article_list_with_counts(reader=user).visible_to(user)
 
     def get_serializer_class(self) -> type[s.serializers.BaseSerializer]:
         return s.ArticleDetailSerializer if self.action == "retrieve" else s.ArticleSerializer
@@ -132,7 +118,7 @@ class ArticleViewSet(
         article: Article = get_object_or_404(queryset, pk=self.kwargs["pk"])
         self.check_object_permissions(self.request, article)
         if self.action == "retrieve":
-            claims = visible_claims(self.request, article.claims.all())
+            claims = article.claims.visible_to(self.request.user)
             counts = claims.values("status").annotate(n=Count("id")).order_by()
             article.claims_by_status = {row["status"]: row["n"] for row in counts}  # type: ignore[attr-defined]
             article.alpha = article_alpha(claims=claims)  # type: ignore[attr-defined]
@@ -301,7 +287,7 @@ class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 # --- Claims --------------------------------------------------------------------
 
 
-def claims_for_api() -> QuerySet[Claim]:
+def claims_for_api() -> ClaimQuerySet:
     return selectors.claim_list_with_counts().prefetch_related(
         Prefetch("sources", queryset=Source.objects.only("id")),
         Prefetch(
@@ -310,7 +296,7 @@ def claims_for_api() -> QuerySet[Claim]:
     )
 
 
-def claim_detail_queryset() -> QuerySet[Claim]:
+def claim_detail_queryset() -> ClaimQuerySet:
     return claims_for_api().prefetch_related("quote_checks")
 
 
@@ -340,9 +326,9 @@ class ClaimViewSet(
 
     def get_queryset(self) -> QuerySet[Claim]:
         if self.action == "list":  # rendered from rows: nothing to prefetch
-            return visible_claims(self.request, selectors.claim_list_with_counts())
+            return selectors.claim_list_with_counts().visible_to(self.request.user)
         queryset = claim_detail_queryset().defer(None).defer("article__source_text")
-        return visible_claims(self.request, queryset)
+        return queryset.visible_to(self.request.user)
 
     def get_serializer_class(self) -> type[s.serializers.BaseSerializer]:
         return s.ClaimDetailSerializer if self.action != "list" else s.ClaimSerializer
@@ -439,7 +425,7 @@ class ClaimChildViewSet(viewsets.GenericViewSet):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no claim
             return Claim()
         if not hasattr(self, "_claim"):
-            visible = visible_claims(self.request, Claim.objects.select_related("article"))
+            visible = Claim.objects.select_related("article").visible_to(self.request.user)
             self._claim = get_object_or_404(visible, pk=self.kwargs["claim_id"])
         return self._claim
 

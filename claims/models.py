@@ -9,13 +9,16 @@ does not need one.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from claims import policies
+from claims.statuses import CLOSED_CLAIM_STATUSES, ArticleStatus, ClaimStatus
 from texts.anchoring import CONTEXT_CHARS
 
 
@@ -40,16 +43,20 @@ class ArticleFormat(models.TextChoices):
     TEXT = "text", "Plain text"
 
 
-class ArticleStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    IN_REVIEW = "in_review", "In review"
-    PUBLISHED = "published", "Published"
-
-
 class ImportStatus(models.TextChoices):
     READY = "ready", "Ready"
     FETCHING = "fetching", "Fetching the page"
     FAILED = "failed", "Import failed"
+
+
+class ArticleQuerySet(models.QuerySet["Article"]):
+    def public(self) -> ArticleQuerySet:
+        """Articles anyone may read, signed in or not: the published ones."""
+        return self.filter(status=ArticleStatus.PUBLISHED)
+
+    def visible_to(self, user: Any) -> ArticleQuerySet:
+        """Articles ``user`` may read: all of them for reviewers and above, else the public."""
+        return self if policies.is_reviewer(user) else self.public()
 
 
 class Article(Timestamped):
@@ -81,6 +88,8 @@ class Article(Timestamped):
     import_detail = models.CharField(max_length=500, blank=True)
     # The texts are large and never change after import: keep them out of history.
     history = HistoricalRecords(excluded_fields=["source_text", "text"])
+
+    objects = ArticleQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -231,12 +240,55 @@ class ClaimKind(models.TextChoices):
     OPINION = "opinion", "Opinion"
 
 
-class ClaimStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    IN_REVIEW = "in_review", "In review"
-    READY = "ready", "Ready"
-    PUBLISHED = "published", "Published"
-    REJECTED = "rejected", "Rejected"
+def public_claim_q(prefix: str = "") -> Q:
+    """Claims anyone may read, signed in or not: published claims of published articles.
+
+    ``prefix`` reaches the claim through a relation (``"claim__"`` from a rating); on a
+    loaded claim, ``claims.policies.is_public_claim`` says the same.
+    """
+    return Q(
+        **{
+            f"{prefix}status": ClaimStatus.PUBLISHED,
+            f"{prefix}article__status": ArticleStatus.PUBLISHED,
+        }
+    )
+
+
+def visible_claim_q(user: Any, prefix: str = "") -> Q:
+    """Claims ``user`` may read: all of them for reviewers and above, else the public ones."""
+    return Q() if policies.is_reviewer(user) else public_claim_q(prefix)
+
+
+def _rated_by(user: Any) -> Exists:
+    # By id: an anonymous user (no id) has rated nothing.
+    return Exists(Rating.objects.filter(claim=OuterRef("pk"), reviewer_id=user.pk))
+
+
+class ClaimQuerySet(models.QuerySet["Claim"]):
+    def public(self) -> ClaimQuerySet:
+        return self.filter(public_claim_q())
+
+    def visible_to(self, user: Any) -> ClaimQuerySet:
+        return self.filter(visible_claim_q(user))
+
+    def rated_by(self, user: Any) -> ClaimQuerySet:
+        return self.filter(_rated_by(user))
+
+    def unrated_by(self, user: Any) -> ClaimQuerySet:
+        """Claims ``user`` has not rated yet."""
+        return self.filter(~_rated_by(user))
+
+    def with_rated_by_me(self, user: Any) -> ClaimQuerySet:
+        """Each claim with ``rated_by_me``: has ``user`` rated it?"""
+        return self.annotate(rated_by_me=_rated_by(user))
+
+    def closed(self) -> ClaimQuerySet:
+        """Published and rejected claims: out of the review."""
+        return self.filter(status__in=CLOSED_CLAIM_STATUSES)
+
+    def open_for_review(self) -> ClaimQuerySet:
+        """Claims still in the review (open, in review or ready): not closed."""
+        return self.exclude(status__in=CLOSED_CLAIM_STATUSES)
 
 
 class Claim(Timestamped):
@@ -260,6 +312,8 @@ class Claim(Timestamped):
     sources = models.ManyToManyField(Source, related_name="claims", blank=True)
     history = HistoricalRecords(m2m_fields=[sources])
 
+    objects = ClaimQuerySet.as_manager()
+
     class Meta:
         ordering = ["article", "start", "end"]
         constraints = [
@@ -279,6 +333,11 @@ class Claim(Timestamped):
 
     def __str__(self) -> str:
         return self.quote if len(self.quote) <= 80 else f"{self.quote[:79]}…"
+
+    @property
+    def is_closed(self) -> bool:
+        """Published or rejected (as ``Claim.objects.closed()``)."""
+        return self.status in CLOSED_CLAIM_STATUSES
 
 
 # --- Reviews -------------------------------------------------------------------

@@ -16,11 +16,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from accounts.models import Role
-from claims.models import Article, ArticleStatus, Claim, ClaimStatus, Evidence
+from claims.statuses import ArticleStatus, ClaimStatus
 from claims.transitions import Who, transition_for
+
+if TYPE_CHECKING:  # the models' QuerySets ask these rules: no import of the models here
+    from claims.models import Article, Claim, Evidence
 
 
 def role_names(user: Any) -> frozenset[str]:

@@ -15,13 +15,15 @@ from django.db.models.functions import Coalesce
 
 from claims.models import (
     Article,
+    ArticleQuerySet,
     Claim,
-    ClaimStatus,
+    ClaimQuerySet,
     Evidence,
     Rating,
     Source,
     SourceSnapshot,
     SourceStatus,
+    visible_claim_q,
 )
 
 ARTICLE_TEXT_FIELDS = ("source_text", "text")
@@ -46,19 +48,19 @@ def _without_article_texts(prefix: str) -> list[str]:
     return [f"{prefix}{name}" for name in ARTICLE_TEXT_FIELDS]
 
 
-def article_list_with_counts(*, published_claims_only: bool = False) -> QuerySet[Article]:
+def article_list_with_counts(*, reader: Any = None) -> ArticleQuerySet:
     """Articles with ``sources_total``, ``sources_ok``, ``sources_needing_url``,
     ``sources_broken``, ``claims_count`` and ``ratings_count``; texts deferred.
 
-    ``published_claims_only`` counts only published claims (and their ratings), for
-    readers who may not know that unpublished ones exist.
+    With a ``reader``, only the claims that this user may read (and their ratings) are
+    counted: readers who are not reviewers may not know that unpublished ones exist.
     """
     sources = Source.objects.all()
     claims = Claim.objects.all()
     ratings = Rating.objects.all()
-    if published_claims_only:
-        claims = claims.filter(status=ClaimStatus.PUBLISHED)
-        ratings = ratings.filter(claim__status=ClaimStatus.PUBLISHED)
+    if reader is not None:
+        claims = claims.filter(visible_claim_q(reader))
+        ratings = ratings.filter(visible_claim_q(reader, prefix="claim__"))
     return (
         Article.objects.defer(*ARTICLE_TEXT_FIELDS)
         .select_related("imported_by")
@@ -100,7 +102,7 @@ def snapshot_list() -> QuerySet[SourceSnapshot]:
     )
 
 
-def claim_list_with_counts() -> QuerySet[Claim]:
+def claim_list_with_counts() -> ClaimQuerySet:
     """Claims with their article and author, their consensus and publication (one-to-one
     rows of ``editorial``; either may be missing), ``sources_count``, ``evidence_count``
     and ``ratings_count``."""

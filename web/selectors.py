@@ -17,6 +17,7 @@ from accounts.models import Role, User
 from claims.models import (
     Article,
     Claim,
+    ClaimQuerySet,
     ClaimStatus,
     Evidence,
     QuoteCheck,
@@ -59,15 +60,9 @@ def dashboard_articles() -> QuerySet[Article]:
     )
 
 
-def claims_with_verdicts() -> QuerySet[Claim]:
+def claims_with_verdicts() -> ClaimQuerySet:
     """Claims with their counts, consensus and publication (for their colour)."""
     return claim_list_with_counts().select_related("consensus", "publication")
-
-
-def with_my_rating(claims: QuerySet[Claim], user: Any) -> QuerySet[Claim]:
-    return claims.annotate(
-        rated_by_me=Exists(Rating.objects.filter(claim=OuterRef("pk"), reviewer=user))
-    )
 
 
 def my_queue(user: Any) -> QuerySet[Claim]:
@@ -77,10 +72,10 @@ def my_queue(user: Any) -> QuerySet[Claim]:
 
 def awaiting_my_rating(user: Any) -> QuerySet[Claim]:
     """Claims under review that ``user`` has not rated, oldest first."""
-    rated = Rating.objects.filter(claim=OuterRef("pk"), reviewer=user)
     return (
         claims_with_verdicts()
-        .filter(~Exists(rated), status__in=OPEN_STATUSES)
+        .unrated_by(user)
+        .filter(status__in=OPEN_STATUSES)
         .order_by("created_at", "id")
     )
 
@@ -143,7 +138,7 @@ def article_claims(article: Article, user: Any) -> QuerySet[Claim]:
         )
         .order_by("start", "end", "id")
     )
-    return with_my_rating(claims, user)
+    return claims.with_rated_by_me(user)
 
 
 def sources_in_flight(sources: list[Source]) -> bool:
@@ -218,7 +213,7 @@ def search_claims(
     assigned_to: Any = None,
     unrated_by_me: bool = False,
 ) -> QuerySet[Claim]:
-    claims = with_my_rating(claims_with_verdicts(), user)
+    claims = claims_with_verdicts().with_rated_by_me(user)
     for word in text.split()[:10]:
         claims = claims.filter(Q(quote__icontains=word) | Q(article__title__icontains=word))
     if verdict:
@@ -238,7 +233,7 @@ def search_claims(
             Exists(Assignment.objects.filter(claim=OuterRef("pk"), reviewer=assigned_to))
         )
     if unrated_by_me:
-        claims = claims.filter(~Exists(Rating.objects.filter(claim=OuterRef("pk"), reviewer=user)))
+        claims = claims.unrated_by(user)
     return claims.order_by("-created_at", "-id")
 
 

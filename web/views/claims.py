@@ -106,8 +106,7 @@ def _editorial_context(request: HttpRequest, claim: Claim, bound: dict[str, Any]
         "publish_form": bound.get("publish_form")
         or forms.PublishForm(initial={"verdict": consensus["verdict"]}),
         "unpublish_form": bound.get("unpublish_form") or forms.UnpublishForm(),
-        "can_assign": policies.can_assign_reviewers(user, claim)
-        and claim.status not in (ClaimStatus.PUBLISHED, ClaimStatus.REJECTED),
+        "can_assign": policies.can_assign_reviewers(user, claim) and not claim.is_closed,
         "assign_form": bound.get("assign_form")
         or forms.AssignForm(reviewers=selectors.eligible_reviewers()),
         "assignments": list(assignment_list(claim=claim)),
