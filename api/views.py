@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, Prefetch, QuerySet
 from django.db.models.functions import Substr
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
@@ -218,19 +218,6 @@ class ArticleViewSet(
 # --- Sources -------------------------------------------------------------------
 
 
-def _latest_snapshot(queryset: QuerySet[SourceSnapshot]) -> Prefetch:
-    latest_ids = (
-        SourceSnapshot.objects.filter(source=OuterRef("source"))
-        .order_by("-fetched_at", "-id")
-        .values("id")[:1]
-    )
-    return Prefetch(
-        "snapshots",
-        queryset=queryset.filter(id=Subquery(latest_ids)),
-        to_attr="latest_snapshots",
-    )
-
-
 @extend_schema_view(
     list=extend_schema(summary="List cited sources", responses={200: s.SourceSerializer, **ERRORS}),
     retrieve=extend_schema(
@@ -250,7 +237,9 @@ class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         snapshots = SourceSnapshot.objects.defer("text")
         if self.action == "retrieve":
             snapshots = snapshots.annotate(excerpt=Substr("text", 1, s.EXCERPT_CHARS))
-        return selectors.source_list_with_counts().prefetch_related(_latest_snapshot(snapshots))
+        return selectors.source_list_with_counts().prefetch_related(
+            selectors.latest_snapshot_prefetch(snapshots)
+        )
 
     def get_serializer_class(self) -> type[s.serializers.BaseSerializer]:
         return s.SourceDetailSerializer if self.action != "list" else s.SourceSerializer

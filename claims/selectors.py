@@ -10,7 +10,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import (
+    Count,
+    Expression,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
 from claims.models import (
@@ -88,6 +97,39 @@ def source_list_with_counts() -> QuerySet[Source]:
             claims_count=count_subquery(ClaimSource.objects.all(), outer="source"),
             snapshots_count=count_subquery(SourceSnapshot.objects.all(), outer="source"),
         )
+    )
+
+
+# --- The latest snapshot of a source or evidence ------------------------------------
+
+
+def snapshots_latest_first(**owner: Any) -> QuerySet[SourceSnapshot]:
+    """The snapshots of one source or evidence (``source=`` or ``evidence=``, a row or an
+    ``OuterRef``), the latest fetch first: the one ordering that says which is latest."""
+    return SourceSnapshot.objects.filter(**owner).order_by("-fetched_at", "-id")
+
+
+def latest_snapshot(**owner: Source | Evidence) -> SourceSnapshot | None:
+    return snapshots_latest_first(**owner).first()
+
+
+def latest_snapshot_value(value: str | Expression, *, owner: str = "source") -> Subquery:
+    """A field (or an expression over the fields) of the latest snapshot of each row of a
+    list of sources (``owner="evidence"``: of evidence), to annotate the list with."""
+    latest = snapshots_latest_first(**{owner: OuterRef("pk")})
+    values = latest.values(value) if isinstance(value, str) else latest.values(v=value)
+    return Subquery(values[:1])
+
+
+def latest_snapshot_prefetch(
+    snapshots: QuerySet[SourceSnapshot] | None = None, *, owner: str = "source"
+) -> Prefetch:
+    """Prefetch each listed row's latest snapshot (of ``snapshots``, to defer or annotate
+    fields) into ``latest_snapshots``, a list of none or one: one query for the list."""
+    snapshots = SourceSnapshot.objects.all() if snapshots is None else snapshots
+    latest_id = snapshots_latest_first(**{owner: OuterRef(owner)}).values("id")[:1]
+    return Prefetch(
+        "snapshots", queryset=snapshots.filter(id=Subquery(latest_id)), to_attr="latest_snapshots"
     )
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Substr
 
 from accounts.models import Role, User
@@ -23,7 +23,6 @@ from claims.models import (
     QuoteCheck,
     Rating,
     Source,
-    SourceSnapshot,
     SourceStatus,
 )
 from claims.selectors import (
@@ -31,6 +30,7 @@ from claims.selectors import (
     article_list_with_counts,
     claim_list_with_counts,
     count_subquery,
+    latest_snapshot_value,
 )
 from editorial.models import Assignment
 from editorial.selectors import claim_queue, verdict_q
@@ -38,11 +38,6 @@ from editorial.selectors import claim_queue, verdict_q
 EXCERPT_CHARS = 600
 IN_FLIGHT = (SourceStatus.PENDING, SourceStatus.FETCHING)
 OPEN_STATUSES = (ClaimStatus.OPEN, ClaimStatus.IN_REVIEW)
-
-
-def _latest_snapshot(field: str, *, owner: str = "source") -> Subquery:
-    latest = SourceSnapshot.objects.filter(**{owner: OuterRef("pk")}).order_by("-fetched_at", "-id")
-    return Subquery(latest.values(field)[:1])
 
 
 # --- Dashboard -------------------------------------------------------------------
@@ -122,7 +117,9 @@ def recent_activity(limit: int = 8) -> list[Activity]:
 
 def article_sources(article: Article) -> QuerySet[Source]:
     """The article's sources in order, each with its latest snapshot's title."""
-    return Source.objects.filter(article=article).annotate(snapshot_title=_latest_snapshot("title"))
+    return Source.objects.filter(article=article).annotate(
+        snapshot_title=latest_snapshot_value("title")
+    )
 
 
 def article_claims(article: Article, user: Any) -> QuerySet[Claim]:
@@ -162,16 +159,11 @@ def claim_sources(claim: Claim) -> list[Source]:
     """The sources the claim relies on, each with its latest snapshot and quote check."""
     sources: list[Source] = list(
         claim.sources.order_by("position").annotate(
-            snapshot_title=_latest_snapshot("title"),
-            snapshot_url=_latest_snapshot("final_url"),
-            snapshot_status=_latest_snapshot("http_status"),
-            snapshot_at=_latest_snapshot("fetched_at"),
-            snapshot_excerpt=Subquery(
-                SourceSnapshot.objects.filter(source=OuterRef("pk"))
-                .order_by("-fetched_at", "-id")
-                .annotate(excerpt=Substr("text", 1, EXCERPT_CHARS))
-                .values("excerpt")[:1]
-            ),
+            snapshot_title=latest_snapshot_value("title"),
+            snapshot_url=latest_snapshot_value("final_url"),
+            snapshot_status=latest_snapshot_value("http_status"),
+            snapshot_at=latest_snapshot_value("fetched_at"),
+            snapshot_excerpt=latest_snapshot_value(Substr("text", 1, EXCERPT_CHARS)),
         )
     )
     checks = {check.source_id: check for check in QuoteCheck.objects.filter(claim=claim)}
@@ -184,7 +176,7 @@ def claim_evidence(claim: Claim) -> list[Evidence]:
     evidence: list[Evidence] = list(
         Evidence.objects.filter(claim=claim)
         .select_related("author")
-        .annotate(snapshot_title=_latest_snapshot("title", owner="evidence"))
+        .annotate(snapshot_title=latest_snapshot_value("title", owner="evidence"))
     )
     checks = {
         check.evidence_id: check for check in QuoteCheck.objects.filter(evidence__claim=claim)
