@@ -22,7 +22,8 @@ from claims.statuses import CLOSED_CLAIM_STATUSES, ArticleStatus, ClaimStatus
 from texts.anchoring import CONTEXT_CHARS
 
 
-def _in_choices(field: str, choices: Iterable[str], name: str) -> models.CheckConstraint:
+def in_choices(field: str, choices: Iterable[str], name: str) -> models.CheckConstraint:
+    """The database refuses a value of ``field`` outside ``choices`` (the apps' models)."""
     return models.CheckConstraint(condition=Q(**{f"{field}__in": list(choices)}), name=name)
 
 
@@ -94,9 +95,9 @@ class Article(Timestamped):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
-            _in_choices("status", ArticleStatus.values, "article_status_valid"),
-            _in_choices("source_format", ArticleFormat.values, "article_format_valid"),
-            _in_choices("import_status", ImportStatus.values, "article_import_status_valid"),
+            in_choices("status", ArticleStatus.values, "article_status_valid"),
+            in_choices("source_format", ArticleFormat.values, "article_format_valid"),
+            in_choices("import_status", ImportStatus.values, "article_import_status_valid"),
         ]
 
     def __str__(self) -> str:
@@ -166,7 +167,7 @@ class Source(Timestamped, Fetchable):
                 name="source_span",
                 violation_error_message="A source's end offset cannot precede its start.",
             ),
-            _in_choices("status", SourceStatus.values, "source_status_valid"),
+            in_choices("status", SourceStatus.values, "source_status_valid"),
             # A source needs a URL exactly when it has none.
             models.CheckConstraint(
                 condition=(Q(status=SourceStatus.NEEDS_URL) & Q(url=""))
@@ -327,8 +328,8 @@ class Claim(Timestamped):
                 name="claim_unique_span",
                 violation_error_message="A claim on exactly this passage already exists.",
             ),
-            _in_choices("kind", ClaimKind.values, "claim_kind_valid"),
-            _in_choices("status", ClaimStatus.values, "claim_status_valid"),
+            in_choices("kind", ClaimKind.values, "claim_kind_valid"),
+            in_choices("status", ClaimStatus.values, "claim_status_valid"),
         ]
 
     def __str__(self) -> str:
@@ -380,8 +381,8 @@ class Evidence(Timestamped, Fetchable):
                 name="evidence_has_url_or_excerpt",
                 violation_error_message="Evidence needs a URL, a quoted excerpt, or both.",
             ),
-            _in_choices("stance", Stance.values, "evidence_stance_valid"),
-            _in_choices("status", SourceStatus.values, "evidence_status_valid"),
+            in_choices("stance", Stance.values, "evidence_stance_valid"),
+            in_choices("status", SourceStatus.values, "evidence_status_valid"),
             models.CheckConstraint(
                 condition=(Q(status=SourceStatus.NEEDS_URL) & Q(url=""))
                 | (~Q(status=SourceStatus.NEEDS_URL) & ~Q(url="")),
@@ -450,8 +451,8 @@ class Rating(Timestamped):
                 name="rating_has_rationale",
                 violation_error_message="A rating needs a rationale.",
             ),
-            _in_choices("verdict", Verdict.values, "rating_verdict_valid"),
-            _in_choices("confidence", Confidence.values, "rating_confidence_valid"),
+            in_choices("verdict", Verdict.values, "rating_verdict_valid"),
+            in_choices("confidence", Confidence.values, "rating_confidence_valid"),
         ]
 
     def __str__(self) -> str:
@@ -507,9 +508,7 @@ class QuoteCheck(models.Model):
                 fields=["claim", "source"], name="quote_check_one_per_claim_source"
             ),
             models.UniqueConstraint(fields=["evidence"], name="quote_check_one_per_evidence"),
-            models.CheckConstraint(
-                condition=Q(result__in=QuoteResult.values), name="quote_check_result_valid"
-            ),
+            in_choices("result", QuoteResult.values, "quote_check_result_valid"),
         ]
 
     def __str__(self) -> str:
