@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.models import Group
 
 from accounts.models import Role
+from claims.policies import is_editor, is_reviewer
 from tests.factories import UserFactory
 
 
@@ -22,11 +23,12 @@ def test_roles_exist_with_their_permissions():
 
 @pytest.mark.django_db
 def test_editors_and_staff_are_editors_and_reviewers_are_not():
-    assert UserFactory.create(roles=["editor"]).is_editor
-    assert UserFactory.create(is_staff=True).is_editor
-    reviewer = UserFactory.create(roles=["reviewer"])
-    assert not reviewer.is_editor
-    assert reviewer.has_role(Role.REVIEWER)
+    assert is_editor(UserFactory.create(roles=["editor"]))
+    assert is_editor(UserFactory.create(is_staff=True))
+    reviewer = UserFactory.create(roles=[Role.REVIEWER])
+    assert not is_editor(reviewer)
+    assert is_reviewer(reviewer)
+    assert not is_editor(UserFactory.create(roles=["editor"], is_active=False))
 
 
 @pytest.mark.django_db
