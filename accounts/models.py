@@ -21,10 +21,3 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.get_full_name() or self.username
-
-    def has_role(self, role: Role) -> bool:
-        return self.is_superuser or any(group.name == role for group in self.groups.all())
-
-    @property
-    def is_editor(self) -> bool:
-        return self.is_staff or self.has_role(Role.EDITOR)

@@ -1,63 +1,63 @@
-from django.urls import path, re_path
+from django.urls import path
 
 from api import editorial_views as api
 
-CLAIM = r"^claims/(?P<claim_id>[0-9]{1,18})/"
-ARTICLE = r"^articles/(?P<article_id>[0-9]{1,18})/"
+CLAIM = "claims/<id:claim_id>/"
+ARTICLE = "articles/<id:article_id>/"
 
 assignments = api.AssignmentViewSet.as_view({"get": "list", "post": "create"})
 reviewers = api.ReviewerStatsView.as_view()
 
 app_name = "editorial-api"
 urlpatterns = [
-    re_path(
-        CLAIM + r"transition/$",
+    path(
+        CLAIM + "transition/",
         api.TransitionViewSet.as_view({"post": "create"}),
         name="claim-transition",
     ),
-    re_path(
-        CLAIM + r"transitions/$",
+    path(
+        CLAIM + "transitions/",
         api.TransitionViewSet.as_view({"get": "list"}),
         name="claim-transitions",
     ),
-    re_path(CLAIM + r"assignments/$", assignments, name="claim-assignments"),
+    path(CLAIM + "assignments/", assignments, name="claim-assignments"),
     # The name for assigning: POST {"reviewers": [ids]}.
-    re_path(
-        CLAIM + r"assign/$",
+    path(
+        CLAIM + "assign/",
         api.AssignmentViewSet.as_view({"post": "create"}),
         name="claim-assign",
     ),
-    re_path(
-        CLAIM + r"assignments/(?P<reviewer_id>[0-9]{1,18})/$",
+    path(
+        CLAIM + "assignments/<id:reviewer_id>/",
         api.AssignmentViewSet.as_view({"delete": "destroy"}),
         name="claim-assignment",
     ),
-    re_path(
-        CLAIM + r"comments/$",
+    path(
+        CLAIM + "comments/",
         api.CommentViewSet.as_view({"get": "list", "post": "create"}),
         name="claim-comments",
     ),
-    re_path(
-        CLAIM + r"publish/$",
+    path(
+        CLAIM + "publish/",
         api.PublicationViewSet.as_view({"post": "publish"}),
         name="claim-publish",
     ),
-    re_path(
-        CLAIM + r"unpublish/$",
+    path(
+        CLAIM + "unpublish/",
         api.PublicationViewSet.as_view({"post": "unpublish"}),
         name="claim-unpublish",
     ),
-    re_path(
-        CLAIM + r"claimreview/$",
+    path(
+        CLAIM + "claimreview/",
         api.ClaimReviewViewSet.as_view({"get": "retrieve"}),
         name="claim-claimreview",
     ),
-    re_path(
-        ARTICLE + r"claimreview/$",
+    path(
+        ARTICLE + "claimreview/",
         api.ArticleClaimReviewView.as_view(),
         name="article-claimreview",
     ),
-    re_path(ARTICLE + r"report/$", api.ArticleReportView.as_view(), name="article-report"),
+    path(ARTICLE + "report/", api.ArticleReportView.as_view(), name="article-report"),
     path("me/queue/", api.MyQueueView.as_view(), name="my-queue"),
     path("reviewers/", reviewers, name="reviewers"),
     path("reviewers/stats/", reviewers, name="reviewer-stats"),

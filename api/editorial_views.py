@@ -20,13 +20,7 @@ from accounts.models import User
 from api import editorial_serializers as s
 from api.permissions import IsReviewer, ReadPublishedElseReviewer
 from api.serializers import ClaimSerializer
-from api.views import (
-    ERRORS,
-    ClaimChildViewSet,
-    claims_for_api,
-    visible_articles,
-    visible_claims,
-)
+from api.views import ERRORS, ClaimChildViewSet, claims_for_api
 from claims.models import Article, Claim
 from editorial import selectors
 from editorial.claimreview import article_claim_reviews, claim_review, public_base_url
@@ -107,7 +101,7 @@ class TransitionViewSet(mixins.ListModelMixin, ClaimChildViewSet):
         request=s.TransitionInputSerializer,
         responses={201: s.TransitionSerializer, **ERRORS},
     )
-    def create(self, request: Request, claim_id: str) -> Response:
+    def create(self, request: Request, claim_id: int) -> Response:
         claim = self.get_claim()
         data = s.TransitionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -149,7 +143,7 @@ class AssignmentViewSet(mixins.ListModelMixin, ClaimChildViewSet):
             **ERRORS,
         },
     )
-    def create(self, request: Request, claim_id: str) -> Response:
+    def create(self, request: Request, claim_id: int) -> Response:
         claim = self.get_claim()
         data = s.AssignInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -165,7 +159,7 @@ class AssignmentViewSet(mixins.ListModelMixin, ClaimChildViewSet):
         )
 
     @extend_schema(summary="Unassign a reviewer (editors)", responses={204: None, **ERRORS})
-    def destroy(self, request: Request, claim_id: str, reviewer_id: str) -> Response:
+    def destroy(self, request: Request, claim_id: int, reviewer_id: int) -> Response:
         claim = self.get_claim()
         reviewer = User.objects.filter(pk=reviewer_id).first()
         if reviewer is None or not assignments.assignment_delete(
@@ -196,7 +190,7 @@ class CommentViewSet(mixins.ListModelMixin, ClaimChildViewSet):
         request=s.CommentInputSerializer,
         responses={201: s.CommentSerializer, **ERRORS},
     )
-    def create(self, request: Request, claim_id: str) -> Response:
+    def create(self, request: Request, claim_id: int) -> Response:
         claim = self.get_claim()
         data = s.CommentInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -224,7 +218,7 @@ class PublicationViewSet(ClaimChildViewSet):
         request=s.PublishInputSerializer,
         responses={201: s.PublicationSerializer, **ERRORS},
     )
-    def publish(self, request: Request, claim_id: str) -> Response:
+    def publish(self, request: Request, claim_id: int) -> Response:
         claim = self.get_claim()
         data = s.PublishInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -242,7 +236,7 @@ class PublicationViewSet(ClaimChildViewSet):
         request=s.UnpublishInputSerializer,
         responses={200: s.TransitionSerializer, **ERRORS},
     )
-    def unpublish(self, request: Request, claim_id: str) -> Response:
+    def unpublish(self, request: Request, claim_id: int) -> Response:
         claim = self.get_claim()
         data = s.UnpublishInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -269,7 +263,7 @@ class ClaimReviewViewSet(JSONErrors, ClaimChildViewSet):
             **JSON_ERRORS,
         },
     )
-    def retrieve(self, request: Request, claim_id: str) -> Response:
+    def retrieve(self, request: Request, claim_id: int) -> Response:
         publication = selectors.published_claims().filter(claim=self.get_claim()).first()
         if publication is None:
             raise NotFound("This claim has no published verdict.")
@@ -280,8 +274,8 @@ class ClaimReviewViewSet(JSONErrors, ClaimChildViewSet):
         )
 
 
-def _article(request: Request, article_id: str) -> Article:
-    articles = visible_articles(request, Article.objects.defer("source_text", "text"))
+def _article(request: Request, article_id: int) -> Article:
+    articles = Article.objects.defer("source_text", "text").visible_to(request.user)
     article: Article = get_object_or_404(articles, pk=article_id)
     return article
 
@@ -303,9 +297,9 @@ class ArticleClaimReviewView(JSONErrors, generics.GenericAPIView):
             **JSON_ERRORS,
         },
     )
-    def get(self, request: Request, article_id: str) -> Response:
+    def get(self, request: Request, article_id: int) -> Response:
         article = _article(request, article_id)
-        claims = visible_claims(request, Claim.objects.filter(article=article))
+        claims = Claim.objects.filter(article=article).visible_to(request.user)
         publications = selectors.published_claims(claims=claims).order_by(
             "claim__start", "claim__end", "claim_id"
         )
@@ -335,7 +329,7 @@ class ArticleReportView(JSONErrors, generics.GenericAPIView):
             **JSON_ERRORS,
         },
     )
-    def get(self, request: Request, article_id: str) -> Response:
+    def get(self, request: Request, article_id: int) -> Response:
         article = _article(request, article_id)
         report = article_report(article=article)
         if request.accepted_renderer.format == "csv":

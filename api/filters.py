@@ -11,6 +11,7 @@ from claims.models import (
     ArticleStatus,
     Claim,
     ClaimKind,
+    ClaimQuerySet,
     ClaimStatus,
     Rating,
     Source,
@@ -91,10 +92,9 @@ class ClaimFilter(filters.FilterSet):
         return queryset.filter(Exists(Rating.objects.filter(claim=OuterRef("pk"), verdict=value)))
 
     def filter_needs_my_rating(
-        self, queryset: QuerySet[Claim], name: str, value: bool
-    ) -> QuerySet[Claim]:
+        self, queryset: ClaimQuerySet, name: str, value: bool
+    ) -> ClaimQuerySet:
         user = self.request.user if self.request else None
-        if user is None or not user.is_authenticated:
-            return queryset.none() if value is False else queryset
-        rated = Exists(Rating.objects.filter(claim=OuterRef("pk"), reviewer=user))
-        return queryset.filter(~rated) if value else queryset.filter(rated)
+        if user is None:
+            return queryset
+        return queryset.unrated_by(user) if value else queryset.rated_by(user)

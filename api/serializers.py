@@ -26,6 +26,7 @@ from claims.models import (
 )
 from editorial.models import ConsensusState
 from editorial.selectors import consensus_summary, publication_of
+from texts.paragraphs import passage_span
 
 EXCERPT_CHARS = 500
 MAX_ID = 2**63 - 1
@@ -401,9 +402,8 @@ class ClaimDetailSerializer(ClaimSerializer):
 
     def get_paragraph(self, claim: Claim) -> str:
         text = claim.article.text
-        start = text.rfind("\n\n", 0, claim.start)
-        end = text.find("\n\n", claim.end)
-        return text[start + 2 if start != -1 else 0 : end if end != -1 else len(text)]
+        start, end = passage_span(text, claim.start, claim.end)
+        return text[start:end]
 
 
 class ClaimCreateSerializer(serializers.Serializer):

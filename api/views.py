@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, Prefetch, QuerySet
 from django.db.models.functions import Substr
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
@@ -27,13 +27,12 @@ from api.filters import ArticleFilter, ClaimFilter, SourceFilter
 from api.parsers import LimitedFormParser, LimitedJSONParser, LimitedMultiPartParser
 from api.permissions import IsReviewer, ReadPublishedElseReviewer
 from apicache.responses import cached_response
-from claims import policies, selectors
+from claims import selectors
 from claims.errors import DuplicateArticle
 from claims.models import (
     Article,
-    ArticleStatus,
     Claim,
-    ClaimStatus,
+    ClaimQuerySet,
     Evidence,
     ImportStatus,
     Rating,
@@ -48,9 +47,6 @@ from editorial.selectors import article_alpha
 from editorial.services import ratings as rating_services
 from editorial.services import workflow
 
-# Ids are bigints: a longer number would overflow the database's integer, not 404.
-ID_PATTERN = r"[0-9]{1,18}"
-
 ERRORS = {
     400: OpenApiResponse(
         s.ErrorSerializer, description="Invalid input; the body says which field and why."
@@ -61,18 +57,6 @@ ERRORS = {
         s.ErrorSerializer, description="No such object or page, or not visible to you."
     ),
 }
-
-
-def visible_articles(request: Request, queryset: QuerySet[Article]) -> QuerySet[Article]:
-    if policies.is_reviewer(request.user):
-        return queryset
-    return queryset.filter(status=ArticleStatus.PUBLISHED)
-
-
-def visible_claims(request: Request, queryset: QuerySet[Claim]) -> QuerySet[Claim]:
-    if policies.is_reviewer(request.user):
-        return queryset
-    return queryset.filter(status=ClaimStatus.PUBLISHED, article__status=ArticleStatus.PUBLISHED)
 
 
 # --- Auth ----------------------------------------------------------------------
@@ -114,7 +98,7 @@ class ArticleViewSet(
     viewsets.GenericViewSet,
 ):
     permission_classes = [ReadPublishedElseReviewer]
-    lookup_value_regex = ID_PATTERN
+    lookup_value_converter = "id"
     parser_classes = [LimitedJSONParser, LimitedMultiPartParser, LimitedFormParser]
     filter_backends = [DjangoFilterBackend, OrderingFilter]
     filterset_class = ArticleFilter
@@ -122,9 +106,8 @@ class ArticleViewSet(
     ordering = ["-created_at", "-id"]
 
     def get_queryset(self) -> QuerySet[Article]:
-        reviewer = policies.is_reviewer(self.request.user)
-        articles = selectors.article_list_with_counts(published_claims_only=not reviewer)
-        return visible_articles(self.request, articles)
+        user = self.request.user
+        return selectors.article_list_with_counts(reader=user).visible_to(user)
 
     def get_serializer_class(self) -> type[s.serializers.BaseSerializer]:
         return s.ArticleDetailSerializer if self.action == "retrieve" else s.ArticleSerializer
@@ -136,7 +119,7 @@ class ArticleViewSet(
         article: Article = get_object_or_404(queryset, pk=self.kwargs["pk"])
         self.check_object_permissions(self.request, article)
         if self.action == "retrieve":
-            claims = visible_claims(self.request, article.claims.all())
+            claims = article.claims.visible_to(self.request.user)
             counts = claims.values("status").annotate(n=Count("id")).order_by()
             article.claims_by_status = {row["status"]: row["n"] for row in counts}  # type: ignore[attr-defined]
             article.alpha = article_alpha(claims=claims)  # type: ignore[attr-defined]
@@ -198,7 +181,7 @@ class ArticleViewSet(
         request=s.ArticleUpdateSerializer,
         responses={200: s.ArticleDetailSerializer, **ERRORS},
     )
-    def partial_update(self, request: Request, pk: str) -> Response:
+    def partial_update(self, request: Request, pk: int) -> Response:
         article = self.get_object()
         data = s.ArticleUpdateSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
@@ -221,19 +204,6 @@ class ArticleViewSet(
 # --- Sources -------------------------------------------------------------------
 
 
-def _latest_snapshot(queryset: QuerySet[SourceSnapshot]) -> Prefetch:
-    latest_ids = (
-        SourceSnapshot.objects.filter(source=OuterRef("source"))
-        .order_by("-fetched_at", "-id")
-        .values("id")[:1]
-    )
-    return Prefetch(
-        "snapshots",
-        queryset=queryset.filter(id=Subquery(latest_ids)),
-        to_attr="latest_snapshots",
-    )
-
-
 @extend_schema_view(
     list=extend_schema(summary="List cited sources", responses={200: s.SourceSerializer, **ERRORS}),
     retrieve=extend_schema(
@@ -243,7 +213,7 @@ def _latest_snapshot(queryset: QuerySet[SourceSnapshot]) -> Prefetch:
 )
 class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     permission_classes = [IsReviewer]
-    lookup_value_regex = ID_PATTERN
+    lookup_value_converter = "id"
     filter_backends = [DjangoFilterBackend, OrderingFilter]
     filterset_class = SourceFilter
     ordering_fields = ["position", "status", "last_fetched_at", "created_at"]
@@ -253,7 +223,9 @@ class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         snapshots = SourceSnapshot.objects.defer("text")
         if self.action == "retrieve":
             snapshots = snapshots.annotate(excerpt=Substr("text", 1, s.EXCERPT_CHARS))
-        return selectors.source_list_with_counts().prefetch_related(_latest_snapshot(snapshots))
+        return selectors.source_list_with_counts().prefetch_related(
+            selectors.latest_snapshot_prefetch(snapshots)
+        )
 
     def get_serializer_class(self) -> type[s.serializers.BaseSerializer]:
         return s.SourceDetailSerializer if self.action != "list" else s.SourceSerializer
@@ -263,7 +235,7 @@ class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         request=s.SourceUrlSerializer,
         responses={200: s.SourceDetailSerializer, **ERRORS},
     )
-    def partial_update(self, request: Request, pk: str) -> Response:
+    def partial_update(self, request: Request, pk: int) -> Response:
         source = self.get_object()
         data = s.SourceUrlSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -279,7 +251,7 @@ class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         responses={202: s.SourceDetailSerializer, **ERRORS},
     )
     @action(detail=True, methods=["post"])
-    def fetch(self, request: Request, pk: str) -> Response:
+    def fetch(self, request: Request, pk: int) -> Response:
         source = self.get_object()
         source_services.source_request_fetch(source=source, user=request.user)
         return Response(
@@ -290,7 +262,7 @@ class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 # --- Claims --------------------------------------------------------------------
 
 
-def claims_for_api() -> QuerySet[Claim]:
+def claims_for_api() -> ClaimQuerySet:
     return selectors.claim_list_with_counts().prefetch_related(
         Prefetch("sources", queryset=Source.objects.only("id")),
         Prefetch(
@@ -299,7 +271,7 @@ def claims_for_api() -> QuerySet[Claim]:
     )
 
 
-def claim_detail_queryset() -> QuerySet[Claim]:
+def claim_detail_queryset() -> ClaimQuerySet:
     return claims_for_api().prefetch_related("quote_checks")
 
 
@@ -321,7 +293,7 @@ class ClaimViewSet(
     viewsets.GenericViewSet,
 ):
     permission_classes = [ReadPublishedElseReviewer]
-    lookup_value_regex = ID_PATTERN
+    lookup_value_converter = "id"
     filter_backends = [DjangoFilterBackend, OrderingFilter]
     filterset_class = ClaimFilter
     ordering_fields = ["created_at", "updated_at", "start", "ratings_count", "evidence_count"]
@@ -329,14 +301,14 @@ class ClaimViewSet(
 
     def get_queryset(self) -> QuerySet[Claim]:
         if self.action == "list":  # rendered from rows: nothing to prefetch
-            return visible_claims(self.request, selectors.claim_list_with_counts())
+            return selectors.claim_list_with_counts().visible_to(self.request.user)
         queryset = claim_detail_queryset().defer(None).defer("article__source_text")
-        return visible_claims(self.request, queryset)
+        return queryset.visible_to(self.request.user)
 
     def get_serializer_class(self) -> type[s.serializers.BaseSerializer]:
         return s.ClaimDetailSerializer if self.action != "list" else s.ClaimSerializer
 
-    def list(self, request: Request) -> HttpResponseBase:  # type: ignore[override]
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponseBase:  # type: ignore[override]
         return cached_response(request, self, lambda: self._list(request))
 
     def _list(self, request: Request) -> Response:
@@ -377,7 +349,7 @@ class ClaimViewSet(
         request=s.ClaimUpdateSerializer,
         responses={200: s.ClaimDetailSerializer, **ERRORS},
     )
-    def partial_update(self, request: Request, pk: str) -> Response:
+    def partial_update(self, request: Request, pk: int) -> Response:
         claim = self.get_object()
         data = s.ClaimUpdateSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
@@ -414,7 +386,7 @@ class ClaimChildViewSet(viewsets.GenericViewSet):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no claim
             return Claim()
         if not hasattr(self, "_claim"):
-            visible = visible_claims(self.request, Claim.objects.select_related("article"))
+            visible = Claim.objects.select_related("article").visible_to(self.request.user)
             self._claim = get_object_or_404(visible, pk=self.kwargs["claim_id"])
         return self._claim
 
@@ -437,7 +409,7 @@ class EvidenceViewSet(
     ClaimChildViewSet,
 ):
     permission_classes = [IsReviewer]
-    lookup_value_regex = ID_PATTERN
+    lookup_value_converter = "id"
     serializer_class = s.EvidenceSerializer
     filter_backends = [OrderingFilter]
     ordering_fields = ["created_at", "stance"]
@@ -457,7 +429,7 @@ class EvidenceViewSet(
         request=s.EvidenceInputSerializer,
         responses={201: s.EvidenceSerializer, **ERRORS},
     )
-    def create(self, request: Request, claim_id: str) -> Response:
+    def create(self, request: Request, claim_id: int) -> Response:
         claim = self.get_claim()
         data = s.EvidenceInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -471,7 +443,7 @@ class EvidenceViewSet(
         request=s.EvidenceInputSerializer,
         responses={200: s.EvidenceSerializer, **ERRORS},
     )
-    def partial_update(self, request: Request, claim_id: str, pk: str) -> Response:
+    def partial_update(self, request: Request, claim_id: int, pk: int) -> Response:
         evidence = self.get_object()
         data = s.EvidenceInputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
@@ -490,7 +462,7 @@ class EvidenceViewSet(
 )
 class RatingViewSet(mixins.ListModelMixin, ClaimChildViewSet):
     permission_classes = [IsReviewer]
-    lookup_value_regex = ID_PATTERN
+    lookup_value_converter = "id"
     serializer_class = s.RatingSerializer
     filter_backends = [OrderingFilter]
     ordering_fields = ["created_at", "updated_at", "verdict"]
@@ -504,7 +476,7 @@ class RatingViewSet(mixins.ListModelMixin, ClaimChildViewSet):
 
 class MyRatingViewSet(ClaimChildViewSet):
     permission_classes = [IsReviewer]
-    lookup_value_regex = ID_PATTERN
+    lookup_value_converter = "id"
     serializer_class = s.RatingSerializer
 
     def get_queryset(self) -> QuerySet[Rating]:
@@ -520,7 +492,7 @@ class MyRatingViewSet(ClaimChildViewSet):
         return rating
 
     @extend_schema(summary="My rating of the claim", responses={200: s.RatingSerializer, **ERRORS})
-    def retrieve(self, request: Request, claim_id: str) -> Response:
+    def retrieve(self, request: Request, claim_id: int) -> Response:
         return Response(s.RatingSerializer(self.get_object()).data)
 
     @extend_schema(
@@ -528,7 +500,7 @@ class MyRatingViewSet(ClaimChildViewSet):
         request=s.RatingInputSerializer,
         responses={200: s.RatingSerializer, 201: s.RatingSerializer, **ERRORS},
     )
-    def update(self, request: Request, claim_id: str) -> Response:
+    def update(self, request: Request, claim_id: int) -> Response:
         claim = self.get_claim()
         data = s.RatingInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -541,7 +513,7 @@ class MyRatingViewSet(ClaimChildViewSet):
         )
 
     @extend_schema(summary="Withdraw my rating", responses={204: None, **ERRORS})
-    def destroy(self, request: Request, claim_id: str) -> Response:
+    def destroy(self, request: Request, claim_id: int) -> Response:
         if not rating_services.rating_withdraw(claim=self.get_claim(), reviewer=request.user):
             raise NotFound("You have not rated this claim.")
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -9,17 +9,21 @@ does not need one.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from claims import policies
+from claims.statuses import CLOSED_CLAIM_STATUSES, ArticleStatus, ClaimStatus
 from texts.anchoring import CONTEXT_CHARS
 
 
-def _in_choices(field: str, choices: Iterable[str], name: str) -> models.CheckConstraint:
+def in_choices(field: str, choices: Iterable[str], name: str) -> models.CheckConstraint:
+    """The database refuses a value of ``field`` outside ``choices`` (the apps' models)."""
     return models.CheckConstraint(condition=Q(**{f"{field}__in": list(choices)}), name=name)
 
 
@@ -40,16 +44,20 @@ class ArticleFormat(models.TextChoices):
     TEXT = "text", "Plain text"
 
 
-class ArticleStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    IN_REVIEW = "in_review", "In review"
-    PUBLISHED = "published", "Published"
-
-
 class ImportStatus(models.TextChoices):
     READY = "ready", "Ready"
     FETCHING = "fetching", "Fetching the page"
     FAILED = "failed", "Import failed"
+
+
+class ArticleQuerySet(models.QuerySet["Article"]):
+    def public(self) -> ArticleQuerySet:
+        """Articles anyone may read, signed in or not: the published ones."""
+        return self.filter(status=ArticleStatus.PUBLISHED)
+
+    def visible_to(self, user: Any) -> ArticleQuerySet:
+        """Articles ``user`` may read: all of them for reviewers and above, else the public."""
+        return self if policies.is_reviewer(user) else self.public()
 
 
 class Article(Timestamped):
@@ -82,12 +90,14 @@ class Article(Timestamped):
     # The texts are large and never change after import: keep them out of history.
     history = HistoricalRecords(excluded_fields=["source_text", "text"])
 
+    objects = ArticleQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
-            _in_choices("status", ArticleStatus.values, "article_status_valid"),
-            _in_choices("source_format", ArticleFormat.values, "article_format_valid"),
-            _in_choices("import_status", ImportStatus.values, "article_import_status_valid"),
+            in_choices("status", ArticleStatus.values, "article_status_valid"),
+            in_choices("source_format", ArticleFormat.values, "article_format_valid"),
+            in_choices("import_status", ImportStatus.values, "article_import_status_valid"),
         ]
 
     def __str__(self) -> str:
@@ -157,7 +167,7 @@ class Source(Timestamped, Fetchable):
                 name="source_span",
                 violation_error_message="A source's end offset cannot precede its start.",
             ),
-            _in_choices("status", SourceStatus.values, "source_status_valid"),
+            in_choices("status", SourceStatus.values, "source_status_valid"),
             # A source needs a URL exactly when it has none.
             models.CheckConstraint(
                 condition=(Q(status=SourceStatus.NEEDS_URL) & Q(url=""))
@@ -231,12 +241,55 @@ class ClaimKind(models.TextChoices):
     OPINION = "opinion", "Opinion"
 
 
-class ClaimStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    IN_REVIEW = "in_review", "In review"
-    READY = "ready", "Ready"
-    PUBLISHED = "published", "Published"
-    REJECTED = "rejected", "Rejected"
+def public_claim_q(prefix: str = "") -> Q:
+    """Claims anyone may read, signed in or not: published claims of published articles.
+
+    ``prefix`` reaches the claim through a relation (``"claim__"`` from a rating); on a
+    loaded claim, ``claims.policies.is_public_claim`` says the same.
+    """
+    return Q(
+        **{
+            f"{prefix}status": ClaimStatus.PUBLISHED,
+            f"{prefix}article__status": ArticleStatus.PUBLISHED,
+        }
+    )
+
+
+def visible_claim_q(user: Any, prefix: str = "") -> Q:
+    """Claims ``user`` may read: all of them for reviewers and above, else the public ones."""
+    return Q() if policies.is_reviewer(user) else public_claim_q(prefix)
+
+
+def _rated_by(user: Any) -> Exists:
+    # By id: an anonymous user (no id) has rated nothing.
+    return Exists(Rating.objects.filter(claim=OuterRef("pk"), reviewer_id=user.pk))
+
+
+class ClaimQuerySet(models.QuerySet["Claim"]):
+    def public(self) -> ClaimQuerySet:
+        return self.filter(public_claim_q())
+
+    def visible_to(self, user: Any) -> ClaimQuerySet:
+        return self.filter(visible_claim_q(user))
+
+    def rated_by(self, user: Any) -> ClaimQuerySet:
+        return self.filter(_rated_by(user))
+
+    def unrated_by(self, user: Any) -> ClaimQuerySet:
+        """Claims ``user`` has not rated yet."""
+        return self.filter(~_rated_by(user))
+
+    def with_rated_by_me(self, user: Any) -> ClaimQuerySet:
+        """Each claim with ``rated_by_me``: has ``user`` rated it?"""
+        return self.annotate(rated_by_me=_rated_by(user))
+
+    def closed(self) -> ClaimQuerySet:
+        """Published and rejected claims: out of the review."""
+        return self.filter(status__in=CLOSED_CLAIM_STATUSES)
+
+    def open_for_review(self) -> ClaimQuerySet:
+        """Claims still in the review (open, in review or ready): not closed."""
+        return self.exclude(status__in=CLOSED_CLAIM_STATUSES)
 
 
 class Claim(Timestamped):
@@ -260,6 +313,8 @@ class Claim(Timestamped):
     sources = models.ManyToManyField(Source, related_name="claims", blank=True)
     history = HistoricalRecords(m2m_fields=[sources])
 
+    objects = ClaimQuerySet.as_manager()
+
     class Meta:
         ordering = ["article", "start", "end"]
         constraints = [
@@ -273,12 +328,17 @@ class Claim(Timestamped):
                 name="claim_unique_span",
                 violation_error_message="A claim on exactly this passage already exists.",
             ),
-            _in_choices("kind", ClaimKind.values, "claim_kind_valid"),
-            _in_choices("status", ClaimStatus.values, "claim_status_valid"),
+            in_choices("kind", ClaimKind.values, "claim_kind_valid"),
+            in_choices("status", ClaimStatus.values, "claim_status_valid"),
         ]
 
     def __str__(self) -> str:
         return self.quote if len(self.quote) <= 80 else f"{self.quote[:79]}…"
+
+    @property
+    def is_closed(self) -> bool:
+        """Published or rejected (as ``Claim.objects.closed()``)."""
+        return self.status in CLOSED_CLAIM_STATUSES
 
 
 # --- Reviews -------------------------------------------------------------------
@@ -321,8 +381,8 @@ class Evidence(Timestamped, Fetchable):
                 name="evidence_has_url_or_excerpt",
                 violation_error_message="Evidence needs a URL, a quoted excerpt, or both.",
             ),
-            _in_choices("stance", Stance.values, "evidence_stance_valid"),
-            _in_choices("status", SourceStatus.values, "evidence_status_valid"),
+            in_choices("stance", Stance.values, "evidence_stance_valid"),
+            in_choices("status", SourceStatus.values, "evidence_status_valid"),
             models.CheckConstraint(
                 condition=(Q(status=SourceStatus.NEEDS_URL) & Q(url=""))
                 | (~Q(status=SourceStatus.NEEDS_URL) & ~Q(url="")),
@@ -391,8 +451,8 @@ class Rating(Timestamped):
                 name="rating_has_rationale",
                 violation_error_message="A rating needs a rationale.",
             ),
-            _in_choices("verdict", Verdict.values, "rating_verdict_valid"),
-            _in_choices("confidence", Confidence.values, "rating_confidence_valid"),
+            in_choices("verdict", Verdict.values, "rating_verdict_valid"),
+            in_choices("confidence", Confidence.values, "rating_confidence_valid"),
         ]
 
     def __str__(self) -> str:
@@ -448,9 +508,7 @@ class QuoteCheck(models.Model):
                 fields=["claim", "source"], name="quote_check_one_per_claim_source"
             ),
             models.UniqueConstraint(fields=["evidence"], name="quote_check_one_per_evidence"),
-            models.CheckConstraint(
-                condition=Q(result__in=QuoteResult.values), name="quote_check_result_valid"
-            ),
+            in_choices("result", QuoteResult.values, "quote_check_result_valid"),
         ]
 
     def __str__(self) -> str:

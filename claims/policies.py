@@ -25,13 +25,16 @@ translate the refusal (a 403 JSON body, a 403 page or form error, the admin's
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 
 from accounts.models import Role
-from claims.models import Article, ArticleStatus, Claim, ClaimStatus, Evidence, Source
+from claims.statuses import ArticleStatus, ClaimStatus
 from claims.transitions import Who, transition_for
+
+if TYPE_CHECKING:  # the models' QuerySets ask these rules: no import of the models here
+    from claims.models import Article, Claim, Evidence, Source
 
 
 class _Operator:

@@ -10,18 +10,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import (
+    Count,
+    Expression,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
 from claims.models import (
     Article,
+    ArticleQuerySet,
     Claim,
-    ClaimStatus,
+    ClaimQuerySet,
     Evidence,
     Rating,
     Source,
     SourceSnapshot,
     SourceStatus,
+    visible_claim_q,
 )
 
 ARTICLE_TEXT_FIELDS = ("source_text", "text")
@@ -46,19 +57,19 @@ def _without_article_texts(prefix: str) -> list[str]:
     return [f"{prefix}{name}" for name in ARTICLE_TEXT_FIELDS]
 
 
-def article_list_with_counts(*, published_claims_only: bool = False) -> QuerySet[Article]:
+def article_list_with_counts(*, reader: Any = None) -> ArticleQuerySet:
     """Articles with ``sources_total``, ``sources_ok``, ``sources_needing_url``,
     ``sources_broken``, ``claims_count`` and ``ratings_count``; texts deferred.
 
-    ``published_claims_only`` counts only published claims (and their ratings), for
-    readers who may not know that unpublished ones exist.
+    With a ``reader``, only the claims that this user may read (and their ratings) are
+    counted: readers who are not reviewers may not know that unpublished ones exist.
     """
     sources = Source.objects.all()
     claims = Claim.objects.all()
     ratings = Rating.objects.all()
-    if published_claims_only:
-        claims = claims.filter(status=ClaimStatus.PUBLISHED)
-        ratings = ratings.filter(claim__status=ClaimStatus.PUBLISHED)
+    if reader is not None:
+        claims = claims.filter(visible_claim_q(reader))
+        ratings = ratings.filter(visible_claim_q(reader, prefix="claim__"))
     return (
         Article.objects.defer(*ARTICLE_TEXT_FIELDS)
         .select_related("imported_by")
@@ -89,6 +100,39 @@ def source_list_with_counts() -> QuerySet[Source]:
     )
 
 
+# --- The latest snapshot of a source or evidence ------------------------------------
+
+
+def snapshots_latest_first(**owner: Any) -> QuerySet[SourceSnapshot]:
+    """The snapshots of one source or evidence (``source=`` or ``evidence=``, a row or an
+    ``OuterRef``), the latest fetch first: the one ordering that says which is latest."""
+    return SourceSnapshot.objects.filter(**owner).order_by("-fetched_at", "-id")
+
+
+def latest_snapshot(**owner: Source | Evidence) -> SourceSnapshot | None:
+    return snapshots_latest_first(**owner).first()
+
+
+def latest_snapshot_value(value: str | Expression, *, owner: str = "source") -> Subquery:
+    """A field (or an expression over the fields) of the latest snapshot of each row of a
+    list of sources (``owner="evidence"``: of evidence), to annotate the list with."""
+    latest = snapshots_latest_first(**{owner: OuterRef("pk")})
+    values = latest.values(value) if isinstance(value, str) else latest.values(v=value)
+    return Subquery(values[:1])
+
+
+def latest_snapshot_prefetch(
+    snapshots: QuerySet[SourceSnapshot] | None = None, *, owner: str = "source"
+) -> Prefetch:
+    """Prefetch each listed row's latest snapshot (of ``snapshots``, to defer or annotate
+    fields) into ``latest_snapshots``, a list of none or one: one query for the list."""
+    snapshots = SourceSnapshot.objects.all() if snapshots is None else snapshots
+    latest_id = snapshots_latest_first(**{owner: OuterRef(owner)}).values("id")[:1]
+    return Prefetch(
+        "snapshots", queryset=snapshots.filter(id=Subquery(latest_id)), to_attr="latest_snapshots"
+    )
+
+
 def snapshot_list() -> QuerySet[SourceSnapshot]:
     """Snapshots with the source or evidence fetched and its article, without the text."""
     return SourceSnapshot.objects.select_related(
@@ -100,7 +144,7 @@ def snapshot_list() -> QuerySet[SourceSnapshot]:
     )
 
 
-def claim_list_with_counts() -> QuerySet[Claim]:
+def claim_list_with_counts() -> ClaimQuerySet:
     """Claims with their article and author, their consensus and publication (one-to-one
     rows of ``editorial``; either may be missing), ``sources_count``, ``evidence_count``
     and ``ratings_count``."""

@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from claims.models import ClaimStatus
+from claims.statuses import ClaimStatus
 
 
 class Who(StrEnum):

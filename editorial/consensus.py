@@ -44,22 +44,17 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Literal
 
 # Float ratios such as 3/5 against a threshold of 0.6 must compare as equal.
 _EPSILON = 1e-9
 
 
-class State(StrEnum):
-    NEEDS_RATINGS = "needs_ratings"
-    DISPUTED = "disputed"
-    CONSENSUS = "consensus"
-
-
 @dataclass(frozen=True)
 class Consensus:
-    state: State
+    # "needs_ratings", "disputed" or "consensus": the values of the stored
+    # ``editorial.models.ConsensusState``, which this module (no Django) cannot import.
+    state: str
     verdict: str | None  # the leading verdict; None below the minimum or on a tie
     agreement: float | None  # share of all the ratings that back the leading verdict
     ratings: int
@@ -75,7 +70,7 @@ def consensus_of(
     verdicts = list(verdicts)
     total = len(verdicts)
     if total == 0 or total < min_ratings:
-        return Consensus(State.NEEDS_RATINGS, None, None, total)
+        return Consensus("needs_ratings", None, None, total)
 
     candidates: list[tuple[str, int]] = []
     scores = sorted(ordinals[verdict] for verdict in verdicts if verdict in ordinals)
@@ -90,9 +85,9 @@ def consensus_of(
     leaders = [verdict for verdict, support in candidates if support == most]
     agreement = most / total
     if len(leaders) > 1:
-        return Consensus(State.DISPUTED, None, agreement, total)
+        return Consensus("disputed", None, agreement, total)
     reached = agreement + _EPSILON >= min_agreement
-    return Consensus(State.CONSENSUS if reached else State.DISPUTED, leaders[0], agreement, total)
+    return Consensus("consensus" if reached else "disputed", leaders[0], agreement, total)
 
 
 def _center(ordinals: Mapping[str, int]) -> float:
@@ -108,15 +103,6 @@ def ordinal_median(scores: list[int], *, center: float) -> int:
     if mean == int(mean):
         return int(mean)
     return math.floor(mean) if mean >= center else math.ceil(mean)
-
-
-def verdicts_agree(verdict: str, other: str, *, ordinals: Mapping[str, int]) -> bool:
-    """The same verdict, or ordinal verdicts within one step (as in a consensus's support)."""
-    if verdict == other:
-        return True
-    if verdict in ordinals and other in ordinals:
-        return abs(ordinals[verdict] - ordinals[other]) <= 1
-    return False
 
 
 # --- Krippendorff's alpha -------------------------------------------------------

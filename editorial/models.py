@@ -9,11 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from claims.models import Claim, ClaimStatus, Verdict
-
-
-def _in_choices(field: str, choices: list[str], name: str) -> models.CheckConstraint:
-    return models.CheckConstraint(condition=Q(**{f"{field}__in": choices}), name=name)
+from claims.models import Claim, ClaimStatus, Verdict, in_choices
 
 
 class ConsensusState(models.TextChoices):
@@ -52,8 +48,8 @@ class ClaimConsensus(models.Model):
         verbose_name_plural = "consensus"
         ordering = ["claim"]
         constraints = [
-            _in_choices("state", ConsensusState.values, "consensus_state_valid"),
-            _in_choices("verdict", ["", *Verdict.values], "consensus_verdict_valid"),
+            in_choices("state", ConsensusState.values, "consensus_state_valid"),
+            in_choices("verdict", ["", *Verdict.values], "consensus_verdict_valid"),
             models.CheckConstraint(
                 condition=Q(agreement__isnull=True) | Q(agreement__gte=0, agreement__lte=1),
                 name="consensus_agreement_is_a_share",
@@ -91,8 +87,8 @@ class ClaimTransition(models.Model):
     class Meta:
         ordering = ["claim", "created_at", "id"]
         constraints = [
-            _in_choices("from_status", ClaimStatus.values, "transition_from_valid"),
-            _in_choices("to_status", ClaimStatus.values, "transition_to_valid"),
+            in_choices("from_status", ClaimStatus.values, "transition_from_valid"),
+            in_choices("to_status", ClaimStatus.values, "transition_to_valid"),
             models.CheckConstraint(
                 condition=~Q(from_status=models.F("to_status")),
                 name="transition_changes_status",
@@ -196,9 +192,9 @@ class Publication(models.Model):
     class Meta:
         ordering = ["-published_at", "-id"]
         constraints = [
-            _in_choices("verdict", Verdict.values, "publication_verdict_valid"),
-            _in_choices("consensus_state", ConsensusState.values, "publication_state_valid"),
-            _in_choices(
+            in_choices("verdict", Verdict.values, "publication_verdict_valid"),
+            in_choices("consensus_state", ConsensusState.values, "publication_state_valid"),
+            in_choices(
                 "consensus_verdict", ["", *Verdict.values], "publication_consensus_verdict_valid"
             ),
             models.CheckConstraint(

@@ -24,7 +24,7 @@ from django.db.models import (
 from django.db.models.functions import Abs
 
 from accounts.models import Role, User
-from claims.models import VERDICT_ORDINALS, Claim, ClaimStatus, Rating
+from claims.models import VERDICT_ORDINALS, Claim, ClaimQuerySet, ClaimStatus, Rating
 from claims.selectors import claim_list_with_counts, count_subquery
 from editorial.consensus import krippendorff_alpha
 from editorial.models import (
@@ -35,9 +35,6 @@ from editorial.models import (
     ConsensusState,
     Publication,
 )
-
-CLOSED_STATUSES = (ClaimStatus.PUBLISHED, ClaimStatus.REJECTED)
-
 
 # --- One claim's figures (from rows already loaded) -------------------------------
 
@@ -103,13 +100,12 @@ def verdict_q(verdict: str, *, prefix: str = "") -> Q:
 # --- Lists ---------------------------------------------------------------------------
 
 
-def claim_queue(*, reviewer: Any, claims: QuerySet[Claim] | None = None) -> QuerySet[Claim]:
+def claim_queue(*, reviewer: Any, claims: ClaimQuerySet | None = None) -> ClaimQuerySet:
     """Claims assigned to ``reviewer`` that they have not rated, while still under review
     (published and rejected claims leave the queue)."""
     claims = claim_list_with_counts() if claims is None else claims
     assigned = Assignment.objects.filter(claim=OuterRef("pk"), reviewer=reviewer)
-    rated = Rating.objects.filter(claim=OuterRef("pk"), reviewer=reviewer)
-    return claims.filter(Exists(assigned), ~Exists(rated)).exclude(status__in=CLOSED_STATUSES)
+    return claims.filter(Exists(assigned)).unrated_by(reviewer).open_for_review()
 
 
 def assignment_list(*, claim: Claim | None = None) -> QuerySet[Assignment]:

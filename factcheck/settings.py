@@ -356,6 +356,8 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # The router's `.json` suffix routes are the same operations: documented once.
+    "PREPROCESSING_HOOKS": ["drf_spectacular.hooks.preprocess_exclude_path_format"],
     "ENUM_NAME_OVERRIDES": {
         "ArticleStatusEnum": "claims.models.ArticleStatus",
         "ArticleFormatEnum": "claims.models.ArticleFormat",

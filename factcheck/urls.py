@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
-from django.urls import include, path, re_path
+from django.urls import include, path
 from django.views import defaults
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
@@ -17,8 +17,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
-    # Ids are bigints: a longer number would overflow the database's integer, not 404.
-    re_path(r"^fact-checks/(?P<claim_id>[0-9]{1,18})/$", public.public_claim, name="fact-check"),
+    path("fact-checks/<id:claim_id>/", public.public_claim, name="fact-check"),
     path("", include(web_urls.auth_urlpatterns)),
     path("", include("web.urls")),
 ]

@@ -6,10 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from claims.errors import AmbiguousQuote, QuoteNotFound
-from claims.models import Article, Claim, ClaimKind
+from claims.models import Claim, ClaimKind
 from claims.services.claims import claim_create, claim_update
 from tests.factories import ArticleFactory, SourceFactory
-from texts.anchoring import reanchor
 
 QUOTE = "Relatively safe enclaves should emerge from this effort."
 
@@ -134,20 +133,3 @@ def test_claim_changes_are_kept_in_history(demo_article, reviewer, editor):
         ("+", ClaimKind.FACTUAL, reviewer),
         ("~", ClaimKind.OPINION, editor),
     ]
-
-
-def test_reanchor_finds_a_claim_again_after_the_text_moved(demo_article: Article, reviewer):
-    claim = claim_create(article=demo_article, created_by=reviewer, quote=QUOTE)
-    edited = "An editor's note was added at the top.\n\n" + demo_article.text
-    span = reanchor(edited, quote=claim.quote, prefix=claim.prefix, suffix=claim.suffix)
-    assert span is not None
-    assert edited[span.start : span.end] == QUOTE
-    assert span.start == claim.start + len("An editor's note was added at the top.\n\n")
-
-
-def test_reanchor_uses_context_to_choose_among_repeated_quotes():
-    text = "alpha: the same words. beta: the same words. gamma: the same words."
-    span = reanchor(text, quote="the same words", prefix="beta: ", suffix=". gamma")
-    assert span is not None
-    assert span.start == text.index("beta: ") + len("beta: ")
-    assert reanchor(text, quote="absent") is None

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import lxml.html
 
+from texts.paragraphs import paragraph_spans
 from web.diff import word_diff
-from web.reader import ClaimMark, SourceMark, paragraph_spans, render_article
+from web.reader import ClaimMark, SourceMark, render_article
 
 TEXT = (
     "First paragraph: the city planted 4,000 trees.\n\n"

@@ -95,39 +95,3 @@ def find_spans(text: str, quote: str) -> list[Span]:
         if loose := find_loose(text, form):
             return [span_at(text, start, end) for start, end in loose]
     return []
-
-
-def _common_suffix_length(a: str, b: str) -> int:
-    n = 0
-    for x, y in zip(reversed(a), reversed(b), strict=False):
-        if x != y:
-            break
-        n += 1
-    return n
-
-
-def _common_prefix_length(a: str, b: str) -> int:
-    n = 0
-    for x, y in zip(a, b, strict=False):
-        if x != y:
-            break
-        n += 1
-    return n
-
-
-def reanchor(
-    text: str, *, quote: str, prefix: str = "", suffix: str = "", hint: int | None = None
-) -> Span | None:
-    """Find a passage again after the text changed: best context match, then nearest to hint."""
-    spans = find_spans(text, quote)
-    if not spans:
-        return None
-
-    def score(span: Span) -> tuple[int, int]:
-        context = _common_suffix_length(span.prefix, prefix) + _common_prefix_length(
-            span.suffix, suffix
-        )
-        distance = abs(span.start - hint) if hint is not None else 0
-        return (-context, distance)
-
-    return min(spans, key=score)

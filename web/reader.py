@@ -9,7 +9,6 @@ carry ``data-nontext``), so the browser can turn a selection back into offsets.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -17,7 +16,7 @@ from dataclasses import dataclass
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
+from texts.paragraphs import paragraph_spans
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,19 +36,6 @@ class SourceMark:
     position: int
     start: int
     end: int
-
-
-def paragraph_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each paragraph: runs of text between blank lines."""
-    spans = []
-    position = 0
-    for gap in _PARAGRAPH_BREAK.finditer(text):
-        if gap.start() > position:
-            spans.append((position, gap.start()))
-        position = gap.end()
-    if position < len(text):
-        spans.append((position, len(text)))
-    return [(start, end) for start, end in spans if text[start:end].strip()]
 
 
 def excerpt(text: str, length: int) -> str:

@@ -10,19 +10,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Substr
 
 from accounts.models import Role, User
 from claims.models import (
     Article,
     Claim,
+    ClaimQuerySet,
     ClaimStatus,
     Evidence,
     QuoteCheck,
     Rating,
     Source,
-    SourceSnapshot,
     SourceStatus,
 )
 from claims.selectors import (
@@ -30,6 +30,7 @@ from claims.selectors import (
     article_list_with_counts,
     claim_list_with_counts,
     count_subquery,
+    latest_snapshot_value,
 )
 from editorial.models import Assignment
 from editorial.selectors import claim_queue, verdict_q
@@ -37,11 +38,6 @@ from editorial.selectors import claim_queue, verdict_q
 EXCERPT_CHARS = 600
 IN_FLIGHT = (SourceStatus.PENDING, SourceStatus.FETCHING)
 OPEN_STATUSES = (ClaimStatus.OPEN, ClaimStatus.IN_REVIEW)
-
-
-def _latest_snapshot(field: str, *, owner: str = "source") -> Subquery:
-    latest = SourceSnapshot.objects.filter(**{owner: OuterRef("pk")}).order_by("-fetched_at", "-id")
-    return Subquery(latest.values(field)[:1])
 
 
 # --- Dashboard -------------------------------------------------------------------
@@ -59,15 +55,9 @@ def dashboard_articles() -> QuerySet[Article]:
     )
 
 
-def claims_with_verdicts() -> QuerySet[Claim]:
+def claims_with_verdicts() -> ClaimQuerySet:
     """Claims with their counts, consensus and publication (for their colour)."""
     return claim_list_with_counts().select_related("consensus", "publication")
-
-
-def with_my_rating(claims: QuerySet[Claim], user: Any) -> QuerySet[Claim]:
-    return claims.annotate(
-        rated_by_me=Exists(Rating.objects.filter(claim=OuterRef("pk"), reviewer=user))
-    )
 
 
 def my_queue(user: Any) -> QuerySet[Claim]:
@@ -77,10 +67,10 @@ def my_queue(user: Any) -> QuerySet[Claim]:
 
 def awaiting_my_rating(user: Any) -> QuerySet[Claim]:
     """Claims under review that ``user`` has not rated, oldest first."""
-    rated = Rating.objects.filter(claim=OuterRef("pk"), reviewer=user)
     return (
         claims_with_verdicts()
-        .filter(~Exists(rated), status__in=OPEN_STATUSES)
+        .unrated_by(user)
+        .filter(status__in=OPEN_STATUSES)
         .order_by("created_at", "id")
     )
 
@@ -127,7 +117,9 @@ def recent_activity(limit: int = 8) -> list[Activity]:
 
 def article_sources(article: Article) -> QuerySet[Source]:
     """The article's sources in order, each with its latest snapshot's title."""
-    return Source.objects.filter(article=article).annotate(snapshot_title=_latest_snapshot("title"))
+    return Source.objects.filter(article=article).annotate(
+        snapshot_title=latest_snapshot_value("title")
+    )
 
 
 def article_claims(article: Article, user: Any) -> QuerySet[Claim]:
@@ -143,7 +135,7 @@ def article_claims(article: Article, user: Any) -> QuerySet[Claim]:
         )
         .order_by("start", "end", "id")
     )
-    return with_my_rating(claims, user)
+    return claims.with_rated_by_me(user)
 
 
 def sources_in_flight(sources: list[Source]) -> bool:
@@ -167,16 +159,11 @@ def claim_sources(claim: Claim) -> list[Source]:
     """The sources the claim relies on, each with its latest snapshot and quote check."""
     sources: list[Source] = list(
         claim.sources.order_by("position").annotate(
-            snapshot_title=_latest_snapshot("title"),
-            snapshot_url=_latest_snapshot("final_url"),
-            snapshot_status=_latest_snapshot("http_status"),
-            snapshot_at=_latest_snapshot("fetched_at"),
-            snapshot_excerpt=Subquery(
-                SourceSnapshot.objects.filter(source=OuterRef("pk"))
-                .order_by("-fetched_at", "-id")
-                .annotate(excerpt=Substr("text", 1, EXCERPT_CHARS))
-                .values("excerpt")[:1]
-            ),
+            snapshot_title=latest_snapshot_value("title"),
+            snapshot_url=latest_snapshot_value("final_url"),
+            snapshot_status=latest_snapshot_value("http_status"),
+            snapshot_at=latest_snapshot_value("fetched_at"),
+            snapshot_excerpt=latest_snapshot_value(Substr("text", 1, EXCERPT_CHARS)),
         )
     )
     checks = {check.source_id: check for check in QuoteCheck.objects.filter(claim=claim)}
@@ -189,7 +176,7 @@ def claim_evidence(claim: Claim) -> list[Evidence]:
     evidence: list[Evidence] = list(
         Evidence.objects.filter(claim=claim)
         .select_related("author")
-        .annotate(snapshot_title=_latest_snapshot("title", owner="evidence"))
+        .annotate(snapshot_title=latest_snapshot_value("title", owner="evidence"))
     )
     checks = {
         check.evidence_id: check for check in QuoteCheck.objects.filter(evidence__claim=claim)
@@ -218,7 +205,7 @@ def search_claims(
     assigned_to: Any = None,
     unrated_by_me: bool = False,
 ) -> QuerySet[Claim]:
-    claims = with_my_rating(claims_with_verdicts(), user)
+    claims = claims_with_verdicts().with_rated_by_me(user)
     for word in text.split()[:10]:
         claims = claims.filter(Q(quote__icontains=word) | Q(article__title__icontains=word))
     if verdict:
@@ -238,7 +225,7 @@ def search_claims(
             Exists(Assignment.objects.filter(claim=OuterRef("pk"), reviewer=assigned_to))
         )
     if unrated_by_me:
-        claims = claims.filter(~Exists(Rating.objects.filter(claim=OuterRef("pk"), reviewer=user)))
+        claims = claims.unrated_by(user)
     return claims.order_by("-created_at", "-id")
 
 

@@ -1,22 +1,7 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path, register_converter
+from django.urls import path
 
 from web.views import articles, claims, dashboard, editorial, report, sources
-
-
-class IdConverter:
-    """A row id: bigints, so a longer number is a 404, not an integer overflow."""
-
-    regex = "[0-9]{1,18}"
-
-    def to_python(self, value: str) -> int:
-        return int(value)
-
-    def to_url(self, value: int) -> str:
-        return str(value)
-
-
-register_converter(IdConverter, "id")
 
 app_name = "web"
 

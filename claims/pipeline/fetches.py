@@ -20,6 +20,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from claims.models import Evidence, Source, SourceSnapshot, SourceStatus
+from claims.selectors import snapshots_latest_first
 from fetching import safe_http
 from fetching.content import page_content
 from texts.textnorm import clean_line
@@ -178,11 +179,7 @@ def finish(target: Source | Evidence, *, task_id: str, page: PageFetch) -> Sourc
         if not updated:
             return None
         previous = (
-            SourceSnapshot.objects.filter(**owner)
-            .exclude(sha256="")
-            .order_by("-fetched_at", "-id")
-            .values_list("sha256", "text")
-            .first()
+            snapshots_latest_first(**owner).exclude(sha256="").values_list("sha256", "text").first()
         )
         snapshot = SourceSnapshot.objects.create(
             **owner,

@@ -12,10 +12,10 @@ from claims.models import (
     Evidence,
     QuoteCheck,
     QuoteResult,
-    Source,
     SourceSnapshot,
     SourceStatus,
 )
+from claims.selectors import latest_snapshot
 from verification.matching import match_quote
 
 # Quotation marks around a quoted passage are the article's, not the source's.
@@ -24,10 +24,6 @@ _QUOTE_MARKS = "\"'\u201c\u201d\u2018\u2019\u00ab\u00bb\u201e"
 
 def quoted_passage(text: str) -> str:
     return text.strip().strip(_QUOTE_MARKS).strip()
-
-
-def _latest_snapshot(**owner: Source | Evidence) -> SourceSnapshot | None:
-    return SourceSnapshot.objects.filter(**owner).order_by("-fetched_at", "-id").first()
 
 
 def _result_fields(quote: str, status: str, snapshot: SourceSnapshot | None) -> dict:
@@ -67,7 +63,7 @@ def verify_claim(*, claim_id: int) -> list[QuoteCheck]:
     quote = quoted_passage(claim.quote)
     checks = []
     for source in sources:
-        fields = _result_fields(quote, source.status, _latest_snapshot(source=source))
+        fields = _result_fields(quote, source.status, latest_snapshot(source=source))
         check, _ = QuoteCheck.objects.update_or_create(claim=claim, source=source, defaults=fields)
         checks.append(check)
     return checks
@@ -93,7 +89,7 @@ def verify_evidence(*, evidence_id: int) -> QuoteCheck | None:
         QuoteCheck.objects.filter(evidence=evidence).delete()
         return None
     fields = _result_fields(
-        quoted_passage(evidence.excerpt), evidence.status, _latest_snapshot(evidence=evidence)
+        quoted_passage(evidence.excerpt), evidence.status, latest_snapshot(evidence=evidence)
     )
     check, _ = QuoteCheck.objects.update_or_create(evidence=evidence, defaults=fields)
     return check

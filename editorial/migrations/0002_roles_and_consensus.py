@@ -34,7 +34,7 @@ def compute_consensus(apps, schema_editor):
         rows.append(
             ClaimConsensus(
                 claim_id=claim_id,
-                state=result.state.value,
+                state=result.state,
                 verdict=result.verdict or "",
                 agreement=result.agreement,
                 ratings_count=result.ratings,

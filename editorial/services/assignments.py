@@ -10,13 +10,11 @@ from claims import policies
 from claims.models import Claim, ClaimStatus
 from editorial.models import Assignment
 
-CLOSED_STATUSES = (ClaimStatus.PUBLISHED, ClaimStatus.REJECTED)
-
 
 def assignment_check(*, claim: Claim, reviewers: Iterable[Any], assigned_by: Any) -> None:
     """Refuse (``ValidationError`` or ``PermissionDenied``) what ``claim_assign`` would refuse."""
     policies.check_assign_reviewers(assigned_by, claim)
-    if claim.status in CLOSED_STATUSES:
+    if claim.is_closed:
         raise ValidationError(
             f"The claim is {ClaimStatus(claim.status).label.lower()}; reopen it before "
             "assigning reviewers.",

@@ -25,7 +25,7 @@ def consensus_refresh(*, claim: Claim) -> ClaimConsensus:
     consensus, _ = ClaimConsensus.objects.update_or_create(
         claim_id=claim.pk,
         defaults={
-            "state": result.state.value,
+            "state": result.state,
             "verdict": result.verdict or "",
             "agreement": result.agreement,
             "ratings_count": result.ratings,

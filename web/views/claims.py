@@ -19,9 +19,10 @@ from claims.services.evidence import evidence_create
 from claims.transitions import targets_from, transition_for
 from editorial.selectors import assignment_list, comment_list, consensus_summary
 from editorial.services.ratings import rating_submit
+from texts.paragraphs import passage_span
 from web import forms, selectors
 from web.history import claim_history
-from web.reader import ClaimMark, paragraph_spans, render_article
+from web.reader import ClaimMark, render_article
 from web.verdicts import claim_look
 from web.views.common import go, reviewer_required
 
@@ -45,8 +46,7 @@ def claim_or_404(claim_id: int) -> Claim:
 def claim_in_context(claim: Claim) -> Any:
     """The paragraph(s) the claim stands in, with the claim highlighted."""
     text = claim.article.text
-    spans = [(s, e) for s, e in paragraph_spans(text) if s < claim.end and e > claim.start]
-    start, end = (spans[0][0], spans[-1][1]) if spans else (claim.start, claim.end)
+    start, end = passage_span(text, claim.start, claim.end)
     look = claim_look(claim)
     mark = ClaimMark(
         id=claim.pk,
@@ -106,8 +106,7 @@ def _editorial_context(request: HttpRequest, claim: Claim, bound: dict[str, Any]
         "publish_form": bound.get("publish_form")
         or forms.PublishForm(initial={"verdict": consensus["verdict"]}),
         "unpublish_form": bound.get("unpublish_form") or forms.UnpublishForm(),
-        "can_assign": policies.can_assign_reviewers(user, claim)
-        and claim.status not in (ClaimStatus.PUBLISHED, ClaimStatus.REJECTED),
+        "can_assign": policies.can_assign_reviewers(user, claim) and not claim.is_closed,
         "assign_form": bound.get("assign_form")
         or forms.AssignForm(reviewers=selectors.eligible_reviewers()),
         "assignments": list(assignment_list(claim=claim)),

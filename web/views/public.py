@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from claims.models import VERDICT_ORDINALS, ArticleStatus, Verdict
+from claims.models import VERDICT_ORDINALS, Claim, Verdict
 from editorial import claimreview
 from editorial.selectors import published_claims
 
@@ -15,8 +15,7 @@ from editorial.selectors import published_claims
 @require_safe
 def public_claim(request: HttpRequest, claim_id: int) -> HttpResponse:
     publication = get_object_or_404(
-        published_claims().filter(claim__article__status=ArticleStatus.PUBLISHED),
-        claim_id=claim_id,
+        published_claims(claims=Claim.objects.public()), claim_id=claim_id
     )
     base_url = claimreview.public_base_url(request.build_absolute_uri("/"))
     review = claimreview.claim_review(publication=publication, base_url=base_url)
