@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.test import override_settings
 from rest_framework.test import APIClient
 
 from apicache import store
@@ -34,14 +35,20 @@ def demo_article_text() -> str:
     return DEMO_ARTICLE.read_text(encoding="utf-8")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing() -> Iterator[None]:
+    """Hash test passwords quickly, for the users that module-wide datasets create too."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings) -> None:
-    """Render pages without a collectstatic manifest; hash test passwords quickly."""
+    """Render pages without a collectstatic manifest."""
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(scope="session")
@@ -75,14 +82,18 @@ def sample_article(db, sample_markdown: str, reviewer) -> Article:
     return article_import(content=sample_markdown, source_format="markdown", imported_by=reviewer)
 
 
+def clear_caches() -> None:
+    """Forget cached API responses and the requests that throttling counted."""
+    cache.clear()
+    store.clear_local()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> Iterator[None]:
     """Throttling counts requests in the cache: start every test at zero."""
-    cache.clear()
-    store.clear_local()
+    clear_caches()
     yield
-    cache.clear()
-    store.clear_local()
+    clear_caches()
 
 
 @pytest.fixture
