@@ -28,17 +28,17 @@ def serialized(claims: list[Claim], user: object) -> list[dict[str, object]]:
 
 @pytest.mark.parametrize("time_zone", ["UTC", "Europe/Paris"])
 def test_the_claims_list_says_what_the_claim_serializer_says(
-    demo_article, reviewer, reviewer_api, editor, settings, time_zone: str
+    sample_article, reviewer, reviewer_api, editor, settings, time_zone: str
 ) -> None:
     settings.TIME_ZONE = time_zone
-    sources = list(demo_article.sources.order_by("position"))
-    words = demo_article.text.split()
+    sources = list(sample_article.sources.order_by("position"))
+    words = sample_article.text.split()
     claims = [
         claim_create(
-            article=demo_article,
+            article=sample_article,
             created_by=UserFactory.create(roles=["reviewer"]) if n else reviewer,
-            start=demo_article.text.index(words[n * 7]),
-            end=demo_article.text.index(words[n * 7]) + len(words[n * 7]),
+            start=sample_article.text.index(words[n * 7]),
+            end=sample_article.text.index(words[n * 7]) + len(words[n * 7]),
             kind=ClaimKind.QUOTE if n == 1 else ClaimKind.FACTUAL,
             sources=sources[n : n + 3][::-1],
         )

@@ -2,16 +2,18 @@
 
 Each endpoint is measured on a small and on a large dataset (3 vs 40 articles, claims and
 sources, and as many snapshots, ratings and evidence on the first source and claim); the
-counts must be equal, and are pinned so that a new query shows up here.
+counts must be equal, and are pinned so that a new query shows up here. The datasets are
+built once for the module.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
@@ -19,6 +21,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import User
 from claims.models import ArticleStatus, ClaimStatus, SourceStatus, Verdict
+from tests.conftest import clear_caches
 from tests.factories import (
     ArticleFactory,
     ClaimFactory,
@@ -143,24 +146,36 @@ def measure(data: Dataset, token: Token) -> dict[str, int]:
     }
 
 
-@pytest.fixture
-def token(reviewer) -> Token:
-    return Token.objects.create(user=reviewer)
+@dataclass
+class Measured:
+    small: dict[str, int]  # measured before the large dataset existed
+    large: Dataset
+    token: Token  # the caller's: a reviewer who rated the claims
+
+
+@pytest.fixture(scope="module")
+def measured(django_db_setup: None, django_db_blocker) -> Iterator[Measured]:
+    """The small dataset's counts, then the large dataset, built once for the module in a
+    transaction that each test nests in and that is rolled back at the end."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        caller = UserFactory.create(roles=["reviewer"])
+        token = Token.objects.create(user=caller)
+        small = build(SMALL, caller)
+        clear_caches()
+        small_counts = measure(small, token)
+        yield Measured(small=small_counts, large=build(LARGE, caller), token=token)
+        transaction.set_rollback(True)
 
 
 def test_every_list_and_detail_runs_as_many_queries_for_40_rows_as_for_3(
-    reviewer, token: Token
+    measured: Measured,
 ) -> None:
-    small = measure(build(SMALL, reviewer), token)
+    large = measure(measured.large, measured.token)
 
-    large = measure(build(LARGE, reviewer), token)
-
-    assert large == small
+    assert large == measured.small
 
 
-def test_query_counts_are_pinned(reviewer, token: Token, django_assert_max_num_queries) -> None:
-    data = build(LARGE, reviewer)
-
-    for name, (anonymous, url) in endpoints(data).items():
+def test_query_counts_are_pinned(measured: Measured, django_assert_max_num_queries) -> None:
+    for name, (anonymous, url) in endpoints(measured.large).items():
         with django_assert_max_num_queries(PINS[name]):
-            count_queries(url, None if anonymous else token)
+            count_queries(url, None if anonymous else measured.token)

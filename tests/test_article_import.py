@@ -29,11 +29,53 @@ def test_demo_article_imports_nine_sources_that_all_need_a_url(demo_article: Art
     assert {source.status for source in sources} == {SourceStatus.NEEDS_URL}
 
 
+def test_sample_article_imports_each_citation_pending_or_needing_a_url(
+    sample_article: Article,
+) -> None:
+    sources = list(sample_article.sources.order_by("position"))
+    assert [(source.anchor_text, source.url, source.status) for source in sources] == [
+        ("The Riverside Ledger", "https://ledger.example.org/", SourceStatus.PENDING),
+        (
+            "parks department's annual report",
+            "https://parks.example.org/reports/2023-annual.pdf",
+            SourceStatus.PENDING,
+        ),
+        (
+            "council's budget papers",
+            "https://council.example.org/budget/2023/parks",
+            SourceStatus.PENDING,
+        ),
+        ("university survey", "https://geo.example.edu/canopy-survey-2024", SourceStatus.PENDING),
+        ("up for renewal", "", SourceStatus.NEEDS_URL),
+    ]
+    assert sources[-1].href == "#"
+
+
+def test_source_offsets_slice_back_to_their_anchor_text(sample_article: Article) -> None:
+    for source in sample_article.sources.all():
+        assert sample_article.text[source.start : source.end] == source.anchor_text
+    starts = [source.start for source in sample_article.sources.order_by("position")]
+    assert starts == sorted(starts)
+
+
 def test_demo_source_offsets_slice_back_to_their_anchor_text(demo_article: Article) -> None:
     for source in demo_article.sources.all():
         assert demo_article.text[source.start : source.end] == source.anchor_text
     starts = [source.start for source in demo_article.sources.order_by("position")]
     assert starts == sorted(starts)
+
+
+def test_plain_text_keeps_the_quoted_line_and_drops_markdown_syntax(
+    sample_article: Article, sample_markdown: str
+) -> None:
+    text = sample_article.text
+    assert '"If the survival rate holds, Riverside will reach 30 percent canopy by 2035."' in text
+    assert "according to the parks department's annual report. The mayor" in text
+    for syntax in ("](", "[", "# ", "\n>", "https://"):
+        assert syntax not in text, syntax
+    assert text.startswith("Riverside's tree pledge")
+    assert "\n\n\n" not in text
+    assert sample_article.source_text == sample_markdown
 
 
 def test_demo_plain_text_keeps_quotations_and_drops_markdown_syntax(
@@ -50,28 +92,34 @@ def test_demo_plain_text_keeps_quotations_and_drops_markdown_syntax(
     assert demo_article.source_text == demo_markdown.replace("\r\n", "\n")
 
 
+def test_metadata_comes_from_the_article_itself(sample_article: Article) -> None:
+    assert sample_article.title == "Riverside's tree pledge: 4,000 planted, or 4,000 promised?"
+    assert sample_article.byline == "Maya Okafor"
+    assert sample_article.publisher == "The Riverside Ledger"
+    assert sample_article.source_format == ArticleFormat.MARKDOWN
+    assert sample_article.content_sha256 == content_sha256(sample_article.source_text)
+
+
 def test_demo_metadata_comes_from_the_article_itself(demo_article: Article) -> None:
     assert demo_article.title == "US-Turkey \u201cBuffer Zone\u201d to Save ISIS, Not Stop Them"
     assert demo_article.byline == "Tony Cartalucci"
     assert demo_article.publisher == "nsnbc"
-    assert demo_article.source_format == ArticleFormat.MARKDOWN
-    assert demo_article.content_sha256 == content_sha256(demo_article.source_text)
 
 
-def test_importing_identical_content_twice_creates_nothing(demo_article, demo_markdown) -> None:
+def test_importing_identical_content_twice_creates_nothing(sample_article, sample_markdown) -> None:
     with pytest.raises(DuplicateArticle) as raised:
-        article_import(content=demo_markdown, source_format="markdown", imported_by=OPERATOR)
-    assert raised.value.existing == demo_article
+        article_import(content=sample_markdown, source_format="markdown", imported_by=OPERATOR)
+    assert raised.value.existing == sample_article
     assert Article.objects.count() == 1
-    assert Source.objects.count() == 9
+    assert Source.objects.count() == 5
 
 
-def test_force_imports_identical_content_again(demo_article, demo_markdown) -> None:
+def test_force_imports_identical_content_again(sample_article, sample_markdown) -> None:
     again = article_import(
-        content=demo_markdown, source_format="markdown", force=True, imported_by=OPERATOR
+        content=sample_markdown, source_format="markdown", force=True, imported_by=OPERATOR
     )
-    assert again.pk != demo_article.pk
-    assert again.sources.count() == 9
+    assert again.pk != sample_article.pk
+    assert again.sources.count() == 5
 
 
 @pytest.mark.django_db

@@ -28,67 +28,66 @@ pytestmark = pytest.mark.django_db
 
 
 def sources(article: Article) -> dict[int, Source]:
-    """The demo article's sources by position."""
+    """The sample article's sources by position: 1-4 have a URL, 5 ("up for renewal") none."""
     return {source.position: source for source in article.sources.all()}
 
 
 @pytest.fixture
-def claimed(demo_article: Article, reviewer, editor):
-    """Claims on the demo article: one on no source, one on a single source, one on two,
+def claimed(sample_article: Article, reviewer, editor):
+    """Claims on the sample article: one on no source, one on a single source, one on two,
     and a rejected one that the citation map leaves out."""
-    by_position = sources(demo_article)
+    by_position = sources(sample_article)
     no_source = claim_create(
-        article=demo_article,
+        article=sample_article,
         created_by=reviewer,
-        quote="Russia\u2019s intervention in Syria has derailed US regime-change efforts",
+        quote="Riverside planted 4,000 street trees in 2023",
     )
     one_source = claim_create(
-        article=demo_article,
+        article=sample_article,
         created_by=reviewer,
-        quote="the initial 2012 invasion of Aleppo",
+        quote="Councillor Dana Ruiz said the programme",
         sources=[by_position[3]],
     )
     two_sources = claim_create(
-        article=demo_article,
+        article=sample_article,
         created_by=reviewer,
-        quote="revealing immense state-sponsorship behind them",
+        quote="put the planting budget at 1.2 million dollars",
         kind=ClaimKind.QUOTE,
         sources=[by_position[4], by_position[2]],
     )
     rejected = claim_create(
-        article=demo_article, created_by=reviewer, quote="Long sought after “buffer zones”"
+        article=sample_article, created_by=reviewer, quote="the best thing the city has done"
     )
     claim_transition(claim=rejected, to_status=ClaimStatus.REJECTED, user=editor, note="Opinion.")
     return no_source, one_source, two_sources, rejected
 
 
-def test_the_demo_articles_citation_map_before_any_claim(demo_article: Article) -> None:
-    report = article_report(article=demo_article)
+def test_the_citation_map_before_any_claim(sample_article: Article) -> None:
+    report = article_report(article=sample_article)
 
-    all_nine = [source.pk for source in sources(demo_article).values()]
-    assert len(all_nine) == 9
-    assert report.citations.sources_needing_url == all_nine
-    assert report.citations.sources_unused == all_nine
+    by_position = sources(sample_article)
+    all_five = [source.pk for source in by_position.values()]
+    assert len(all_five) == 5
+    assert report.citations.sources_needing_url == [by_position[5].pk]
+    assert report.citations.sources_unused == all_five
     assert report.citations.sources_broken == []
     assert report.citations.claims_without_sources == []
     assert report.claims == []
 
 
-def test_the_demo_articles_citation_map_with_claims(demo_article: Article, claimed) -> None:
+def test_the_citation_map_with_claims(sample_article: Article, claimed) -> None:
     no_source, one_source, two_sources, _rejected = claimed
-    by_position = sources(demo_article)
-    Source.objects.filter(pk=by_position[5].pk).update(
-        url="https://example.org/kurds", status=SourceStatus.DEAD
-    )
+    by_position = sources(sample_article)
+    Source.objects.filter(pk=by_position[1].pk).update(status=SourceStatus.DEAD)
 
-    report = article_report(article=demo_article)
+    report = article_report(article=sample_article)
 
     citations = report.citations
     assert citations.claims_without_sources == [no_source.pk]
     assert citations.claims_with_one_source == [one_source.pk]
-    assert citations.sources_unused == [by_position[p].pk for p in (1, 5, 6, 7, 8, 9)]
-    assert citations.sources_broken == [by_position[5].pk]
-    assert citations.sources_needing_url == [by_position[p].pk for p in (1, 2, 3, 4, 6, 7, 8, 9)]
+    assert citations.sources_unused == [by_position[1].pk, by_position[5].pk]
+    assert citations.sources_broken == [by_position[1].pk]
+    assert citations.sources_needing_url == [by_position[5].pk]
     cited = {row.id: row.claims for row in report.sources}
     assert cited[by_position[4].pk] == cited[by_position[2].pk] == [two_sources.pk]
     rows = {row.id: row.sources for row in report.claims}
@@ -96,7 +95,7 @@ def test_the_demo_articles_citation_map_with_claims(demo_article: Article, claim
 
 
 def test_claims_by_verdict_use_the_published_verdict_else_the_consensus(
-    demo_article: Article, claimed, editor
+    sample_article: Article, claimed, editor
 ) -> None:
     no_source, one_source, two_sources, rejected = claimed
     rate(no_source, Verdict.FALSE, Verdict.FALSE)  # consensus: false
@@ -105,7 +104,7 @@ def test_claims_by_verdict_use_the_published_verdict_else_the_consensus(
     rate(two_sources, Verdict.TRUE, Verdict.FALSE)  # disputed: undecided
     rate(rejected, Verdict.OPINION, Verdict.OPINION)  # rejected: left out
 
-    report = article_report(article=demo_article)
+    report = article_report(article=sample_article)
 
     assert {verdict: ids for verdict, ids in report.claims_by_verdict.items() if ids} == {
         "false": [no_source.pk],
@@ -123,9 +122,9 @@ def test_claims_by_verdict_use_the_published_verdict_else_the_consensus(
     assert report.alpha is not None
 
 
-def test_the_report_lists_the_quote_checks(demo_article: Article, claimed) -> None:
+def test_the_report_lists_the_quote_checks(sample_article: Article, claimed) -> None:
     _no_source, _one_source, two_sources, _rejected = claimed
-    by_position = sources(demo_article)
+    by_position = sources(sample_article)
     QuoteCheck.objects.create(
         claim=two_sources, source=by_position[2], quote="x", result=QuoteResult.EXACT, score=1.0
     )
@@ -133,7 +132,7 @@ def test_the_report_lists_the_quote_checks(demo_article: Article, claimed) -> No
         claim=two_sources, source=by_position[4], quote="x", result=QuoteResult.NOT_FOUND
     )
 
-    report = article_report(article=demo_article)
+    report = article_report(article=sample_article)
 
     assert report.quote_checks_by_result == {
         "exact": 1,
@@ -148,24 +147,24 @@ def test_the_report_lists_the_quote_checks(demo_article: Article, claimed) -> No
     }
 
 
-def test_the_report_as_json(reviewer_api, demo_article: Article, claimed) -> None:
+def test_the_report_as_json(reviewer_api, sample_article: Article, claimed) -> None:
     no_source, *_ = claimed
 
-    response = reviewer_api.get(f"/api/v1/articles/{demo_article.pk}/report/")
+    response = reviewer_api.get(f"/api/v1/articles/{sample_article.pk}/report/")
 
     assert response.status_code == 200
     body = response.json()
-    assert body["article"] == demo_article.pk
+    assert body["article"] == sample_article.pk
     assert body["citations"]["claims_without_sources"] == [no_source.pk]
-    assert len(body["citations"]["sources_needing_url"]) == 9
+    assert len(body["citations"]["sources_needing_url"]) == 1
     assert {row["id"] for row in body["claims"]} >= {no_source.pk}
     assert body["claims_by_verdict"]["undecided"]
 
 
-def test_the_report_as_csv(reviewer_api, demo_article: Article, claimed) -> None:
+def test_the_report_as_csv(reviewer_api, sample_article: Article, claimed) -> None:
     no_source, one_source, two_sources, rejected = claimed
 
-    response = reviewer_api.get(f"/api/v1/articles/{demo_article.pk}/report/", {"format": "csv"})
+    response = reviewer_api.get(f"/api/v1/articles/{sample_article.pk}/report/", {"format": "csv"})
 
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
@@ -177,9 +176,9 @@ def test_the_report_as_csv(reviewer_api, demo_article: Article, claimed) -> None
     assert claims[no_source.pk]["citation"] == "no source"
     assert claims[one_source.pk]["citation"] == "single source"
     assert claims[two_sources.pk]["citation"] == "2 sources"
-    assert len(sources_) == 9
-    assert sum(row["citation"] == "unused" for row in sources_) == 6
-    assert all(row["status"] == "needs_url" for row in sources_)
+    assert len(sources_) == 5
+    assert sum(row["citation"] == "unused" for row in sources_) == 2
+    assert [row["status"] for row in sources_] == ["pending"] * 4 + ["needs_url"]
 
 
 def test_csv_cells_cannot_run_as_spreadsheet_formulas() -> None:
@@ -202,8 +201,8 @@ def test_errors_of_the_csv_report_are_json(reviewer_api, api) -> None:
     assert anonymous.json()["detail"]
 
 
-def test_an_unknown_format_is_a_json_404(reviewer_api, demo_article: Article) -> None:
-    response = reviewer_api.get(f"/api/v1/articles/{demo_article.pk}/report/", {"format": "xls"})
+def test_an_unknown_format_is_a_json_404(reviewer_api, sample_article: Article) -> None:
+    response = reviewer_api.get(f"/api/v1/articles/{sample_article.pk}/report/", {"format": "xls"})
 
     assert response.status_code == 404
     assert response.json()["detail"]

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from claims.models import Article, Source
-from tests.conftest import DEMO_ARTICLE, REPO_DIR
+from tests.conftest import REPO_DIR, SAMPLE_ARTICLE
 
 pytestmark = pytest.mark.django_db
 
@@ -23,10 +23,10 @@ def run(*args: str) -> str:
 
 
 def test_import_prints_the_id_and_source_counts():
-    output = run(str(DEMO_ARTICLE))
+    output = run(str(SAMPLE_ARTICLE))
     article = Article.objects.get()
     assert output.strip() == (
-        f"Imported article {article.pk}: {article.title!r} (Markdown), 9 sources, 9 need a URL."
+        f"Imported article {article.pk}: {article.title!r} (Markdown), 5 sources, 1 need a URL."
     )
 
 
@@ -40,17 +40,17 @@ def test_title_and_format_options_are_used(tmp_path: Path):
 
 
 def test_importing_identical_content_twice_says_so_and_creates_nothing():
-    run(str(DEMO_ARTICLE))
-    output = run(str(DEMO_ARTICLE))
+    run(str(SAMPLE_ARTICLE))
+    output = run(str(SAMPLE_ARTICLE))
     first = Article.objects.get()
     assert output.startswith(f"Already imported as article {first.pk}")
     assert "--force" in output
-    assert Source.objects.count() == 9
+    assert Source.objects.count() == 5
 
 
 def test_force_imports_again():
-    run(str(DEMO_ARTICLE))
-    run(str(DEMO_ARTICLE), "--force")
+    run(str(SAMPLE_ARTICLE))
+    run(str(SAMPLE_ARTICLE), "--force")
     assert Article.objects.count() == 2
 
 
@@ -85,8 +85,8 @@ def test_file_over_the_size_limit_is_refused(tmp_path: Path, settings):
     [
         (["/nonexistent/article.md"], "No such file"),
         (["."], "Not a regular file"),
-        ([str(DEMO_ARTICLE), "--user", "nobody"], "No user named 'nobody'"),
-        ([str(DEMO_ARTICLE), "--url", "not a url"], "Enter an absolute http:// or https:// URL"),
+        ([str(SAMPLE_ARTICLE), "--user", "nobody"], "No user named 'nobody'"),
+        ([str(SAMPLE_ARTICLE), "--url", "not a url"], "Enter an absolute http:// or https:// URL"),
     ],
 )
 def test_bad_arguments_fail_clearly(args, message):

@@ -4,13 +4,10 @@ import random
 import re
 import time
 import unicodedata
-from pathlib import Path
 
 import pytest
 
 from verification.matching import match_quote, quote_parts
-
-DEMO_ARTICLE = Path(__file__).resolve().parents[2] / "shared" / "demo" / "buffer-zone.md"
 
 # The papers' own wording, as a source page would print it: curly quotes, line
 # breaks and dashes of its own, among paragraphs the article does not quote.
@@ -39,14 +36,11 @@ CFR = (
 
 
 @pytest.fixture(scope="module")
-def demo_quotes() -> list[str]:
+def demo_quotes(demo_markdown: str) -> list[str]:
     """The italic passages the demo article quotes from think-tank papers."""
-    if not DEMO_ARTICLE.exists():
-        pytest.fail(f"The demo article is missing: {DEMO_ARTICLE}")
-    markdown = DEMO_ARTICLE.read_text(encoding="utf-8")
     return [
         quote.strip("*")
-        for quote in re.findall(r"^\*{1,3}(.+?)\*{1,3}$", markdown, flags=re.MULTILINE)
+        for quote in re.findall(r"^\*{1,3}(.+?)\*{1,3}$", demo_markdown, flags=re.MULTILINE)
     ]
 
 
@@ -92,7 +86,7 @@ def test_curly_quotes_dashes_case_and_whitespace_do_not_make_a_quote_inexact() -
     )
 
 
-def test_quote_dropping_may_is_altered_and_flagged(demo_quotes: list[str]) -> None:
+def test_quote_dropping_may_is_altered_and_flagged() -> None:
     quote = "A Syria of enclaves or cantons is the best possible outcome for now"
 
     match = match_quote(quote, CFR)

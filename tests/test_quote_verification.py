@@ -15,7 +15,9 @@ from tests.webserver import PageServer, article_page
 
 pytestmark = pytest.mark.django_db
 
-BROOKINGS_QUOTE = "Relatively safe enclaves should emerge from this effort."
+QUOTE = "If the survival rate holds, Riverside will reach 30 percent canopy by 2035."
+# The sample article's citation with no URL, so each test gives it the page it needs.
+UNLINKED = "up for renewal"
 
 
 def fetched(source: Source, pages: PageServer, path: str, html: str) -> Source:
@@ -25,75 +27,75 @@ def fetched(source: Source, pages: PageServer, path: str, html: str) -> Source:
     return source
 
 
-def test_a_quote_found_word_for_word_is_exact(demo_article, reviewer, pages):
+def test_a_quote_found_word_for_word_is_exact(sample_article, reviewer, pages):
     source = fetched(
-        demo_article.sources.get(anchor_text="Testing Putin in Syria"),
+        sample_article.sources.get(anchor_text=UNLINKED),
         pages,
-        "/cfr",
+        "/forecast",
         article_page(
-            "Testing Putin in Syria",
-            "Some other paragraph about diplomacy and the war.",
-            "Relatively  safe enclaves should emerge from this effort. A Syria of enclaves "
-            "or cantons may be the best possible outcome for now.",
+            "The parks director's forecast",
+            "Some other paragraph about watering contracts.",
+            "If the survival  rate holds, Riverside will reach 30 percent canopy by 2035. "
+            "Until then, the new trees add little shade.",
         ),
     )
     claim = claim_create(
-        article=demo_article,
+        article=sample_article,
         created_by=reviewer,
-        quote=BROOKINGS_QUOTE,
+        quote=QUOTE,
         kind=ClaimKind.QUOTE,
         sources=[source],
     )
     [check] = verify_claim(claim_id=claim.pk)
     assert check.result == QuoteResult.EXACT
     assert check.score == 1.0
-    assert check.source_wording == BROOKINGS_QUOTE  # the page's whitespace, as shown
+    assert check.source_wording == QUOTE  # the page's whitespace, as shown
     assert check.snapshot == source.snapshots.get()
 
 
 def test_a_quote_with_a_changed_word_is_altered_with_the_sources_wording(
-    demo_article, reviewer, pages
+    sample_article, reviewer, pages
 ):
     source = fetched(
-        demo_article.sources.get(anchor_text="Testing Putin in Syria"),
+        sample_article.sources.get(anchor_text=UNLINKED),
         pages,
-        "/cfr",
+        "/ruiz",
         article_page(
-            "Testing Putin in Syria",
-            "A Syria of enclaves or cantons may be the best possible outcome for now and the "
-            "foreseeable future.",
+            "Councillor Ruiz",
+            "The programme cost twice what the council was promised, and a third of the "
+            "saplings died in the first summer.",
         ),
     )
     claim = claim_create(
-        article=demo_article,
+        article=sample_article,
         created_by=reviewer,
-        quote="A Syria of enclaves or cantons may be the best possible outcome for now and the "
-        "foreseeable future.",
+        quote="cost twice what the council was promised, and a third of the saplings died in "
+        "the first summer.",
         kind=ClaimKind.QUOTE,
         sources=[source],
     )
     source.snapshots.update(
-        text="A Syria of enclaves or cantons will be the best possible outcome for now and the "
-        "foreseeable future."
+        text="The programme cost twice what the council was promised, and a third of the "
+        "saplings may have died in the first summer."
     )
     [check] = verify_claim(claim_id=claim.pk)
     assert check.result == QuoteResult.ALTERED
     assert 0.85 <= check.score < 1.0
-    assert "will be" in check.source_wording
+    assert "may have died" in check.source_wording
     assert any("may" in flag for flag in check.flags)
 
 
-def test_a_quote_the_source_does_not_contain_is_not_found(demo_article, reviewer, pages):
+def test_a_quote_the_source_does_not_contain_is_not_found(sample_article, reviewer, pages):
     source = fetched(
-        demo_article.sources.get(anchor_text="Testing Putin in Syria"),
+        sample_article.sources.get(anchor_text=UNLINKED),
         pages,
-        "/cfr",
-        article_page("Testing Putin in Syria", "An unrelated text about trade tariffs."),
+        "/forecast",
+        article_page("The parks director's forecast", "An unrelated text about trade tariffs."),
     )
     claim = claim_create(
-        article=demo_article,
+        article=sample_article,
         created_by=reviewer,
-        quote=BROOKINGS_QUOTE,
+        quote=QUOTE,
         kind=ClaimKind.QUOTE,
         sources=[source],
     )
@@ -102,41 +104,43 @@ def test_a_quote_the_source_does_not_contain_is_not_found(demo_article, reviewer
     assert check.source_wording == ""
 
 
-def test_a_quote_with_an_ellipsis_across_two_paragraphs_is_exact(demo_article, reviewer, pages):
+def test_a_quote_with_an_ellipsis_across_two_paragraphs_is_exact(sample_article, reviewer, pages):
     source = fetched(
-        demo_article.sources.first(),
+        sample_article.sources.get(anchor_text=UNLINKED),
         pages,
         "/two",
         article_page(
             "Two paragraphs",
-            "The end-game for these zones would not have to be determined in advance.",
+            "Researchers behind the survey warn that newly planted trees take a decade to add "
+            "measurable shade.",
             "Something in between that the article leaves out.",
-            "The interim goal might be a confederal Syria.",
+            "Canopy is measured from aerial photographs.",
         ),
     )
     claim = claim_create(
-        article=demo_article,
+        article=sample_article,
         created_by=reviewer,
-        quote="The end-game for these zones would not have to be determined in advance.",
+        quote="Researchers behind the survey warn that newly planted trees take a decade to add "
+        "measurable shade.",
         kind=ClaimKind.QUOTE,
         sources=[source],
     )
     claim.quote = (
-        "The end-game for these zones would not have to be determined in advance. … "
-        "The interim goal might be a confederal Syria."
+        "Researchers behind the survey warn that newly planted trees take a decade to add "
+        "measurable shade. … Canopy is measured from aerial photographs."
     )
     claim.save()
     [check] = verify_claim(claim_id=claim.pk)
     assert check.result == QuoteResult.EXACT
 
 
-def test_a_source_that_is_not_fetched_is_unavailable(demo_article, reviewer):
-    source = demo_article.sources.first()
+def test_a_source_that_is_not_fetched_is_unavailable(sample_article, reviewer):
+    source = sample_article.sources.get(anchor_text=UNLINKED)
     assert source.status == SourceStatus.NEEDS_URL
     claim = claim_create(
-        article=demo_article,
+        article=sample_article,
         created_by=reviewer,
-        quote=BROOKINGS_QUOTE,
+        quote=QUOTE,
         kind=ClaimKind.QUOTE,
         sources=[source],
     )
@@ -144,13 +148,13 @@ def test_a_source_that_is_not_fetched_is_unavailable(demo_article, reviewer):
     assert check.result == QuoteResult.SOURCE_UNAVAILABLE
 
 
-def test_a_claim_that_is_no_longer_a_quote_loses_its_checks(demo_article, reviewer):
+def test_a_claim_that_is_no_longer_a_quote_loses_its_checks(sample_article, reviewer):
     claim = claim_create(
-        article=demo_article,
+        article=sample_article,
         created_by=reviewer,
-        quote=BROOKINGS_QUOTE,
+        quote=QUOTE,
         kind=ClaimKind.QUOTE,
-        sources=[demo_article.sources.first()],
+        sources=[sample_article.sources.first()],
     )
     verify_claim(claim_id=claim.pk)
     claim_update(claim=claim, user=reviewer, kind=ClaimKind.FACTUAL)
@@ -158,14 +162,14 @@ def test_a_claim_that_is_no_longer_a_quote_loses_its_checks(demo_article, review
     assert not QuoteCheck.objects.exists()
 
 
-def test_a_new_snapshot_checks_the_quotes_citing_the_source_again(demo_article, reviewer, pages):
+def test_a_new_snapshot_checks_the_quotes_citing_the_source_again(sample_article, reviewer, pages):
     from claims.tasks import fetch_source
 
-    source = demo_article.sources.get(anchor_text="Testing Putin in Syria")
+    source = sample_article.sources.get(anchor_text=UNLINKED)
     claim = claim_create(
-        article=demo_article,
+        article=sample_article,
         created_by=reviewer,
-        quote=BROOKINGS_QUOTE,
+        quote=QUOTE,
         kind=ClaimKind.QUOTE,
         sources=[source],
     )
@@ -174,7 +178,7 @@ def test_a_new_snapshot_checks_the_quotes_citing_the_source_again(demo_article, 
 
     source_set_url(
         source=source,
-        url=pages.add("/cfr", article_page("CFR", f"Yes. {BROOKINGS_QUOTE}")),
+        url=pages.add("/forecast", article_page("Forecast", f"Yes. {QUOTE}")),
         user=OPERATOR,
     )
     fetch_source.apply(args=[source.pk])

@@ -33,6 +33,7 @@ from fetching.safe_http import (
     fetch,
     retry_after_seconds,
 )
+from tests.webserver import SHUTDOWN_POLL_SECONDS
 
 LOOPBACK = FetchPolicy(allow_loopback=True, connect_timeout=2, read_timeout=2, total_timeout=5)
 BIG_BODY_SIZE = 3 * 1024 * 1024
@@ -139,7 +140,9 @@ class _Server6(_Server):
 def _serve(server_class: type[_Server], host: str) -> Iterator[LocalServer]:
     httpd = server_class((host, 0), Handler)
     httpd.state = LocalServer(host=host, port=httpd.server_address[1])
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread = threading.Thread(
+        target=httpd.serve_forever, args=(SHUTDOWN_POLL_SECONDS,), daemon=True
+    )
     thread.start()
     yield httpd.state
     httpd.state.release.set()

@@ -8,13 +8,13 @@ from claims.services.sources import source_set_url
 from claims.url_rules import fetchable_url_for
 
 
-def test_supplying_a_url_makes_a_needs_url_source_pending(demo_article, reviewer):
-    source = demo_article.sources.get(anchor_text="Testing Putin in Syria")
+def test_supplying_a_url_makes_a_needs_url_source_pending(sample_article, reviewer):
+    source = sample_article.sources.get(anchor_text="up for renewal")
     source_set_url(
-        source=source, url="  https://www.cfr.org/article/testing-putin-syria ", user=reviewer
+        source=source, url="  https://council.example.org/contracts/watering ", user=reviewer
     )
     source.refresh_from_db()
-    assert source.url == "https://www.cfr.org/article/testing-putin-syria"
+    assert source.url == "https://council.example.org/contracts/watering"
     assert source.status == SourceStatus.PENDING
     assert source.href == "#"  # the article's own href stays as written
     latest = source.history.latest()
@@ -24,8 +24,8 @@ def test_supplying_a_url_makes_a_needs_url_source_pending(demo_article, reviewer
 @pytest.mark.parametrize(
     "url", ["", "#", "javascript:alert(1)", "ftp://x.example/a", "/relative", "http://"]
 )
-def test_an_unusable_url_is_refused_and_nothing_changes(demo_article, reviewer, url):
-    source = demo_article.sources.first()
+def test_an_unusable_url_is_refused_and_nothing_changes(sample_article, reviewer, url):
+    source = sample_article.sources.get(anchor_text="up for renewal")
     with pytest.raises(ValidationError) as raised:
         source_set_url(source=source, url=url, user=reviewer)
     assert "url" in raised.value.message_dict

@@ -14,7 +14,7 @@ from tests.workflow import rate
 
 pytestmark = pytest.mark.django_db
 
-QUOTE = "Relatively safe enclaves should emerge from this effort."
+QUOTE = "a third of the saplings died in the first summer"
 
 
 @pytest.fixture
@@ -24,10 +24,10 @@ def client_(client: Client, reviewer) -> Client:
 
 
 @pytest.fixture
-def claim(demo_article, reviewer):
-    source = demo_article.sources.get(anchor_text="Testing Putin in Syria")
+def claim(sample_article, reviewer):
+    source = sample_article.sources.get(anchor_text="council's budget papers")
     return claim_create(
-        article=demo_article, created_by=reviewer, quote=QUOTE, kind="quote", sources=[source]
+        article=sample_article, created_by=reviewer, quote=QUOTE, kind="quote", sources=[source]
     )
 
 
@@ -40,20 +40,18 @@ def page(client: Client, claim) -> str:
 def test_the_claim_stands_highlighted_in_its_paragraph(client_: Client, claim):
     html = page(client_, claim)
     assert f'<mark class="hl hl-st-open" data-claims="{claim.pk}">{QUOTE}</mark>' in html
-    assert (
-        "A Syria of enclaves or cantons may be the best possible outcome" in html
-    )  # same paragraph
-    assert "Russia\u2019s intervention in Syria" not in html  # another paragraph
+    assert "Critics were quick to question the figure." in html  # same paragraph
+    assert "The mayor called it" not in html  # another paragraph
 
 
 def test_its_sources_show_the_snapshot_and_the_quote_check_side_by_side(client_: Client, claim):
     source = claim.sources.get()
-    source.url, source.status = "https://cfr.example.org/putin", SourceStatus.OK
+    source.status = SourceStatus.OK
     source.save()
     SnapshotFactory.create(
         source=source,
-        title="Testing Putin in Syria",
-        text="Safe enclaves may emerge from this effort.",
+        title="Parks budget 2023",
+        text="A few of the saplings may have died in the first summer.",
     )
     QuoteCheck.objects.create(
         claim=claim,
@@ -61,19 +59,19 @@ def test_its_sources_show_the_snapshot_and_the_quote_check_side_by_side(client_:
         quote=QUOTE,
         result=QuoteResult.ALTERED,
         score=0.81,
-        source_wording="Safe enclaves may emerge from this effort.",
+        source_wording="A few of the saplings may have died in the first summer.",
         flags=["the source says 'may' where the quote does not"],
     )
     html = page(client_, claim)
-    assert "Testing Putin in Syria" in html
+    assert "Parks budget 2023" in html
     assert "Fetched" in html
-    assert "Safe enclaves may emerge" in html  # the excerpt
+    assert "A few of the saplings may have died" in html  # the excerpt
     assert "Altered" in html
     assert "81% similar" in html
     assert "the source says &#x27;may&#x27; where the quote does not" in html
-    assert '<mark class="diff">Relatively</mark>' in html
-    assert '<mark class="diff">should</mark>' in html
-    assert '<mark class="diff">may</mark>' in html
+    assert '<mark class="diff">third</mark>' in html
+    assert '<mark class="diff">few</mark>' in html
+    assert '<mark class="diff">may have</mark>' in html
 
 
 def test_evidence_and_ratings_are_listed_with_who_gave_them(
@@ -84,14 +82,14 @@ def test_evidence_and_ratings_are_listed_with_who_gave_them(
         author=second_reviewer,
         stance="refutes",
         url="https://example.org/e",
-        excerpt="No enclaves.",
+        excerpt="Most saplings survived.",
     )
     rating_submit(
         claim=claim, reviewer=second_reviewer, verdict="false", rationale="It says the opposite."
     )
     html = page(client_, claim)
     assert "Refutes" in html
-    assert "No enclaves." in html
+    assert "Most saplings survived." in html
     assert "https://example.org/e" in html
     assert "It says the opposite." in html
     assert str(second_reviewer) in html

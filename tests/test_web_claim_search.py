@@ -22,14 +22,16 @@ def client_(client: Client, reviewer) -> Client:
 
 
 @pytest.fixture
-def claims(demo_article, reviewer) -> dict[str, Claim]:
+def claims(sample_article, reviewer) -> dict[str, Claim]:
     def make(quote: str, kind: str = "factual") -> Claim:
-        return claim_create(article=demo_article, created_by=reviewer, quote=quote, kind=kind)
+        return claim_create(article=sample_article, created_by=reviewer, quote=quote, kind=kind)
 
     return {
-        "enclaves": make("Relatively safe enclaves should emerge from this effort.", "quote"),
-        "kurds": make("cut off ISIS from its NATO supply lines"),
-        "opinion": make("what is essential is to roll back the Islamic State", "opinion"),
+        "forecast": make(
+            "If the survival rate holds, Riverside will reach 30 percent canopy by 2035.", "quote"
+        ),
+        "saplings": make("a third of the saplings died in the first summer"),
+        "opinion": make("the best thing the city has done for its neighbourhoods", "opinion"),
     }
 
 
@@ -45,36 +47,36 @@ def ids(claims: dict[str, Claim], *names: str) -> set[int]:
 
 
 def test_without_filters_every_claim_is_listed(client_: Client, claims):
-    assert found(client_, "") == ids(claims, "enclaves", "kurds", "opinion")
+    assert found(client_, "") == ids(claims, "forecast", "saplings", "opinion")
 
 
 def test_words_match_the_claim_or_its_articles_title(client_: Client, claims):
-    assert found(client_, "q=enclaves+effort") == ids(claims, "enclaves")
-    assert found(client_, "q=buffer") == ids(claims, "enclaves", "kurds", "opinion")
+    assert found(client_, "q=canopy+survival") == ids(claims, "forecast")
+    assert found(client_, "q=pledge") == ids(claims, "forecast", "saplings", "opinion")
 
 
 def test_filter_by_kind_and_status(client_: Client, claims):
     assert found(client_, "kind=opinion") == ids(claims, "opinion")
-    Claim.objects.filter(pk=claims["kurds"].pk).update(status="in_review")
-    assert found(client_, "status=in_review") == ids(claims, "kurds")
+    Claim.objects.filter(pk=claims["saplings"].pk).update(status="in_review")
+    assert found(client_, "status=in_review") == ids(claims, "saplings")
 
 
 def test_filter_by_verdict_agreed_or_published(client_: Client, claims):
-    rate(claims["kurds"], "false", "false")
+    rate(claims["saplings"], "false", "false")
     rate(claims["opinion"], "false", "true")  # disputed: no verdict
-    assert found(client_, "verdict=false") == ids(claims, "kurds")
+    assert found(client_, "verdict=false") == ids(claims, "saplings")
 
 
 def test_filter_claims_assigned_to_me_or_not_rated_by_me(client_: Client, claims, reviewer, editor):
     claim_assign(claim=claims["opinion"], reviewers=[reviewer], assigned_by=editor)
-    rating_submit(claim=claims["kurds"], reviewer=reviewer, verdict="true", rationale="Yes.")
+    rating_submit(claim=claims["saplings"], reviewer=reviewer, verdict="true", rationale="Yes.")
     assert found(client_, "assigned=on") == ids(claims, "opinion")
-    assert found(client_, "unrated=on") == ids(claims, "enclaves", "opinion")
+    assert found(client_, "unrated=on") == ids(claims, "forecast", "opinion")
 
 
-def test_filter_by_article(client_: Client, claims, demo_article):
-    assert found(client_, f"article={demo_article.pk}") == ids(
-        claims, "enclaves", "kurds", "opinion"
+def test_filter_by_article(client_: Client, claims, sample_article):
+    assert found(client_, f"article={sample_article.pk}") == ids(
+        claims, "forecast", "saplings", "opinion"
     )
     assert found(client_, "article=987654") == set()
 
@@ -107,8 +109,8 @@ def test_the_list_costs_the_same_queries_for_many_claims(
 
 
 def test_claims_can_be_filtered_by_who_is_assigned(client_, claims, editor, second_reviewer):
-    claim_assign(claim=claims["kurds"], reviewers=[second_reviewer], assigned_by=editor)
-    assert found(client_, f"assignee={second_reviewer.username}") == {claims["kurds"].pk}
+    claim_assign(claim=claims["saplings"], reviewers=[second_reviewer], assigned_by=editor)
+    assert found(client_, f"assignee={second_reviewer.username}") == {claims["saplings"].pk}
     assert found(client_, "assignee=") == {claim.pk for claim in claims.values()}
     response = client_.get("/claims/?assignee=nobody-like-this")
     assert response.status_code == 200

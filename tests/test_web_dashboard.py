@@ -77,10 +77,10 @@ def test_without_assignments_the_queue_offers_claims_i_have_not_rated(client_: C
 
 
 def test_recent_activity_says_who_did_what_on_which_claim(
-    client_: Client, demo_article, reviewer, second_reviewer
+    client_: Client, sample_article, reviewer, second_reviewer
 ):
     claim = claim_create(
-        article=demo_article, created_by=reviewer, quote="Relatively safe enclaves"
+        article=sample_article, created_by=reviewer, quote="a third of the saplings died"
     )
     evidence_create(claim=claim, author=second_reviewer, stance="refutes", excerpt="No.")
     rating_submit(claim=claim, reviewer=second_reviewer, verdict="false", rationale="No.")
@@ -91,7 +91,7 @@ def test_recent_activity_says_who_did_what_on_which_claim(
         < activity.index("added evidence (Refutes)")
         < activity.index("marked a claim")
     )
-    assert "“Relatively safe enclaves”" in activity
+    assert "“a third of the saplings died”" in activity
 
 
 def test_an_empty_dashboard_invites_an_import(client_: Client):

@@ -30,52 +30,54 @@ def page(client: Client, article) -> str:
 
 
 def test_the_reader_shows_the_text_claims_citations_and_sources(
-    client_: Client, demo_article, reviewer
+    client_: Client, sample_article, reviewer
 ):
     claim = claim_create(
-        article=demo_article, created_by=reviewer, quote="Relatively safe enclaves should emerge"
+        article=sample_article, created_by=reviewer, quote="Riverside will reach 30 percent canopy"
     )
-    html = page(client_, demo_article)
-    assert "<h1>US-Turkey “Buffer Zone” to Save ISIS, Not Stop Them</h1>" in html
+    html = page(client_, sample_article)
+    assert "<h1>Riverside&#x27;s tree pledge: 4,000 planted, or 4,000 promised?</h1>" in html
     mark = f'<mark class="hl hl-st-open" data-claims="{claim.pk}">'
-    assert f"{mark}Relatively safe enclaves should emerge</mark>" in html
+    assert f"{mark}Riverside will reach 30 percent canopy</mark>" in html
     assert f'href="/claims/{claim.pk}/"' in html
     assert '<span class="cite" data-sources=' in html
-    assert html.count('class="source"') == demo_article.sources.count()
+    assert html.count('class="source"') == sample_article.sources.count()
     assert "Supply the URL to fetch" in html
     assert "What the colours mean" in html
 
 
 def test_a_claim_takes_the_colour_of_its_consensus_then_of_its_published_verdict(
-    client_: Client, demo_article, reviewer, editor
+    client_: Client, sample_article, reviewer, editor
 ):
     claim = claim_create(
-        article=demo_article, created_by=reviewer, quote="Relatively safe enclaves should emerge"
+        article=sample_article, created_by=reviewer, quote="Riverside will reach 30 percent canopy"
     )
     rate(claim, "mostly_true", "mostly_true")
     assert f'<mark class="hl hl-v-mostly_true" data-claims="{claim.pk}">' in page(
-        client_, demo_article
+        client_, sample_article
     )
     publish(claim, editor, "mixed")
-    html = page(client_, demo_article)
+    html = page(client_, sample_article)
     assert f'<mark class="hl hl-v-mixed" data-claims="{claim.pk}">' in html
     assert "Published: Mixed" in html
 
 
 def test_disputed_and_rejected_claims_have_their_own_colours(
-    client_: Client, demo_article, reviewer, editor
+    client_: Client, sample_article, reviewer, editor
 ):
     from editorial.services.workflow import claim_transition
 
     disputed = claim_create(
-        article=demo_article, created_by=reviewer, quote="Relatively safe enclaves"
+        article=sample_article, created_by=reviewer, quote="a third of the saplings died"
     )
     rate(disputed, "true", "false")
-    rejected = claim_create(article=demo_article, created_by=reviewer, quote="what is essential")
+    rejected = claim_create(
+        article=sample_article, created_by=reviewer, quote="the best thing the city has done"
+    )
     claim_transition(
         claim=rejected, to_status=ClaimStatus.REJECTED, user=editor, note="Not a claim."
     )
-    html = page(client_, demo_article)
+    html = page(client_, sample_article)
     assert "hl-st-disputed" in html
     assert "hl-st-rejected" in html
 
@@ -100,41 +102,44 @@ def test_article_html_is_never_rendered_only_its_text(client_: Client, reviewer)
     assert "javascript:" not in re.sub(r"<code>[^<]*</code>", "", html)
 
 
-def test_overlapping_claims_are_both_marked(client_: Client, demo_article, reviewer):
+def test_overlapping_claims_are_both_marked(client_: Client, sample_article, reviewer):
     outer = claim_create(
-        article=demo_article,
+        article=sample_article,
         created_by=reviewer,
-        quote="Relatively safe enclaves should emerge from this effort.",
+        quote="If the survival rate holds, Riverside will reach 30 percent canopy by 2035.",
     )
     inner = claim_create(
-        article=demo_article, created_by=reviewer, quote="safe enclaves should", start=None
+        article=sample_article, created_by=reviewer, quote="Riverside will reach", start=None
     )
-    html = page(client_, demo_article)
-    assert f'data-claims="{outer.pk} {inner.pk}">safe enclaves should</mark>' in html
+    html = page(client_, sample_article)
+    assert f'data-claims="{outer.pk} {inner.pk}">Riverside will reach</mark>' in html
     assert "hl-multi" in html
 
 
 def test_the_sources_panel_polls_only_while_sources_are_being_fetched(
-    client_: Client, demo_article
+    client_: Client, sample_article
 ):
-    html = page(client_, demo_article)
-    assert "every 3s" not in html  # every source needs a URL: nothing to wait for
-    source = demo_article.sources.first()
-    source.url, source.status = "https://example.org/a", SourceStatus.PENDING
-    source.save()
-    html = page(client_, demo_article)
-    assert f'hx-get="/articles/{demo_article.pk}/sources/" hx-trigger="every 3s"' in html
+    poll = f'hx-get="/articles/{sample_article.pk}/sources/" hx-trigger="every 3s"'
+    assert poll in page(client_, sample_article)  # four citations wait for their fetch
+    fetchable = sample_article.sources.filter(status=SourceStatus.PENDING)
+    assert fetchable.update(status=SourceStatus.FAILED) == 4
+    # What is left needs a URL: nothing to wait for.
+    assert "every 3s" not in page(client_, sample_article)
 
 
 def test_the_poll_answers_each_sources_state_out_of_band_and_stops_when_done(
-    client_: Client, demo_article
+    client_: Client, sample_article
 ):
-    source = demo_article.sources.first()
-    source.url, source.status = "https://example.org/a", SourceStatus.FETCHING
+    source = sample_article.sources.first()
+    others = sample_article.sources.filter(status=SourceStatus.PENDING).exclude(pk=source.pk)
+    others.update(status=SourceStatus.FAILED)
+    source.status = SourceStatus.FETCHING
     source.save()
-    response = client_.get(f"/articles/{demo_article.pk}/sources/", headers={"HX-Request": "true"})
+    response = client_.get(
+        f"/articles/{sample_article.pk}/sources/", headers={"HX-Request": "true"}
+    )
     html = response.content.decode()
-    assert html.count('hx-swap-oob="true"') == demo_article.sources.count() + 2
+    assert html.count('hx-swap-oob="true"') == sample_article.sources.count() + 2
     assert f'id="source-{source.pk}-state" hx-swap-oob="true"' in html
     assert "Fetching" in html
     assert "every 3s" in html
@@ -142,7 +147,7 @@ def test_the_poll_answers_each_sources_state_out_of_band_and_stops_when_done(
     source.status = SourceStatus.OK
     source.save()
     SnapshotFactory.create(source=source, title="The Report\u2019s <Title>")
-    html = client_.get(f"/articles/{demo_article.pk}/sources/").content.decode()
+    html = client_.get(f"/articles/{sample_article.pk}/sources/").content.decode()
     assert "every 3s" not in html
     assert "The Report\u2019s &lt;Title&gt;" in html
     assert "1 fetched" in html

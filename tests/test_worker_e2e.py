@@ -6,13 +6,15 @@ local web server, and the worker fetches them: snapshots and quote checks appear
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 from django.db import connection
 
-from claims.models import QuoteCheck, QuoteResult, Source, SourceSnapshot, SourceStatus
+from claims.models import Article, QuoteCheck, QuoteResult, Source, SourceSnapshot, SourceStatus
 from claims.policies import OPERATOR
+from claims.services.articles import article_import
 from factcheck.celery import app as celery_app
 from tests.webserver import PageServer, article_page
 from tests.worker import broker_is_shared, running_worker, wait_for
@@ -22,7 +24,9 @@ pytestmark = [
     pytest.mark.worker,
 ]
 
-QUOTE = "Relatively safe enclaves should emerge from this effort."
+QUOTE = "If the survival rate holds, Riverside will reach 30 percent canopy by 2035."
+SURVEY = "university survey"
+LEDGER = "The Riverside Ledger"
 
 
 @pytest.fixture(autouse=True)
@@ -34,26 +38,38 @@ def _real_worker_setup(settings) -> None:
     celery_app.control.purge()  # messages other tests queued for ids that are gone
 
 
+@pytest.fixture
+def unlinked_markdown(sample_markdown: str) -> str:
+    """The sample article with every link cut to "#": the worker fetches only the URLs a
+    test supplies, from the local server, never the article's own hosts."""
+    return re.sub(r"\]\(https?://[^)\s]+\)", "](#)", sample_markdown)
+
+
+@pytest.fixture
+def unlinked_article(unlinked_markdown: str, reviewer) -> Article:
+    return article_import(content=unlinked_markdown, source_format="markdown", imported_by=reviewer)
+
+
 def statuses(article_id: int) -> dict[str, str]:
     return dict(Source.objects.filter(article_id=article_id).values_list("anchor_text", "status"))
 
 
 def test_the_worker_fetches_supplied_urls_and_verifies_the_quote(
-    reviewer_api, demo_markdown: str, pages: PageServer, tmp_path: Path
+    reviewer_api, unlinked_markdown: str, pages: PageServer, tmp_path: Path
 ):
-    cfr = pages.add(
-        "/testing-putin-in-syria",
+    survey = pages.add(
+        "/canopy-survey-2024",
         article_page(
-            "Testing Putin in Syria",
-            "In the meantime, the United States and others should pursue a two-track policy.",
-            f"{QUOTE} A Syria of enclaves or cantons may be the best possible outcome.",
+            "Canopy survey 2024",
+            "The survey measured the city's canopy from aerial photographs.",
+            f"{QUOTE} Newly planted trees take a decade to add shade.",
         ),
     )
     gone = pages.url("/deleted-paper")
 
     with running_worker(tmp_path / "worker.log"):
         response = reviewer_api.post(
-            "/api/v1/articles/", {"body": demo_markdown, "format": "markdown"}, format="json"
+            "/api/v1/articles/", {"body": unlinked_markdown, "format": "markdown"}, format="json"
         )
         assert response.status_code == 201, response.content
         article = response.json()
@@ -63,13 +79,13 @@ def test_the_worker_fetches_supplied_urls_and_verifies_the_quote(
         }
         assert (
             reviewer_api.patch(
-                f"/api/v1/sources/{sources['Testing Putin in Syria']}/", {"url": cfr}, format="json"
+                f"/api/v1/sources/{sources[SURVEY]}/", {"url": survey}, format="json"
             ).status_code
             == 200
         )
         assert (
             reviewer_api.patch(
-                f"/api/v1/sources/{sources['nsnbc']}/", {"url": gone}, format="json"
+                f"/api/v1/sources/{sources[LEDGER]}/", {"url": gone}, format="json"
             ).status_code
             == 200
         )
@@ -79,15 +95,15 @@ def test_the_worker_fetches_supplied_urls_and_verifies_the_quote(
                 "article": article["id"],
                 "quote": QUOTE,
                 "kind": "quote",
-                "sources": [sources["Testing Putin in Syria"]],
+                "sources": [sources[SURVEY]],
             },
             format="json",
         ).json()
 
         wait_for(
             lambda: (
-                statuses(article["id"])["Testing Putin in Syria"] == SourceStatus.OK
-                and statuses(article["id"])["nsnbc"] == SourceStatus.DEAD
+                statuses(article["id"])[SURVEY] == SourceStatus.OK
+                and statuses(article["id"])[LEDGER] == SourceStatus.DEAD
             ),
             what="both sources fetched",
         )
@@ -98,25 +114,25 @@ def test_the_worker_fetches_supplied_urls_and_verifies_the_quote(
             what="the quote verified",
         )
 
-    cfr_source = Source.objects.get(pk=sources["Testing Putin in Syria"])
-    snapshot = SourceSnapshot.objects.get(source=cfr_source)
-    assert snapshot.title == "Testing Putin in Syria"
+    survey_source = Source.objects.get(pk=sources[SURVEY])
+    snapshot = SourceSnapshot.objects.get(source=survey_source)
+    assert snapshot.title == "Canopy survey 2024"
     assert QUOTE in snapshot.text
-    assert SourceSnapshot.objects.get(source_id=sources["nsnbc"]).http_status == 404
+    assert SourceSnapshot.objects.get(source_id=sources[LEDGER]).http_status == 404
     remaining = statuses(article["id"])
-    assert list(remaining.values()).count(SourceStatus.NEEDS_URL) == 7
-    detail = reviewer_api.get(f"/api/v1/sources/{cfr_source.pk}/").json()
+    assert list(remaining.values()).count(SourceStatus.NEEDS_URL) == 3
+    detail = reviewer_api.get(f"/api/v1/sources/{survey_source.pk}/").json()
     assert detail["status"] == "ok"
     assert detail["latest_snapshot"]["http_status"] == 200
 
 
 def test_a_worker_killed_mid_fetch_has_its_job_redelivered_and_stored_once(
-    demo_article, pages: PageServer, tmp_path: Path
+    unlinked_article: Article, pages: PageServer, tmp_path: Path
 ):
     from claims.services.sources import source_set_url
 
     url = pages.add("/slow-paper", article_page("Slow paper", QUOTE), delay=4)
-    source = demo_article.sources.get(anchor_text="Testing Putin in Syria")
+    source = unlinked_article.sources.get(anchor_text=SURVEY)
     # Redis hands an unacknowledged job to another worker after the visibility timeout.
     env = {"CELERY_VISIBILITY_TIMEOUT": "3"}
 

@@ -71,6 +71,9 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
 
+SHUTDOWN_POLL_SECONDS = 0.02
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     state: PageServer
@@ -83,7 +86,10 @@ class _Server(ThreadingHTTPServer):
 def serve_pages() -> Iterator[PageServer]:
     httpd = _Server(("127.0.0.1", 0), _Handler)
     httpd.state = PageServer(port=httpd.server_address[1])
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    # shutdown() waits for the loop to look again: every 0.5 s by default, a pause per test.
+    thread = threading.Thread(
+        target=httpd.serve_forever, args=(SHUTDOWN_POLL_SECONDS,), daemon=True
+    )
     thread.start()
     try:
         yield httpd.state

@@ -13,24 +13,24 @@ from claims.services.claims import claim_create
 from claims.services.evidence import evidence_create
 from editorial.services.ratings import rating_submit
 from tests.browser.conftest import sign_in
-from tests.conftest import DEMO_ARTICLE
+from tests.conftest import SAMPLE_ARTICLE
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-QUOTE = "Relatively safe enclaves should emerge from this effort."
+QUOTE = "If the survival rate holds, Riverside will reach 30 percent canopy by 2035."
 
 
 @pytest.fixture
 def reviewed_article(db):
     reviewer = UserFactory.create(username="ana", display_name="Ana Reviewer", roles=["reviewer"])
     article = article_import(
-        content=DEMO_ARTICLE.read_text(encoding="utf-8"),
+        content=SAMPLE_ARTICLE.read_text(encoding="utf-8"),
         source_format="markdown",
         imported_by=reviewer,
     )
     claim = claim_create(article=article, created_by=reviewer, quote=QUOTE, kind="quote")
-    claim_create(article=article, created_by=reviewer, quote="Relatively safe enclaves")
+    claim_create(article=article, created_by=reviewer, quote="If the survival rate holds")
     evidence_create(claim=claim, author=reviewer, stance="supports", excerpt="It says so.")
     rating_submit(claim=claim, reviewer=reviewer, verdict="mostly_true", rationale="Word for word.")
     return article, claim, reviewer
@@ -55,11 +55,11 @@ def test_a_claim_is_marked_with_the_keyboard_alone(page: Page, live_server, revi
     dialog = page.get_by_role("dialog", name="Mark a claim")
     expect(dialog).to_be_visible()
     assert page.evaluate("document.activeElement.name") == "quote"
-    page.keyboard.type("Neither the US nor anyone else has a vital national interest")
+    page.keyboard.type("Researchers behind the survey warn that newly planted trees")
     tab_to(page, "Mark claim", limit=30)
     page.keyboard.press("Enter")
     page.wait_for_url("**/?marked=*")
-    assert Claim.objects.filter(quote__startswith="Neither the US").exists()
+    assert Claim.objects.filter(quote__startswith="Researchers behind").exists()
 
 
 def test_the_claim_markers_in_the_text_are_links_the_keyboard_reaches(
