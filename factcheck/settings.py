@@ -60,7 +60,6 @@ INSTALLED_APPS = [
     # Holds only the migrations that created the quote checks' table (now claims').
     "verification",
     "editorial",
-    "apicache",
     "web",
     "demo",
     "siteadmin",
@@ -291,7 +290,7 @@ CLAIMREVIEW_ORGANIZATION_URL = env_url("CLAIMREVIEW_ORGANIZATION_URL")
 
 # --- REST API --------------------------------------------------------------
 
-# Cache used by API throttling (and anything else that caches): a Redis URL in
+# Cache used by API throttling: a Redis URL in
 # production so every web process shares the counters; per-process otherwise.
 CACHE_URL = env_str("CACHE_URL")
 if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://")):
@@ -304,9 +303,6 @@ CACHES = {
 
 API_PAGE_SIZE = env_int("API_PAGE_SIZE", 50, minimum=1)
 API_MAX_PAGE_SIZE = env_int("API_MAX_PAGE_SIZE", 100, minimum=1)
-# How long a cached API read (claims list, token owner) may sit unused; any change to its
-# data retires it at once. 0 turns the cache off.
-API_CACHE_SECONDS = env_int("API_CACHE_SECONDS", 300, minimum=0)
 
 
 def _throttle_rate(name: str, default: str) -> str:
@@ -322,7 +318,7 @@ def _throttle_rate(name: str, default: str) -> str:
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header makes "not signed in" a 401, not a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "apicache.authentication.CachedTokenAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -9,7 +9,6 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
-from apicache import store
 from claims.models import Article
 from claims.services.articles import article_import
 from tests.factories import UserFactory
@@ -53,12 +52,10 @@ def demo_article(db, demo_markdown: str, reviewer) -> Article:
 
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> Iterator[None]:
-    """Throttling counts requests in the cache: start every test at zero."""
+    """Rate limits count requests in the cache: start every test at zero."""
     cache.clear()
-    store.clear_local()
     yield
     cache.clear()
-    store.clear_local()
 
 
 @pytest.fixture
