@@ -89,12 +89,18 @@ def visible_claims(request: Request, queryset: QuerySet[Claim]) -> QuerySet[Clai
             400: OpenApiResponse(
                 s.ErrorSerializer, description="Wrong username or password, or one is missing."
             ),
+            429: OpenApiResponse(
+                s.ErrorSerializer,
+                description="Too many failed sign-ins for this account or from this address; "
+                "`Retry-After` says in how many seconds to try again.",
+            ),
         }
     )
 )
 class TokenView(ObtainAuthToken):
     """Exchange a username and password for the token to send as `Authorization: Token <key>`."""
 
+    serializer_class = s.TokenRequestSerializer  # limits failed attempts per account
     parser_classes = [LimitedJSONParser, LimitedFormParser, LimitedMultiPartParser]
     # DRF's view is not throttled at all, which invites password guessing.
     throttle_classes = APIView.throttle_classes
