@@ -6,8 +6,10 @@ from typing import Any
 
 from django.core.validators import URLValidator
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers
+from rest_framework import exceptions, serializers
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 
+from accounts.signin import SignInRefused, signin_attempt
 from claims.models import (
     Article,
     ArticleFormat,
@@ -494,3 +496,32 @@ class RatingInputSerializer(serializers.Serializer):
     verdict = serializers.ChoiceField(choices=Verdict.choices)
     confidence = serializers.ChoiceField(choices=Confidence.choices, default=Confidence.MEDIUM)
     rationale = serializers.CharField(max_length=20_000)
+
+
+class SignInThrottled(exceptions.Throttled):
+    """A 429 with ``Retry-After`` and the sign-in limit's own message (the wait in minutes)."""
+
+    def __init__(self, refusal: SignInRefused) -> None:
+        super().__init__(detail=refusal.message)
+        self.wait = refusal.retry_after
+
+
+class TokenRequestSerializer(AuthTokenSerializer):
+    """A username and password for a token, checked by ``accounts.signin`` (so the
+    token endpoint shares the limit on failed sign-ins)."""
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        try:
+            user = signin_attempt(
+                request=self.context["request"],
+                username=attrs["username"],
+                password=attrs["password"],
+            )
+        except SignInRefused as refusal:
+            raise SignInThrottled(refusal) from None
+        if user is None:
+            raise serializers.ValidationError(
+                "Unable to log in with provided credentials.", code="authorization"
+            )
+        attrs["user"] = user
+        return attrs

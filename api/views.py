@@ -7,7 +7,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, QuerySet
 from django.db.models.functions import Substr
-from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -23,10 +22,10 @@ from rest_framework.views import APIView
 
 from api import claim_rows
 from api import serializers as s
+from api.conditional import validated_per_caller
 from api.filters import ArticleFilter, ClaimFilter, SourceFilter
 from api.parsers import LimitedFormParser, LimitedJSONParser, LimitedMultiPartParser
 from api.permissions import IsReviewer, ReadPublishedElseReviewer
-from apicache.responses import cached_response
 from claims import selectors
 from claims.errors import DuplicateArticle
 from claims.models import (
@@ -58,6 +57,12 @@ ERRORS = {
     ),
 }
 
+VALIDATED = (
+    "The response carries an `ETag`; send it back in `If-None-Match` to get an empty "
+    "304 while nothing it shows has changed for you."
+)
+NOT_MODIFIED = OpenApiResponse(description="Not Modified: the `If-None-Match` ETag still holds.")
+
 
 # --- Auth ----------------------------------------------------------------------
 
@@ -69,12 +74,18 @@ ERRORS = {
             400: OpenApiResponse(
                 s.ErrorSerializer, description="Wrong username or password, or one is missing."
             ),
+            429: OpenApiResponse(
+                s.ErrorSerializer,
+                description="Too many failed sign-ins for this account or from this address; "
+                "`Retry-After` says in how many seconds to try again.",
+            ),
         }
     )
 )
 class TokenView(ObtainAuthToken):
     """Exchange a username and password for the token to send as `Authorization: Token <key>`."""
 
+    serializer_class = s.TokenRequestSerializer  # limits failed attempts per account
     parser_classes = [LimitedJSONParser, LimitedFormParser, LimitedMultiPartParser]
     # DRF's view is not throttled at all, which invites password guessing.
     throttle_classes = APIView.throttle_classes
@@ -276,10 +287,15 @@ def claim_detail_queryset() -> ClaimQuerySet:
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List claims", responses={200: s.ClaimSerializer, **ERRORS}),
+    list=extend_schema(
+        summary="List claims",
+        description=VALIDATED,
+        responses={200: s.ClaimSerializer, 304: NOT_MODIFIED, **ERRORS},
+    ),
     retrieve=extend_schema(
         summary="A claim with its paragraph, figures and ratings summary",
-        responses={200: s.ClaimDetailSerializer, **ERRORS},
+        description=VALIDATED,
+        responses={200: s.ClaimDetailSerializer, 304: NOT_MODIFIED, **ERRORS},
     ),
     destroy=extend_schema(
         summary="Delete a claim (its creator while unrated, or editors)",
@@ -308,14 +324,16 @@ class ClaimViewSet(
     def get_serializer_class(self) -> type[s.serializers.BaseSerializer]:
         return s.ClaimDetailSerializer if self.action != "list" else s.ClaimSerializer
 
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponseBase:  # type: ignore[override]
-        return cached_response(request, self, lambda: self._list(request))
-
-    def _list(self, request: Request) -> Response:
+    @validated_per_caller
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]
         rows = claim_rows.claim_rows(self.filter_queryset(self.get_queryset()))
         page = self.paginate_queryset(rows)
         claims = claim_rows.render(list(rows) if page is None else page, user_id=request.user.pk)
         return Response(claims) if page is None else self.get_paginated_response(claims)
+
+    @validated_per_caller
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().retrieve(request, *args, **kwargs)
 
     @extend_schema(
         summary="Mark a claim",

@@ -9,13 +9,16 @@ with gunicorn on 127.0.0.1 and loads, in the same run and on the same server,
 - ``GET /api/v1/claims/?page_size=100``: 100 claims, each with its ratings summary
   (``--ratings`` reviewers rated each), as a reviewer authenticated with a Token header;
 - ``GET /bench/bare/``: a plain Django view returning the bytes of that very response
-  from memory (``bench/bare_urls.py``, served only here), with the same header.
+  from memory (``bench/bare_urls.py``, served only here), with the same header;
+- the same claims page with ``If-None-Match`` set to its ETag, as a client that polls
+  sends it: a 304 with no body.
 
-Both go through the same gunicorn (``--workers`` sync workers, as in production) and the
-same middleware. The claims list is served from the API cache once built (``apicache``):
-what is measured is a cache hit, with authentication, rate limiting and the data-version
-check that every request still pays. ``CACHE_URL=redis://...`` measures with the shared
-Redis cache of a production deployment (rate limits then cost a round trip to Redis).
+All go through the same gunicorn (``--workers`` sync workers, as in production) and the
+same middleware. The claims list is built for every request (authentication, rate
+limiting, its queries and rendering); so is the 304, whose ETag is a hash of the body,
+so it saves the transfer and the client's work, not the server's.
+``CACHE_URL=redis://...`` measures with the shared Redis cache of a production
+deployment (rate limits then cost round trips to Redis).
 
 Load comes from ``wrk`` when it is installed (``apt-get install wrk``), else from a
 Python client with one keep-alive connection per thread. Each round measures both; the
@@ -206,7 +209,9 @@ def wrk_load(url: str, headers: dict[str, str], *, seconds: float, connections: 
 
 
 def python_load(url: str, headers: dict[str, str], *, seconds: float, connections: int) -> Load:
-    """Threads, each with one keep-alive connection, requesting ``url`` back to back."""
+    """Threads, each with one keep-alive connection, requesting ``url`` back to back
+    (a 200, or a 304 when ``headers`` ask for one)."""
+    expected = 304 if "If-None-Match" in headers else 200
     latencies: list[float] = []
     failures: list[int] = []
     lock = threading.Lock()
@@ -218,7 +223,7 @@ def python_load(url: str, headers: dict[str, str], *, seconds: float, connection
             while (started := time.perf_counter()) < deadline:
                 response = session.get(url)
                 mine.append(time.perf_counter() - started)
-                if response.status_code != 200:
+                if response.status_code != expected:
                     failures.append(response.status_code)
         with lock:
             latencies.extend(mine)
@@ -328,14 +333,21 @@ def run(args: argparse.Namespace, workdir: Path, database_url: str) -> None:
             f"load: {'wrk' if load is wrk_load else 'python'}, {args.connections} connections, "
             f"{args.rounds} x {args.duration:g} s per target"
         )
-        targets = {"bare Django view": base + BARE, "claims list (API)": base + CLAIMS_PAGE}
-        for url in targets.values():  # warm up: imports, connections, caches
-            load(url, headers, seconds=1, connections=args.connections)
+        revalidate = {**headers, "If-None-Match": page.headers["ETag"]}
+        if httpx.get(base + CLAIMS_PAGE, headers=revalidate, timeout=30).status_code != 304:
+            raise SystemExit("The claims page's ETag does not get a 304.")
+        targets = {
+            "bare Django view": (base + BARE, headers),
+            "claims list (API)": (base + CLAIMS_PAGE, headers),
+            "claims list, 304": (base + CLAIMS_PAGE, revalidate),
+        }
+        for url, sent in targets.values():  # warm up: imports, connections, caches
+            load(url, sent, seconds=1, connections=args.connections)
         measured: dict[str, list[Load]] = {name: [] for name in targets}
         for _ in range(args.rounds):
-            for name, url in targets.items():
+            for name, (url, sent) in targets.items():
                 measured[name].append(
-                    load(url, headers, seconds=args.duration, connections=args.connections)
+                    load(url, sent, seconds=args.duration, connections=args.connections)
                 )
 
     print(f"\n{'':<20} {'req/s':>9} {'p50 ms':>9} {'p90 ms':>9} {'p99 ms':>9}")
@@ -345,7 +357,7 @@ def run(args: argparse.Namespace, workdir: Path, database_url: str) -> None:
             f"{name:<20} {result.requests_per_second:9.1f} {result.p50_ms:9.2f} "
             f"{result.p90_ms:9.2f} {result.p99_ms:9.2f}"
         )
-    bare_rate, api_rate = (r.requests_per_second for r in results_by_name.values())
+    bare_rate, api_rate, _ = (r.requests_per_second for r in results_by_name.values())
     ratio = api_rate / bare_rate
     verdict = "ok" if ratio >= GOAL else "BELOW GOAL"
     print(f"\nratio API / bare: {ratio:.2f} (goal >= {GOAL}): {verdict}")

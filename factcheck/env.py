@@ -7,6 +7,7 @@ message a person can act on.
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import os
 
@@ -52,6 +53,21 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     if raw is None:
         return list(default or [])
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_networks(name: str) -> list[str]:
+    """A comma-separated list of IP addresses or networks (``10.0.0.0/8``, ``::1``),
+    each in its normal form (a single address as a network of one)."""
+    networks = []
+    for item in env_list(name):
+        try:
+            networks.append(str(ipaddress.ip_network(item, strict=False)))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name} entry {item!r} is not an IP address or network; "
+                "use addresses or CIDR networks such as 10.0.0.5, 172.16.0.0/12 or ::1."
+            ) from None
+    return networks
 
 
 def env_float(

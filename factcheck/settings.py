@@ -14,7 +14,15 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from factcheck.env import env_bool, env_float, env_int, env_list, env_str, env_url
+from factcheck.env import (
+    env_bool,
+    env_float,
+    env_int,
+    env_list,
+    env_networks,
+    env_str,
+    env_url,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("DATA_DIR") or BASE_DIR / "var")
@@ -42,7 +50,8 @@ for _origin in CSRF_TRUSTED_ORIGINS:
         )
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, its site limiting sign-in attempts like the other sign-in pages.
+    "siteadmin.apps.AdminSiteConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -60,7 +69,6 @@ INSTALLED_APPS = [
     # Holds only the migrations that created the quote checks' table (now claims').
     "verification",
     "editorial",
-    "apicache",
     "web",
     "demo",
     "siteadmin",
@@ -291,24 +299,39 @@ PUBLIC_BASE_URL = env_url("PUBLIC_BASE_URL")
 CLAIMREVIEW_ORGANIZATION_NAME = env_str("CLAIMREVIEW_ORGANIZATION_NAME") or "factcheck"
 CLAIMREVIEW_ORGANIZATION_URL = env_url("CLAIMREVIEW_ORGANIZATION_URL")
 
-# --- REST API --------------------------------------------------------------
+# --- Cache, client addresses, sign-in limits --------------------------------
 
-# Cache used by API throttling (and anything else that caches): a Redis URL in
-# production so every web process shares the counters; per-process otherwise.
+# Cache used by rate limits (API throttling and sign-in failures): a Redis URL in
+# production so every web process shares the counters; per-process otherwise. Rate limits
+# let requests through while it is unreachable, so keep them from waiting on it for long.
 CACHE_URL = env_str("CACHE_URL")
 if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://")):
     raise ImproperlyConfigured(f"CACHE_URL={CACHE_URL!r} must be a redis:// URL.")
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": CACHE_URL,
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
     if CACHE_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
 
+# Proxies whose X-Forwarded-For is believed: the client address (rate limits, sign-in
+# limits) is the nearest address in that header not in this list. Empty: REMOTE_ADDR,
+# the header ignored, as anyone can send one.
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
+
+# Failed sign-ins (web, admin and API token) allowed per account and per client address
+# within the window; past them, sign-in is refused, even with the right password.
+SIGNIN_MAX_FAILURES_PER_ACCOUNT = env_int("SIGNIN_MAX_FAILURES_PER_ACCOUNT", 10, minimum=1)
+SIGNIN_MAX_FAILURES_PER_ADDRESS = env_int("SIGNIN_MAX_FAILURES_PER_ADDRESS", 30, minimum=1)
+SIGNIN_FAILURE_WINDOW_MINUTES = env_int("SIGNIN_FAILURE_WINDOW_MINUTES", 15, minimum=1)
+
+# --- REST API --------------------------------------------------------------
+
 API_PAGE_SIZE = env_int("API_PAGE_SIZE", 50, minimum=1)
 API_MAX_PAGE_SIZE = env_int("API_MAX_PAGE_SIZE", 100, minimum=1)
-# How long a cached API read (claims list, token owner) may sit unused; any change to its
-# data retires it at once. 0 turns the cache off.
-API_CACHE_SECONDS = env_int("API_CACHE_SECONDS", 300, minimum=0)
 
 
 def _throttle_rate(name: str, default: str) -> str:
@@ -324,7 +347,7 @@ def _throttle_rate(name: str, default: str) -> str:
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header makes "not signed in" a 401, not a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "apicache.authentication.CachedTokenAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class SiteAdminConfig(AppConfig):
@@ -7,3 +8,10 @@ class SiteAdminConfig(AppConfig):
 
     name = "siteadmin"
     verbose_name = "Administration"
+
+
+class AdminSiteConfig(admin_apps.AdminConfig):
+    """Django's admin app, with ``siteadmin.sites.SiteAdmin`` as ``admin.site``."""
+
+    default = False  # "siteadmin" in INSTALLED_APPS still means SiteAdminConfig
+    default_site = "siteadmin.sites.SiteAdmin"

@@ -11,7 +11,6 @@ from django.core.cache import cache
 from django.test import override_settings
 from rest_framework.test import APIClient
 
-from apicache import store
 from claims.models import Article
 from claims.services.articles import article_import
 from tests.factories import UserFactory
@@ -83,9 +82,8 @@ def sample_article(db, sample_markdown: str, reviewer) -> Article:
 
 
 def clear_caches() -> None:
-    """Forget cached API responses and the requests that throttling counted."""
+    """Forget the requests that rate limits counted."""
     cache.clear()
-    store.clear_local()
 
 
 @pytest.fixture(autouse=True)

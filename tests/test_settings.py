@@ -81,7 +81,12 @@ def test_development_without_a_secret_key_starts(tmp_path: Path) -> None:
         ("CONSENSUS_MIN_AGREEMENT", "60", "CONSENSUS_MIN_AGREEMENT='60' must be at most 1.0"),
         ("PUBLIC_BASE_URL", "checks.example.org", "must be an absolute http:// or https:// URL"),
         ("CLAIMREVIEW_ORGANIZATION_URL", "ftp://x.org", "must be an absolute http:// or https"),
-        ("API_CACHE_SECONDS", "-1", "API_CACHE_SECONDS='-1' must be at least 0"),
+        ("TRUSTED_PROXIES", "proxy.internal", "entry 'proxy.internal' is not an IP address"),
+        ("TRUSTED_PROXIES", "10.0.0.0/33", "entry '10.0.0.0/33' is not an IP address or network"),
+        ("TRUSTED_PROXIES", "*", "entry '*' is not an IP address or network"),
+        ("SIGNIN_MAX_FAILURES_PER_ACCOUNT", "0", "must be at least 1"),
+        ("SIGNIN_MAX_FAILURES_PER_ADDRESS", "many", "is not a whole number"),
+        ("SIGNIN_FAILURE_WINDOW_MINUTES", "0", "must be at least 1"),
         ("CONN_HEALTH_CHECKS", "often", "CONN_HEALTH_CHECKS='often' is not a boolean"),
     ],
 )
@@ -91,6 +96,20 @@ def test_a_wrong_value_stops_start_up_with_a_clear_message(
     result = django_setup(tmp_path, {"SECRET_KEY": "test", variable: value})
 
     assert_improperly_configured(result, variable, message)
+
+
+def test_trusted_proxies_are_addresses_and_networks_in_their_normal_form(tmp_path: Path) -> None:
+    code = "import django; django.setup(); from django.conf import settings; "
+    code += "print(settings.TRUSTED_PROXIES)"
+
+    result = run(
+        ["-c", code],
+        tmp_path,
+        {"SECRET_KEY": "test", "TRUSTED_PROXIES": " 10.0.0.5, 172.16.0.1/12 ,fd00::/8,"},
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "['10.0.0.5/32', '172.16.0.0/12', 'fd00::/8']"
 
 
 def test_production_settings_pass_the_deployment_checklist(tmp_path: Path) -> None:

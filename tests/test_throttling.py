@@ -1,7 +1,14 @@
-"""API rate limits: a sliding window over per-window counters in the shared cache."""
+"""API rate limits: a sliding window over per-window counters in the shared cache.
+
+The Redis cases use ``CACHE_URL`` when it is a Redis URL (its database is emptied), else
+database 7 of a Redis on this machine; they are skipped without one.
+"""
 
 from __future__ import annotations
 
+import logging
+import multiprocessing
+import os
 from typing import Any
 
 import pytest
@@ -12,6 +19,7 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
 from rest_framework.test import APIRequestFactory
 
+from accounts.ratelimits import SlidingWindow
 from factcheck.throttling import AnonRateThrottle, UserRateThrottle
 from tests.factories import UserFactory
 
@@ -29,7 +37,7 @@ def clock() -> Clock:
     return Clock(600_000.0)  # the start of a 60-second window
 
 
-REDIS = "redis://127.0.0.1:6379/7"
+REDIS = os.environ.get("CACHE_URL") or "redis://127.0.0.1:6379/7"
 
 
 def _redis_cache() -> BaseCache:
@@ -43,7 +51,7 @@ def _redis_cache() -> BaseCache:
 
 @pytest.fixture(params=["memory", "redis"])
 def shared_cache(request: pytest.FixtureRequest) -> BaseCache:
-    """The cache that processes share: this process's memory, or Redis (one atomic script)."""
+    """The cache that processes share: this process's memory, or Redis."""
     if request.param == "redis":
         return _redis_cache()
     cache = LocMemCache("throttle-tests", {})
@@ -158,3 +166,89 @@ def test_a_rate_of_none_never_throttles(clock, shared_cache) -> None:
     instance.rate = None
 
     assert all(instance.allow_request(anonymous_request(), None) for _ in range(5))
+
+
+def test_a_request_over_the_limit_is_refused_even_mid_window(clock, shared_cache) -> None:
+    window = SlidingWindow(cache=shared_cache, limit=2, period=60)
+    clock.now += 30
+
+    decisions = [window.take("k", now=clock.now) for _ in range(3)]
+
+    assert [d.allowed for d in decisions] == [True, True, False]
+    assert decisions[2].wait == pytest.approx(30)  # once the next window starts
+
+
+def test_a_request_given_back_frees_its_slot(clock, shared_cache) -> None:
+    window = SlidingWindow(cache=shared_cache, limit=2, period=60)
+    first = window.take("k", now=clock.now)
+    window.take("k", now=clock.now)
+
+    window.give_back(first)
+
+    assert window.take("k", now=clock.now).allowed
+    assert not window.take("k", now=clock.now).allowed
+
+
+def test_a_reset_forgets_the_current_and_the_previous_window(clock, shared_cache) -> None:
+    window = SlidingWindow(cache=shared_cache, limit=2, period=60)
+    window.take("k", now=clock.now)
+    window.take("k", now=clock.now)
+    clock.now += 61
+    assert window.take("k", now=clock.now).allowed  # 2 * 59/60 before it
+    assert not window.take("k", now=clock.now).allowed  # 2 * 59/60 + 1
+
+    window.reset("k", now=clock.now)
+
+    assert [window.take("k", now=clock.now).allowed for _ in range(3)] == [True, True, False]
+
+
+# --- Across processes, on Redis ---------------------------------------------------------
+
+
+def _hammer(limit: int, attempts: int, start: Any) -> int:
+    """In a process of its own, with its own connection: requests allowed of ``attempts``."""
+    window = SlidingWindow(cache=RedisCache(REDIS, {}), limit=limit, period=60)
+    start.wait(timeout=10)
+    return sum(window.take("throttle_hammered", now=600_000.0).allowed for _ in range(attempts))
+
+
+def _hammer_from_two_processes(limit: int, attempts: int) -> list[int]:
+    context = multiprocessing.get_context("fork")  # the child needs no Django set-up
+    start = context.Manager().Event()
+    with context.Pool(2) as pool:
+        results = [pool.apply_async(_hammer, (limit, attempts, start)) for _ in range(2)]
+        start.set()
+        return [result.get(timeout=60) for result in results]
+
+
+def test_two_processes_counting_on_redis_lose_no_count() -> None:
+    cache = _redis_cache()
+
+    allowed_each = _hammer_from_two_processes(limit=10_000, attempts=500)
+
+    assert allowed_each == [500, 500]
+    assert cache.get("throttle_hammered:10000") == 1000  # window 600000 // 60
+
+
+def test_two_processes_on_redis_never_let_more_than_the_limit_through() -> None:
+    cache = _redis_cache()
+
+    allowed_each = _hammer_from_two_processes(limit=300, attempts=400)
+
+    assert sum(allowed_each) == 300
+    assert all(allowed > 0 for allowed in allowed_each)  # both took part
+    assert cache.get("throttle_hammered:10000") == 300  # refused requests gave theirs back
+
+
+# --- An unreachable cache ---------------------------------------------------------------
+
+
+def test_an_unreachable_cache_lets_requests_through_with_a_warning(clock, caplog) -> None:
+    nowhere = RedisCache("redis://127.0.0.1:1/0", {})  # nothing listens on port 1
+    request = anonymous_request()
+
+    with caplog.at_level(logging.WARNING, logger="accounts.ratelimits"):
+        results = [allowed(AnonRateThrottle, "1/min", clock, nowhere, request) for _ in range(3)]
+
+    assert results == [True, True, True]
+    assert "cache is unreachable" in caplog.text

@@ -1,18 +1,12 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from web.views import articles, claims, dashboard, editorial, report, sources
+from web.views import articles, claims, dashboard, editorial, report, signin, sources
 
 app_name = "web"
 
 auth_urlpatterns = [
-    path(
-        "signin/",
-        auth_views.LoginView.as_view(
-            template_name="web/signin.html", redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
+    path("signin/", signin.SignInView.as_view(), name="login"),
     path("signout/", auth_views.LogoutView.as_view(), name="logout"),
 ]
 
