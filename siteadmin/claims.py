@@ -737,7 +737,9 @@ class EvidenceAdmin(HistoryAdmin):
         return evidence_list()
 
     def get_fields(self, request: HttpRequest, obj: Evidence | None = None) -> Any:
-        return ("claim", "author", *EVIDENCE_FIELDS) if obj is None else self.fields
+        # Who adds evidence is its author, as in the API and the web UI: the policies
+        # have no rule for adding it in someone else's name.
+        return ("claim", *EVIDENCE_FIELDS) if obj is None else self.fields
 
     def get_readonly_fields(self, request: HttpRequest, obj: Evidence | None = None) -> Any:
         if obj is None:
@@ -755,9 +757,6 @@ class EvidenceAdmin(HistoryAdmin):
     def get_inlines(self, request: HttpRequest, obj: Evidence | None) -> Any:
         return self.inlines if obj is not None else ()
 
-    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
-        return {"author": request.user.pk, **super().get_changeform_initial_data(request)}
-
     @admin.display(description="excerpt")
     def excerpt_short(self, obj: Evidence) -> str:
         return short(obj.excerpt)
@@ -766,7 +765,7 @@ class EvidenceAdmin(HistoryAdmin):
         data = form.cleaned_data
         if not change:
             fields = {name: data[name] for name in EVIDENCE_FIELDS}
-            adopt(obj, evidence_create(claim=obj.claim, author=obj.author, **fields))
+            adopt(obj, evidence_create(claim=obj.claim, author=request.user, **fields))
         elif changes := {name: data[name] for name in EVIDENCE_FIELDS if name in form.changed_data}:
             # The service compares the URL with the stored one, not the form's copy.
             stored = self.get_queryset(request).get(pk=obj.pk)
