@@ -107,10 +107,6 @@ def can_change_claim(user: Any, claim: Claim) -> bool:
     return is_editor(user) or (is_reviewer(user) and claim.created_by_id == user.pk)
 
 
-def can_change_claim_status(user: Any, claim: Claim) -> bool:
-    return is_editor(user)
-
-
 def can_delete_claim(user: Any, claim: Claim, *, has_ratings: bool) -> bool:
     if is_editor(user):
         return True
@@ -251,6 +247,10 @@ def check_rate_claim(user: Any, claim: Claim, *, reviewer: Any) -> None:
     """``user`` rates as ``reviewer``: themselves, or (editors, in the admin) someone else."""
     if person(reviewer) is None:
         raise PermissionDenied("A rating is a person's: name the reviewer who gives it.")
+    if not is_reviewer(reviewer):
+        raise PermissionDenied(
+            f"{reviewer.username} is not an active reviewer or editor, so cannot give a rating."
+        )
     if reviewer.pk == getattr(user, "pk", None):
         _require(is_reviewer(user), "Only reviewers and editors may rate claims.")
     else:

@@ -775,6 +775,22 @@ class EvidenceAdmin(HistoryAdmin):
         evidence_delete(evidence=obj, user=request.user)
 
 
+def _refuse_what_the_policy_refuses(clean: Any, actor: Any) -> Any:
+    """A rating given in someone's name is checked by ``check_rate_claim`` as a form error."""
+
+    def checked(form: Any) -> Any:
+        cleaned = clean(form)
+        claim, reviewer = form.cleaned_data.get("claim"), form.cleaned_data.get("reviewer")
+        if claim is not None and reviewer is not None:
+            try:
+                policies.check_rate_claim(actor, claim, reviewer=reviewer)
+            except PermissionDenied as refusal:
+                form.add_error("reviewer", str(refusal))
+        return cleaned
+
+    return checked
+
+
 @admin.register(Rating)
 class RatingAdmin(HistoryAdmin):
     def may_add(self, user: Any) -> bool:
@@ -807,6 +823,14 @@ class RatingAdmin(HistoryAdmin):
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
         return {"reviewer": request.user.pk, **super().get_changeform_initial_data(request)}
+
+    def get_form(
+        self, request: HttpRequest, obj: Rating | None = None, change: bool = False, **kw: Any
+    ) -> Any:
+        form: Any = super().get_form(request, obj, change=change, **kw)
+        if obj is None:
+            form.clean = _refuse_what_the_policy_refuses(form.clean, request.user)
+        return form
 
     @admin.display(description="rationale")
     def rationale_short(self, obj: Rating) -> str:

@@ -741,12 +741,25 @@ def rating_form(claim: Claim, reviewer: Any, **fields: Any) -> dict[str, Any]:
 
 
 def test_adding_a_rating_goes_through_the_service(admin_client: Client) -> None:
-    claim, reviewer = ClaimFactory.create(), UserFactory.create()
+    claim, reviewer = ClaimFactory.create(), UserFactory.create(roles=["reviewer"])
     response = admin_client.post(url_of(Rating, "add"), rating_form(claim, reviewer))
     assert response.status_code == 302, errors_of(response)
     rating = Rating.objects.get()
     assert (rating.claim, rating.reviewer, rating.verdict) == (claim, reviewer, Verdict.FALSE)
     assert response["Location"] == url_of(Rating)
+
+
+@pytest.mark.parametrize(
+    "who", [{"roles": []}, {"roles": ["reviewer"], "is_active": False}], ids=["no role", "inactive"]
+)
+def test_a_rating_in_the_name_of_someone_who_is_not_a_reviewer_is_a_form_error(
+    admin_client: Client, who: dict[str, Any]
+) -> None:
+    claim, someone = ClaimFactory.create(), UserFactory.create(**who)
+    response = admin_client.post(url_of(Rating, "add"), rating_form(claim, someone))
+    assert response.status_code == 200
+    assert "is not an active reviewer or editor" in errors_of(response)
+    assert not Rating.objects.exists()
 
 
 def test_a_second_rating_by_the_same_reviewer_shows_an_error_and_creates_nothing(
