@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from factcheck.env import (
@@ -62,6 +63,8 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "csp",
     "simple_history",
     "django_htmx",
     "accounts",
@@ -77,6 +80,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -200,6 +204,32 @@ if env_bool("USE_X_FORWARDED_PROTO", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy on every response: scripts and styles only from our own static
+# files, so nothing injected into a page (an article's text, a comment) can run or restyle
+# it. A view that needs another policy says so with a decorator (web.csp; Redoc's page and
+# the admin's history pages relax styles, a sandboxed view tightens everything; README,
+# "Content-Security-Policy"). CSP_REPORT_ONLY sends the same policy
+# as Content-Security-Policy-Report-Only: browsers report violations but block nothing.
+# (Not kept as a setting: django-csp's system check takes any CSP_* setting for one of
+# its pre-4.0 settings.)
+_csp_report_only = env_bool("CSP_REPORT_ONLY", default=False)
+_content_security_policy = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # data: for the favicon drawn in base.html and the icons in Swagger UI's stylesheet.
+        "img-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+CONTENT_SECURITY_POLICY = None if _csp_report_only else _content_security_policy
+CONTENT_SECURITY_POLICY_REPORT_ONLY = _content_security_policy if _csp_report_only else None
 
 # --- Celery ----------------------------------------------------------------
 
@@ -379,6 +409,11 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI and Redoc from our own static files (drf-spectacular-sidecar), not a CDN:
+    # the docs work offline and satisfy the site's Content-Security-Policy for scripts.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     # The router's `.json` suffix routes are the same operations: documented once.

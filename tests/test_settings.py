@@ -88,6 +88,7 @@ def test_development_without_a_secret_key_starts(tmp_path: Path) -> None:
         ("SIGNIN_MAX_FAILURES_PER_ADDRESS", "many", "is not a whole number"),
         ("SIGNIN_FAILURE_WINDOW_MINUTES", "0", "must be at least 1"),
         ("CONN_HEALTH_CHECKS", "often", "CONN_HEALTH_CHECKS='often' is not a boolean"),
+        ("CSP_REPORT_ONLY", "sometimes", "CSP_REPORT_ONLY='sometimes' is not a boolean"),
     ],
 )
 def test_a_wrong_value_stops_start_up_with_a_clear_message(
@@ -119,6 +120,26 @@ def test_production_settings_pass_the_deployment_checklist(tmp_path: Path) -> No
 
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("value", "enforced", "reported"),
+    [(None, True, False), ("false", True, False), ("true", False, True)],
+)
+def test_csp_report_only_moves_the_policy_to_the_report_only_header(
+    tmp_path: Path, value: str | None, enforced: bool, reported: bool
+) -> None:
+    code = (
+        "import django; django.setup(); from django.conf import settings as s;"
+        "print(s.CONTENT_SECURITY_POLICY is not None,"
+        " s.CONTENT_SECURITY_POLICY_REPORT_ONLY is not None)"
+    )
+    env = {"SECRET_KEY": "test"} | ({"CSP_REPORT_ONLY": value} if value is not None else {})
+
+    result = run(["-c", code], tmp_path, env)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [str(enforced), str(reported)]
 
 
 def test_logs_are_json_lines_on_stdout(tmp_path: Path) -> None:
