@@ -150,9 +150,13 @@ def is_public_article(article: Article) -> bool:
 
 
 def can_set_source_url(user: Any, source: Source) -> bool:
+    return can_set_source_urls_of(user, source.article)
+
+
+def can_set_source_urls_of(user: Any, article: Article) -> bool:
+    """May ``user`` set the URLs of this article's sources (the same for all of them)?"""
     if is_editor(user):
         return True
-    article = source.article
     return (
         is_reviewer(user)
         and article.imported_by_id == user.pk

@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 
 from claims.models import Source, SourceStatus
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -92,3 +93,14 @@ def test_source_actions_are_posts(client_: Client, source: Source):
     assert client_.get(f"/sources/{source.pk}/url/").status_code == 405
     assert client_.get(f"/sources/{source.pk}/fetch/").status_code == 405
     assert client_.post("/sources/987654321/fetch/").status_code == 404
+
+
+def test_the_url_form_is_offered_only_to_whoever_may_set_the_url(
+    client: Client, source: Source, reviewer
+) -> None:
+    form = f'action="/sources/{source.pk}/url/"'
+    client.force_login(reviewer)  # imported the article
+    assert form in client.get(f"/articles/{source.article_id}/").content.decode()
+
+    client.force_login(UserFactory.create(roles=["reviewer"]))
+    assert form not in client.get(f"/articles/{source.article_id}/").content.decode()

@@ -103,6 +103,7 @@ def _reader_context(request: HttpRequest, article: Article) -> dict[str, Any]:
         "body": render_article(article.text, marks, source_marks),
         "claims": claims,
         "sources": sources,
+        "may_set_urls": policies.can_set_source_urls_of(request.user, article),
         "polling": selectors.sources_in_flight(sources),
         "legend": LEGEND,
         "claim_form": forms.ClaimCreateForm(article=article),
@@ -152,6 +153,7 @@ def sources_state(request: HttpRequest, article_id: int) -> HttpResponse:
     context = {
         "article": article,
         "sources": sources,
+        "may_set_urls": policies.can_set_source_urls_of(request.user, article),
         "polling": selectors.sources_in_flight(sources),
     }
     return render(request, "web/article/_sources_state.html", context)

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from claims import policies
 from claims.models import Source
 from claims.services.sources import source_request_fetch, source_set_url
 from web import forms
@@ -25,6 +26,7 @@ def _row(
         "source": source,
         "url_form": form,
         "article": source.article,
+        "may_set_urls": policies.can_set_source_urls_of(request.user, source.article),
         "oob_poller": True,
         "polling": source.status in IN_FLIGHT,
     }
