@@ -87,8 +87,12 @@ class Article(Timestamped):
         help_text="Articles imported from a URL are fetched by a worker first.",
     )
     import_detail = models.CharField(max_length=500, blank=True)
+    # When the import job handed to the broker was due to start (its retry's time, for a
+    # retry): an article still fetching long after it lost its job, and the recheck sends
+    # another. Empty when no job was handed over (the broker was down).
+    import_due_at = models.DateTimeField(null=True, blank=True, editable=False)
     # The texts are large and never change after import: keep them out of history.
-    history = HistoricalRecords(excluded_fields=["source_text", "text"])
+    history = HistoricalRecords(excluded_fields=["source_text", "text", "import_due_at"])
 
     objects = ArticleQuerySet.as_manager()
 
@@ -136,10 +140,28 @@ class Fetchable(models.Model):
         default=0, help_text="Attempts of the current fetch (retries after transient errors)."
     )
     fetch_task_id = models.CharField(max_length=64, blank=True, editable=False)
+    # Which run of that task (Celery's retry count) holds the claim: a retry takes over
+    # from the run that sent it at once, a redelivered copy of the same run only once the
+    # claim's lease is over.
+    fetch_task_run = models.PositiveSmallIntegerField(default=0, editable=False)
     fetch_started_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # When the pending row's job, as handed to the broker, was due to start (a retry's
+    # time, for a retry). A pending row long past it lost its job, and the recheck sends
+    # another; empty when no job was handed over (the broker was down).
+    fetch_due_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         abstract = True
+
+
+# Fetch bookkeeping, changed by conditional UPDATEs: not part of a row's change history.
+FETCH_BOOKKEEPING = [
+    "fetch_task_id",
+    "fetch_task_run",
+    "fetch_started_at",
+    "fetch_due_at",
+    "fetch_attempts",
+]
 
 
 class Source(Timestamped, Fetchable):
@@ -154,9 +176,7 @@ class Source(Timestamped, Fetchable):
     )
     start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()
-    history = HistoricalRecords(
-        excluded_fields=["fetch_task_id", "fetch_started_at", "fetch_attempts"]
-    )
+    history = HistoricalRecords(excluded_fields=FETCH_BOOKKEEPING)
 
     class Meta:
         ordering = ["article", "position"]
@@ -368,9 +388,7 @@ class Evidence(Timestamped, Fetchable):
     excerpt = models.TextField("quoted excerpt", blank=True)
     stance = models.CharField(max_length=10, choices=Stance.choices)
     note = models.TextField(blank=True)
-    history = HistoricalRecords(
-        excluded_fields=["fetch_task_id", "fetch_started_at", "fetch_attempts"]
-    )
+    history = HistoricalRecords(excluded_fields=FETCH_BOOKKEEPING)
 
     class Meta:
         ordering = ["claim", "created_at", "id"]

@@ -13,24 +13,44 @@ never queue jobs themselves, so this module and the services import one way.
 
 from __future__ import annotations
 
+import logging
 import random
 from collections.abc import Iterable
+from datetime import timedelta
 from itertools import zip_longest
 from urllib.parse import urlsplit
 
+import kombu.exceptions
+import redis.exceptions
 from celery import Task, shared_task
 from celery.signals import worker_init
 from django.conf import settings
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
+from django.utils import timezone
 
 from claims.models import Evidence, Source
 from claims.pipeline import article_fetch, fetches, quotes
+from claims.pipeline.fetches import backoff_seconds
 from fetching import content
 
-MAX_BACKOFF_SECONDS = 3600
+logger = logging.getLogger(__name__)
+
 # Above this many sources, the web request queues one job that queues the fetches
 # from a worker: an article with 2,000 links costs the request one message.
 FAN_OUT_ABOVE = 20
+# What sending a job raises when the broker is down or stops answering: kombu wraps
+# most connection errors in its own, not every one on every transport.
+BROKER_ERRORS: tuple[type[Exception], ...] = (
+    kombu.exceptions.OperationalError,
+    redis.exceptions.ConnectionError,
+    redis.exceptions.TimeoutError,
+    OSError,
+)
+# A lost or killed database connection (a restart, pg_terminate_backend, a failover).
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+# Retries of a job whose database connection failed, beyond its fetch retries; past
+# them the row is left to the periodic recheck.
+DATABASE_RETRIES = 10
 
 
 @worker_init.connect
@@ -39,43 +59,71 @@ def _warm_up_extraction(**kwargs: object) -> None:
     content.warm_up()
 
 
-def backoff_seconds(retries: int, retry_after: float | None = None) -> float:
-    """Exponential backoff with full jitter; a server's Retry-After is a floor."""
-    ceiling = min(settings.FETCH_RETRY_BASE_SECONDS * 2**retries, MAX_BACKOFF_SECONDS)
-    delay = random.uniform(ceiling / 2, ceiling)
-    if retry_after is not None:
-        delay = max(delay, min(retry_after, MAX_BACKOFF_SECONDS))
-    return delay
+def _after_database_error(task: Task, exc: Exception) -> Exception:
+    """Retry the task on a fresh connection, soon; the retry takes its row back at once."""
+    connection.close()  # broken: the next query opens a new one
+    retries = task.request.retries
+    if retries >= settings.FETCH_MAX_RETRIES + DATABASE_RETRIES:
+        return exc
+    logger.warning(
+        "%s(%s) lost its database connection; retrying: %s",
+        task.name,
+        ", ".join(map(str, task.request.args or ())),
+        exc,
+    )
+    return task.retry(exc=exc, countdown=min(2**retries, 60) * random.uniform(0.5, 1.0))
+
+
+def _put_back(task: Task, countdown: float) -> None:
+    """Queue this job again, as it is: same id and run, so it is not a retry.
+
+    For a job that did not get to try: its site had no free slot, or another copy of it
+    is still running. If the broker does not take it, the periodic recheck will.
+    """
+    send(
+        task,
+        *(task.request.args or ()),
+        countdown=countdown,
+        task_id=task.request.id,
+        retries=task.request.retries,
+    )
 
 
 def _fetch(task: Task, model: fetches.FetchableModel, pk: int) -> str:
-    retries = task.request.retries
-    run = fetches.run_fetch(
-        model,
-        pk,
-        task_id=task.request.id or f"local-{pk}",
-        final_attempt=retries >= settings.FETCH_MAX_RETRIES,
-    )
-    if run.outcome == "retry":
-        assert run.page is not None
-        raise task.retry(
-            countdown=backoff_seconds(retries, run.page.retry_after),
-            max_retries=settings.FETCH_MAX_RETRIES,
+    try:
+        run = fetches.run_fetch(
+            model, pk, task_id=task.request.id or f"local-{pk}", run=task.request.retries
         )
-    if run.outcome == "done" and run.snapshot is not None:
-        if model is Source:
-            quotes.verify_quotes_citing(source_id=pk)
-        else:
-            quotes.verify_evidence(evidence_id=pk)
+    except DATABASE_ERRORS as exc:
+        raise _after_database_error(task, exc) from exc
+    if run.outcome == "wait":
+        assert run.wait_until is not None
+        wait = (run.wait_until - timezone.now()).total_seconds()
+        _put_back(task, max(0.0, wait) + random.uniform(1.0, 5.0))
+    elif run.outcome == "busy":
+        _put_back(task, run.retry_in)
+    elif run.outcome == "retry":
+        raise task.retry(countdown=run.retry_in)
+    elif run.outcome == "done" and run.snapshot is not None:
+        try:
+            if model is Source:
+                quotes.verify_quotes_citing(source_id=pk)
+            else:
+                quotes.verify_evidence(evidence_id=pk)
+        except DATABASE_ERRORS:
+            connection.close()  # the snapshot is stored; check its quotes in a job of their own
+            send(verify_source_quotes if model is Source else verify_evidence, pk, countdown=5)
     return run.outcome
 
 
-@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True)
+# The fetch tasks count their attempts in the row (fetch_attempts), not in Celery's
+# retry count, which also counts database retries and skips jobs put back unchanged.
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None)
 def fetch_source(self: Task, source_id: int) -> str:
     return _fetch(self, Source, source_id)
 
 
-@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True)
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None)
 def fetch_evidence(self: Task, evidence_id: int) -> str:
     return _fetch(self, Evidence, evidence_id)
 
@@ -89,22 +137,40 @@ def fan_out_source_fetches(source_ids: list[int]) -> int:
 
 @shared_task(acks_late=True)
 def recheck_sources() -> int:
-    """Periodic (beat): fetch again what is due, and what lost its job."""
+    """Periodic (beat): fetch again what is due, and whatever lost its job."""
     source_ids = fetches.due_for_fetch(Source)
-    enqueue_source_fetches(source_ids)
+    send_source_fetches(source_ids)
     evidence_ids = fetches.due_for_fetch(Evidence)
-    for evidence_id in evidence_ids:
-        fetch_evidence.delay(evidence_id)
-    return len(source_ids) + len(evidence_ids)
+    send_fetches(fetch_evidence, Evidence, evidence_ids)
+    article_ids = article_fetch.due_for_import()
+    for article_id in article_ids:
+        if not send_article_import(article_id):
+            break
+    return len(source_ids) + len(evidence_ids) + len(article_ids)
 
 
-@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True)
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None)
 def import_article_from_url(self: Task, article_id: int) -> str:
-    run = article_fetch.run_import(article_id, task_id=self.request.id or "local")
-    if run.retry_after is not None and self.request.retries < settings.FETCH_MAX_RETRIES:
-        raise self.retry(countdown=backoff_seconds(self.request.retries, run.retry_after))
-    if run.retry_after is not None:
-        article_fetch.give_up(article_id, task_id=self.request.id or "local")
+    task_id = self.request.id or "local"
+    try:
+        run = article_fetch.run_import(article_id, task_id=task_id)
+        if run.outcome == "busy":
+            countdown = fetches.busy_delay()
+            article_fetch.mark_handed_over(
+                article_id, due_at=timezone.now() + timedelta(seconds=countdown)
+            )
+            _put_back(self, countdown)
+            return run.outcome
+        if run.retry_after is not None and self.request.retries < settings.FETCH_MAX_RETRIES:
+            countdown = backoff_seconds(self.request.retries, run.retry_after)
+            article_fetch.mark_handed_over(
+                article_id, due_at=timezone.now() + timedelta(seconds=countdown)
+            )
+            raise self.retry(countdown=countdown)
+        if run.retry_after is not None:
+            article_fetch.give_up(article_id, task_id=task_id)
+    except DATABASE_ERRORS as exc:
+        raise _after_database_error(self, exc) from exc
     if run.source_ids:
         enqueue_source_fetches(run.source_ids)
     return run.outcome
@@ -120,37 +186,102 @@ def verify_evidence(evidence_id: int) -> bool:
     return quotes.verify_evidence(evidence_id=evidence_id) is not None
 
 
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def verify_source_quotes(source_id: int) -> int:
+    return quotes.verify_quotes_citing(source_id=source_id)
+
+
 # --- Queueing, after commit -------------------------------------------------------
+#
+# A request's write has committed by the time its jobs are sent, so a broker that is
+# down must not turn it into an error: the send gives up quickly (settings:
+# CELERY_BROKER_TIMEOUT), says so in the log, and the rows it was for stay pending with
+# no job handed over, which the periodic recheck looks for. ``robust`` callbacks: a
+# database error after the commit is logged too, never the request's answer.
 
 
 def enqueue_source_fetches(source_ids: Iterable[int]) -> None:
     ids = list(source_ids)
     if len(ids) > FAN_OUT_ABOVE:
-        transaction.on_commit(lambda: fan_out_source_fetches.delay(ids))
+        transaction.on_commit(lambda: _send_fan_out(ids), robust=True)
     elif ids:
-        transaction.on_commit(lambda: send_source_fetches(ids))
+        transaction.on_commit(lambda: send_source_fetches(ids), robust=True)
 
 
 def enqueue_evidence_fetch(evidence_id: int) -> None:
-    transaction.on_commit(lambda: fetch_evidence.delay(evidence_id))
+    transaction.on_commit(
+        lambda: send_fetches(fetch_evidence, Evidence, [evidence_id]), robust=True
+    )
 
 
 def enqueue_article_fetch(article_id: int) -> None:
-    transaction.on_commit(lambda: import_article_from_url.delay(article_id))
+    transaction.on_commit(lambda: send_article_import(article_id), robust=True)
 
 
 def enqueue_claim_verification(claim_id: int) -> None:
-    transaction.on_commit(lambda: verify_claim.delay(claim_id))
+    transaction.on_commit(lambda: send(verify_claim, claim_id), robust=True)
 
 
 def enqueue_evidence_verification(evidence_id: int) -> None:
-    transaction.on_commit(lambda: verify_evidence.delay(evidence_id))
+    transaction.on_commit(lambda: send(verify_evidence, evidence_id), robust=True)
+
+
+def send(
+    task: Task,
+    *args: object,
+    countdown: float | None = None,
+    task_id: str | None = None,
+    retries: int = 0,
+) -> bool:
+    """Hand one job to the broker; False (and a warning) if the broker is unavailable."""
+    try:
+        if countdown is None and task_id is None:
+            task.delay(*args)
+        else:
+            task.apply_async(args, countdown=countdown, task_id=task_id, retries=retries)
+    except BROKER_ERRORS as exc:
+        logger.warning(
+            "%s(%s) not queued, the broker is unavailable (%s); the periodic recheck will queue it",
+            task.name,
+            ", ".join(map(str, args)),
+            exc,
+        )
+        return False
+    return True
+
+
+def send_fetches(task: Task, model: fetches.FetchableModel, ids: list[int]) -> None:
+    sent: list[int] = []
+    for pk in ids:
+        if not send(task, pk):
+            # The broker is down: the others would each wait as long for nothing.
+            if len(ids) > len(sent) + 1:
+                logger.warning(
+                    "%d more %s fetches not queued: %s",
+                    len(ids) - len(sent) - 1,
+                    model.__name__,
+                    ids[len(sent) + 1 :][:50],
+                )
+            break
+        sent.append(pk)
+    fetches.mark_handed_over(model, sent)
 
 
 def send_source_fetches(ids: list[int]) -> None:
     urls = dict(Source.objects.filter(pk__in=ids).values_list("pk", "url"))
-    for source_id in sites_taking_turns(ids, urls):
-        fetch_source.delay(source_id)
+    send_fetches(fetch_source, Source, sites_taking_turns(ids, urls))
+
+
+def send_article_import(article_id: int) -> bool:
+    if not send(import_article_from_url, article_id):
+        return False
+    article_fetch.mark_handed_over(article_id)
+    return True
+
+
+def _send_fan_out(ids: list[int]) -> None:
+    if send(fan_out_source_fetches, ids):
+        fetches.mark_handed_over(Source, ids)
 
 
 def sites_taking_turns(ids: list[int], urls: dict[int, str]) -> list[int]:

@@ -239,6 +239,18 @@ CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or "filesystem://"
 # A message taken by a worker that dies before finishing it goes back to the
 # queue after this many seconds (Redis); keep it well above FETCH_TOTAL_TIMEOUT.
 CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 300, minimum=1)
+# A web request queues its jobs after its transaction commits; with the broker gone it
+# waits at most about twice this long per job, then leaves the job to the recheck (the
+# rows stay pending). Above kombu's 1-second BRPOP poll, which the same timeout bounds.
+CELERY_BROKER_TIMEOUT = env_float("CELERY_BROKER_TIMEOUT", 2.0, minimum=1.5)
+CELERY_BROKER_CONNECTION_TIMEOUT = CELERY_BROKER_TIMEOUT
+# One quick second try: a pooled connection to a broker that restarted fails once.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object]
 if CELERY_BROKER_URL == "filesystem://":
     _broker_dir = DATA_DIR / "broker"
@@ -266,6 +278,10 @@ else:
         # Look for such messages every few seconds, not kombu's default ~100 s.
         "unacked_restore_interval": max(1, min(10, CELERY_VISIBILITY_TIMEOUT // 3)),
         "unacked_restore_throttle": 1,
+        # Without them a publish to a Redis that stopped answering (paused, or cut off
+        # without closing the connection) waits forever.
+        "socket_connect_timeout": CELERY_BROKER_TIMEOUT,
+        "socket_timeout": CELERY_BROKER_TIMEOUT,
     }
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_IGNORE_RESULT = True
@@ -305,6 +321,10 @@ FETCH_TOTAL_TIMEOUT = env_int("FETCH_TOTAL_TIMEOUT", 30, minimum=1)
 FETCH_MAX_PER_HOST = env_int("FETCH_MAX_PER_HOST", 4, minimum=1)
 FETCH_MAX_RETRIES = env_int("FETCH_MAX_RETRIES", 4, minimum=0)
 FETCH_RETRY_BASE_SECONDS = env_int("FETCH_RETRY_BASE_SECONDS", 10, minimum=1)
+# A pending job this many seconds overdue, or a fetch claimed this long ago (and at least
+# twice FETCH_TOTAL_TIMEOUT ago), lost its job (a broker restarted without its queue, a
+# worker died): the periodic recheck queues another.
+FETCH_LOST_AFTER_SECONDS = env_int("FETCH_LOST_AFTER_SECONDS", 900, minimum=1)
 # How often a fetched source is fetched again to detect links that died.
 FETCH_RECHECK_AFTER_HOURS = env_int("FETCH_RECHECK_AFTER_HOURS", 24 * 7, minimum=1)
 FETCH_USER_AGENT = env_str("FETCH_USER_AGENT") or (

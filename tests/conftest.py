@@ -186,3 +186,20 @@ def _is_literal_ip(host: str) -> bool:
             continue
         return True
     return False
+
+
+# Tests that share one outside resource run in one process when the suite runs in several
+# (pytest-xdist, ``--dist loadgroup``): real Celery workers consume from the one broker
+# queue, and the Redis rate-limit tests empty their Redis database.
+_SHARED_RESOURCE_GROUPS = {"worker": "celery-broker"}
+_SHARED_RESOURCE_FILES = {"test_throttling.py": "redis-cache"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        group = _SHARED_RESOURCE_FILES.get(item.path.name)
+        for marker, resource in _SHARED_RESOURCE_GROUPS.items():
+            if item.get_closest_marker(marker):
+                group = resource
+        if group:
+            item.add_marker(pytest.mark.xdist_group(group))

@@ -133,8 +133,9 @@ def test_a_worker_killed_mid_fetch_has_its_job_redelivered_and_stored_once(
 
     url = pages.add("/slow-paper", article_page("Slow paper", QUOTE), delay=4)
     source = unlinked_article.sources.get(anchor_text=SURVEY)
-    # Redis hands an unacknowledged job to another worker after the visibility timeout.
-    env = {"CELERY_VISIBILITY_TIMEOUT": "3"}
+    # Redis hands an unacknowledged job to another worker after the visibility timeout;
+    # that copy waits for the first one's lease (twice FETCH_TOTAL_TIMEOUT) to end.
+    env = {"CELERY_VISIBILITY_TIMEOUT": "3", "FETCH_TOTAL_TIMEOUT": "6"}
 
     with running_worker(tmp_path / "first.log", **env) as first:
         source_set_url(source=source, url=url, user=OPERATOR)

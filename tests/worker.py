@@ -7,7 +7,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -28,9 +28,29 @@ def test_database_url() -> str:
     return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
+WORKER_ARGS = (
+    "worker",
+    "--loglevel=INFO",
+    "--without-gossip",
+    "--without-mingle",
+    "--without-heartbeat",
+)
+
+
 class Worker:
-    def __init__(self, log: Path, **env: str) -> None:
+    """A ``celery worker`` process (or, with other ``args``, another celery command)."""
+
+    def __init__(
+        self,
+        log: Path,
+        env: dict[str, str] | None = None,
+        *,
+        args: tuple[str, ...] = WORKER_ARGS,
+        ready: str = "ready.",
+    ) -> None:
         self.log = log
+        self.args = args
+        self.ready = ready
         self.env = {
             **os.environ,
             "DATABASE_URL": test_database_url(),
@@ -38,25 +58,14 @@ class Worker:
             "FETCH_ALLOW_LOOPBACK": "true",
             "LOG_FORMAT": "text",
             "CELERY_WORKER_CONCURRENCY": "8",
-            **env,
+            **(env or {}),
         }
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self, timeout: float = 30) -> None:
         handle = self.log.open("ab")
         self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "factcheck",
-                "worker",
-                "--loglevel=INFO",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-            ],
+            [sys.executable, "-m", "celery", "-A", "factcheck", *self.args],
             cwd=REPO_DIR,
             env=self.env,
             stdout=handle,
@@ -64,7 +73,7 @@ class Worker:
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if "ready." in self.log.read_text(errors="replace"):
+            if self.ready in self.log.read_text(errors="replace"):
                 return
             if self.process.poll() is not None:
                 break
@@ -88,7 +97,7 @@ class Worker:
 
 @contextmanager
 def running_worker(log: Path, **env: str) -> Iterator[Worker]:
-    worker = Worker(log, **env)
+    worker = Worker(log, env)
     worker.start()
     try:
         yield worker
@@ -96,10 +105,27 @@ def running_worker(log: Path, **env: str) -> Iterator[Worker]:
         worker.stop()
 
 
-def wait_for(condition, *, timeout: float = 30, interval: float = 0.2, what: str = "") -> None:
+@contextmanager
+def running_beat(log: Path, schedule: Path, **env: str) -> Iterator[Worker]:
+    """``celery beat``: sends the periodic jobs (FETCH_RECHECK_EVERY_SECONDS) to the broker."""
+    beat = Worker(
+        log, env, args=("beat", "--loglevel=INFO", f"--schedule={schedule}"), ready="beat: Starting"
+    )
+    beat.start()
+    try:
+        yield beat
+    finally:
+        beat.stop()
+
+
+def wait_for(
+    condition, *, timeout: float = 30, interval: float = 0.2, what: str | Callable[[], str] = ""
+) -> None:
+    """Poll ``condition``; ``what`` describes it in the failure (a callable: the state then)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
             return
         time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout} s waiting for {what or condition}")
+    described = what() if callable(what) else what
+    raise AssertionError(f"timed out after {timeout} s waiting for {described or condition}")

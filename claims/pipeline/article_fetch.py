@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 
 from claims.models import Article, ImportStatus
 from claims.pipeline.article_store import article_fill_from_page, article_import_failed
-from claims.pipeline.fetches import fetch_policy
+from claims.pipeline.fetches import RECHECK_BATCH, fetch_policy, lost_after, unsent_grace
 from fetching import safe_http
 from fetching.content import article_from_html
 
 
 @dataclass
 class ImportRun:
-    outcome: str  # "skipped", "imported", "failed", "retry"
+    outcome: str  # "skipped", "imported", "failed", "retry", "busy" (the site had no free slot)
     retry_after: float | None = None  # set when a transient failure is worth a retry
     source_ids: list[int] = field(default_factory=list)  # the imported sources to fetch
 
@@ -24,6 +29,8 @@ def run_import(article_id: int, *, task_id: str) -> ImportRun:
         return ImportRun("skipped")
     try:
         response = safe_http.fetch(article.url, policy=fetch_policy())
+    except safe_http.HostBusy:
+        return ImportRun("busy")  # nothing was sent: try again soon, it is not an attempt
     except safe_http.FetchError as exc:
         if exc.transient:
             return ImportRun("retry", retry_after=0.0)
@@ -62,3 +69,32 @@ def give_up(article_id: int, *, task_id: str) -> None:
     article_import_failed(
         article_id=article_id, reason="The page could not be fetched after several attempts."
     )
+
+
+def mark_handed_over(article_id: int, *, due_at: datetime | None = None) -> None:
+    """Record when the import job just handed to the broker is due to start."""
+    Article.objects.filter(pk=article_id, import_status=ImportStatus.FETCHING).update(
+        import_due_at=due_at or timezone.now()
+    )
+
+
+def due_for_import(*, now: datetime | None = None) -> list[int]:
+    """Articles still waiting for their page whose job was lost (or never sent).
+
+    Importing twice is harmless (``article_fill_from_page`` imports once), so the only
+    cost of a job taken for lost while it is merely late is a second fetch of the page.
+    """
+    now = now or timezone.now()
+    lost = Q(import_due_at__lt=now - lost_after()) | Q(
+        import_due_at__isnull=True, updated_at__lt=now - unsent_grace()
+    )
+    with transaction.atomic():
+        ids = list(
+            Article.objects.filter(lost, import_status=ImportStatus.FETCHING)
+            .select_for_update(skip_locked=True)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:RECHECK_BATCH]
+        )
+        # Sent again below; until then no job is with the broker.
+        Article.objects.filter(pk__in=ids).update(import_due_at=None)
+    return ids

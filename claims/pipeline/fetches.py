@@ -4,19 +4,25 @@ The work is claimed with a conditional UPDATE (pending -> fetching, under the
 Celery task's id) and finished with another (fetching -> result, same id), and
 the snapshot is written only if the second one matched. A job delivered twice,
 or redelivered after its worker was killed, therefore stores exactly one result.
+
+A claim is a lease: a redelivered copy of a job that is still running (the broker's
+visibility timeout passed) waits until the lease is over instead of fetching at the
+same time, and a fetch that outlives its lease cannot finish once another run took the
+row over. ``due_for_fetch`` finds every row whose job was lost, whatever its history.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Literal
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, When
 from django.utils import timezone
 
 from claims.models import Evidence, Source, SourceSnapshot, SourceStatus
@@ -50,6 +56,7 @@ class PageFetch:
     status: str  # a SourceStatus
     detail: str = ""
     transient: bool = False  # worth another attempt later
+    host_busy: bool = False  # not tried: this process's slots for the site were all taken
     retry_after: float | None = None
     http_status: int | None = None
     final_url: str = ""
@@ -76,6 +83,14 @@ def fetch_page(url: str) -> PageFetch:
         # for a while: it is retried like any transient error first.
         return PageFetch(
             status=SourceStatus.DEAD, detail=exc.reason, error=exc.reason, transient=True
+        )
+    except safe_http.HostBusy as exc:
+        # Waiting for a slot is not a failure: nothing went over the network.
+        return PageFetch(
+            status=SourceStatus.PENDING,
+            detail=f"Waiting for a free slot: {exc.reason}",
+            host_busy=True,
+            retry_after=exc.retry_after,
         )
     except safe_http.TooManyRedirects as exc:
         return PageFetch(status=SourceStatus.FAILED, detail=exc.reason, error=exc.reason)
@@ -127,34 +142,131 @@ def fetch_page(url: str) -> PageFetch:
 # --- Claiming and finishing the work ---------------------------------------------
 
 
-def claim(model: FetchableModel, pk: int, *, task_id: str) -> Source | Evidence | None:
-    """Take the fetch of one row for this task, or None if it is not ours to do."""
+def lease() -> timedelta:
+    """How long a claim keeps other copies of its job off the row.
+
+    A fetch gives up after FETCH_TOTAL_TIMEOUT; as long again covers resolving the name,
+    reading the page's text and storing it.
+    """
+    return timedelta(seconds=2 * settings.FETCH_TOTAL_TIMEOUT)
+
+
+def max_attempts() -> int:
+    return settings.FETCH_MAX_RETRIES + 1
+
+
+def claim(
+    model: FetchableModel, pk: int, *, task_id: str, run: int = 0
+) -> Source | Evidence | None:
+    """Take the fetch of one row for this run of the task, or None if it is not ours to do.
+
+    ``run`` is the task's retry count. A retry takes the row over from the run of the same
+    task that sent it (that run has stopped); a redelivered copy of the run that holds the
+    row only once the lease is over (that run may still be fetching).
+    """
+    now = timezone.now()
+    ours = Q(status=SourceStatus.FETCHING, fetch_task_id=task_id)
+    our_retry = ours & Q(fetch_task_run__lt=run)
     claimed = (
         model.objects.filter(pk=pk)
         .filter(
             Q(status=SourceStatus.PENDING)
-            | Q(status=SourceStatus.FETCHING, fetch_task_id=task_id)  # redelivered to us
+            | our_retry
+            | (ours & Q(fetch_started_at__lt=now - lease()))
         )
         .update(
             status=SourceStatus.FETCHING,
             fetch_task_id=task_id,
-            fetch_started_at=timezone.now(),
-            fetch_attempts=F("fetch_attempts") + 1,
+            fetch_task_run=run,
+            fetch_started_at=now,
+            # A retry straight from a claimed row follows a database error, not a fetch
+            # that failed (that one went back to pending): it is the same attempt. A
+            # claim taken over after its lease counts, so a page that kills workers
+            # runs out of attempts.
+            fetch_attempts=Case(
+                When(our_retry, then=F("fetch_attempts")), default=F("fetch_attempts") + 1
+            ),
         )
     )
     return model.objects.filter(pk=pk).first() if claimed else None
 
 
-def release_for_retry(target: Source | Evidence, *, task_id: str, page: PageFetch) -> bool:
-    """Put a row back to pending after a transient failure; its task retries it later."""
-    return bool(
-        type(target)
-        .objects.filter(pk=target.pk, status=SourceStatus.FETCHING, fetch_task_id=task_id)
-        .update(
-            status=SourceStatus.PENDING,
-            status_detail=f"Retrying after: {page.detail}"[:DETAIL_MAX],
-        )
+def lease_held_until(model: FetchableModel, pk: int, *, task_id: str) -> datetime | None:
+    """When the claim another copy of this task holds on the row ends, if one does."""
+    started = (
+        model.objects.filter(pk=pk, status=SourceStatus.FETCHING, fetch_task_id=task_id)
+        .values_list("fetch_started_at", flat=True)
+        .first()
     )
+    return started + lease() if started is not None else None
+
+
+def _still_ours(target: Source | Evidence, task_id: str) -> Q:
+    """The row is still fetching under the claim ``target`` was read with."""
+    return Q(
+        pk=target.pk,
+        status=SourceStatus.FETCHING,
+        fetch_task_id=task_id,
+        fetch_started_at=target.fetch_started_at,
+    )
+
+
+def release_for_retry(
+    target: Source | Evidence,
+    *,
+    task_id: str,
+    page: PageFetch,
+    due_at: datetime | None = None,
+    count_attempt: bool = True,
+) -> bool:
+    """Put a row back to pending; its task retries it at ``due_at`` (the recheck if not).
+
+    A fetch that never went out (its site was busy) gives its attempt back.
+    """
+    changes: dict[str, object] = {
+        "status": SourceStatus.PENDING,
+        "status_detail": (f"Retrying after: {page.detail}" if count_attempt else page.detail)[
+            :DETAIL_MAX
+        ],
+        "fetch_due_at": due_at or timezone.now(),
+    }
+    if not count_attempt:
+        changes["fetch_attempts"] = F("fetch_attempts") - 1
+    return bool(type(target).objects.filter(_still_ours(target, task_id)).update(**changes))
+
+
+def mark_handed_over(model: FetchableModel, ids: list[int], *, now: datetime | None = None) -> None:
+    """Record that the pending rows' jobs are with the broker now (unless a retry is later)."""
+    now = now or timezone.now()
+    for start in range(0, len(ids), RECHECK_BATCH):
+        model.objects.filter(pk__in=ids[start : start + RECHECK_BATCH]).filter(
+            Q(fetch_due_at__isnull=True) | Q(fetch_due_at__lt=now),
+            status=SourceStatus.PENDING,
+        ).update(fetch_due_at=now)
+
+
+MAX_BACKOFF_SECONDS = 3600
+
+
+def backoff_seconds(retries: int, retry_after: float | None = None) -> float:
+    """Exponential backoff with full jitter; a server's Retry-After is a floor."""
+    ceiling = min(settings.FETCH_RETRY_BASE_SECONDS * 2**retries, MAX_BACKOFF_SECONDS)
+    delay = random.uniform(ceiling / 2, ceiling)
+    if retry_after is not None:
+        delay = max(delay, min(retry_after, MAX_BACKOFF_SECONDS))
+    return delay
+
+
+def busy_delay(hint: float | None = None) -> float:
+    """How long a fetch whose site had no free slot waits before its next turn.
+
+    About as long as the site's requests hold a slot (``hint``, from the fetcher), else a
+    few seconds; spread so that a burst of one site's jobs does not come back all at once.
+    """
+    if hint is None:
+        return random.uniform(1.0, 5.0)
+    hint = min(max(hint, 1.0), 60.0)
+    return random.uniform(hint / 2, hint * 1.5)
 
 
 def finish(target: Source | Evidence, *, task_id: str, page: PageFetch) -> SourceSnapshot | None:
@@ -166,14 +278,16 @@ def finish(target: Source | Evidence, *, task_id: str, page: PageFetch) -> Sourc
     with transaction.atomic():
         updated = (
             type(target)
-            .objects.filter(pk=target.pk, status=SourceStatus.FETCHING, fetch_task_id=task_id)
+            .objects.filter(_still_ours(target, task_id))
             .update(
                 status=page.status,
                 status_detail=page.detail,
                 last_fetched_at=now,
                 fetch_attempts=0,
                 fetch_task_id="",
+                fetch_task_run=0,
                 fetch_started_at=None,
+                fetch_due_at=None,
             )
         )
         if not updated:
@@ -199,7 +313,7 @@ def finish(target: Source | Evidence, *, task_id: str, page: PageFetch) -> Sourc
     return snapshot
 
 
-RunOutcome = Literal["skipped", "retry", "done"]
+RunOutcome = Literal["skipped", "wait", "busy", "retry", "done"]
 
 
 @dataclass
@@ -207,13 +321,42 @@ class FetchRun:
     outcome: RunOutcome
     page: PageFetch | None = None
     snapshot: SourceSnapshot | None = None
+    attempts: int = 0  # of the current fetch, this one included
+    wait_until: datetime | None = None  # "wait": when the other copy's lease ends
+    retry_in: float = 0.0  # "busy" and "retry": seconds until the row is due again
 
 
-def run_fetch(model: FetchableModel, pk: int, *, task_id: str, final_attempt: bool) -> FetchRun:
-    """Claim, fetch and store one row: what a fetch task does, without Celery."""
-    target = claim(model, pk, task_id=task_id)
+def run_fetch(
+    model: FetchableModel,
+    pk: int,
+    *,
+    task_id: str,
+    run: int = 0,
+    final_attempt: bool | None = None,
+) -> FetchRun:
+    """Claim, fetch and store one row: what a fetch task does, without Celery.
+
+    Outcomes: ``skipped`` (not ours), ``wait`` (another copy of this task holds the row
+    until ``wait_until``), ``busy`` (the site had no free slot; put back, attempt not
+    counted), ``retry`` (a transient failure; put back) and ``done``; ``busy`` and
+    ``retry`` rows are due again in ``retry_in`` seconds. The last attempt is the one
+    after FETCH_MAX_RETRIES retries, unless ``final_attempt`` says otherwise.
+    """
+    target = claim(model, pk, task_id=task_id, run=run)
     if target is None:
-        return FetchRun("skipped")
+        held_until = lease_held_until(model, pk, task_id=task_id)
+        return FetchRun("wait" if held_until else "skipped", wait_until=held_until)
+    attempts = target.fetch_attempts
+    if attempts > max_attempts():
+        # Only a worker that died during the last attempt gets here (a page that kills
+        # workers, say): give up rather than try forever.
+        page = PageFetch(
+            status=SourceStatus.FAILED,
+            detail=f"Gave up after {attempts - 1} attempts that did not finish",
+        )
+        page.error = page.detail
+        snapshot = finish(target, task_id=task_id, page=page)
+        return FetchRun("done", page=page, snapshot=snapshot, attempts=attempts)
     page = fetch_page(target.url)
     logger.info(
         "fetched",
@@ -224,40 +367,82 @@ def run_fetch(model: FetchableModel, pk: int, *, task_id: str, final_attempt: bo
             "status": page.status,
             "http_status": page.http_status,
             "transient": page.transient,
+            "host_busy": page.host_busy,
+            "attempt": attempts,
         },
     )
-    if page.transient and not final_attempt:
-        release_for_retry(target, task_id=task_id, page=page)
-        return FetchRun("retry", page=page)
-    return FetchRun("done", page=page, snapshot=finish(target, task_id=task_id, page=page))
+    if page.host_busy:
+        retry_in = busy_delay(page.retry_after)
+        due_at = timezone.now() + timedelta(seconds=retry_in)
+        release_for_retry(target, task_id=task_id, page=page, due_at=due_at, count_attempt=False)
+        return FetchRun("busy", page=page, attempts=attempts - 1, retry_in=retry_in)
+    last = attempts >= max_attempts() if final_attempt is None else final_attempt
+    if page.transient and not last:
+        retry_in = backoff_seconds(attempts - 1, page.retry_after)
+        due_at = timezone.now() + timedelta(seconds=retry_in)
+        release_for_retry(target, task_id=task_id, page=page, due_at=due_at)
+        return FetchRun("retry", page=page, attempts=attempts, retry_in=retry_in)
+    snapshot = finish(target, task_id=task_id, page=page)
+    return FetchRun("done", page=page, snapshot=snapshot, attempts=attempts)
 
 
 # --- Periodic rechecks ------------------------------------------------------------
 
-LOST_AFTER = timedelta(minutes=15)
 RECHECK_BATCH = 1000
+
+
+def lost_after() -> timedelta:
+    return timedelta(seconds=settings.FETCH_LOST_AFTER_SECONDS)
+
+
+def unsent_grace() -> timedelta:
+    """How long a row made pending may wait for its job to be handed to the broker.
+
+    The request that made it pending sends the job as soon as it commits; a row still
+    without one a minute later (or FETCH_LOST_AFTER_SECONDS, if shorter) never got it:
+    the broker was down.
+    """
+    return min(timedelta(minutes=1), lost_after())
+
+
+def lost_jobs(now: datetime) -> Q:
+    """Rows with no live job: overdue pending rows, never-sent ones, abandoned claims."""
+    return (
+        Q(status=SourceStatus.PENDING, fetch_due_at__lt=now - lost_after())
+        | Q(
+            status=SourceStatus.PENDING,
+            fetch_due_at__isnull=True,
+            updated_at__lt=now - unsent_grace(),
+        )
+        | Q(status=SourceStatus.FETCHING, fetch_started_at__lt=now - max(lease(), lost_after()))
+    )
 
 
 def due_for_fetch(model: FetchableModel, *, now: datetime | None = None) -> list[int]:
     """Rows to (re)fetch now: fetched long ago (links die), or whose job was lost.
 
-    A fetch that started long ago and never finished, or a pending row nobody took,
-    lost its job (a purged queue, say); fetched rows are checked again after
-    FETCH_RECHECK_AFTER_HOURS. Marks them pending and returns their ids.
+    Marks them pending, with no job handed over yet, and returns their ids. The rows are
+    locked while they change, and locked rows are skipped, so a worker claiming one or
+    another recheck running at the same time never sees it half done.
     """
     now = now or timezone.now()
-    lost = now - LOST_AFTER
     stale = now - timedelta(hours=settings.FETCH_RECHECK_AFTER_HOURS)
-    due = model.objects.filter(
-        Q(status=SourceStatus.FETCHING, fetch_started_at__lt=lost)
-        | Q(status=SourceStatus.PENDING, updated_at__lt=lost, fetch_started_at__isnull=True)
-        | Q(
-            status__in=[SourceStatus.OK, SourceStatus.DEAD, SourceStatus.FAILED],
-            last_fetched_at__lt=stale,
-        )
-    ).order_by(F("last_fetched_at").asc(nulls_first=True), "pk")
-    ids = list(due.values_list("pk", flat=True)[:RECHECK_BATCH])
-    model.objects.filter(pk__in=ids).update(
-        status=SourceStatus.PENDING, fetch_task_id="", fetch_started_at=None
+    due = lost_jobs(now) | Q(
+        status__in=[SourceStatus.OK, SourceStatus.DEAD, SourceStatus.FAILED],
+        last_fetched_at__lt=stale,
     )
+    with transaction.atomic():
+        ids = list(
+            model.objects.filter(due)
+            .select_for_update(skip_locked=True)
+            .order_by(F("last_fetched_at").asc(nulls_first=True), "pk")
+            .values_list("pk", flat=True)[:RECHECK_BATCH]
+        )
+        model.objects.filter(pk__in=ids).update(
+            status=SourceStatus.PENDING,
+            fetch_task_id="",
+            fetch_task_run=0,
+            fetch_started_at=None,
+            fetch_due_at=None,
+        )
     return ids
