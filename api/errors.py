@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import DataError, IntegrityError
+from django.db import DataError, IntegrityError, InterfaceError, OperationalError, connection
 from django.http import HttpRequest, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -70,10 +70,23 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         exc = exceptions.ParseError(
             "A value is out of range or malformed for the database.", code="invalid"
         )
+    elif isinstance(exc, OperationalError | InterfaceError):
+        # The connection was lost or refused: a service's transaction was rolled back
+        # with it. Close a broken connection so that the next request opens a new one.
+        logger.warning("API request could not reach the database: %s", exc)
+        connection.close_if_unusable_or_obsolete()
+        exc = exceptions.APIException(
+            "The database is unavailable; try again shortly.",
+            code="unavailable",
+        )
+        exc.status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+        context["unavailable"] = True
 
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
+    if context.get("unavailable"):
+        response["Retry-After"] = "5"
     detail = response.data
     if isinstance(exc, exceptions.ValidationError):
         messages = _flatten(detail)

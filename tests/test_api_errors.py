@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import DataError, IntegrityError
+from django.db import DataError, IntegrityError, OperationalError
 from rest_framework import throttling
 from rest_framework.test import APIClient
 
@@ -588,3 +588,21 @@ def test_a_missing_object_in_a_json_body_is_not_a_500(editor_api) -> None:
     )
 
     assert_json_error(response, 400)
+
+
+def test_a_lost_database_connection_is_a_json_503_that_says_to_retry(
+    reviewer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def lost(*args: Any, **kwargs: Any) -> None:
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr("claims.selectors.article_list_with_counts", lost)
+    client = APIClient(raise_request_exception=False)
+    client.force_authenticate(reviewer)
+
+    response = client.get("/api/v1/articles/")
+
+    body = assert_json_error(response, 503)
+    assert body["code"] == "unavailable"
+    assert "server closed" not in body["detail"]
+    assert response["Retry-After"] == "5"
