@@ -305,7 +305,7 @@ CELERY_WORKER_CONCURRENCY = env_int("CELERY_WORKER_CONCURRENCY", 32, minimum=1)
 CELERY_BEAT_SCHEDULE = {
     "recheck-sources": {
         "task": "claims.tasks.recheck_sources",
-        "schedule": float(env_int("FETCH_RECHECK_EVERY_SECONDS", 3600, minimum=10)),
+        "schedule": float(env_int("FETCH_RECHECK_EVERY_SECONDS", 300, minimum=10)),
     },
 }
 
