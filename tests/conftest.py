@@ -5,8 +5,10 @@ import socket
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.test import override_settings
 from rest_framework.test import APIClient
@@ -15,6 +17,7 @@ from claims.models import Article
 from claims.services.articles import article_import
 from tests.factories import UserFactory
 from tests.webserver import PageServer, serve_pages
+from tests.worker import restore_broker, use_broker
 
 REPO_DIR = Path(__file__).resolve().parent.parent
 # The project's own sample article: what most tests import.
@@ -188,18 +191,25 @@ def _is_literal_ip(host: str) -> bool:
     return False
 
 
-# Tests that share one outside resource run in one process when the suite runs in several
-# (pytest-xdist, ``--dist loadgroup``): real Celery workers consume from the one broker
-# queue, and the Redis rate-limit tests empty their Redis database.
-_SHARED_RESOURCE_GROUPS = {"worker": "celery-broker"}
-_SHARED_RESOURCE_FILES = {"test_throttling.py": "redis-cache"}
+def redis_database_of_this_process(url: str) -> str:
+    """``url`` with a Redis database of this test process's own when the suite runs in
+    several processes (pytest-xdist): a Celery worker one test starts then never takes
+    another process's jobs, and emptying a database never empties another's."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    parts = urlsplit(url)
+    if not worker.startswith("gw") or parts.scheme not in ("redis", "rediss"):
+        return url
+    database = int(parts.path.strip("/") or 0) + int(worker.removeprefix("gw"))
+    return urlunsplit(parts._replace(path=f"/{database}"))
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        group = _SHARED_RESOURCE_FILES.get(item.path.name)
-        for marker, resource in _SHARED_RESOURCE_GROUPS.items():
-            if item.get_closest_marker(marker):
-                group = resource
-        if group:
-            item.add_marker(pytest.mark.xdist_group(group))
+@pytest.fixture(scope="session", autouse=True)
+def _broker_of_this_process() -> Iterator[None]:
+    url = redis_database_of_this_process(django_settings.CELERY_BROKER_URL)
+    if url == django_settings.CELERY_BROKER_URL:
+        yield
+        return
+    with override_settings(CELERY_BROKER_URL=url):  # what tests.worker gives the workers
+        previous = use_broker(url)
+        yield
+        restore_broker(previous)

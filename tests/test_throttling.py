@@ -21,6 +21,7 @@ from rest_framework.test import APIRequestFactory
 
 from accounts.ratelimits import SlidingWindow
 from factcheck.throttling import AnonRateThrottle, UserRateThrottle
+from tests.conftest import redis_database_of_this_process
 from tests.factories import UserFactory
 
 
@@ -37,7 +38,7 @@ def clock() -> Clock:
     return Clock(600_000.0)  # the start of a 60-second window
 
 
-REDIS = os.environ.get("CACHE_URL") or "redis://127.0.0.1:6379/7"
+REDIS = redis_database_of_this_process(os.environ.get("CACHE_URL") or "redis://127.0.0.1:6379/7")
 
 
 def _redis_cache() -> BaseCache:

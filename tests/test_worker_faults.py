@@ -21,10 +21,9 @@ from rest_framework.test import APIClient
 from claims.models import Article, ImportStatus, Source, SourceSnapshot, SourceStatus
 from claims.pipeline.fetches import PageFetch, claim, release_for_retry
 from claims.tasks import recheck_sources, send_source_fetches
-from factcheck.celery import app as celery_app
 from tests.factories import ArticleFactory, SourceFactory
 from tests.webserver import PageServer, article_page
-from tests.worker import running_beat, running_worker, wait_for
+from tests.worker import restore_broker, running_beat, running_worker, use_broker, wait_for
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
 
@@ -66,18 +65,6 @@ class RedisServer:
             self.process.wait(timeout=10)
 
 
-BROKER_URLS = ("broker_url", "broker_write_url", "broker_read_url")
-
-
-def _use_broker(urls: dict[str, str | None]) -> None:
-    """Point this process's Celery app at another broker. The app keeps its connection and
-    producer pools (kombu's, shared by URL) until asked again: forget them, so that the
-    next send takes the pools of the new URL; the old ones stay usable for the old URL."""
-    celery_app.conf.update(urls)
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
-
-
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -96,13 +83,12 @@ def broker(tmp_path: Path, settings) -> Iterator[RedisServer]:
     server.start()
     url = f"redis://127.0.0.1:{server.port}/0"
     settings.CELERY_BROKER_URL = url  # what tests.worker gives the worker processes
-    previous = {name: celery_app.conf[name] for name in BROKER_URLS}
-    _use_broker(dict.fromkeys(BROKER_URLS, url))
+    previous = use_broker(url)
     try:
         yield server
     finally:
         server.stop()
-        _use_broker(previous)
+        restore_broker(previous)
 
 
 def unsettled() -> int:

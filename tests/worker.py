@@ -14,7 +14,33 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection
 
+from factcheck.celery import app as celery_app
+
 REPO_DIR = Path(__file__).resolve().parent.parent
+
+
+BROKER_URLS = ("broker_url", "broker_write_url", "broker_read_url")
+
+
+def use_broker(url: str | None) -> dict[str, str | None]:
+    """Point this process's Celery app, and the workers it starts, at another broker;
+    returns what to pass back to restore the previous one (``use_broker(**previous)``).
+
+    The app keeps its connection and producer pools (kombu's, shared by URL) until asked
+    again: they are forgotten, so the next send takes the pools of the new URL, and the
+    old ones stay usable for the old URL.
+    """
+    previous = {name: celery_app.conf[name] for name in BROKER_URLS}
+    celery_app.conf.update(dict.fromkeys(BROKER_URLS, url))
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+    return previous
+
+
+def restore_broker(previous: dict[str, str | None]) -> None:
+    celery_app.conf.update(previous)
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
 
 
 def broker_is_shared() -> bool:
