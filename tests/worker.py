@@ -22,23 +22,33 @@ REPO_DIR = Path(__file__).resolve().parent.parent
 BROKER_URLS = ("broker_url", "broker_write_url", "broker_read_url")
 
 
-def use_broker(url: str | None) -> dict[str, str | None]:
+def use_broker(url: str) -> dict[str, str | None]:
     """Point this process's Celery app, and the workers it starts, at another broker;
-    returns what to pass back to restore the previous one (``use_broker(**previous)``).
+    returns what ``restore_broker`` needs to go back.
 
-    The app keeps its connection and producer pools (kombu's, shared by URL) until asked
-    again: they are forgotten, so the next send takes the pools of the new URL, and the
-    old ones stay usable for the old URL.
+    Celery reads ``CELERY_BROKER_URL`` from the environment before its configuration, so
+    both change. The app keeps its connection and producer pools (kombu's, shared by URL)
+    until asked again: they are forgotten, so the next send takes the new URL's pools.
     """
     previous = {name: celery_app.conf[name] for name in BROKER_URLS}
-    celery_app.conf.update(dict.fromkeys(BROKER_URLS, url))
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
+    previous["environment"] = os.environ.get("CELERY_BROKER_URL")
+    os.environ["CELERY_BROKER_URL"] = url
+    celery_app.conf.update(broker_url=url, broker_write_url=None, broker_read_url=None)
+    _forget_connections()
     return previous
 
 
 def restore_broker(previous: dict[str, str | None]) -> None:
+    environment = previous.pop("environment")
+    if environment is None:
+        os.environ.pop("CELERY_BROKER_URL", None)
+    else:
+        os.environ["CELERY_BROKER_URL"] = environment
     celery_app.conf.update(previous)
+    _forget_connections()
+
+
+def _forget_connections() -> None:
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
 
