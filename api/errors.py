@@ -80,12 +80,11 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
             code="unavailable",
         )
         exc.status_code = status.HTTP_503_SERVICE_UNAVAILABLE
-        context["unavailable"] = True
 
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
-    if context.get("unavailable"):
+    if response.status_code == status.HTTP_503_SERVICE_UNAVAILABLE:
         response["Retry-After"] = "5"
     detail = response.data
     if isinstance(exc, exceptions.ValidationError):

@@ -60,7 +60,13 @@ from claims.services.evidence import evidence_create, evidence_delete, evidence_
 from claims.services.sources import source_request_fetch, source_set_url
 from editorial.services.ratings import rating_submit, rating_withdraw
 from editorial.services.workflow import claim_revise
-from siteadmin.forms import ArticleImportForm, ClaimAddForm, ClaimChangeForm, SourceForm
+from siteadmin.forms import (
+    ArticleImportForm,
+    ClaimAddForm,
+    ClaimChangeForm,
+    RatingAddForm,
+    SourceForm,
+)
 from siteadmin.permissions import PolicyAdmin, ReadOnlyAdmin
 
 # --- Shared --------------------------------------------------------------------
@@ -791,22 +797,6 @@ class EvidenceAdmin(HistoryAdmin):
         evidence_delete(evidence=obj, user=request.user)
 
 
-def _refuse_what_the_policy_refuses(clean: Any, actor: Any) -> Any:
-    """A rating given in someone's name is checked by ``check_rate_claim`` as a form error."""
-
-    def checked(form: Any) -> Any:
-        cleaned = clean(form)
-        claim, reviewer = form.cleaned_data.get("claim"), form.cleaned_data.get("reviewer")
-        if claim is not None and reviewer is not None:
-            try:
-                policies.check_rate_claim(actor, claim, reviewer=reviewer)
-            except PermissionDenied as refusal:
-                form.add_error("reviewer", str(refusal))
-        return cleaned
-
-    return checked
-
-
 @admin.register(Rating)
 class RatingAdmin(HistoryAdmin):
     def may_add(self, user: Any) -> bool:
@@ -843,9 +833,10 @@ class RatingAdmin(HistoryAdmin):
     def get_form(
         self, request: HttpRequest, obj: Rating | None = None, change: bool = False, **kw: Any
     ) -> Any:
-        form: Any = super().get_form(request, obj, change=change, **kw)
         if obj is None:
-            form.clean = _refuse_what_the_policy_refuses(form.clean, request.user)
+            kw["form"] = RatingAddForm
+        form: Any = super().get_form(request, obj, change=change, **kw)
+        form.user = request.user  # a class made for this request: checks who rates
         return form
 
     @admin.display(description="rationale")

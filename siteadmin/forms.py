@@ -13,7 +13,8 @@ from typing import Any
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from claims.models import ArticleFormat, Claim, Source
+from claims import policies
+from claims.models import ArticleFormat, Claim, Rating, Source
 from claims.services.claims import locate_quote
 from claims.url_rules import MAX_URL_LENGTH, is_fetchable_url
 from editorial.services.workflow import transition_check
@@ -187,3 +188,23 @@ class ClaimChangeForm(forms.ModelForm):
                 self.add_error(
                     "status", "Publish or unpublish through the claim's publication instead."
                 )
+
+
+class RatingAddForm(forms.ModelForm):
+    """A rating given in someone's name: ``check_rate_claim``'s refusal as a form error."""
+
+    user: Any = None
+
+    class Meta:
+        model = Rating
+        fields = ("claim", "reviewer", "verdict", "confidence", "rationale")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        claim, reviewer = cleaned.get("claim"), cleaned.get("reviewer")
+        if claim is not None and reviewer is not None:
+            try:
+                policies.check_rate_claim(self.user, claim, reviewer=reviewer)
+            except PermissionDenied as refusal:
+                self.add_error("reviewer", str(refusal))
+        return cleaned

@@ -42,14 +42,11 @@ class PolicyAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
         return self.may_add(request.user)
 
+    # obj is None for the list: may this user change (delete) any row of it?
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        if obj is None:  # the list: may this user change any row of it?
-            return self.may_change(request.user, None)
         return self.may_change(request.user, obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        if obj is None:
-            return self.may_delete(request.user, None)
         return self.may_delete(request.user, obj)
 
     def get_deleted_objects(self, objs: Any, request: HttpRequest) -> Any:
