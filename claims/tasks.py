@@ -16,7 +16,6 @@ from __future__ import annotations
 import logging
 import random
 from collections.abc import Iterable
-from datetime import timedelta
 from itertools import zip_longest
 from urllib.parse import urlsplit
 
@@ -99,7 +98,7 @@ def _fetch(task: Task, model: fetches.FetchableModel, pk: int) -> str:
     if run.outcome == "wait":
         assert run.wait_until is not None
         wait = (run.wait_until - timezone.now()).total_seconds()
-        _put_back(task, max(0.0, wait) + random.uniform(1.0, 5.0))
+        _put_back(task, max(0.0, wait) + fetches.busy_delay())
     elif run.outcome == "busy":
         _put_back(task, run.retry_in)
     elif run.outcome == "retry":
@@ -155,17 +154,13 @@ def import_article_from_url(self: Task, article_id: int) -> str:
     try:
         run = article_fetch.run_import(article_id, task_id=task_id)
         if run.outcome == "busy":
-            countdown = fetches.busy_delay()
-            article_fetch.mark_handed_over(
-                article_id, due_at=timezone.now() + timedelta(seconds=countdown)
-            )
+            countdown = fetches.busy_delay(run.retry_after)
+            article_fetch.mark_handed_over(article_id, due_in=countdown)
             _put_back(self, countdown)
             return run.outcome
         if run.retry_after is not None and self.request.retries < settings.FETCH_MAX_RETRIES:
             countdown = backoff_seconds(self.request.retries, run.retry_after)
-            article_fetch.mark_handed_over(
-                article_id, due_at=timezone.now() + timedelta(seconds=countdown)
-            )
+            article_fetch.mark_handed_over(article_id, due_in=countdown)
             raise self.retry(countdown=countdown)
         if run.retry_after is not None:
             article_fetch.give_up(article_id, task_id=task_id)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Q
@@ -19,7 +19,9 @@ from fetching.content import article_from_html
 @dataclass
 class ImportRun:
     outcome: str  # "skipped", "imported", "failed", "retry", "busy" (the site had no free slot)
-    retry_after: float | None = None  # set when a transient failure is worth a retry
+    # "retry": set when a transient failure is worth a retry; "busy": the fetcher's hint
+    # of how long the site's requests hold a slot.
+    retry_after: float | None = None
     source_ids: list[int] = field(default_factory=list)  # the imported sources to fetch
 
 
@@ -29,8 +31,9 @@ def run_import(article_id: int, *, task_id: str) -> ImportRun:
         return ImportRun("skipped")
     try:
         response = safe_http.fetch(article.url, policy=fetch_policy())
-    except safe_http.HostBusy:
-        return ImportRun("busy")  # nothing was sent: try again soon, it is not an attempt
+    except safe_http.HostBusy as exc:
+        # Nothing was sent: try again soon, it is not an attempt.
+        return ImportRun("busy", retry_after=exc.retry_after)
     except safe_http.FetchError as exc:
         if exc.transient:
             return ImportRun("retry", retry_after=0.0)
@@ -71,10 +74,10 @@ def give_up(article_id: int, *, task_id: str) -> None:
     )
 
 
-def mark_handed_over(article_id: int, *, due_at: datetime | None = None) -> None:
+def mark_handed_over(article_id: int, *, due_in: float = 0.0) -> None:
     """Record when the import job just handed to the broker is due to start."""
     Article.objects.filter(pk=article_id, import_status=ImportStatus.FETCHING).update(
-        import_due_at=due_at or timezone.now()
+        import_due_at=timezone.now() + timedelta(seconds=due_in)
     )
 
 
