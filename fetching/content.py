@@ -23,6 +23,7 @@ from charset_normalizer import from_bytes
 from lxml_html_clean import Cleaner
 from pypdf import PdfReader
 
+from fetching.safe_http import parse_content_type
 from texts.extraction import extract_html
 
 logger = logging.getLogger(__name__)
@@ -69,9 +70,9 @@ class ArticlePage:
 
 
 def page_content(body: bytes, *, content_type: str, charset: str | None, url: str) -> PageContent:
-    media_type, header_charset = _parse_content_type(content_type)
+    media_type, header_charset = parse_content_type(content_type)
     declared = charset or header_charset
-    kind = _kind(body, media_type)
+    kind = _kind(body, media_type or "")
     if kind == "pdf":
         return _pdf_content(body)
     if kind == "text":
@@ -123,16 +124,6 @@ def article_from_html(body: bytes, *, charset: str | None, url: str) -> ArticleP
 
 
 # -- content type and charset ---------------------------------------------------
-
-
-def _parse_content_type(content_type: str) -> tuple[str, str | None]:
-    media_type, *params = content_type.split(";")
-    charset = None
-    for param in params:
-        name, _, value = param.partition("=")
-        if name.strip().lower() == "charset" and value.strip(" \"'"):
-            charset = value.strip(" \"'")
-    return media_type.strip().lower(), charset
 
 
 def _kind(body: bytes, media_type: str) -> PageKind:

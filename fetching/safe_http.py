@@ -259,7 +259,7 @@ def _fetch(url: str, policy: FetchPolicy) -> FetchResponse:
             target = _parse_target(current)
         except BlockedURL as exc:
             raise RedirectRefused(f"redirect to {current} refused: {exc.reason}") from exc
-    content_type, charset = _parse_content_type(hop.headers.get("content-type"))
+    content_type, charset = parse_content_type(hop.headers.get("content-type"))
     return FetchResponse(
         status_code=hop.status_code,
         url=url,
@@ -573,7 +573,7 @@ def _read_hop(
     return _Hop(response.status_code, response_headers, bytes(body.body), body.truncated)
 
 
-def _parse_content_type(value: str | None) -> tuple[str | None, str | None]:
+def parse_content_type(value: str | None) -> tuple[str | None, str | None]:
     """Split ``text/html; charset=UTF-8`` into ``("text/html", "utf-8")``."""
     if not value:
         return None, None

@@ -830,7 +830,7 @@ def test_a_surprise_inside_the_fetcher_still_comes_out_as_a_fetch_error(
     def surprise(value: str | None) -> tuple[str | None, str | None]:
         raise RuntimeError("something nobody foresaw")
 
-    monkeypatch.setattr(safe_http, "_parse_content_type", surprise)
+    monkeypatch.setattr(safe_http, "parse_content_type", surprise)
     url = hostile.route("/surprise", _send(_response(b"ok")))
 
     with pytest.raises(FetchError) as caught:
