@@ -28,6 +28,7 @@ ClaimSource = Claim.sources.through
 COLUMNS = (
     "id",
     "article_id",
+    "number",
     "quote",
     "start",
     "end",
@@ -87,6 +88,7 @@ def render(rows: list[dict[str, Any]], *, user_id: int | None) -> list[dict[str,
         {
             "id": row["id"],
             "article": row["article_id"],
+            "number": row["number"],
             "quote": row["quote"],
             "start": row["start"],
             "end": row["end"],

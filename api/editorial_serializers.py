@@ -194,6 +194,7 @@ class QuoteCheckRowSerializer(serializers.Serializer):
 
 class ReportClaimSerializer(serializers.Serializer):
     id = serializers.IntegerField()
+    number = serializers.IntegerField(help_text="The claim's number in the article (C1, C2, ...).")
     quote = serializers.CharField()
     kind = serializers.CharField()
     status = serializers.ChoiceField(choices=ClaimStatus.choices)

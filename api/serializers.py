@@ -315,6 +315,7 @@ class ClaimSerializer(serializers.ModelSerializer[Claim]):
         fields = [
             "id",
             "article",
+            "number",
             "quote",
             "start",
             "end",

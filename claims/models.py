@@ -91,8 +91,13 @@ class Article(Timestamped):
     # retry): an article still fetching long after it lost its job, and the recheck sends
     # another. Empty when no job was handed over (the broker was down).
     import_due_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The highest number a claim of this article was ever given (``claim_create`` counts
+    # up): numbers of deleted claims are not given again.
+    last_claim_number = models.PositiveIntegerField(default=0, editable=False)
     # The texts are large and never change after import: keep them out of history.
-    history = HistoricalRecords(excluded_fields=["source_text", "text", "import_due_at"])
+    history = HistoricalRecords(
+        excluded_fields=["source_text", "text", "import_due_at", "last_claim_number"]
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -316,6 +321,9 @@ class Claim(Timestamped):
     """An exact span of an article's text, with enough context to find it again."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="claims")
+    number = models.PositiveIntegerField(
+        editable=False, help_text="The claim's number in its article (C1, C2, ...); never reused."
+    )
     quote = models.TextField()
     start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()
@@ -348,12 +356,23 @@ class Claim(Timestamped):
                 name="claim_unique_span",
                 violation_error_message="A claim on exactly this passage already exists.",
             ),
+            models.UniqueConstraint(
+                fields=["article", "number"],
+                name="claim_unique_number",
+                violation_error_message="A claim of this article already has this number.",
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="claim_number_positive"),
             in_choices("kind", ClaimKind.values, "claim_kind_valid"),
             in_choices("status", ClaimStatus.values, "claim_status_valid"),
         ]
 
     def __str__(self) -> str:
         return self.quote if len(self.quote) <= 80 else f"{self.quote[:79]}…"
+
+    @property
+    def label(self) -> str:
+        """How people name the claim within its article: "C3"."""
+        return f"C{self.number}"
 
     @property
     def is_closed(self) -> bool:

@@ -46,6 +46,7 @@ class QuoteCheckRow:
 @dataclass
 class ClaimRow:
     id: int
+    number: int
     quote: str
     kind: str
     status: str
@@ -130,6 +131,7 @@ def article_report(*, article: Article, claims: QuerySet[Claim] | None = None) -
         rows.append(
             ClaimRow(
                 id=claim.pk,
+                number=claim.number,
                 quote=claim.quote,
                 kind=claim.kind,
                 status=claim.status,
@@ -228,6 +230,7 @@ def _quote_checks(claims: list[Claim]) -> list[QuoteCheckRow]:
 CSV_COLUMNS = [
     "row",
     "id",
+    "number",
     "text",
     "status",
     "verdict",
@@ -266,6 +269,7 @@ def report_csv(report: ArticleReport) -> str:
             {
                 "row": "claim",
                 "id": claim.id,
+                "number": f"C{claim.number}",
                 "text": claim.quote,
                 "status": claim.status,
                 "verdict": claim.verdict or "",

@@ -9,6 +9,7 @@ check first what a service would refuse.
 
 from __future__ import annotations
 
+import re
 from functools import reduce
 from operator import or_
 from typing import Any
@@ -70,6 +71,8 @@ from siteadmin.forms import (
 from siteadmin.permissions import PolicyAdmin, ReadOnlyAdmin
 
 # --- Shared --------------------------------------------------------------------
+
+CLAIM_LABEL = re.compile(r"[Cc]?(\d{1,9})")  # a claim's number as searched: "C3" or "3"
 
 # Django 6 assumes https for a URL typed without a scheme; opt in now.
 URL_FIELD_OVERRIDES: dict[type[models.Field[Any, Any]], dict[str, Any]] = {
@@ -616,6 +619,7 @@ class ClaimAdmin(HistoryAdmin):
         return policies.can_delete_claim(user, obj, has_ratings=has_ratings)
 
     list_display = (
+        "label_figure",
         "__str__",
         "article",
         "kind",
@@ -635,12 +639,13 @@ class ClaimAdmin(HistoryAdmin):
     history_list_display = ("kind", "status")
     add_fieldsets = ((None, {"fields": ("article", "quote", ("start", "end"), "kind", "sources")}),)
     fieldsets = (
-        (None, {"fields": ("article", "in_context", ("start", "end"))}),
+        (None, {"fields": ("article", "number", "in_context", ("start", "end"))}),
         (None, {"fields": ("kind", "status", "note", "sources")}),
         (None, {"fields": ("created_by", ("created_at", "updated_at"))}),
     )
     readonly_fields = (
         "article",
+        "number",
         "in_context",
         "start",
         "end",
@@ -672,6 +677,20 @@ class ClaimAdmin(HistoryAdmin):
     @admin.display(description="in context")
     def in_context(self, obj: Claim) -> str:
         return format_html("…{}<mark>{}</mark>{}…", obj.prefix, obj.quote, obj.suffix)
+
+    @admin.display(description="number", ordering="number")
+    def label_figure(self, obj: Claim) -> str:
+        return obj.label
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Claim], search_term: str
+    ) -> tuple[QuerySet[Claim], bool]:
+        """The words search the quote and article title; "C3" (or "3") finds claim number 3."""
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        number = CLAIM_LABEL.fullmatch(search_term.strip())
+        if number:
+            found = found | queryset.filter(number=int(number[1]))
+        return found, may_have_duplicates
 
     @admin.display(description="sources", ordering="sources_count")
     def sources_figure(self, obj: Claim) -> int:

@@ -81,7 +81,10 @@ def build_big_article(
                 created_by=reviewers[0],
             )
         )
+    for number, claim in enumerate(claim_rows, start=1):
+        claim.number = number
     claim_rows = Claim.objects.bulk_create(claim_rows)
+    Article.objects.filter(pk=article.pk).update(last_claim_number=len(claim_rows))
 
     source_rows = []
     for index in range(sources):

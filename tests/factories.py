@@ -18,6 +18,7 @@ from claims.models import (
     Verdict,
 )
 from claims.pipeline.article_store import content_sha256
+from claims.services.claims import claim_number_next
 
 ARTICLE_TEXT = (
     "The city planted 4,000 trees in 2023, according to the parks department.\n\n"
@@ -90,6 +91,7 @@ class ClaimFactory(factory.django.DjangoModelFactory[Claim]):
         model = Claim
 
     article = factory.SubFactory(ArticleFactory)
+    number = factory.LazyAttribute(lambda c: claim_number_next(article=c.article))
     start = factory.Sequence(lambda n: n % 60)
     end = factory.LazyAttribute(lambda c: c.start + 10)
     quote = factory.LazyAttribute(lambda c: c.article.text[c.start : c.end])

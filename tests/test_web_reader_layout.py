@@ -71,7 +71,7 @@ def test_a_claim_is_a_mark_in_its_colour_followed_by_its_numbered_link():
     assert mark.get("data-claims") == "1"
     (link,) = root.xpath("//a[@data-claim]")
     assert link.get("href") == "/c/1/"
-    assert link.text_content() == "1"
+    assert link.text_content() == "C1"
     assert root.xpath("//*[@id='hl-1']")
 
 

@@ -22,7 +22,7 @@ from texts.paragraphs import paragraph_spans
 @dataclass(frozen=True, slots=True)
 class ClaimMark:
     id: int
-    number: int  # the claim's number in the article, in reading order
+    number: int  # the claim's number in the article (``Claim.number``), shown as "C3"
     start: int
     end: int
     look: str  # CSS key from ``web.verdicts``
@@ -170,7 +170,7 @@ def _markers(
             markers.append(
                 f'<a class="claim-ref hl-{claim.look}" data-nontext data-claim="{claim.id}" '
                 f'href="{escape(claim.url)}" aria-label="{escape(claim.label)}">'
-                f"{claim.number}</a>"
+                f"C{claim.number}</a>"
             )
         else:
             source = sources[object_id]

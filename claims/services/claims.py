@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 
 from claims import policies
 from claims.errors import AmbiguousQuote, QuoteNotFound
@@ -57,6 +58,22 @@ def _article_sources(article: Article, sources: Iterable[Source]) -> list[Source
     return sources
 
 
+def claim_number_next(*, article: Article) -> int:
+    """Count up the article's claim numbers and return the new one.
+
+    The UPDATE locks the article's row until the transaction ends, so concurrent claims of
+    one article get distinct numbers; a number, once counted, is not given again (unless
+    the transaction that counted it rolls back, and its claim with it).
+    """
+    with transaction.atomic():
+        Article.objects.filter(pk=article.pk).update(last_claim_number=F("last_claim_number") + 1)
+        number: int = (
+            Article.objects.filter(pk=article.pk).values_list("last_claim_number", flat=True).get()
+        )
+    article.last_claim_number = number
+    return number
+
+
 @transaction.atomic
 def claim_create(
     *,
@@ -68,11 +85,12 @@ def claim_create(
     kind: str = ClaimKind.FACTUAL,
     sources: Iterable[Source] = (),
 ) -> Claim:
-    """Mark a passage of an article as a claim to check."""
+    """Mark a passage of an article as a claim to check; it takes the article's next number."""
     policies.check_create_claim(created_by, article)
     span = locate_quote(article=article, quote=quote, start=start, end=end)
     claim = Claim(
         article=article,
+        number=claim_number_next(article=article),
         quote=article.text[span.start : span.end],
         start=span.start,
         end=span.end,

@@ -80,20 +80,20 @@ def _reader_context(request: HttpRequest, article: Article) -> dict[str, Any]:
     claims = list(selectors.article_claims(article, request.user))
     claims_url = reverse("web:claims")  # reverse() for each of hundreds of claims is slow
     marks = []
-    for number, claim in enumerate(claims, start=1):
+    for claim in claims:
         look = claim_look(claim)
         claim.article = article  # one article, not one copy per claim
-        claim.number, claim.look = number, look  # type: ignore[attr-defined]
+        claim.look = look  # type: ignore[attr-defined]
         claim.url = f"{claims_url}{claim.pk}/"  # type: ignore[attr-defined]
         claim.excerpt = excerpt(claim.quote, 160)  # type: ignore[attr-defined]
         marks.append(
             ClaimMark(
                 id=claim.pk,
-                number=number,
+                number=claim.number,
                 start=claim.start,
                 end=claim.end,
                 look=look.key,
-                label=f"Claim {number}: {look.label}",
+                label=f"Claim {claim.label}: {look.label}",
                 url=claim.url,  # type: ignore[attr-defined]
             )
         )

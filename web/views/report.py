@@ -68,7 +68,12 @@ def verdict_bars(by_verdict: dict[str, list[int]]) -> list[Bar]:
 
 
 def _claim_item(row: ClaimRow, claims_url: str) -> dict[str, Any]:
-    return {"id": row.id, "url": f"{claims_url}{row.id}/", "excerpt": excerpt(row.quote, 140)}
+    return {
+        "id": row.id,
+        "label": f"C{row.number}",
+        "url": f"{claims_url}{row.id}/",
+        "excerpt": excerpt(row.quote, 140),
+    }
 
 
 def _source_item(row: SourceRow, reader_url: str) -> dict[str, Any]:
