@@ -20,6 +20,7 @@ from django.utils import timezone
 from rest_framework import ISO_8601, serializers
 from rest_framework.settings import api_settings
 
+from claims import policies
 from claims.models import Claim, Rating
 from editorial.selectors import summarise_consensus
 
@@ -66,10 +67,13 @@ def claim_rows(claims: QuerySet[Claim]) -> QuerySet[Claim, dict[str, Any]]:
     return claims.values(*COLUMNS)
 
 
-def render(rows: list[dict[str, Any]], *, user_id: int | None) -> list[dict[str, Any]]:
+def render(rows: list[dict[str, Any]], *, user: Any) -> list[dict[str, Any]]:
     """The page of ``rows`` as ``ClaimSerializer`` would render it, for the caller
-    ``user_id``: two queries, whatever the page size. The claims' sources and ratings are
-    read here anyway, so they are counted here too rather than by two more subqueries."""
+    ``user``: two queries, whatever the page size. The claims' sources and ratings are
+    read here anyway, so they are counted here too rather than by two more subqueries
+    (and the ratings say which claims the caller has rated, whose others' ratings and
+    consensus they may therefore see)."""
+    user_id = user.pk
     iso_8601 = _datetime_format()
     ids = [row["id"] for row in rows]
     sources: dict[int, list[int]] = defaultdict(list)
@@ -84,6 +88,12 @@ def render(rows: list[dict[str, Any]], *, user_id: int | None) -> list[dict[str,
         summary[verdict] = summary.get(verdict, 0) + 1
         if reviewer_id == user_id and user_id is not None:
             mine[claim_id] = verdict
+    hidden = {
+        row["id"]: policies.others_ratings_hidden_reason(
+            user, row["status"], has_rated=row["id"] in mine
+        )
+        for row in rows
+    }
     return [
         {
             "id": row["id"],
@@ -103,9 +113,11 @@ def render(rows: list[dict[str, Any]], *, user_id: int | None) -> list[dict[str,
             "sources_count": len(sources.get(row["id"], ())),
             "evidence_count": row["evidence_count"],
             "ratings_count": sum(summaries.get(row["id"], {}).values()),
-            "ratings_summary": summaries.get(row["id"], {}),
+            "ratings_summary": None if hidden[row["id"]] else summaries.get(row["id"], {}),
             "my_rating": mine.get(row["id"]),
-            "consensus": _consensus(row),
+            "consensus": None if hidden[row["id"]] else _consensus(row),
+            "consensus_hidden": hidden[row["id"]] is not None,
+            "hidden_reason": hidden[row["id"]],
             "published_verdict": row["publication__verdict"],
         }
         for row in rows

@@ -204,12 +204,18 @@ class ReportClaimSerializer(serializers.Serializer):
         allow_null=True,
         help_text="Where the verdict comes from; null while undecided.",
     )
-    consensus_state = serializers.ChoiceField(choices=ConsensusState.choices)
+    consensus_state = serializers.ChoiceField(
+        choices=ConsensusState.choices, allow_null=True, help_text="Null while hidden from you."
+    )
     consensus_verdict = serializers.ChoiceField(choices=Verdict.choices, allow_null=True)
     agreement = serializers.FloatField(allow_null=True)
     ratings = serializers.IntegerField()
     sources = serializers.ListField(child=serializers.IntegerField())
     quote_checks = QuoteCheckRowSerializer(many=True)
+    consensus_hidden = serializers.BooleanField(
+        help_text="True while the verdicts and consensus are hidden from you (you have not "
+        "rated the claim, and it is not published); the claim then counts as undecided."
+    )
 
 
 class ReportSourceSerializer(serializers.Serializer):
@@ -254,3 +260,6 @@ class ArticleReportSerializer(serializers.Serializer):
     claims = ReportClaimSerializer(many=True)
     sources = ReportSourceSerializer(many=True)
     quote_checks = QuoteCheckRowSerializer(many=True)
+    claims_hidden = serializers.IntegerField(
+        help_text="Claims whose verdicts are hidden from you until you rate them."
+    )

@@ -331,7 +331,7 @@ class ArticleReportView(JSONErrors, generics.GenericAPIView):
     )
     def get(self, request: Request, article_id: int) -> Response:
         article = _article(request, article_id)
-        report = article_report(article=article)
+        report = article_report(article=article, viewer=request.user)
         if request.accepted_renderer.format == "csv":
             filename = f"article-{article.pk}-report.csv"
             return Response(

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django_filters import rest_framework as filters
 
@@ -17,6 +18,7 @@ from claims.models import (
     Source,
     SourceStatus,
     Verdict,
+    others_ratings_visible_q,
 )
 from editorial.selectors import verdict_q
 
@@ -83,13 +85,19 @@ class ClaimFilter(filters.FilterSet):
         model = Claim
         fields = ["article", "kind", "status", "verdict", "rated_verdict", "needs_my_rating"]
 
+    # Both verdict filters look only at the claims whose ratings the caller may see: a
+    # filter must not tell what the hidden ones are.
     def filter_verdict(self, queryset: QuerySet[Claim], name: str, value: str) -> QuerySet[Claim]:
-        return queryset.filter(verdict_q(value))
+        return queryset.filter(verdict_q(value), others_ratings_visible_q(self._caller()))
 
     def filter_rated_verdict(
         self, queryset: QuerySet[Claim], name: str, value: str
     ) -> QuerySet[Claim]:
-        return queryset.filter(Exists(Rating.objects.filter(claim=OuterRef("pk"), verdict=value)))
+        rated = Exists(Rating.objects.filter(claim=OuterRef("pk"), verdict=value))
+        return queryset.filter(rated, others_ratings_visible_q(self._caller()))
+
+    def _caller(self) -> Any:
+        return self.request.user if self.request else AnonymousUser()
 
     def filter_needs_my_rating(
         self, queryset: ClaimQuerySet, name: str, value: bool

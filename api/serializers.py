@@ -10,6 +10,7 @@ from rest_framework import exceptions, serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 
 from accounts.signin import SignInRefused, signin_attempt
+from claims import policies
 from claims.models import (
     Article,
     ArticleFormat,
@@ -303,9 +304,21 @@ class ClaimSerializer(serializers.ModelSerializer[Claim]):
     sources_count = serializers.IntegerField(read_only=True)
     evidence_count = serializers.IntegerField(read_only=True)
     ratings_count = serializers.IntegerField(read_only=True)
-    ratings_summary = serializers.SerializerMethodField()
+    ratings_summary = serializers.SerializerMethodField(
+        help_text="How many ratings gave each verdict; null while the others' ratings are "
+        "hidden from you (see `hidden_reason`)."
+    )
     my_rating = serializers.SerializerMethodField()
-    consensus = serializers.SerializerMethodField()
+    consensus = serializers.SerializerMethodField(
+        help_text="Null while the others' ratings are hidden from you (see `hidden_reason`)."
+    )
+    consensus_hidden = serializers.SerializerMethodField(
+        help_text="True while the other reviewers' ratings and the consensus are hidden from "
+        "you: ratings are independent until you have rated the claim or it is published."
+    )
+    hidden_reason = serializers.SerializerMethodField(
+        help_text="Why the ratings and consensus are hidden; null when they are not."
+    )
     published_verdict = serializers.SerializerMethodField(
         help_text="The verdict an editor published; null unless the claim is published."
     )
@@ -333,13 +346,28 @@ class ClaimSerializer(serializers.ModelSerializer[Claim]):
             "ratings_summary",
             "my_rating",
             "consensus",
+            "consensus_hidden",
+            "hidden_reason",
             "published_verdict",
         ]
         read_only_fields = fields
 
-    @extend_schema_field(ConsensusSerializer)
-    def get_consensus(self, claim: Claim) -> dict[str, Any]:
-        return consensus_summary(claim)
+    def _hidden_reason(self, claim: Claim) -> str | None:
+        user = self.context["request"].user
+        has_rated = any(rating.reviewer_id == user.pk for rating in claim.ratings.all())
+        return policies.others_ratings_hidden_reason(user, claim.status, has_rated=has_rated)
+
+    @extend_schema_field(ConsensusSerializer(allow_null=True))
+    def get_consensus(self, claim: Claim) -> dict[str, Any] | None:
+        return None if self._hidden_reason(claim) else consensus_summary(claim)
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_consensus_hidden(self, claim: Claim) -> bool:
+        return self._hidden_reason(claim) is not None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_hidden_reason(self, claim: Claim) -> str | None:
+        return self._hidden_reason(claim)
 
     @extend_schema_field(serializers.ChoiceField(choices=Verdict.choices, allow_null=True))
     def get_published_verdict(self, claim: Claim) -> str | None:
@@ -355,9 +383,12 @@ class ClaimSerializer(serializers.ModelSerializer[Claim]):
             "type": "object",
             "additionalProperties": {"type": "integer"},
             "example": {"true": 2, "mostly_false": 1},
+            "nullable": True,
         }
     )
-    def get_ratings_summary(self, claim: Claim) -> dict[str, int]:
+    def get_ratings_summary(self, claim: Claim) -> dict[str, int] | None:
+        if self._hidden_reason(claim):
+            return None
         summary: dict[str, int] = {}
         for rating in claim.ratings.all():
             summary[rating.verdict] = summary.get(rating.verdict, 0) + 1

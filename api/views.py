@@ -24,9 +24,10 @@ from api import claim_rows
 from api import serializers as s
 from api.conditional import validated_per_caller
 from api.filters import ArticleFilter, ClaimFilter, SourceFilter
+from api.pagination import RatingPagination
 from api.parsers import LimitedFormParser, LimitedJSONParser, LimitedMultiPartParser
 from api.permissions import IsReviewer, ReadPublishedElseReviewer
-from claims import selectors
+from claims import policies, selectors
 from claims.errors import DuplicateArticle
 from claims.models import (
     Article,
@@ -328,7 +329,7 @@ class ClaimViewSet(
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]
         rows = claim_rows.claim_rows(self.filter_queryset(self.get_queryset()))
         page = self.paginate_queryset(rows)
-        claims = claim_rows.render(list(rows) if page is None else page, user_id=request.user.pk)
+        claims = claim_rows.render(list(rows) if page is None else page, user=request.user)
         return Response(claims) if page is None else self.get_paginated_response(claims)
 
     @validated_per_caller
@@ -404,9 +405,12 @@ class ClaimChildViewSet(viewsets.GenericViewSet):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no claim
             return Claim()
         if not hasattr(self, "_claim"):
-            visible = Claim.objects.select_related("article").visible_to(self.request.user)
+            visible = self.claims().visible_to(self.request.user)
             self._claim = get_object_or_404(visible, pk=self.kwargs["claim_id"])
         return self._claim
+
+    def claims(self) -> ClaimQuerySet:
+        return Claim.objects.select_related("article")
 
 
 @extend_schema_view(
@@ -475,13 +479,20 @@ class EvidenceViewSet(
 
 @extend_schema_view(
     list=extend_schema(
-        summary="Everyone's ratings of a claim", responses={200: s.RatingSerializer, **ERRORS}
+        summary="Everyone's ratings of a claim (only mine until I have rated it)",
+        description="Ratings are independent: a reviewer sees the others' ratings once they "
+        "have rated the claim themselves or it is published; editors see them all along. "
+        "`others_hidden` and `hidden_reason` say when they are hidden.",
+        responses={200: s.RatingSerializer, **ERRORS},
     ),
 )
 class RatingViewSet(mixins.ListModelMixin, ClaimChildViewSet):
+    """Everyone's ratings, or only mine while the others' are hidden from me."""
+
     permission_classes = [IsReviewer]
     lookup_value_converter = "id"
     serializer_class = s.RatingSerializer
+    pagination_class = RatingPagination
     filter_backends = [OrderingFilter]
     ordering_fields = ["created_at", "updated_at", "verdict"]
     ordering = ["created_at", "id"]
@@ -489,7 +500,27 @@ class RatingViewSet(mixins.ListModelMixin, ClaimChildViewSet):
     def get_queryset(self) -> QuerySet[Rating]:
         if getattr(self, "swagger_fake_view", False):
             return Rating.objects.none()
-        return selectors.rating_list().filter(claim=self.get_claim())
+        ratings = selectors.rating_list().filter(claim=self.get_claim())
+        if self.hidden_reason():
+            ratings = ratings.filter(reviewer_id=self.request.user.pk)
+        return ratings
+
+    def claims(self) -> ClaimQuerySet:
+        return super().claims().with_rated_by_me(self.request.user)
+
+    def hidden_reason(self) -> str | None:
+        claim = self.get_claim()
+        return policies.others_ratings_hidden_reason(
+            self.request.user,
+            claim.status,
+            has_rated=getattr(claim, "rated_by_me", False),
+        )
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        response = super().list(request, *args, **kwargs)
+        response.data["others_hidden"] = self.hidden_reason() is not None
+        response.data["hidden_reason"] = self.hidden_reason()
+        return response
 
 
 class MyRatingViewSet(ClaimChildViewSet):

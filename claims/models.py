@@ -290,6 +290,15 @@ def _rated_by(user: Any) -> Exists:
     return Exists(Rating.objects.filter(claim=OuterRef("pk"), reviewer_id=user.pk))
 
 
+def others_ratings_visible_q(user: Any) -> Q:
+    """Claims whose other ratings and consensus ``user`` may see: everything for editors
+    (or with ``BLIND_RATINGS`` off), else the published claims and those ``user`` rated.
+    On a loaded claim, ``claims.policies.can_see_others_ratings`` says the same."""
+    if policies.sees_every_rating(user):
+        return Q()
+    return Q(status=ClaimStatus.PUBLISHED) | Q(_rated_by(user))
+
+
 class ClaimQuerySet(models.QuerySet["Claim"]):
     def public(self) -> ClaimQuerySet:
         return self.filter(public_claim_q())

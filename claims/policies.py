@@ -13,6 +13,9 @@
   is published, by an editor only (history records who changed it).
 - A fact-check is public (its page and ClaimReview) once the claim is published
   in a published article, the same rule as for reading claims.
+- Ratings are independent (``BLIND_RATINGS``, on by default): a reviewer sees the
+  other reviewers' ratings of a claim and its consensus only once they have rated it
+  themselves, or once it is published. Editors see them all along.
 - Someone at the server's command line (``manage.py`` without ``--user``) acts as
   ``OPERATOR``, with an editor's rights: they hold the database already.
 
@@ -27,6 +30,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 
 from accounts.models import Role
@@ -139,6 +143,35 @@ def can_publish_claim(user: Any, claim: Claim) -> bool:
 
 def can_comment_on_claim(user: Any, claim: Claim) -> bool:
     return is_reviewer(user)
+
+
+# --- Independent ratings --------------------------------------------------------
+
+OTHERS_RATINGS_HIDDEN = (
+    "Rate this claim to see the other ratings: they stay hidden until you have given yours."
+)
+
+
+def sees_every_rating(user: Any) -> bool:
+    """Editors (and staff) see every rating and consensus; everyone does with
+    ``BLIND_RATINGS`` off."""
+    return not settings.BLIND_RATINGS or is_editor(user)
+
+
+def can_see_others_ratings(user: Any, claim_status: str, *, has_rated: bool) -> bool:
+    """May ``user`` see the other reviewers' verdicts, confidences and rationales of a
+    claim (in ``claim_status``), and its consensus? ``has_rated``: has ``user`` rated it?
+
+    On a list, ``claims.models.others_ratings_visible_q`` says the same in SQL.
+    """
+    return sees_every_rating(user) or has_rated or claim_status == ClaimStatus.PUBLISHED
+
+
+def others_ratings_hidden_reason(user: Any, claim_status: str, *, has_rated: bool) -> str | None:
+    """Why the others' ratings are hidden from ``user``, or None when they are not."""
+    if can_see_others_ratings(user, claim_status, has_rated=has_rated):
+        return None
+    return OTHERS_RATINGS_HIDDEN
 
 
 def is_public_claim(claim: Claim) -> bool:

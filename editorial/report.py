@@ -16,6 +16,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from claims import policies
 from claims.models import (
     Article,
     Claim,
@@ -30,6 +31,7 @@ from claims.selectors import BROKEN_SOURCE_STATUSES, ClaimSource
 from editorial.selectors import article_alpha, consensus_summary, effective_verdict
 
 UNDECIDED = "undecided"
+HIDDEN_CONSENSUS: dict[str, Any] = {"state": None, "verdict": None, "agreement": None}
 
 
 @dataclass
@@ -52,12 +54,14 @@ class ClaimRow:
     status: str
     verdict: str | None
     verdict_from: str | None  # "published", "consensus" or None
-    consensus_state: str
+    consensus_state: str | None  # None while hidden from the viewer
     consensus_verdict: str | None
     agreement: float | None
     ratings: int
     sources: list[int]
     quote_checks: list[QuoteCheckRow] = field(default_factory=list)
+    # The viewer has not rated this claim: its verdict and consensus are hidden from them.
+    consensus_hidden: bool = False
 
 
 @dataclass
@@ -94,21 +98,26 @@ class ArticleReport:
     claims: list[ClaimRow]
     sources: list[SourceRow]
     quote_checks: list[QuoteCheckRow]
+    claims_hidden: int = 0  # claims whose verdicts are hidden from the viewer (undecided here)
 
 
-def article_report(*, article: Article, claims: QuerySet[Claim] | None = None) -> ArticleReport:
-    """The report of ``article`` over ``claims`` (default: all its claims).
+def article_report(
+    *, article: Article, claims: QuerySet[Claim] | None = None, viewer: Any = None
+) -> ArticleReport:
+    """The report of ``article`` over ``claims`` (default: all its claims), as ``viewer``
+    may see it (default: everything).
 
     Claims by verdict use the published verdict, else the consensus verdict once
-    reached; other claims are ``undecided`` and rejected claims are left out.
+    reached; other claims are ``undecided`` and rejected claims are left out. A claim
+    whose ratings are hidden from ``viewer`` (``policies.can_see_others_ratings``) shows
+    no verdict or consensus and counts as undecided.
     Evidence excerpts checked against their pages count among the quote checks.
     """
     claims = Claim.objects.filter(article=article) if claims is None else claims
-    claim_rows = list(
-        claims.filter(article=article)
-        .select_related("consensus", "publication")
-        .order_by("start", "end", "id")
-    )
+    claims = claims.filter(article=article).select_related("consensus", "publication")
+    if viewer is not None:
+        claims = claims.with_rated_by_me(viewer)  # type: ignore[attr-defined]
+    claim_rows = list(claims.order_by("start", "end", "id"))
     sources = list(Source.objects.filter(article=article).order_by("position"))
     links = defaultdict(list)
     cited_by = defaultdict(list)
@@ -126,8 +135,14 @@ def article_report(*, article: Article, claims: QuerySet[Claim] | None = None) -
     by_verdict: dict[str, list[int]] = {verdict: [] for verdict in Verdict.values}
     by_verdict[UNDECIDED] = []
     for claim in claim_rows:
-        verdict, verdict_from = effective_verdict(claim)
-        consensus = consensus_summary(claim)
+        hidden = viewer is not None and not policies.can_see_others_ratings(
+            viewer,
+            claim.status,
+            has_rated=claim.rated_by_me,  # type: ignore[attr-defined]
+        )
+        verdict, verdict_from = (None, None) if hidden else effective_verdict(claim)
+        summary = consensus_summary(claim)
+        consensus = HIDDEN_CONSENSUS if hidden else summary
         rows.append(
             ClaimRow(
                 id=claim.pk,
@@ -140,9 +155,10 @@ def article_report(*, article: Article, claims: QuerySet[Claim] | None = None) -
                 consensus_state=consensus["state"],
                 consensus_verdict=consensus["verdict"],
                 agreement=consensus["agreement"],
-                ratings=consensus["ratings"],
+                ratings=summary["ratings"],  # how many, not what they say
                 sources=sorted(links[claim.pk]),
                 quote_checks=checks_of[claim.pk],
+                consensus_hidden=hidden,
             )
         )
         if claim.status != ClaimStatus.REJECTED:
@@ -183,6 +199,7 @@ def article_report(*, article: Article, claims: QuerySet[Claim] | None = None) -
             for source in sources
         ],
         quote_checks=checks,
+        claims_hidden=sum(1 for row in rows if row.consensus_hidden),
     )
 
 

@@ -342,6 +342,9 @@ IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 2 * 1024 * 1024, minimum=1024)
 CONSENSUS_MIN_RATINGS = env_int("CONSENSUS_MIN_RATINGS", 2, minimum=1)
 # Share of a claim's ratings that must back the leading verdict for a consensus.
 CONSENSUS_MIN_AGREEMENT = env_float("CONSENSUS_MIN_AGREEMENT", 0.6, minimum=0.0, maximum=1.0)
+# Independent ratings: a reviewer sees the others' ratings of a claim, and its consensus,
+# only once they have rated it themselves (or it is published); editors see everything.
+BLIND_RATINGS = env_bool("BLIND_RATINGS", default=True)
 # Where the public fact-check pages are served (ClaimReview's url); empty: the
 # host of the request that asks for the ClaimReview.
 PUBLIC_BASE_URL = env_url("PUBLIC_BASE_URL")

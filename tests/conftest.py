@@ -213,3 +213,10 @@ def _broker_of_this_process() -> Iterator[None]:
         previous = use_broker(url)
         yield
         restore_broker(previous)
+
+
+@pytest.fixture
+def every_rating_shown(settings) -> None:
+    """``BLIND_RATINGS`` off: reviewers see each other's ratings and the consensus before
+    rating (for tests of how they are shown; ``test_blind_ratings.py`` tests the hiding)."""
+    settings.BLIND_RATINGS = False

@@ -147,15 +147,15 @@ def test_claims_filter_by_article_kind_and_status(reviewer_api) -> None:
     assert ids(status="ready") == {ready.pk}
 
 
-def test_claims_filter_by_a_verdict_any_reviewer_gave(reviewer_api) -> None:
+def test_claims_filter_by_a_verdict_any_reviewer_gave(editor_api) -> None:
     false_once = ClaimFactory.create()
     RatingFactory.create(claim=false_once, verdict=Verdict.TRUE)
     RatingFactory.create(claim=false_once, verdict=Verdict.FALSE)
     only_true = ClaimFactory.create()
     RatingFactory.create(claim=only_true, verdict=Verdict.TRUE)
 
-    false = reviewer_api.get(CLAIMS, {"rated_verdict": "false"}).json()["results"]
-    true = reviewer_api.get(CLAIMS, {"rated_verdict": "true"}).json()["results"]
+    false = editor_api.get(CLAIMS, {"rated_verdict": "false"}).json()["results"]
+    true = editor_api.get(CLAIMS, {"rated_verdict": "true"}).json()["results"]
 
     assert [row["id"] for row in false] == [false_once.pk]
     assert {row["id"] for row in true} == {false_once.pk, only_true.pk}
@@ -187,7 +187,7 @@ def test_claims_are_ordered_as_asked(reviewer_api) -> None:
     assert [row["id"] for row in response.json()["results"]] == [many.pk, few.pk]
 
 
-def test_claim_detail_has_its_paragraph_figures_and_ratings_summary(reviewer_api) -> None:
+def test_claim_detail_has_its_paragraph_figures_and_ratings_summary(editor_api) -> None:
     article = ArticleFactory.create()
     start = article.text.index("Critics")
     claim = ClaimFactory.create(article=article, start=start, end=start + 7)
@@ -197,7 +197,7 @@ def test_claim_detail_has_its_paragraph_figures_and_ratings_summary(reviewer_api
     RatingFactory.create_batch(2, claim=claim, verdict=Verdict.FALSE)
     RatingFactory.create(claim=claim, verdict=Verdict.MIXED)
 
-    response = reviewer_api.get(f"{CLAIMS}{claim.pk}/")
+    response = editor_api.get(f"{CLAIMS}{claim.pk}/")
 
     assert response.status_code == 200
     body = response.json()

@@ -89,13 +89,13 @@ def test_withdrawing_my_rating_deletes_it_once(reviewer_api, reviewer) -> None:
     assert list(Rating.objects.all()) == [others]
 
 
-def test_all_ratings_of_a_claim_are_listed(reviewer_api) -> None:
+def test_all_ratings_of_a_claim_are_listed(editor_api) -> None:
     claim = ClaimFactory.create()
     first = RatingFactory.create(claim=claim, verdict=Verdict.TRUE)
     second = RatingFactory.create(claim=claim, verdict=Verdict.FALSE)
     RatingFactory.create()  # another claim's
 
-    response = reviewer_api.get(ratings(claim.pk))
+    response = editor_api.get(ratings(claim.pk))
 
     assert response.status_code == 200
     rows = response.json()["results"]
@@ -107,12 +107,12 @@ def test_all_ratings_of_a_claim_are_listed(reviewer_api) -> None:
     assert set(rows[0]) >= CONTRACT_FIELDS
 
 
-def test_ratings_are_ordered_as_asked(reviewer_api) -> None:
+def test_ratings_are_ordered_as_asked(editor_api) -> None:
     claim = ClaimFactory.create()
     RatingFactory.create(claim=claim, verdict=Verdict.TRUE)
     RatingFactory.create(claim=claim, verdict=Verdict.FALSE)
 
-    response = reviewer_api.get(ratings(claim.pk), {"ordering": "verdict"})
+    response = editor_api.get(ratings(claim.pk), {"ordering": "verdict"})
 
     assert [row["verdict"] for row in response.json()["results"]] == ["false", "true"]
 

@@ -77,10 +77,10 @@ def test_the_command_recomputes_every_rated_claim(settings) -> None:
     assert stored(other.pk)[0] == ConsensusState.NEEDS_RATINGS
 
 
-def test_a_claim_without_a_stored_consensus_reads_as_needing_ratings(reviewer_api) -> None:
+def test_a_claim_without_a_stored_consensus_reads_as_needing_ratings(editor_api) -> None:
     claim = ClaimFactory.create()
 
-    body = reviewer_api.get(f"/api/v1/claims/{claim.pk}/").json()
+    body = editor_api.get(f"/api/v1/claims/{claim.pk}/").json()
 
     assert body["consensus"] == {
         "state": "needs_ratings",
@@ -91,12 +91,12 @@ def test_a_claim_without_a_stored_consensus_reads_as_needing_ratings(reviewer_ap
     assert body["published_verdict"] is None
 
 
-def test_the_claims_list_and_detail_carry_the_consensus(reviewer_api) -> None:
+def test_the_claims_list_and_detail_carry_the_consensus(editor_api) -> None:
     claim = ClaimFactory.create()
     rate(claim, Verdict.FALSE, Verdict.FALSE, Verdict.MOSTLY_FALSE)
 
-    listed = reviewer_api.get("/api/v1/claims/").json()["results"][0]
-    detail = reviewer_api.get(f"/api/v1/claims/{claim.pk}/").json()
+    listed = editor_api.get("/api/v1/claims/").json()["results"][0]
+    detail = editor_api.get(f"/api/v1/claims/{claim.pk}/").json()
 
     expected = {"state": "consensus", "verdict": "false", "agreement": 1.0, "ratings": 3}
     assert listed["consensus"] == detail["consensus"] == expected

@@ -74,6 +74,7 @@ def test_its_sources_show_the_snapshot_and_the_quote_check_side_by_side(client_:
     assert '<mark class="diff">may have</mark>' in html
 
 
+@pytest.mark.usefixtures("every_rating_shown")
 def test_evidence_and_ratings_are_listed_with_who_gave_them(
     client_: Client, claim, reviewer, second_reviewer
 ):
@@ -99,6 +100,7 @@ def test_evidence_and_ratings_are_listed_with_who_gave_them(
     )
 
 
+@pytest.mark.usefixtures("every_rating_shown")
 def test_the_consensus_is_shown_once_reached(client_: Client, claim):
     rate(claim, "mostly_true", "true")
     html = page(client_, claim)
@@ -184,6 +186,7 @@ def test_rating_errors_are_shown_in_the_form(client_: Client, claim, data):
     assert not Rating.objects.exists()
 
 
+@pytest.mark.usefixtures("every_rating_shown")
 def test_what_reviewers_type_is_escaped(client_: Client, claim, second_reviewer):
     payload = "<img src=x onerror=alert(1)><script>alert(2)</script>"
     evidence_create(

@@ -61,6 +61,7 @@ def test_filter_by_kind_and_status(client_: Client, claims):
     assert found(client_, "status=in_review") == ids(claims, "saplings")
 
 
+@pytest.mark.usefixtures("every_rating_shown")
 def test_filter_by_verdict_agreed_or_published(client_: Client, claims):
     rate(claims["saplings"], "false", "false")
     rate(claims["opinion"], "false", "true")  # disputed: no verdict

@@ -46,6 +46,7 @@ def test_the_reader_shows_the_text_claims_citations_and_sources(
     assert "What the colours mean" in html
 
 
+@pytest.mark.usefixtures("every_rating_shown")
 def test_a_claim_takes_the_colour_of_its_consensus_then_of_its_published_verdict(
     client_: Client, sample_article, reviewer, editor
 ):

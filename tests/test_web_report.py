@@ -61,6 +61,7 @@ def test_the_reader_links_to_the_report(client_: Client, sample_article: Article
     assert f'href="/articles/{sample_article.pk}/report/"' in response.content.decode()
 
 
+@pytest.mark.usefixtures("every_rating_shown")
 def test_the_report_shows_the_chart_the_map_and_the_quote_checks(
     client_: Client, sample_article: Article, claimed
 ) -> None:

@@ -48,7 +48,7 @@ def _claim_events(claim: Claim) -> list[Event]:
     return events
 
 
-def _rating_events(claim: Claim) -> list[Event]:
+def _rating_events(claim: Claim, *, verdicts: bool) -> list[Event]:
     events = []
     last: dict[int, Any] = {}
     records = (
@@ -60,7 +60,11 @@ def _rating_events(claim: Claim) -> list[Event]:
         verdict = _label(Verdict, record.verdict)
         confidence = _label(Confidence, record.confidence).lower()
         before = last.get(record.id)
-        if record.history_type == "+":
+        if not verdicts:  # the others' ratings are hidden from the viewer: only that they rated
+            text = {"+": "rated it", "-": "withdrew their rating"}.get(
+                record.history_type, "changed their rating"
+            )
+        elif record.history_type == "+":
             text = f"rated it {verdict} ({confidence} confidence)"
         elif record.history_type == "-":
             text = "withdrew their rating"
@@ -101,12 +105,12 @@ def _transition_events(claim: Claim) -> list[Event]:
     return events
 
 
-def claim_history(claim: Claim) -> list[Event]:
-    """Newest first."""
+def claim_history(claim: Claim, *, verdicts: bool = True) -> list[Event]:
+    """Newest first; without the ratings' verdicts unless ``verdicts``."""
     events = (
         _claim_events(claim)
         + _transition_events(claim)
-        + _rating_events(claim)
+        + _rating_events(claim, verdicts=verdicts)
         + _evidence_events(claim)
     )
     events.sort(key=lambda event: event.when, reverse=True)

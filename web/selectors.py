@@ -24,7 +24,9 @@ from claims.models import (
     Rating,
     Source,
     SourceStatus,
+    others_ratings_visible_q,
 )
+from claims.policies import can_see_others_ratings
 from claims.selectors import (
     ARTICLE_TEXT_FIELDS,
     article_list_with_counts,
@@ -84,8 +86,9 @@ class Activity:
     verdict: str = ""
 
 
-def recent_activity(limit: int = 8) -> list[Activity]:
-    """The latest claims, evidence and ratings, newest first (three queries)."""
+def recent_activity(*, viewer: Any, limit: int = 8) -> list[Activity]:
+    """The latest claims, evidence and ratings, newest first (three queries); a rating's
+    verdict only where ``viewer`` may see the others' ratings of its claim."""
     texts = [f"claim__article__{name}" for name in ARTICLE_TEXT_FIELDS]
     claims = (
         Claim.objects.select_related("article", "created_by")
@@ -97,9 +100,11 @@ def recent_activity(limit: int = 8) -> list[Activity]:
         .defer(*texts)
         .order_by("-created_at", "-id")[:limit]
     )
+    viewer_rated = Rating.objects.filter(claim=OuterRef("claim"), reviewer_id=viewer.pk)
     ratings = (
         Rating.objects.select_related("claim__article", "reviewer")
         .defer(*texts)
+        .annotate(viewer_rated=Exists(viewer_rated))
         .order_by("-updated_at", "-id")[:limit]
     )
     items = [Activity(c.created_at, c.created_by, "marked a claim", c) for c in claims]
@@ -107,7 +112,18 @@ def recent_activity(limit: int = 8) -> list[Activity]:
         Activity(e.created_at, e.author, f"added evidence ({e.get_stance_display()})", e.claim)
         for e in evidence
     ]
-    items += [Activity(r.updated_at, r.reviewer, "rated", r.claim, r.verdict) for r in ratings]
+    items += [
+        Activity(
+            r.updated_at,
+            r.reviewer,
+            "rated",
+            r.claim,
+            r.verdict
+            if can_see_others_ratings(viewer, r.claim.status, has_rated=r.viewer_rated)  # type: ignore[attr-defined]
+            else "",
+        )
+        for r in ratings
+    ]
     items.sort(key=lambda item: item.when, reverse=True)
     return items[:limit]
 
@@ -208,8 +224,8 @@ def search_claims(
     claims = claims_with_verdicts().with_rated_by_me(user)
     for word in text.split()[:10]:
         claims = claims.filter(Q(quote__icontains=word) | Q(article__title__icontains=word))
-    if verdict:
-        claims = claims.filter(verdict_q(verdict))
+    if verdict:  # among the claims whose verdicts ``user`` may see
+        claims = claims.filter(verdict_q(verdict), others_ratings_visible_q(user))
     if status:
         claims = claims.filter(status=status)
     if kind:

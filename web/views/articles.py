@@ -20,7 +20,7 @@ from claims.services.articles import article_import, article_update
 from claims.services.claims import claim_create
 from web import forms, selectors
 from web.reader import ClaimMark, SourceMark, excerpt, render_article
-from web.verdicts import LEGEND, claim_look
+from web.verdicts import LEGEND, claim_look_for
 from web.views.common import go, is_htmx, reviewer_required
 
 IMPORT_FORMS: dict[str, type[forms.forms.Form]] = {
@@ -81,7 +81,7 @@ def _reader_context(request: HttpRequest, article: Article) -> dict[str, Any]:
     claims_url = reverse("web:claims")  # reverse() for each of hundreds of claims is slow
     marks = []
     for claim in claims:
-        look = claim_look(claim)
+        look = claim_look_for(request.user, claim)
         claim.article = article  # one article, not one copy per claim
         claim.look = look  # type: ignore[attr-defined]
         claim.url = f"{claims_url}{claim.pk}/"  # type: ignore[attr-defined]

@@ -23,7 +23,7 @@ from texts.paragraphs import passage_span
 from web import forms, selectors
 from web.history import claim_history
 from web.reader import ClaimMark, render_article
-from web.verdicts import claim_look
+from web.verdicts import claim_look, claim_look_for, ratings_hidden
 from web.views.common import go, reviewer_required
 
 CLAIMS_PER_PAGE = 50
@@ -43,11 +43,11 @@ def claim_or_404(claim_id: int) -> Claim:
     return claim
 
 
-def claim_in_context(claim: Claim) -> Any:
+def claim_in_context(claim: Claim, *, hidden: bool = False) -> Any:
     """The paragraph(s) the claim stands in, with the claim highlighted."""
     text = claim.article.text
     start, end = passage_span(text, claim.start, claim.end)
-    look = claim_look(claim)
+    look = claim_look(claim, hidden=hidden)
     mark = ClaimMark(
         id=claim.pk,
         number=0,
@@ -64,21 +64,24 @@ def claim_page_response(request: HttpRequest, claim: Claim, **forms_: Any) -> Ht
     """The claim page; ``forms_`` are bound forms with errors, shown in place (422)."""
     ratings = list(selectors.claim_ratings(claim))
     mine = next((r for r in ratings if r.reviewer_id == request.user.pk), None)
+    hidden = ratings_hidden(request.user, claim, has_rated=mine is not None)
     rating_form = forms_.get("rating_form") or forms.RatingForm(
         initial=_rating_initial(mine) if mine else None
     )
     context = {
         "claim": claim,
         "article": claim.article,
-        "look": claim_look(claim),
-        "passage": claim_in_context(claim),
+        "look": claim_look(claim, hidden=hidden),
+        "passage": claim_in_context(claim, hidden=hidden),
         "sources": selectors.claim_sources(claim),
         "evidence": selectors.claim_evidence(claim),
-        "ratings": ratings,
+        "ratings": [] if hidden else ratings,
+        "ratings_total": len(ratings),
+        "ratings_hidden": hidden,
         "my_rating": mine,
         "evidence_form": forms_.get("evidence_form") or forms.EvidenceForm(),
         "rating_form": rating_form,
-        "history": claim_history(claim),
+        "history": claim_history(claim, verdicts=not hidden),
         **_editorial_context(request, claim, forms_),
     }
     return render(request, "web/claim.html", context, status=422 if forms_ else 200)
@@ -188,7 +191,7 @@ def claim_search(request: HttpRequest) -> HttpResponse:
     claims = selectors.search_claims(user=request.user, **filters)
     page = Paginator(claims, CLAIMS_PER_PAGE).get_page(request.GET.get("page"))
     for claim in page:
-        claim.look = claim_look(claim)  # type: ignore[attr-defined]
+        claim.look = claim_look_for(request.user, claim)  # type: ignore[attr-defined]
     choices = [form["verdict"], form["status"], form["kind"], form["assignee"]]
     context = {"form": form, "filters": choices, "page": page, "article": article}
     return render(request, "web/claims.html", context)

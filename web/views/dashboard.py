@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from web import selectors
+from web.verdicts import claim_look_for
 from web.views.common import reviewer_required
 
 ARTICLES_PER_PAGE = 25
@@ -18,10 +19,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     articles = Paginator(selectors.dashboard_articles(), ARTICLES_PER_PAGE)
     queue = list(selectors.my_queue(request.user)[:QUEUE_LENGTH])
     awaiting = [] if queue else list(selectors.awaiting_my_rating(request.user)[:QUEUE_LENGTH])
+    for claim in queue + awaiting:  # none rated by me yet
+        claim.look = claim_look_for(request.user, claim, has_rated=False)  # type: ignore[attr-defined]
     context = {
         "articles": articles.get_page(request.GET.get("page")),
         "queue": queue,
         "awaiting": awaiting,
-        "activity": selectors.recent_activity(),
+        "activity": selectors.recent_activity(viewer=request.user),
     }
     return render(request, "web/dashboard.html", context)

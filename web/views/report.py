@@ -135,5 +135,5 @@ def report_context(article: Article, report: ArticleReport) -> dict[str, Any]:
 @reviewer_required
 def article_report_page(request: HttpRequest, article_id: int) -> HttpResponse:
     article = get_object_or_404(Article.objects.defer("source_text", "text"), pk=article_id)
-    report = article_report(article=article)
+    report = article_report(article=article, viewer=request.user)
     return render(request, "web/article_report.html", report_context(article, report))
