@@ -69,10 +69,10 @@ def test_the_claim_markers_in_the_text_are_links_the_keyboard_reaches(
     sign_in(page, live_server.url, reviewer.username)
     page.goto(f"{live_server.url}/articles/{article.pk}/")
     marker = page.locator(f'#article-text a[data-claim="{claim.pk}"]')
-    expect(marker).to_have_attribute("aria-label", "Claim 2: Rated, no consensus yet")
+    expect(marker).to_have_attribute("aria-label", f"Claim {claim.label}: Rated, no consensus yet")
     marker.focus()
     page.keyboard.press("Enter")
-    expect(page.get_by_role("heading", name=f"Claim {claim.pk}")).to_be_visible()
+    expect(page.get_by_role("heading", name=f"Claim {claim.label}")).to_be_visible()
 
 
 def test_every_page_fits_a_phone_screen(

@@ -106,7 +106,7 @@ def review_flow(
     # The claim page: the quote checked against the fetched source, evidence, a rating.
     page.get_by_role("tab", name=re.compile("Claims")).click()
     page.locator(".claim-item__link").first.click()
-    expect(page.get_by_role("heading", name=f"Claim {claim.pk}")).to_be_visible()
+    expect(page.get_by_role("heading", name=f"Claim {claim.label}")).to_be_visible()
     expect(page.locator(".quote-check__result")).to_contain_text("Exact")
     page.get_by_label("Supports").check()
     page.get_by_role("textbox", name="URL").fill(evidence_url)
