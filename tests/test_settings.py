@@ -89,6 +89,7 @@ def test_development_without_a_secret_key_starts(tmp_path: Path) -> None:
         ("SIGNIN_FAILURE_WINDOW_MINUTES", "0", "must be at least 1"),
         ("CONN_HEALTH_CHECKS", "often", "CONN_HEALTH_CHECKS='often' is not a boolean"),
         ("CSP_REPORT_ONLY", "sometimes", "CSP_REPORT_ONLY='sometimes' is not a boolean"),
+        ("BLIND_RATINGS", "partly", "BLIND_RATINGS='partly' is not a boolean"),
     ],
 )
 def test_a_wrong_value_stops_start_up_with_a_clear_message(
@@ -97,6 +98,20 @@ def test_a_wrong_value_stops_start_up_with_a_clear_message(
     result = django_setup(tmp_path, {"SECRET_KEY": "test", variable: value})
 
     assert_improperly_configured(result, variable, message)
+
+
+@pytest.mark.parametrize(("value", "expected"), [(None, "True"), ("false", "False")])
+def test_blind_ratings_are_on_unless_turned_off(
+    tmp_path: Path, value: str | None, expected: str
+) -> None:
+    code = "import django; django.setup(); from django.conf import settings; "
+    code += "print(settings.BLIND_RATINGS)"
+    env = {"SECRET_KEY": "test"} | ({"BLIND_RATINGS": value} if value else {})
+
+    result = run(["-c", code], tmp_path, env)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == expected
 
 
 def test_trusted_proxies_are_addresses_and_networks_in_their_normal_form(tmp_path: Path) -> None:
