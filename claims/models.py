@@ -8,6 +8,7 @@ does not need one.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -264,6 +265,15 @@ class ClaimKind(models.TextChoices):
     QUOTE = "quote", "Quote (attributed passage)"
     PREDICTION = "prediction", "Prediction"
     OPINION = "opinion", "Opinion"
+
+
+CLAIM_LABEL = re.compile(r"[Cc](\d{1,9})")
+
+
+def claim_number_from_label(text: str) -> int | None:
+    """3 for "C3" (``Claim.label``, as people name a claim), else None."""
+    found = CLAIM_LABEL.fullmatch(text.strip())
+    return int(found[1]) if found else None
 
 
 def public_claim_q(prefix: str = "") -> Q:

@@ -9,7 +9,6 @@ check first what a service would refuse.
 
 from __future__ import annotations
 
-import re
 from functools import reduce
 from operator import or_
 from typing import Any
@@ -42,6 +41,7 @@ from claims.models import (
     Rating,
     Source,
     SourceSnapshot,
+    claim_number_from_label,
 )
 from claims.selectors import (
     article_list_with_counts,
@@ -71,8 +71,6 @@ from siteadmin.forms import (
 from siteadmin.permissions import PolicyAdmin, ReadOnlyAdmin
 
 # --- Shared --------------------------------------------------------------------
-
-CLAIM_LABEL = re.compile(r"[Cc]?(\d{1,9})")  # a claim's number as searched: "C3" or "3"
 
 # Django 6 assumes https for a URL typed without a scheme; opt in now.
 URL_FIELD_OVERRIDES: dict[type[models.Field[Any, Any]], dict[str, Any]] = {
@@ -685,11 +683,11 @@ class ClaimAdmin(HistoryAdmin):
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[Claim], search_term: str
     ) -> tuple[QuerySet[Claim], bool]:
-        """The words search the quote and article title; "C3" (or "3") finds claim number 3."""
+        """The words search the quote and article title; "C3" finds claim number 3."""
         found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        number = CLAIM_LABEL.fullmatch(search_term.strip())
-        if number:
-            found = found | queryset.filter(number=int(number[1]))
+        number = claim_number_from_label(search_term)
+        if number is not None:
+            found = found | queryset.filter(number=number)
         return found, may_have_duplicates
 
     @admin.display(description="sources", ordering="sources_count")

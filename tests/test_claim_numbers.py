@@ -156,3 +156,15 @@ def test_the_admin_lists_and_finds_claims_by_number(admin_client: Client, review
     assert found.status_code == 200
     assert [claim.number for claim in found.context["cl"].result_list] == [2]
     assert ">C2</a></th>" in found.content.decode()
+
+
+def test_the_claims_search_finds_a_claim_by_its_label(client: Client, reviewer) -> None:
+    article = ArticleFactory.create(title="Trees")
+    mark(article, "The city", reviewer)
+    second = mark(article, "Critics say", reviewer)
+    client.force_login(reviewer)
+
+    page = client.get("/claims/", {"q": "C2", "article": article.pk}).content.decode()
+
+    assert page.count('class="claim-result"') == 1
+    assert f'href="/claims/{second.pk}/"' in page

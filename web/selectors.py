@@ -24,6 +24,7 @@ from claims.models import (
     Rating,
     Source,
     SourceStatus,
+    claim_number_from_label,
     others_ratings_visible_q,
 )
 from claims.policies import can_see_others_ratings
@@ -223,7 +224,11 @@ def search_claims(
 ) -> QuerySet[Claim]:
     claims = claims_with_verdicts().with_rated_by_me(user)
     for word in text.split()[:10]:
-        claims = claims.filter(Q(quote__icontains=word) | Q(article__title__icontains=word))
+        matches = Q(quote__icontains=word) | Q(article__title__icontains=word)
+        number = claim_number_from_label(word)  # "C3": claims numbered 3 (of any article)
+        if number is not None:
+            matches |= Q(number=number)
+        claims = claims.filter(matches)
     if verdict:  # among the claims whose verdicts ``user`` may see
         claims = claims.filter(verdict_q(verdict), others_ratings_visible_q(user))
     if status:
