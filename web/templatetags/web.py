@@ -103,6 +103,19 @@ def widget(field: Any, autofocus: bool = False) -> SafeString:
     return field.as_widget(attrs=attrs)
 
 
+@register.filter
+def input_id(field: Any) -> str:
+    """The id of the field's input, or of the first of its choices (radio buttons and
+    checkboxes label each choice, not the group): where an error summary's link leads."""
+    return field.id_for_label or (f"{field.auto_id}_0" if field.auto_id else "")
+
+
+@register.filter
+def field_errors(form: Any) -> list[tuple[Any, str]]:
+    """(bound field, message) for each error of a field, in the form's order."""
+    return [(field, str(error)) for field in form for error in field.errors]
+
+
 _SUMMARY_LABELS = {
     SourceStatus.OK: "fetched",
     SourceStatus.PENDING: "waiting",
