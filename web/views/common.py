@@ -63,11 +63,12 @@ FormBuilder = Callable[[QueryDict], forms.Form]
 
 def form_failed(request: HttpRequest, form: forms.Form, *, name: str, url: str) -> HttpResponse:
     """After a POST whose ``form`` has errors: keep its input and errors under ``name`` for
-    the page at ``url`` and go there (the page reads them back with ``failed_forms``)."""
+    the page at ``url`` and go there (the page reads them back with ``failed_forms``). What is kept is
+    the request's POST data (the form was bound to it)."""
     kept = dict(request.session.get(FAILED_FORMS_KEY, {}))
     kept[name] = {
         "path": urlsplit(url).path,
-        "data": {key: values for key, values in form.data.lists() if key not in UNKEPT_FIELDS},
+        "data": {key: values for key, values in request.POST.lists() if key not in UNKEPT_FIELDS},
         "errors": form.errors.get_json_data(),
     }
     request.session[FAILED_FORMS_KEY] = kept
