@@ -116,9 +116,10 @@ def recent_activity(limit: int = 8) -> list[Activity]:
 
 
 def article_sources(article: Article) -> QuerySet[Source]:
-    """The article's sources in order, each with its latest snapshot's title."""
+    """The article's sources in order, each with its latest snapshot's title and relevance."""
     return Source.objects.filter(article=article).annotate(
-        snapshot_title=latest_snapshot_value("title")
+        snapshot_title=latest_snapshot_value("title"),
+        snapshot_relevance=latest_snapshot_value("anchor_relevance"),
     )
 
 
@@ -164,6 +165,7 @@ def claim_sources(claim: Claim) -> list[Source]:
             snapshot_status=latest_snapshot_value("http_status"),
             snapshot_at=latest_snapshot_value("fetched_at"),
             snapshot_excerpt=latest_snapshot_value(Substr("text", 1, EXCERPT_CHARS)),
+            snapshot_relevance=latest_snapshot_value("anchor_relevance"),
         )
     )
     checks = {check.source_id: check for check in QuoteCheck.objects.filter(claim=claim)}

@@ -10,6 +10,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince
 
 from claims.models import Claim, SourceStatus, Verdict
+from texts.relevance import may_not_be_cited_page
 from web.diff import word_diff
 from web.verdicts import Look, claim_look, verdict_look
 
@@ -101,6 +102,12 @@ def widget(field: Any, autofocus: bool = False) -> SafeString:
     if autofocus:
         attrs["autofocus"] = True
     return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def miscited(relevance: float | None) -> bool:
+    """The fetched page shares too little with the link's words (``texts.relevance``)."""
+    return may_not_be_cited_page(relevance)
 
 
 @register.filter

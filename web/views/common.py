@@ -62,9 +62,9 @@ FormBuilder = Callable[[QueryDict], forms.Form]
 
 
 def form_failed(request: HttpRequest, form: forms.Form, *, name: str, url: str) -> HttpResponse:
-    """After a POST whose ``form`` has errors: keep its input and errors under ``name`` for
-    the page at ``url`` and go there (the page reads them back with ``failed_forms``). What is kept is
-    the request's POST data (the form was bound to it)."""
+    """After a POST whose ``form`` (bound to ``request.POST``) has errors: keep what was sent
+    and the errors under ``name`` for the page at ``url`` and go there; the page reads them
+    back with ``failed_forms``."""
     kept = dict(request.session.get(FAILED_FORMS_KEY, {}))
     kept[name] = {
         "path": urlsplit(url).path,
