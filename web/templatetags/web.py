@@ -105,6 +105,12 @@ def widget(field: Any, autofocus: bool = False) -> SafeString:
 
 
 @register.filter
+def in_flight(status: str) -> bool:
+    """Pending or being fetched: a worker has the URL still to do."""
+    return status in (SourceStatus.PENDING, SourceStatus.FETCHING)
+
+
+@register.filter
 def miscited(relevance: float | None) -> bool:
     """The fetched page shares too little with the link's words (``texts.relevance``)."""
     return may_not_be_cited_page(relevance)

@@ -8,12 +8,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from claims import policies
-from claims.models import Article, Claim, ClaimStatus, Rating
+from claims.models import Article, Claim, ClaimStatus, Evidence, Rating
 from claims.policies import is_public_claim
 from claims.services.evidence import evidence_create
 from claims.transitions import targets_from, transition_for
@@ -67,6 +67,7 @@ def claim_page_response(
     ``status`` says otherwise)."""
     ratings = list(selectors.claim_ratings(claim))
     mine = next((r for r in ratings if r.reviewer_id == request.user.pk), None)
+    evidence = selectors.claim_evidence(claim)
     rating_form = forms_.get("rating_form") or forms.RatingForm(
         initial=_rating_initial(mine) if mine else None
     )
@@ -76,7 +77,8 @@ def claim_page_response(
         "look": claim_look(claim),
         "passage": claim_in_context(claim),
         "sources": selectors.claim_sources(claim),
-        "evidence": selectors.claim_evidence(claim),
+        "evidence": evidence,
+        "evidence_in_flight": selectors.evidence_in_flight(evidence),
         "ratings": ratings,
         "my_rating": mine,
         "evidence_form": forms_.get("evidence_form") or forms.EvidenceForm(),
@@ -162,6 +164,24 @@ def claim_page(request: HttpRequest, claim_id: int) -> HttpResponse:
     claim = claim_or_404(claim_id)
     bound = failed_forms(request, claim_form_builders())
     return claim_page_response(request, claim, status=200, **bound)
+
+
+@require_safe
+@reviewer_required
+def evidence_state(request: HttpRequest, claim_id: int) -> HttpResponse:
+    """Polled while evidence is being fetched: the items asked about (``?ids=1,2``), swapped
+    in place, and the poller, which stops once no item of the claim is left to fetch."""
+    claim = get_object_or_404(Claim.objects.only("id"), pk=claim_id)
+    form = forms.IdListForm(request.GET)
+    ids = form.cleaned_data["ids"] if form.is_valid() else []
+    evidence = selectors.claim_evidence(claim, ids=ids)
+    pending = Evidence.objects.filter(claim=claim, status__in=selectors.IN_FLIGHT)
+    context = {
+        "claim": claim,
+        "evidence": evidence,
+        "evidence_in_flight": list(pending.order_by("pk").values_list("pk", flat=True)),
+    }
+    return render(request, "web/claim/_evidence_state.html", context)
 
 
 @require_POST
