@@ -121,7 +121,7 @@ def test_the_failed_form_comes_back_with_what_was_typed_and_its_errors(client: C
     response = client.post(
         f"/claims/{claim.pk}/rating/", {"verdict": "true", "rationale": "   "}, follow=True
     )
-    assert response.redirect_chain == [(f"/claims/{claim.pk}/#ratings", 302)]
+    assert response.redirect_chain == [(f"/claims/{claim.pk}/#form-errors", 302)]
     html = response.content.decode()
     assert 'id="form-errors" data-error-summary' in html
     assert '<a href="#id_rationale">Rationale: This field is required.</a>' in html

@@ -150,12 +150,9 @@ def claim_form_builders() -> dict[str, Any]:
     }
 
 
-def claim_form_failed(
-    request: HttpRequest, claim: Claim, form: Any, *, name: str, anchor: str
-) -> HttpResponse:
+def claim_form_failed(request: HttpRequest, claim: Claim, form: Any, *, name: str) -> HttpResponse:
     """Back to the claim page, which shows ``form`` (``name`` in its context) with its errors."""
-    url = reverse("web:claim", args=[claim.pk]) + anchor
-    return form_failed(request, form, name=name, url=url)
+    return form_failed(request, form, name=name, url=reverse("web:claim", args=[claim.pk]))
 
 
 @require_safe
@@ -197,7 +194,7 @@ def evidence_add(request: HttpRequest, claim_id: int) -> HttpResponse:
         else:
             messages.success(request, "Evidence added.")
             return go(request, reverse("web:claim", args=[claim.pk]) + "#evidence")
-    return claim_form_failed(request, claim, form, name="evidence_form", anchor="#add-evidence")
+    return claim_form_failed(request, claim, form, name="evidence_form")
 
 
 @require_POST
@@ -213,7 +210,7 @@ def rating_save(request: HttpRequest, claim_id: int) -> HttpResponse:
         else:
             messages.success(request, "Rating saved." if created else "Your rating was updated.")
             return go(request, reverse("web:claim", args=[claim.pk]) + "#ratings")
-    return claim_form_failed(request, claim, form, name="rating_form", anchor="#ratings")
+    return claim_form_failed(request, claim, form, name="rating_form")
 
 
 @require_safe

@@ -61,10 +61,16 @@ UNKEPT_FIELDS = ("csrfmiddlewaretoken",)
 FormBuilder = Callable[[QueryDict], forms.Form]
 
 
+def error_summary_id(form: forms.Form) -> str:
+    """The id of the form's error summary (templates/web/_form_errors.html)."""
+    return f"{getattr(form, 'id_prefix', '') or 'form'}-errors"
+
+
 def form_failed(request: HttpRequest, form: forms.Form, *, name: str, url: str) -> HttpResponse:
     """After a POST whose ``form`` (bound to ``request.POST``) has errors: keep what was sent
     and the errors under ``name`` for the page at ``url`` and go there; the page reads them
-    back with ``failed_forms``."""
+    back with ``failed_forms``. The address ends in the error summary's id, so the browser
+    scrolls to it and focuses it (``tabindex="-1"``), with or without app.js."""
     kept = dict(request.session.get(FAILED_FORMS_KEY, {}))
     kept[name] = {
         "path": urlsplit(url).path,
@@ -72,7 +78,7 @@ def form_failed(request: HttpRequest, form: forms.Form, *, name: str, url: str) 
         "errors": form.errors.get_json_data(),
     }
     request.session[FAILED_FORMS_KEY] = kept
-    return go(request, url)
+    return go(request, f"{urlsplit(url)._replace(fragment='').geturl()}#{error_summary_id(form)}")
 
 
 def failed_forms(request: HttpRequest, builders: Mapping[str, FormBuilder]) -> dict[str, Any]:

@@ -37,7 +37,7 @@ def claim_move(request: HttpRequest, claim_id: int) -> HttpResponse:
         else:
             label = ClaimStatus(to).label.lower()
             return _back(request, claim.pk, "#workflow", f"The claim is now {label}.")
-    return claim_form_failed(request, claim, form, name="move_form", anchor="#workflow")
+    return claim_form_failed(request, claim, form, name="move_form")
 
 
 def _note(form: forms.forms.Form) -> dict[str, str]:
@@ -56,7 +56,7 @@ def claim_publish_view(request: HttpRequest, claim_id: int) -> HttpResponse:
             forms.add_service_error(form, exc)
         else:
             return _back(request, claim.pk, "#workflow", "Published.")
-    return claim_form_failed(request, claim, form, name="publish_form", anchor="#publish")
+    return claim_form_failed(request, claim, form, name="publish_form")
 
 
 @require_POST
@@ -71,7 +71,7 @@ def claim_unpublish_view(request: HttpRequest, claim_id: int) -> HttpResponse:
             forms.add_service_error(form, exc)
         else:
             return _back(request, claim.pk, "#workflow", "Unpublished; the claim is ready again.")
-    return claim_form_failed(request, claim, form, name="unpublish_form", anchor="#unpublish")
+    return claim_form_failed(request, claim, form, name="unpublish_form")
 
 
 @require_POST
@@ -88,7 +88,7 @@ def claim_assign_view(request: HttpRequest, claim_id: int) -> HttpResponse:
             forms.add_service_error(form, exc)
         else:
             return _back(request, claim.pk, "#assignments", f"{len(new)} reviewer(s) assigned.")
-    return claim_form_failed(request, claim, form, name="assign_form", anchor="#assignments")
+    return claim_form_failed(request, claim, form, name="assign_form")
 
 
 @require_POST
@@ -103,4 +103,4 @@ def comment_add(request: HttpRequest, claim_id: int) -> HttpResponse:
             forms.add_service_error(form, exc)
         else:
             return _back(request, claim.pk, "#discussion", "Comment posted.")
-    return claim_form_failed(request, claim, form, name="comment_form", anchor="#discussion")
+    return claim_form_failed(request, claim, form, name="comment_form")

@@ -255,6 +255,11 @@
 
   function setUpErrorFocus() {
     focusErrors(document);
+    // Scrolling to the address's #fragment after the page is parsed may take the focus
+    // back to the page itself: give it to the summary again.
+    window.addEventListener("load", () => {
+      if (document.activeElement === document.body) focusErrors(document);
+    });
     document.body.addEventListener("htmx:afterSwap", (event) => {
       // Only the answer to a form sent: a poll's swap must never move the focus.
       const config = event.detail.requestConfig;
