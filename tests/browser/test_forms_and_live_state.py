@@ -131,3 +131,24 @@ def test_with_a_real_worker_evidence_updates_as_it_is_fetched(
     celery_app.control.purge()
     with running_worker(tmp_path / "worker.log"):
         evidence_flow(page, live_server.url, pages, shoot, lambda evidence: None)
+
+
+def test_a_refused_source_url_is_focused_after_its_row_is_swapped(
+    page: Page, live_server, shoot: Callable[..., None]
+):
+    reviewer = UserFactory.create(username="ana", roles=["reviewer"])
+    source = SourceFactory.create(
+        url="", status=SourceStatus.NEEDS_URL, article__imported_by=reviewer
+    )
+    sign_in(page, live_server.url, reviewer.username)
+    page.goto(f"{live_server.url}/articles/{source.article_id}/#source-{source.pk}")
+    row = page.locator(f"#source-{source.pk}")
+    row.get_by_label("Supply the URL to fetch").fill("javascript:alert(1)")
+    row.get_by_role("button", name="Fetch").click()
+    field = page.locator(f"#source-url-{source.pk}")
+    expect(field).to_have_attribute("aria-invalid", "true")
+    expect(field).to_be_focused()
+    expect(page).to_have_url(f"{live_server.url}/articles/{source.article_id}/#source-{source.pk}")
+    shoot(page, "forms-06-reader-source-url-refused", full_page=False)
+    source.refresh_from_db()
+    assert source.url == ""
