@@ -228,6 +228,9 @@ class ReportSourceSerializer(serializers.Serializer):
     claims = serializers.ListField(
         child=serializers.IntegerField(), help_text="Claims that rely on this source."
     )
+    may_not_be_cited_page = serializers.BooleanField(
+        help_text="The page last fetched shares few words with the link's text."
+    )
 
 
 class CitationMapSerializer(serializers.Serializer):
@@ -238,6 +241,11 @@ class CitationMapSerializer(serializers.Serializer):
         child=serializers.IntegerField(), help_text="Dead, failed or blocked when last fetched."
     )
     sources_needing_url = serializers.ListField(child=serializers.IntegerField())
+    sources_maybe_miscited = serializers.ListField(
+        child=serializers.IntegerField(),
+        help_text="Sources whose page shares few words with the link's text: maybe not the "
+        "page the article meant.",
+    )
 
 
 class ArticleReportSerializer(serializers.Serializer):

@@ -30,6 +30,7 @@ from claims.models import (
 from editorial.models import ConsensusState
 from editorial.selectors import consensus_summary, publication_of
 from texts.paragraphs import passage_span
+from texts.relevance import may_not_be_cited_page
 
 EXCERPT_CHARS = 500
 MAX_ID = 2**63 - 1
@@ -212,8 +213,23 @@ class SnapshotSerializer(serializers.ModelSerializer[SourceSnapshot]):
             "byte_size",
             "sha256",
             "error",
+            "anchor_relevance",
+            "may_not_be_cited_page",
         ]
         read_only_fields = fields
+
+    anchor_relevance = serializers.FloatField(
+        read_only=True,
+        allow_null=True,
+        help_text="Share of the citing link's words the page has; null when not judged "
+        "(evidence, a failed fetch, a link text too short or generic).",
+    )
+    may_not_be_cited_page = serializers.SerializerMethodField(
+        help_text="The page shares so few words with the link's text that it may be the wrong page."
+    )
+
+    def get_may_not_be_cited_page(self, snapshot: SourceSnapshot) -> bool:
+        return may_not_be_cited_page(snapshot.anchor_relevance)
 
 
 class SnapshotWithExcerptSerializer(SnapshotSerializer):
@@ -253,10 +269,19 @@ class SourceSerializer(serializers.ModelSerializer[Source]):
             "claims_count",
             "snapshots_count",
             "latest_snapshot",
+            "may_not_be_cited_page",
         ]
         read_only_fields = fields
 
     snapshot_serializer = SnapshotSerializer
+    may_not_be_cited_page = serializers.SerializerMethodField(
+        help_text="The page last fetched shares few words with the link's text: maybe not the "
+        "page the article meant."
+    )
+
+    def get_may_not_be_cited_page(self, source: Source) -> bool:
+        latest = getattr(source, "latest_snapshots", None) or []
+        return bool(latest) and may_not_be_cited_page(latest[0].anchor_relevance)
 
     @extend_schema_field(SnapshotSerializer(allow_null=True))
     def get_latest_snapshot(self, source: Source) -> dict[str, Any] | None:

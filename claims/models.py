@@ -236,17 +236,29 @@ class SourceSnapshot(models.Model):
         default=False, help_text="Answered 200 but reads like a 'page not found'."
     )
     error = models.TextField(blank=True)
+    anchor_relevance = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="Share of the citing link's words the page has (texts.relevance); empty "
+        "when not judged (evidence, a failed fetch, a link text too generic).",
+    )
 
     class Meta:
         ordering = ["-fetched_at", "-id"]
         get_latest_by = "fetched_at"
         constraints = [
             models.CheckConstraint(
+                condition=Q(anchor_relevance__isnull=True)
+                | Q(anchor_relevance__gte=0, anchor_relevance__lte=1),
+                name="snapshot_anchor_relevance_share",
+                violation_error_message="A relevance is a share between 0 and 1.",
+            ),
+            models.CheckConstraint(
                 condition=Q(source__isnull=False, evidence__isnull=True)
                 | Q(source__isnull=True, evidence__isnull=False),
                 name="snapshot_of_source_or_evidence",
                 violation_error_message="A snapshot belongs to a source or to evidence.",
-            )
+            ),
         ]
         indexes = [
             models.Index(fields=["source", "-fetched_at"], name="snapshot_source_latest"),

@@ -27,8 +27,9 @@ from claims.models import (
     SourceStatus,
     Verdict,
 )
-from claims.selectors import BROKEN_SOURCE_STATUSES, ClaimSource
+from claims.selectors import BROKEN_SOURCE_STATUSES, ClaimSource, latest_snapshot_value
 from editorial.selectors import article_alpha, consensus_summary, effective_verdict
+from texts.relevance import may_not_be_cited_page
 
 UNDECIDED = "undecided"
 HIDDEN_CONSENSUS: dict[str, Any] = {"state": None, "verdict": None, "agreement": None}
@@ -73,6 +74,8 @@ class SourceRow:
     url: str
     status: str
     claims: list[int]
+    # The page last fetched shares little with the link's words (texts.relevance).
+    may_not_be_cited_page: bool = False
 
 
 @dataclass
@@ -82,6 +85,7 @@ class CitationMap:
     sources_unused: list[int]
     sources_broken: list[int]  # dead, failed or blocked when last fetched
     sources_needing_url: list[int]
+    sources_maybe_miscited: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -118,7 +122,12 @@ def article_report(
     if viewer is not None:
         claims = claims.with_rated_by_me(viewer)  # type: ignore[attr-defined]
     claim_rows = list(claims.order_by("start", "end", "id"))
-    sources = list(Source.objects.filter(article=article).order_by("position"))
+    sources = list(
+        Source.objects.filter(article=article)
+        .annotate(relevance=latest_snapshot_value("anchor_relevance"))
+        .order_by("position")
+    )
+    miscited = {s.pk for s in sources if may_not_be_cited_page(s.relevance)}  # type: ignore[attr-defined]
     links = defaultdict(list)
     cited_by = defaultdict(list)
     for claim_id, source_id in ClaimSource.objects.filter(claim__in=claim_rows).values_list(
@@ -171,6 +180,7 @@ def article_report(
         sources_unused=[source.pk for source in sources if not cited_by[source.pk]],
         sources_broken=[s.pk for s in sources if s.status in BROKEN_SOURCE_STATUSES],
         sources_needing_url=[s.pk for s in sources if s.status == SourceStatus.NEEDS_URL],
+        sources_maybe_miscited=[s.pk for s in sources if s.pk in miscited],
     )
     return ArticleReport(
         article=article.pk,
@@ -195,6 +205,7 @@ def article_report(
                 url=source.url,
                 status=source.status,
                 claims=sorted(cited_by[source.pk]),
+                may_not_be_cited_page=source.pk in miscited,
             )
             for source in sources
         ],

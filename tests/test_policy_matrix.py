@@ -619,10 +619,12 @@ def assert_allowed(adapter: str, response: Any) -> None:
         assert 200 <= response.status_code < 300, response.content[:1000]
         return
     # The web UI and the admin answer a successful POST with a redirect; a form with
-    # errors comes back as a page (200 or 422).
+    # errors comes back as a page (200 or 422), or (the claim page's forms) redirects to
+    # its page's error summary.
     assert response.status_code == 302, response.content.decode()[:3000]
     location = response["Location"]
     assert not location.startswith(("/signin/", "/admin/login/")), location
+    assert not location.endswith("-errors"), location
 
 
 def assert_refused(adapter: str, response: Any, actor: User | None) -> None:

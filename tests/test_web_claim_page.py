@@ -10,6 +10,7 @@ from claims.services.claims import claim_create
 from claims.services.evidence import evidence_create
 from editorial.services.ratings import rating_submit
 from tests.factories import SnapshotFactory
+from tests.failed_forms import failed_post
 from tests.workflow import rate
 
 pytestmark = pytest.mark.django_db
@@ -139,9 +140,8 @@ def test_adding_evidence(client_: Client, claim, reviewer):
     ],
 )
 def test_evidence_errors_are_shown_in_the_form(client_: Client, claim, data, message):
-    response = client_.post(f"/claims/{claim.pk}/evidence/", data)
-    assert response.status_code == 422
-    assert message in response.content.decode()
+    html = failed_post(client_, f"/claims/{claim.pk}/evidence/", data, page=f"/claims/{claim.pk}/")
+    assert message in html
     assert not Evidence.objects.exists()
 
 
@@ -180,9 +180,8 @@ def test_rating_and_rating_again_updates_the_same_rating(client_: Client, claim,
     ],
 )
 def test_rating_errors_are_shown_in_the_form(client_: Client, claim, data):
-    response = client_.post(f"/claims/{claim.pk}/rating/", data)
-    assert response.status_code == 422
-    assert 'class="errors"' in response.content.decode()
+    html = failed_post(client_, f"/claims/{claim.pk}/rating/", data, page=f"/claims/{claim.pk}/")
+    assert 'class="errors"' in html
     assert not Rating.objects.exists()
 
 

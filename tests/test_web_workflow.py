@@ -8,6 +8,7 @@ from django.test import Client
 from claims.models import ArticleStatus, ClaimStatus
 from editorial.models import Assignment, ClaimTransition, Comment, Publication
 from tests.factories import ClaimFactory
+from tests.failed_forms import failed_post
 from tests.workflow import make_ready, rate
 
 pytestmark = pytest.mark.django_db
@@ -55,9 +56,11 @@ def test_editors_see_every_move_they_may_make(client: Client, editor, reviewer):
 
 def test_ready_needs_a_consensus_from_a_reviewer_and_the_page_says_why(client: Client, reviewer):
     claim = ClaimFactory.create(status=ClaimStatus.IN_REVIEW)
-    response = signed_in(client, reviewer).post(f"/claims/{claim.pk}/move/", {"to": "ready"})
-    assert response.status_code == 422
-    assert "A claim is ready once its ratings reach consensus" in response.content.decode()
+    signed_in(client, reviewer)
+    html = failed_post(
+        client, f"/claims/{claim.pk}/move/", {"to": "ready"}, page=f"/claims/{claim.pk}/"
+    )
+    assert "A claim is ready once its ratings reach consensus" in html
     rate(claim, "true", "true")
     response = client.post(f"/claims/{claim.pk}/move/", {"to": "ready"})
     assert response.status_code == 302
@@ -65,9 +68,11 @@ def test_ready_needs_a_consensus_from_a_reviewer_and_the_page_says_why(client: C
 
 def test_rejecting_needs_a_note_next_to_the_field(client: Client, editor):
     claim = ClaimFactory.create()
-    response = signed_in(client, editor).post(f"/claims/{claim.pk}/move/", {"to": "rejected"})
-    assert response.status_code == 422
-    assert 'id="move-note_errors"' in response.content.decode()
+    signed_in(client, editor)
+    html = failed_post(
+        client, f"/claims/{claim.pk}/move/", {"to": "rejected"}, page=f"/claims/{claim.pk}/"
+    )
+    assert 'id="move-note_errors"' in html
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.OPEN
 
@@ -112,11 +117,10 @@ def test_a_verdict_against_the_consensus_needs_a_note(client: Client, editor):
     claim = ClaimFactory.create()
     rate(claim, "true", "true")
     make_ready(claim, editor)
-    response = signed_in(client, editor).post(
-        f"/claims/{claim.pk}/publish/", {"verdict": "false", "rationale": "No."}
-    )
-    assert response.status_code == 422
-    assert 'id="publish-note_errors"' in response.content.decode()
+    signed_in(client, editor)
+    data = {"verdict": "false", "rationale": "No."}
+    html = failed_post(client, f"/claims/{claim.pk}/publish/", data, page=f"/claims/{claim.pk}/")
+    assert 'id="publish-note_errors"' in html
     assert not Publication.objects.exists()
 
 
@@ -151,9 +155,11 @@ def test_an_editor_assigns_reviewers_who_then_see_it_in_their_queue(
 def test_assigning_nobody_or_someone_without_a_role_is_an_error(client: Client, editor, outsider):
     claim = ClaimFactory.create()
     signed_in(client, editor)
-    assert client.post(f"/claims/{claim.pk}/assign/", {}).status_code == 422
-    response = client.post(f"/claims/{claim.pk}/assign/", {"reviewers": [outsider.pk]})
-    assert response.status_code == 422
+    claim_page = f"/claims/{claim.pk}/"
+    failed_post(client, f"/claims/{claim.pk}/assign/", {}, page=claim_page)
+    failed_post(
+        client, f"/claims/{claim.pk}/assign/", {"reviewers": [outsider.pk]}, page=claim_page
+    )
     assert not Assignment.objects.exists()
 
 
@@ -169,8 +175,10 @@ def test_reviewers_discuss_a_claim(client: Client, reviewer):
 
 def test_an_empty_comment_is_an_error(client: Client, reviewer):
     claim = ClaimFactory.create()
-    response = signed_in(client, reviewer).post(f"/claims/{claim.pk}/comments/", {"body": "  "})
-    assert response.status_code == 422
+    signed_in(client, reviewer)
+    failed_post(
+        client, f"/claims/{claim.pk}/comments/", {"body": "  "}, page=f"/claims/{claim.pk}/"
+    )
     assert not Comment.objects.exists()
 
 

@@ -176,6 +176,18 @@ def _blank(label: str, choices: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return [("", label), *choices]
 
 
+class IdListForm(forms.Form):
+    """``?ids=1,2,3``: the rows a poll asks about (at most ``MAX_IDS``)."""
+
+    MAX_IDS = 200
+
+    ids = forms.RegexField(regex=r"^\d{1,18}(,\d{1,18})*$", required=False, max_length=4000)
+
+    def clean_ids(self) -> list[int]:
+        value = self.cleaned_data["ids"]
+        return [int(pk) for pk in value.split(",")[: self.MAX_IDS]] if value else []
+
+
 class ClaimSearchForm(forms.Form):
     q = forms.CharField(label="Words", required=False, max_length=200)
     verdict = forms.ChoiceField(

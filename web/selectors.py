@@ -133,9 +133,10 @@ def recent_activity(*, viewer: Any, limit: int = 8) -> list[Activity]:
 
 
 def article_sources(article: Article) -> QuerySet[Source]:
-    """The article's sources in order, each with its latest snapshot's title."""
+    """The article's sources in order, each with its latest snapshot's title and relevance."""
     return Source.objects.filter(article=article).annotate(
-        snapshot_title=latest_snapshot_value("title")
+        snapshot_title=latest_snapshot_value("title"),
+        snapshot_relevance=latest_snapshot_value("anchor_relevance"),
     )
 
 
@@ -181,6 +182,7 @@ def claim_sources(claim: Claim) -> list[Source]:
             snapshot_status=latest_snapshot_value("http_status"),
             snapshot_at=latest_snapshot_value("fetched_at"),
             snapshot_excerpt=latest_snapshot_value(Substr("text", 1, EXCERPT_CHARS)),
+            snapshot_relevance=latest_snapshot_value("anchor_relevance"),
         )
     )
     checks = {check.source_id: check for check in QuoteCheck.objects.filter(claim=claim)}
@@ -189,18 +191,28 @@ def claim_sources(claim: Claim) -> list[Source]:
     return sources
 
 
-def claim_evidence(claim: Claim) -> list[Evidence]:
+def claim_evidence(claim: Claim, *, ids: list[int] | None = None) -> list[Evidence]:
+    """The claim's evidence (or those of ``ids``), each with its page's title and quote check."""
+    rows = Evidence.objects.filter(claim=claim)
+    if ids is not None:
+        rows = rows.filter(pk__in=ids)
     evidence: list[Evidence] = list(
-        Evidence.objects.filter(claim=claim)
-        .select_related("author")
-        .annotate(snapshot_title=latest_snapshot_value("title", owner="evidence"))
+        rows.select_related("author").annotate(
+            snapshot_title=latest_snapshot_value("title", owner="evidence")
+        )
     )
-    checks = {
-        check.evidence_id: check for check in QuoteCheck.objects.filter(evidence__claim=claim)
-    }
+    checks_of = QuoteCheck.objects.filter(evidence__claim=claim)
+    if ids is not None:
+        checks_of = checks_of.filter(evidence__in=ids)
+    checks = {check.evidence_id: check for check in checks_of}
     for item in evidence:
         item.quote_check = checks.get(item.pk)  # type: ignore[attr-defined]
     return evidence
+
+
+def evidence_in_flight(evidence: list[Evidence]) -> list[int]:
+    """The ids of the items whose URL a worker has still to fetch."""
+    return [item.pk for item in evidence if item.status in IN_FLIGHT]
 
 
 def claim_ratings(claim: Claim) -> QuerySet[Rating]:

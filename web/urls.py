@@ -28,6 +28,7 @@ urlpatterns = [
     path("claims/", claims.claim_search, name="claims"),
     path("claims/<id:claim_id>/", claims.claim_page, name="claim"),
     path("claims/<id:claim_id>/evidence/", claims.evidence_add, name="evidence-add"),
+    path("claims/<id:claim_id>/evidence/state/", claims.evidence_state, name="evidence-state"),
     path("claims/<id:claim_id>/rating/", claims.rating_save, name="rating"),
     path("claims/<id:claim_id>/move/", editorial.claim_move, name="claim-move"),
     path("claims/<id:claim_id>/publish/", editorial.claim_publish_view, name="claim-publish"),

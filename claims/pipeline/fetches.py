@@ -29,6 +29,7 @@ from claims.models import Evidence, Source, SourceSnapshot, SourceStatus
 from claims.selectors import snapshots_latest_first
 from fetching import safe_http
 from fetching.content import page_content
+from texts.relevance import anchor_relevance
 from texts.textnorm import clean_line
 
 logger = logging.getLogger(__name__)
@@ -309,8 +310,16 @@ def finish(target: Source | Evidence, *, task_id: str, page: PageFetch) -> Sourc
             soft_404=page.soft_404,
             text_changed=previous is not None and previous[1] != page.text,
             error=page.error,
+            anchor_relevance=_relevance(target, page),
         )
     return snapshot
+
+
+def _relevance(target: Source | Evidence, page: PageFetch) -> float | None:
+    """How much the page has of the words of the link that cites it (sources only)."""
+    if not isinstance(target, Source) or page.status != SourceStatus.OK:
+        return None
+    return anchor_relevance(target.anchor_text, page.title, page.text)
 
 
 RunOutcome = Literal["skipped", "wait", "busy", "retry", "done"]

@@ -10,6 +10,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince
 
 from claims.models import Claim, SourceStatus, Verdict
+from texts.relevance import may_not_be_cited_page
 from web.diff import word_diff
 from web.verdicts import Look, claim_look, verdict_look
 
@@ -101,6 +102,31 @@ def widget(field: Any, autofocus: bool = False) -> SafeString:
     if autofocus:
         attrs["autofocus"] = True
     return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def in_flight(status: str) -> bool:
+    """Pending or being fetched: a worker has the URL still to do."""
+    return status in (SourceStatus.PENDING, SourceStatus.FETCHING)
+
+
+@register.filter
+def miscited(relevance: float | None) -> bool:
+    """The fetched page shares too little with the link's words (``texts.relevance``)."""
+    return may_not_be_cited_page(relevance)
+
+
+@register.filter
+def input_id(field: Any) -> str:
+    """The id of the field's input, or of the first of its choices (radio buttons and
+    checkboxes label each choice, not the group): where an error summary's link leads."""
+    return field.id_for_label or (f"{field.auto_id}_0" if field.auto_id else "")
+
+
+@register.filter
+def field_errors(form: Any) -> list[tuple[Any, str]]:
+    """(bound field, message) for each error of a field, in the form's order."""
+    return [(field, str(error)) for field in form for error in field.errors]
 
 
 _SUMMARY_LABELS = {

@@ -8,12 +8,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from claims import policies
-from claims.models import Article, Claim, ClaimStatus, Rating
+from claims.models import Article, Claim, ClaimStatus, Evidence, Rating
 from claims.policies import is_public_claim
 from claims.services.evidence import evidence_create
 from claims.transitions import targets_from, transition_for
@@ -24,7 +24,7 @@ from web import forms, selectors
 from web.history import claim_history
 from web.reader import ClaimMark, render_article
 from web.verdicts import claim_look, claim_look_for, ratings_hidden
-from web.views.common import go, reviewer_required
+from web.views.common import failed_forms, form_failed, go, reviewer_required
 
 CLAIMS_PER_PAGE = 50
 MOVE_LABELS: dict[tuple[str, str], str] = {
@@ -60,11 +60,15 @@ def claim_in_context(claim: Claim, *, hidden: bool = False) -> Any:
     return render_article(text[start:end], [mark], [], markers=False)
 
 
-def claim_page_response(request: HttpRequest, claim: Claim, **forms_: Any) -> HttpResponse:
-    """The claim page; ``forms_`` are bound forms with errors, shown in place (422)."""
+def claim_page_response(
+    request: HttpRequest, claim: Claim, *, status: int | None = None, **forms_: Any
+) -> HttpResponse:
+    """The claim page; ``forms_`` are bound forms with errors, shown in place (422 unless
+    ``status`` says otherwise)."""
     ratings = list(selectors.claim_ratings(claim))
     mine = next((r for r in ratings if r.reviewer_id == request.user.pk), None)
     hidden = ratings_hidden(request.user, claim, has_rated=mine is not None)
+    evidence = selectors.claim_evidence(claim)
     rating_form = forms_.get("rating_form") or forms.RatingForm(
         initial=_rating_initial(mine) if mine else None
     )
@@ -74,7 +78,8 @@ def claim_page_response(request: HttpRequest, claim: Claim, **forms_: Any) -> Ht
         "look": claim_look(claim, hidden=hidden),
         "passage": claim_in_context(claim, hidden=hidden),
         "sources": selectors.claim_sources(claim),
-        "evidence": selectors.claim_evidence(claim),
+        "evidence": evidence,
+        "evidence_in_flight": selectors.evidence_in_flight(evidence),
         "ratings": [] if hidden else ratings,
         "ratings_total": len(ratings),
         "ratings_hidden": hidden,
@@ -84,7 +89,9 @@ def claim_page_response(request: HttpRequest, claim: Claim, **forms_: Any) -> Ht
         "history": claim_history(claim, verdicts=not hidden),
         **_editorial_context(request, claim, forms_),
     }
-    return render(request, "web/claim.html", context, status=422 if forms_ else 200)
+    if status is None:
+        status = 422 if forms_ else 200
+    return render(request, "web/claim.html", context, status=status)
 
 
 def _editorial_context(request: HttpRequest, claim: Claim, bound: dict[str, Any]) -> dict[str, Any]:
@@ -104,18 +111,21 @@ def _editorial_context(request: HttpRequest, claim: Claim, bound: dict[str, Any]
         "is_editor": editor,
         "moves": moves,
         "move_form": bound.get("move_form") or forms.MoveForm(),
-        "can_publish": editor and claim.status == ClaimStatus.READY,
-        "can_unpublish": editor and claim.status == ClaimStatus.PUBLISHED,
+        # A form that failed is shown with its errors even if the claim moved on meanwhile.
+        "can_publish": editor and (claim.status == ClaimStatus.READY or "publish_form" in bound),
+        "can_unpublish": editor
+        and (claim.status == ClaimStatus.PUBLISHED or "unpublish_form" in bound),
         "publish_form": bound.get("publish_form")
         or forms.PublishForm(initial={"verdict": consensus["verdict"]}),
         "unpublish_form": bound.get("unpublish_form") or forms.UnpublishForm(),
-        "can_assign": policies.can_assign_reviewers(user, claim) and not claim.is_closed,
+        "can_assign": policies.can_assign_reviewers(user, claim)
+        and (not claim.is_closed or "assign_form" in bound),
         "assign_form": bound.get("assign_form")
         or forms.AssignForm(reviewers=selectors.eligible_reviewers()),
         "assignments": list(assignment_list(claim=claim)),
         "comments": list(comment_list(claim=claim)),
         "comment_form": bound.get("comment_form") or forms.CommentForm(),
-        "can_comment": policies.can_comment_on_claim(user, claim),
+        "can_comment": policies.can_comment_on_claim(user, claim) or "comment_form" in bound,
         "public_url": reverse("fact-check", args=[claim.pk]) if is_public_claim(claim) else "",
     }
 
@@ -128,10 +138,50 @@ def _rating_initial(rating: Rating) -> dict[str, str]:
     }
 
 
+def claim_form_builders() -> dict[str, Any]:
+    """How to bind each form of the claim page again, by its name in the page's context."""
+    return {
+        "evidence_form": forms.EvidenceForm,
+        "rating_form": forms.RatingForm,
+        "move_form": forms.MoveForm,
+        "publish_form": forms.PublishForm,
+        "unpublish_form": forms.UnpublishForm,
+        "assign_form": lambda data: forms.AssignForm(
+            data, reviewers=selectors.eligible_reviewers()
+        ),
+        "comment_form": forms.CommentForm,
+    }
+
+
+def claim_form_failed(request: HttpRequest, claim: Claim, form: Any, *, name: str) -> HttpResponse:
+    """Back to the claim page, which shows ``form`` (``name`` in its context) with its errors."""
+    return form_failed(request, form, name=name, url=reverse("web:claim", args=[claim.pk]))
+
+
 @require_safe
 @reviewer_required
 def claim_page(request: HttpRequest, claim_id: int) -> HttpResponse:
-    return claim_page_response(request, claim_or_404(claim_id))
+    claim = claim_or_404(claim_id)
+    bound = failed_forms(request, claim_form_builders())
+    return claim_page_response(request, claim, status=200, **bound)
+
+
+@require_safe
+@reviewer_required
+def evidence_state(request: HttpRequest, claim_id: int) -> HttpResponse:
+    """Polled while evidence is being fetched: the items asked about (``?ids=1,2``), swapped
+    in place, and the poller, which stops once no item of the claim is left to fetch."""
+    claim = get_object_or_404(Claim.objects.only("id"), pk=claim_id)
+    form = forms.IdListForm(request.GET)
+    ids = form.cleaned_data["ids"] if form.is_valid() else []
+    evidence = selectors.claim_evidence(claim, ids=ids)
+    pending = Evidence.objects.filter(claim=claim, status__in=selectors.IN_FLIGHT)
+    context = {
+        "claim": claim,
+        "evidence": evidence,
+        "evidence_in_flight": list(pending.order_by("pk").values_list("pk", flat=True)),
+    }
+    return render(request, "web/claim/_evidence_state.html", context)
 
 
 @require_POST
@@ -147,7 +197,7 @@ def evidence_add(request: HttpRequest, claim_id: int) -> HttpResponse:
         else:
             messages.success(request, "Evidence added.")
             return go(request, reverse("web:claim", args=[claim.pk]) + "#evidence")
-    return claim_page_response(request, claim, evidence_form=form)
+    return claim_form_failed(request, claim, form, name="evidence_form")
 
 
 @require_POST
@@ -163,7 +213,7 @@ def rating_save(request: HttpRequest, claim_id: int) -> HttpResponse:
         else:
             messages.success(request, "Rating saved." if created else "Your rating was updated.")
             return go(request, reverse("web:claim", args=[claim.pk]) + "#ratings")
-    return claim_page_response(request, claim, rating_form=form)
+    return claim_form_failed(request, claim, form, name="rating_form")
 
 
 @require_safe

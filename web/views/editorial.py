@@ -14,7 +14,7 @@ from editorial.services.assignments import claim_assign
 from editorial.services.comments import comment_create
 from editorial.services.workflow import claim_publish, claim_transition, claim_unpublish
 from web import forms, selectors
-from web.views.claims import claim_or_404, claim_page_response
+from web.views.claims import claim_form_failed, claim_or_404
 from web.views.common import go, reviewer_required
 
 
@@ -37,7 +37,7 @@ def claim_move(request: HttpRequest, claim_id: int) -> HttpResponse:
         else:
             label = ClaimStatus(to).label.lower()
             return _back(request, claim.pk, "#workflow", f"The claim is now {label}.")
-    return claim_page_response(request, claim, move_form=form)
+    return claim_form_failed(request, claim, form, name="move_form")
 
 
 def _note(form: forms.forms.Form) -> dict[str, str]:
@@ -56,7 +56,7 @@ def claim_publish_view(request: HttpRequest, claim_id: int) -> HttpResponse:
             forms.add_service_error(form, exc)
         else:
             return _back(request, claim.pk, "#workflow", "Published.")
-    return claim_page_response(request, claim, publish_form=form)
+    return claim_form_failed(request, claim, form, name="publish_form")
 
 
 @require_POST
@@ -71,7 +71,7 @@ def claim_unpublish_view(request: HttpRequest, claim_id: int) -> HttpResponse:
             forms.add_service_error(form, exc)
         else:
             return _back(request, claim.pk, "#workflow", "Unpublished; the claim is ready again.")
-    return claim_page_response(request, claim, unpublish_form=form)
+    return claim_form_failed(request, claim, form, name="unpublish_form")
 
 
 @require_POST
@@ -88,7 +88,7 @@ def claim_assign_view(request: HttpRequest, claim_id: int) -> HttpResponse:
             forms.add_service_error(form, exc)
         else:
             return _back(request, claim.pk, "#assignments", f"{len(new)} reviewer(s) assigned.")
-    return claim_page_response(request, claim, assign_form=form)
+    return claim_form_failed(request, claim, form, name="assign_form")
 
 
 @require_POST
@@ -103,4 +103,4 @@ def comment_add(request: HttpRequest, claim_id: int) -> HttpResponse:
             forms.add_service_error(form, exc)
         else:
             return _back(request, claim.pk, "#discussion", "Comment posted.")
-    return claim_page_response(request, claim, comment_form=form)
+    return claim_form_failed(request, claim, form, name="comment_form")

@@ -85,6 +85,7 @@ def _source_item(row: SourceRow, reader_url: str) -> dict[str, Any]:
         "status": row.status,
         "status_label": SourceStatus(row.status).label,
         "reader_url": f"{reader_url}#source-{row.id}",
+        "may_not_be_cited_page": row.may_not_be_cited_page,
     }
 
 
@@ -113,6 +114,7 @@ def report_context(article: Article, report: ArticleReport) -> dict[str, Any]:
         "sources_unused": [sources[pk] for pk in citations.sources_unused],
         "sources_broken": [sources[pk] for pk in citations.sources_broken],
         "sources_needing_url": [sources[pk] for pk in citations.sources_needing_url],
+        "sources_maybe_miscited": [sources[pk] for pk in citations.sources_maybe_miscited],
         "quote_checks": [
             {
                 "check": check,

@@ -243,8 +243,36 @@
     if (location.hash.startsWith("#hl-")) flash(location.hash.slice(4));
   }
 
+  /* --- A form that failed: its error summary takes the focus (and so the eye) --- */
+  function focusErrors(root) {
+    const target = $("[data-error-summary]", root) || $('[aria-invalid="true"]', root);
+    if (!target) return false;
+    const details = target.closest("details");
+    if (details) details.open = true;
+    target.focus();
+    return true;
+  }
+
+  function setUpErrorFocus() {
+    focusErrors(document);
+    // Scrolling to the address's #fragment after the page is parsed may take the focus
+    // back to the page itself: give it to the summary again.
+    window.addEventListener("load", () => {
+      if (document.activeElement === document.body) focusErrors(document);
+    });
+    document.body.addEventListener("htmx:afterSwap", (event) => {
+      // Only the answer to a form sent: a poll's swap must never move the focus.
+      const config = event.detail.requestConfig;
+      if (!config || config.verb === "get") return;
+      const swapped = event.detail.target;
+      // An outerHTML swap leaves the old element detached: look in the whole page then.
+      focusErrors(swapped && swapped.isConnected ? swapped : document);
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
     setUpTabs();
     setUpReader();
+    setUpErrorFocus();
   });
 })();
