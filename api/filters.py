@@ -18,7 +18,9 @@ from claims.models import (
     SourceStatus,
     Verdict,
 )
-from editorial.selectors import verdict_q
+from editorial.models import ConsensusState
+from editorial.queues import QUEUES, queue_get
+from editorial.selectors import consensus_state_q, unassigned_q, verdict_q
 
 MAX_ID = 2**63 - 1
 
@@ -79,9 +81,46 @@ class ClaimFilter(filters.FilterSet):
         help_text="true: claims I have not rated yet; false: claims I have rated.",
     )
 
+    consensus = filters.ChoiceFilter(
+        choices=ConsensusState.choices,
+        method="filter_consensus",
+        help_text="Claims whose reviewers' consensus is in this state (claims nobody has "
+        "rated need ratings).",
+    )
+    assigned = filters.ChoiceFilter(
+        choices=[("none", "Assigned to nobody")],
+        method="filter_assigned",
+        help_text="none: claims nobody is assigned to.",
+    )
+    queue = filters.ChoiceFilter(
+        choices=[(name, q.label) for name, q in QUEUES.items()],
+        method="filter_queue",
+        help_text="Claims in this editors' queue: "
+        + "; ".join(f"{name}: {q.summary}" for name, q in QUEUES.items()),
+    )
+
     class Meta:
         model = Claim
-        fields = ["article", "kind", "status", "verdict", "rated_verdict", "needs_my_rating"]
+        fields = [
+            "article",
+            "kind",
+            "status",
+            "verdict",
+            "rated_verdict",
+            "needs_my_rating",
+            "consensus",
+            "assigned",
+            "queue",
+        ]
+
+    def filter_consensus(self, queryset: QuerySet[Claim], name: str, value: str) -> QuerySet[Claim]:
+        return queryset.filter(consensus_state_q(value))
+
+    def filter_assigned(self, queryset: QuerySet[Claim], name: str, value: str) -> QuerySet[Claim]:
+        return queryset.filter(unassigned_q())
+
+    def filter_queue(self, queryset: ClaimQuerySet, name: str, value: str) -> ClaimQuerySet:
+        return queue_get(value).claims(queryset)
 
     def filter_verdict(self, queryset: QuerySet[Claim], name: str, value: str) -> QuerySet[Claim]:
         return queryset.filter(verdict_q(value))

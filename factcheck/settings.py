@@ -342,6 +342,9 @@ IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 2 * 1024 * 1024, minimum=1024)
 CONSENSUS_MIN_RATINGS = env_int("CONSENSUS_MIN_RATINGS", 2, minimum=1)
 # Share of a claim's ratings that must back the leading verdict for a consensus.
 CONSENSUS_MIN_AGREEMENT = env_float("CONSENSUS_MIN_AGREEMENT", 0.6, minimum=0.0, maximum=1.0)
+# A claim under review with no activity (rating, evidence, comment, move or edit) for
+# this many days is stale: the editors' queues list it.
+STALE_AFTER_DAYS = env_int("STALE_AFTER_DAYS", 7, minimum=1)
 # Where the public fact-check pages are served (ClaimReview's url); empty: the
 # host of the request that asks for the ClaimReview.
 PUBLIC_BASE_URL = env_url("PUBLIC_BASE_URL")
