@@ -22,6 +22,8 @@ from editorial.models import ConsensusState
 from editorial.selectors import consensus_state_q, inactive_since_q
 
 Narrow = Callable[[ClaimQuerySet], ClaimQuerySet]
+# Before a claim is ready: once it is (an editor may decide so anyway), it waits in "ready".
+UNDER_REVIEW = (ClaimStatus.OPEN, ClaimStatus.IN_REVIEW)
 
 
 @dataclass(frozen=True)
@@ -96,22 +98,22 @@ def ready_to_publish(claims: ClaimQuerySet) -> ClaimQuerySet:
 @queue(
     "disputed",
     label="Disputed",
-    description="Claims under review whose ratings disagree: an editor decides, or asks for "
+    description="Claims in review whose ratings disagree: an editor decides, or asks for "
     "more ratings.",
 )
 def disputed(claims: ClaimQuerySet) -> ClaimQuerySet:
-    return claims.open_for_review().filter(consensus_state_q(ConsensusState.DISPUTED))
+    return claims.filter(status__in=UNDER_REVIEW).filter(consensus_state_q(ConsensusState.DISPUTED))
 
 
 @queue(
     "needs_ratings",
     label="Needs ratings",
-    description="Claims under review with fewer ratings than a consensus needs.",
+    description="Claims in review with fewer ratings than a consensus needs.",
 )
 def needs_ratings(claims: ClaimQuerySet) -> ClaimQuerySet:
     ratings = count_subquery(Rating.objects.all(), outer="claim")
     return (
-        claims.open_for_review()
+        claims.filter(status__in=UNDER_REVIEW)
         .alias(queue_ratings=ratings)
         .filter(queue_ratings__lt=settings.CONSENSUS_MIN_RATINGS)
     )
@@ -120,7 +122,8 @@ def needs_ratings(claims: ClaimQuerySet) -> ClaimQuerySet:
 @queue(
     "stale",
     label="Stale",
-    description="Claims under review with no rating, evidence, comment, move or edit for "
+    description="Claims not yet published or rejected with no rating, evidence, comment, "
+    "move or edit for "
     "{stale_after_days} days.",
 )
 def stale(claims: ClaimQuerySet) -> ClaimQuerySet:

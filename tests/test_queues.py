@@ -47,6 +47,10 @@ def test_disputed_holds_claims_under_review_whose_ratings_disagree() -> None:
     rate(rejected, Verdict.TRUE, Verdict.FALSE)
     Claim.objects.filter(pk=rejected.pk).update(status=ClaimStatus.REJECTED)
     assert members("disputed") == {disputed.pk}
+    # An editor decides it is ready: it waits in "ready" now.
+    Claim.objects.filter(pk=disputed.pk).update(status=ClaimStatus.READY)
+    assert members("disputed") == set()
+    assert members("ready") == {disputed.pk}
 
 
 def test_needs_ratings_holds_claims_with_fewer_ratings_than_the_minimum(settings) -> None:
@@ -55,6 +59,7 @@ def test_needs_ratings_holds_claims_with_fewer_ratings_than_the_minimum(settings
     rate(one, Verdict.TRUE)
     rate(two, Verdict.TRUE, Verdict.FALSE)
     published = ClaimFactory.create(status=ClaimStatus.PUBLISHED)
+    ClaimFactory.create(status=ClaimStatus.READY)
     assert members("needs_ratings") == {none.pk, one.pk}
     settings.CONSENSUS_MIN_RATINGS = 3
     assert members("needs_ratings") == {none.pk, one.pk, two.pk}
@@ -119,7 +124,7 @@ def test_queue_counts_are_one_query_whatever_the_claims(django_assert_num_querie
     rate(disputed, Verdict.TRUE, Verdict.FALSE)
     with django_assert_num_queries(1):
         counts = queue_counts()
-    assert counts == {"ready": 1, "disputed": 1, "needs_ratings": 1, "stale": 0}
+    assert counts == {"ready": 1, "disputed": 1, "needs_ratings": 0, "stale": 0}
     ClaimFactory.create_batch(10, status=ClaimStatus.READY)
     with django_assert_num_queries(1):
         assert queue_counts()["ready"] == 11

@@ -101,7 +101,10 @@ def _editorial_context(request: HttpRequest, claim: Claim, bound: dict[str, Any]
             continue  # publishing and unpublishing have their own forms
         if not policies.can_move_claim_now(user, claim, target, consensus=reached):
             continue
-        move: dict[str, Any] = {"to": target, "label": MOVE_LABELS.get((claim.status, target), "Reject")}
+        move: dict[str, Any] = {
+            "to": target,
+            "label": MOVE_LABELS.get((claim.status, target), "Reject"),
+        }
         if transition.note_required:
             again = bound_move is not None and bound_move.data.get("to") == target
             move["form"] = (
