@@ -36,6 +36,12 @@ class IdFilter(filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
+def one_of(choices: list[tuple[str, str]]) -> dict[str, str]:
+    """A field's message for a value that is not a choice, naming the choices."""
+    names = ", ".join(value for value, _ in choices)
+    return {"invalid_choice": f"%(value)s is not one of: {names}."}
+
+
 class ArticleFilter(filters.FilterSet):
     status = filters.ChoiceFilter(choices=ArticleStatus.choices)
     search = filters.CharFilter(method="filter_search", help_text="Words in the title or text.")
@@ -83,17 +89,20 @@ class ClaimFilter(filters.FilterSet):
 
     consensus = filters.ChoiceFilter(
         choices=ConsensusState.choices,
+        error_messages=one_of(ConsensusState.choices),
         method="filter_consensus",
         help_text="Claims whose reviewers' consensus is in this state (claims nobody has "
         "rated need ratings).",
     )
     assigned = filters.ChoiceFilter(
         choices=[("none", "Assigned to nobody")],
+        error_messages=one_of([("none", "")]),
         method="filter_assigned",
         help_text="none: claims nobody is assigned to.",
     )
     queue = filters.ChoiceFilter(
         choices=[(name, q.label) for name, q in QUEUES.items()],
+        error_messages=one_of([(name, q.label) for name, q in QUEUES.items()]),
         method="filter_queue",
         help_text="Claims in this editors' queue: "
         + "; ".join(f"{name}: {q.summary}" for name, q in QUEUES.items()),

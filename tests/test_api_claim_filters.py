@@ -113,6 +113,18 @@ def test_bad_filter_values_are_400_with_a_message(reviewer_api, world, query, fi
     assert body["errors"][field][0]
 
 
+def test_a_bad_queue_names_the_queues_there_are(reviewer_api) -> None:
+    response = reviewer_api.get(f"{CLAIMS}?queue=corrections")
+    assert response.json()["errors"]["queue"] == [
+        "corrections is not one of: ready, disputed, needs_ratings, stale."
+    ]
+    response = reviewer_api.get(f"{CLAIMS}?consensus=agreed&assigned=me")
+    assert response.json()["errors"] == {
+        "consensus": ["agreed is not one of: needs_ratings, disputed, consensus."],
+        "assigned": ["me is not one of: none."],
+    }
+
+
 def test_the_public_sees_only_public_claims_in_any_queue_or_filter(api, world) -> None:
     for query in (
         "queue=ready",
