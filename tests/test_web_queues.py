@@ -115,7 +115,7 @@ def test_activity_shows_moves_assignments_and_publications(editor, reviewer) -> 
     assert activity.index("published") < activity.index("moved to ready")
     assert activity.index("moved to ready") < activity.index(f"assigned {reviewer.username} to")
     assert "moved to in review (first rating)" in activity
-    assert ">factcheck</span>" in activity
+    assert ">The system</span>" in activity
     assert activity.count("moved to published") == 0  # the publication stands for it
 
 

@@ -136,7 +136,7 @@ def _move_activity(move: ClaimTransition) -> Activity:
         verb = f"moved to {to}"
     if move.user is None and move.note:
         # A move the application made by itself says what caused it.
-        return Activity(move.created_at, "factcheck", f"{verb} ({move.note})", move.claim)
+        return Activity(move.created_at, "The system", f"{verb} ({move.note})", move.claim)
     return Activity(move.created_at, move.user, verb, move.claim)
 
 
