@@ -94,6 +94,18 @@ class PublishInputSerializer(serializers.Serializer):
         max_length=NOTE_CHARS,
         help_text="For the team; required when the verdict is not the reviewers' consensus.",
     )
+    confirm_no_evidence = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="true to publish a claim that has no evidence and cites no source "
+        "(refused otherwise).",
+    )
+    publish_article = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="true to publish the claim's article too: the public page of a claim "
+        "appears once its article is published.",
+    )
 
 
 class UnpublishInputSerializer(serializers.Serializer):

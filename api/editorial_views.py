@@ -213,7 +213,9 @@ class PublicationViewSet(ClaimChildViewSet):
         summary="Publish the claim's verdict (editors)",
         description=(
             "The claim must be ready. A verdict other than the reviewers' consensus, or any "
-            "verdict while they have none, needs a `note`."
+            "verdict while they have none, needs a `note`; a claim with no evidence and no "
+            "source needs `confirm_no_evidence: true`. `publish_article: true` publishes "
+            "the claim's article too (its public page appears only then)."
         ),
         request=s.PublishInputSerializer,
         responses={201: s.PublicationSerializer, **ERRORS},

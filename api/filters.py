@@ -20,7 +20,9 @@ from claims.models import (
     Verdict,
     others_ratings_visible_q,
 )
-from editorial.selectors import verdict_q
+from editorial.models import ConsensusState
+from editorial.queues import QUEUES, queue_get
+from editorial.selectors import consensus_seen_by_q, unassigned_q, verdict_q
 
 MAX_ID = 2**63 - 1
 
@@ -34,6 +36,12 @@ class IdFilter(filters.NumberFilter):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", MAX_ID)
         super().__init__(*args, **kwargs)
+
+
+def one_of(choices: list[tuple[str, str]]) -> dict[str, str]:
+    """A field's message for a value that is not a choice, naming the choices."""
+    names = ", ".join(value for value, _ in choices)
+    return {"invalid_choice": f"%(value)s is not one of: {names}."}
 
 
 class ArticleFilter(filters.FilterSet):
@@ -81,9 +89,49 @@ class ClaimFilter(filters.FilterSet):
         help_text="true: claims I have not rated yet; false: claims I have rated.",
     )
 
+    consensus = filters.ChoiceFilter(
+        choices=ConsensusState.choices,
+        error_messages=one_of(ConsensusState.choices),
+        method="filter_consensus",
+        help_text="Claims whose reviewers' consensus is in this state (claims nobody has "
+        "rated need ratings).",
+    )
+    assigned = filters.ChoiceFilter(
+        choices=[("none", "Assigned to nobody")],
+        error_messages=one_of([("none", "")]),
+        method="filter_assigned",
+        help_text="none: claims nobody is assigned to.",
+    )
+    queue = filters.ChoiceFilter(
+        choices=[(name, q.label) for name, q in QUEUES.items()],
+        error_messages=one_of([(name, q.label) for name, q in QUEUES.items()]),
+        method="filter_queue",
+        help_text="Claims in this editors' queue: "
+        + "; ".join(f"{name}: {q.summary}" for name, q in QUEUES.items()),
+    )
+
     class Meta:
         model = Claim
-        fields = ["article", "kind", "status", "verdict", "rated_verdict", "needs_my_rating"]
+        fields = [
+            "article",
+            "kind",
+            "status",
+            "verdict",
+            "rated_verdict",
+            "needs_my_rating",
+            "consensus",
+            "assigned",
+            "queue",
+        ]
+
+    def filter_consensus(self, queryset: QuerySet[Claim], name: str, value: str) -> QuerySet[Claim]:
+        return queryset.filter(consensus_seen_by_q(value, self._caller()))
+
+    def filter_assigned(self, queryset: QuerySet[Claim], name: str, value: str) -> QuerySet[Claim]:
+        return queryset.filter(unassigned_q())
+
+    def filter_queue(self, queryset: ClaimQuerySet, name: str, value: str) -> ClaimQuerySet:
+        return queue_get(value).claims_seen_by(self._caller(), queryset)
 
     # Both verdict filters look only at the claims whose ratings the caller may see: a
     # filter must not tell what the hidden ones are.

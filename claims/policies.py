@@ -133,6 +133,25 @@ def can_transition_claim(user: Any, claim: Claim, to_status: str) -> bool:
     return is_editor(user)
 
 
+def needs_consensus_first(user: Any, claim: Claim, to_status: str) -> bool:
+    """Must the claim's ratings reach consensus before ``user`` makes this move? (Reviewers
+    mark a claim ready only then; editors decide.)"""
+    transition = transition_for(claim.status, to_status)
+    return (
+        transition is not None and transition.needs_consensus_unless_editor and not is_editor(user)
+    )
+
+
+def can_move_claim_now(user: Any, claim: Claim, to_status: str, *, consensus: bool) -> bool:
+    """May ``user`` make this move now, the claim's ratings having reached a consensus or
+    not? What the UI offers; the services refuse the rest with the reason."""
+    if transition_for(claim.status, to_status) is None:
+        return False
+    if not can_transition_claim(user, claim, to_status):
+        return False
+    return consensus or not needs_consensus_first(user, claim, to_status)
+
+
 def can_assign_reviewers(user: Any, claim: Claim) -> bool:
     return is_editor(user)
 

@@ -8,6 +8,7 @@ queries; a claim's consensus and publication are one-to-one rows, read with
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import datetime
 from typing import Any
 
 from django.db.models import (
@@ -24,7 +25,15 @@ from django.db.models import (
 from django.db.models.functions import Abs
 
 from accounts.models import Role, User
-from claims.models import VERDICT_ORDINALS, Claim, ClaimQuerySet, ClaimStatus, Rating
+from claims.models import (
+    VERDICT_ORDINALS,
+    Claim,
+    ClaimQuerySet,
+    ClaimStatus,
+    Evidence,
+    Rating,
+    others_ratings_visible_q,
+)
 from claims.selectors import claim_list_with_counts, count_subquery
 from editorial.consensus import krippendorff_alpha
 from editorial.models import (
@@ -94,6 +103,45 @@ def verdict_q(verdict: str, *, prefix: str = "") -> Q:
             f"{prefix}consensus__state": ConsensusState.CONSENSUS,
             f"{prefix}consensus__verdict": verdict,
         }
+    )
+
+
+def consensus_state_q(state: str, *, prefix: str = "") -> Q:
+    """Claims whose stored consensus is in ``state``; a claim nobody has rated has no
+    stored consensus and still needs ratings."""
+    matches = Q(**{f"{prefix}consensus__state": state})
+    if state == ConsensusState.NEEDS_RATINGS:
+        matches |= Q(**{f"{prefix}consensus__isnull": True})
+    return matches
+
+
+def consensus_seen_by_q(state: str, user: Any) -> Q:
+    """``consensus_state_q`` among the claims whose consensus ``user`` may see: under
+    independent ratings a filter must not tell a reviewer which claims are disputed
+    before they have rated them. Needing ratings only counts ratings, which everyone sees."""
+    if state == ConsensusState.NEEDS_RATINGS:
+        return consensus_state_q(state)
+    return consensus_state_q(state) & others_ratings_visible_q(user)
+
+
+def unassigned_q() -> Q:
+    """Claims nobody is assigned to."""
+    return ~Q(Exists(Assignment.objects.filter(claim=OuterRef("pk"))))
+
+
+def inactive_since_q(cutoff: datetime) -> Q:
+    """Claims with no activity since ``cutoff``: no edit or move of the claim (both touch
+    its ``updated_at``), and no rating, evidence, comment or transition of it since."""
+
+    def since(rows: QuerySet[Any], field: str) -> Exists:
+        return Exists(rows.filter(claim=OuterRef("pk"), **{f"{field}__gte": cutoff}))
+
+    return (
+        Q(updated_at__lt=cutoff)
+        & ~Q(since(Rating.objects.all(), "updated_at"))
+        & ~Q(since(Evidence.objects.all(), "updated_at"))
+        & ~Q(since(Comment.objects.all(), "created_at"))
+        & ~Q(since(ClaimTransition.objects.all(), "created_at"))
     )
 
 

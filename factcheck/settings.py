@@ -345,6 +345,9 @@ CONSENSUS_MIN_AGREEMENT = env_float("CONSENSUS_MIN_AGREEMENT", 0.6, minimum=0.0,
 # Independent ratings: a reviewer sees the others' ratings of a claim, and its consensus,
 # only once they have rated it themselves (or it is published); editors see everything.
 BLIND_RATINGS = env_bool("BLIND_RATINGS", default=True)
+# A claim under review with no activity (rating, evidence, comment, move or edit) for
+# this many days is stale: the editors' queues list it.
+STALE_AFTER_DAYS = env_int("STALE_AFTER_DAYS", 7, minimum=1)
 # Where the public fact-check pages are served (ClaimReview's url); empty: the
 # host of the request that asks for the ClaimReview.
 PUBLIC_BASE_URL = env_url("PUBLIC_BASE_URL")

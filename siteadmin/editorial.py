@@ -132,10 +132,15 @@ class PublishForm(forms.ModelForm):
     """Publishing from the admin: the same checks as ``claim_publish``, as form errors."""
 
     user: Any = None  # set by the admin for the request
+    confirm_no_evidence = forms.BooleanField(
+        label="Publish without evidence",
+        required=False,
+        help_text="Needed when the claim has no evidence and cites no source.",
+    )
 
     class Meta:
         model = Publication
-        fields = ("claim", "verdict", "rationale", "note")
+        fields = ("claim", "verdict", "rationale", "note", "confirm_no_evidence")
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -149,6 +154,7 @@ class PublishForm(forms.ModelForm):
                 verdict=cleaned["verdict"],
                 rationale=cleaned["rationale"],
                 note=cleaned.get("note") or "",
+                confirm_no_evidence=cleaned.get("confirm_no_evidence", False),
             )
         except ValidationError as error:
             self.add_error(None, error)
@@ -202,7 +208,7 @@ class PublicationAdmin(HistoryAdmin):
 
     def get_fields(self, request: HttpRequest, obj: Publication | None = None) -> Any:
         return (
-            ("claim", "verdict", "rationale", "note")
+            ("claim", "verdict", "rationale", "note", "confirm_no_evidence")
             if obj is None
             else self.get_readonly_fields(request, obj)
         )
@@ -220,5 +226,6 @@ class PublicationAdmin(HistoryAdmin):
             verdict=data["verdict"],
             rationale=data["rationale"],
             note=data.get("note") or "",
+            confirm_no_evidence=data.get("confirm_no_evidence", False),
         )
         adopt(obj, publication)

@@ -114,14 +114,15 @@ def _add_evidence(people: dict[str, User], claim: Claim) -> Any:
     )
 
 
-def _start_review(people: dict[str, User], claim: Claim) -> Any:
+def _mark_ready(people: dict[str, User], claim: Claim) -> Any:
+    # Its first rating started the review: an editor marks it ready.
     return token_client(people["eve"]).post(
-        f"/api/v1/claims/{claim.pk}/transition/", {"to": "in_review"}, "json"
+        f"/api/v1/claims/{claim.pk}/transition/", {"to": "ready"}, "json"
     )
 
 
 @pytest.mark.parametrize("which", ["list", "detail"])
-@pytest.mark.parametrize("change", [_rate, _change_kind, _add_evidence, _start_review])
+@pytest.mark.parametrize("change", [_rate, _change_kind, _add_evidence, _mark_ready])
 def test_after_a_change_the_old_etag_gets_the_new_content(
     people, claim, which: str, change: Any
 ) -> None:

@@ -152,7 +152,9 @@ def test_an_editor_publishes_and_unpublishes(editor_api, editor, settings) -> No
     rate(claim, Verdict.FALSE, Verdict.FALSE)
 
     published = editor_api.post(
-        url(claim.pk, "publish"), {"verdict": "false", "rationale": "The budget says so."}, "json"
+        url(claim.pk, "publish"),
+        {"verdict": "false", "rationale": "The budget says so.", "confirm_no_evidence": True},
+        "json",
     )
     unpublished = editor_api.post(url(claim.pk, "unpublish"), {"note": "Recheck."}, "json")
 

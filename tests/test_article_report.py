@@ -118,7 +118,8 @@ def test_claims_by_verdict_use_the_published_verdict_else_the_consensus(
     )
     assert rows[no_source.pk].verdict_from == "consensus"
     assert rows[two_sources.pk].consensus_state == "disputed"
-    assert report.claims_by_status == {"open": 2, "published": 1, "rejected": 1}
+    # Their first ratings started their review.
+    assert report.claims_by_status == {"in_review": 2, "published": 1, "rejected": 1}
     assert report.alpha is not None
 
 

@@ -105,7 +105,13 @@ def test_publishing_in_the_admin_goes_through_the_service(admin_client: Client, 
 
     response = admin_client.post(
         url_of(Publication, "add"),
-        {"claim": claim.pk, "verdict": Verdict.FALSE, "rationale": "The budget.", "note": ""},
+        {
+            "claim": claim.pk,
+            "verdict": Verdict.FALSE,
+            "rationale": "The budget.",
+            "note": "",
+            "confirm_no_evidence": "on",
+        },
     )
 
     assert response.status_code == 302

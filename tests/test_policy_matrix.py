@@ -132,6 +132,7 @@ def build_world(actor_name: str) -> World:
         verdict=Verdict.FALSE,
         rationale=RATIONALE,
         note="Decided by the desk.",
+        confirm_no_evidence=True,
     )
     rated = claim(37, 44)
     first = claim(0, 8)
@@ -227,7 +228,12 @@ def web_move(claim: Claim, to: str, note: str = "") -> FormPost:
 
 
 RATING = {"verdict": Verdict.FALSE, "confidence": "high", "rationale": RATIONALE}
-PUBLISH = {"verdict": Verdict.FALSE, "rationale": RATIONALE, "note": "The desk decides."}
+PUBLISH = {
+    "verdict": Verdict.FALSE,
+    "rationale": RATIONALE,
+    "note": "The desk decides.",
+    "confirm_no_evidence": True,
+}
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from claims.models import ClaimStatus, Verdict
 from editorial.models import ClaimTransition, ConsensusState, Publication
 from editorial.services.workflow import claim_publish, claim_unpublish
-from tests.factories import ClaimFactory
+from tests.factories import ClaimFactory, EvidenceFactory
 from tests.workflow import make_ready, rate
 
 pytestmark = pytest.mark.django_db
@@ -20,6 +20,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def ready_with_consensus(editor):
     claim = ClaimFactory.create()
+    EvidenceFactory.create(claim=claim)
     rate(claim, Verdict.FALSE, Verdict.FALSE, Verdict.MOSTLY_FALSE)
     return make_ready(claim, editor)
 
@@ -85,6 +86,7 @@ def test_an_override_with_a_note_is_published_and_marked(editor, ready_with_cons
 
 def test_publishing_without_a_consensus_needs_a_note(editor) -> None:
     claim = ClaimFactory.create()
+    EvidenceFactory.create(claim=claim)
     rate(claim, Verdict.TRUE, Verdict.FALSE)
     make_ready(claim, editor)
 

@@ -79,6 +79,8 @@ def test_development_without_a_secret_key_starts(tmp_path: Path) -> None:
         ("CONSENSUS_MIN_AGREEMENT", "most", "CONSENSUS_MIN_AGREEMENT='most' is not a number"),
         ("CONSENSUS_MIN_AGREEMENT", "nan", "CONSENSUS_MIN_AGREEMENT='nan' is not a number"),
         ("CONSENSUS_MIN_AGREEMENT", "60", "CONSENSUS_MIN_AGREEMENT='60' must be at most 1.0"),
+        ("STALE_AFTER_DAYS", "0", "STALE_AFTER_DAYS='0' must be at least 1"),
+        ("STALE_AFTER_DAYS", "a week", "STALE_AFTER_DAYS='a week' is not a whole number"),
         ("PUBLIC_BASE_URL", "checks.example.org", "must be an absolute http:// or https:// URL"),
         ("CLAIMREVIEW_ORGANIZATION_URL", "ftp://x.org", "must be an absolute http:// or https"),
         ("TRUSTED_PROXIES", "proxy.internal", "entry 'proxy.internal' is not an IP address"),

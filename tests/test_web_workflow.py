@@ -50,7 +50,13 @@ def test_a_reviewer_starts_the_review_and_the_move_is_logged(client: Client, rev
 
 def test_editors_see_every_move_they_may_make(client: Client, editor, reviewer):
     claim = ClaimFactory.create(status=ClaimStatus.IN_REVIEW)
-    assert move_buttons(page(signed_in(client, editor), claim)) == ["open", "ready", "rejected"]
+    html = page(signed_in(client, editor), claim)
+    assert move_buttons(html) == ["open", "ready"]
+    assert 'id="move-rejected"' in html  # rejecting has its own form, for its note
+    reviewers_page = page(signed_in(Client(), reviewer), claim)
+    assert 'class="workflow-moves"' not in reviewers_page  # no consensus yet: no "Mark ready"
+    assert 'id="move-rejected"' not in reviewers_page
+    rate(claim, "true", "true")
     assert move_buttons(page(signed_in(Client(), reviewer), claim)) == ["ready"]
 
 
@@ -72,7 +78,7 @@ def test_rejecting_needs_a_note_next_to_the_field(client: Client, editor):
     html = failed_post(
         client, f"/claims/{claim.pk}/move/", {"to": "rejected"}, page=f"/claims/{claim.pk}/"
     )
-    assert 'id="move-note_errors"' in html
+    assert 'id="move-rejected-note_errors"' in html
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.OPEN
 
@@ -101,7 +107,11 @@ def test_an_editor_publishes_the_verdict_and_the_page_links_the_public_page(clie
     assert 'value="mostly_true" required id="publish-verdict_1" checked' in html  # the consensus
     response = client.post(
         f"/claims/{claim.pk}/publish/",
-        {"verdict": "mostly_true", "rationale": "The report lists 3,950 trees."},
+        {
+            "verdict": "mostly_true",
+            "rationale": "The report lists 3,950 trees.",
+            "confirm_no_evidence": "on",
+        },
     )
     assert response.status_code == 302
     publication = Publication.objects.get()

@@ -35,5 +35,10 @@ def publish(
 ) -> Publication:
     make_ready(claim, editor)
     return claim_publish(
-        claim=claim, editor=editor, verdict=verdict, rationale=rationale, note=note or "Decided."
+        claim=claim,
+        editor=editor,
+        verdict=verdict,
+        rationale=rationale,
+        note=note or "Decided.",
+        confirm_no_evidence=True,
     )

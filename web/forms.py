@@ -19,8 +19,10 @@ from claims.models import (
     Verdict,
 )
 from claims.url_rules import MAX_URL_LENGTH
+from editorial.models import ConsensusState
+from editorial.queues import QUEUES
 from texts.textnorm import is_blank
-from web.selectors import eligible_reviewers
+from web.selectors import article_choices, eligible_reviewers
 
 FORMAT_CHOICES = [
     ("", "Detect it"),
@@ -197,7 +199,16 @@ class ClaimSearchForm(forms.Form):
     )
     status = forms.ChoiceField(choices=_blank("Any status", ClaimStatus.choices), required=False)
     kind = forms.ChoiceField(choices=_blank("Any kind", ClaimKind.choices), required=False)
-    article = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    consensus = forms.ChoiceField(
+        choices=_blank("Any consensus", ConsensusState.choices), required=False
+    )
+    queue = forms.ChoiceField(
+        choices=_blank("No queue", [(name, q.label) for name, q in QUEUES.items()]),
+        required=False,
+    )
+    article = forms.ModelChoiceField(
+        queryset=Article.objects.none(), required=False, empty_label="Any article"
+    )
     assignee = forms.ModelChoiceField(
         queryset=User.objects.none(),
         required=False,
@@ -207,24 +218,37 @@ class ClaimSearchForm(forms.Form):
     )
     assigned = forms.BooleanField(label="Assigned to me", required=False)
     unrated = forms.BooleanField(label="Not rated by me", required=False)
+    unassigned = forms.BooleanField(label="Assigned to nobody", required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = eligible_reviewers()  # type: ignore[attr-defined]
+        self.fields["article"].queryset = article_choices()  # type: ignore[attr-defined]
 
 
 # --- Editorial workflow ----------------------------------------------------------------
 
 
 class MoveForm(IdPrefixed):
+    """A move of the claim's status. One form holds the moves whose note is optional; a
+    move that needs a note (``note_required``, from ``claims.transitions``) has its own,
+    whose note says it is required (the service refuses a move without it)."""
+
     id_prefix = "move"
 
     to = forms.ChoiceField(choices=ClaimStatus.choices, widget=forms.HiddenInput)
-    note = forms.CharField(
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Why (needed to reject a claim).",
-    )
+    note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, note_required_for: str = "", **kwargs: Any) -> None:
+        """``note_required_for``: the status of the move that needs a note (its own form)."""
+        if note_required_for:
+            kwargs.setdefault("auto_id", f"move-{note_required_for}-%s")
+        super().__init__(*args, **kwargs)
+        if note_required_for:
+            note = self.fields["note"]
+            note.label = "Why? (required)"
+            note.help_text = "Say why, for the team: the move is recorded with it."
+            note.widget.attrs.update({"required": True, "aria-required": "true"})
 
 
 class PublishForm(IdPrefixed):
@@ -242,6 +266,8 @@ class PublishForm(IdPrefixed):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Needed when the verdict is not the reviewers' consensus.",
     )
+    confirm_no_evidence = forms.BooleanField(label="Publish without evidence", required=False)
+    publish_article = forms.BooleanField(label="Also publish the article", required=False)
 
 
 class UnpublishForm(IdPrefixed):

@@ -35,8 +35,9 @@ from claims.selectors import (
     count_subquery,
     latest_snapshot_value,
 )
-from editorial.models import Assignment
-from editorial.selectors import claim_queue, verdict_q
+from editorial.models import Assignment, ClaimTransition, Publication
+from editorial.queues import queue_get
+from editorial.selectors import claim_queue, consensus_seen_by_q, unassigned_q, verdict_q
 
 EXCERPT_CHARS = 600
 IN_FLIGHT = (SourceStatus.PENDING, SourceStatus.FETCHING)
@@ -88,31 +89,30 @@ class Activity:
 
 
 def recent_activity(*, viewer: Any, limit: int = 8) -> list[Activity]:
-    """The latest claims, evidence and ratings, newest first (three queries); a rating's
-    verdict only where ``viewer`` may see the others' ratings of its claim."""
+    """The latest claims, evidence, ratings, workflow moves, assignments and publications,
+    newest first (six queries); a rating's verdict only where ``viewer`` may see the
+    others' ratings of its claim."""
     texts = [f"claim__article__{name}" for name in ARTICLE_TEXT_FIELDS]
+
+    def latest(rows: QuerySet[Any], *related: str, at: str = "created_at") -> list[Any]:
+        return list(
+            rows.select_related("claim__article", *related)
+            .defer(*texts)
+            .order_by(f"-{at}", "-id")[:limit]
+        )
+
     claims = (
         Claim.objects.select_related("article", "created_by")
         .defer(*(f"article__{name}" for name in ARTICLE_TEXT_FIELDS))
         .order_by("-created_at", "-id")[:limit]
     )
-    evidence = (
-        Evidence.objects.select_related("claim__article", "author")
-        .defer(*texts)
-        .order_by("-created_at", "-id")[:limit]
-    )
-    viewer_rated = Rating.objects.filter(claim=OuterRef("claim"), reviewer_id=viewer.pk)
-    ratings = (
-        Rating.objects.select_related("claim__article", "reviewer")
-        .defer(*texts)
-        .annotate(viewer_rated=Exists(viewer_rated))
-        .order_by("-updated_at", "-id")[:limit]
-    )
     items = [Activity(c.created_at, c.created_by, "marked a claim", c) for c in claims]
     items += [
         Activity(e.created_at, e.author, f"added evidence ({e.get_stance_display()})", e.claim)
-        for e in evidence
+        for e in latest(Evidence.objects.all(), "author")
     ]
+    viewer_rated = Rating.objects.filter(claim=OuterRef("claim"), reviewer_id=viewer.pk)
+    ratings = Rating.objects.annotate(viewer_rated=Exists(viewer_rated))
     items += [
         Activity(
             r.updated_at,
@@ -120,13 +120,38 @@ def recent_activity(*, viewer: Any, limit: int = 8) -> list[Activity]:
             "rated",
             r.claim,
             r.verdict
-            if can_see_others_ratings(viewer, r.claim.status, has_rated=r.viewer_rated)  # type: ignore[attr-defined]
+            if can_see_others_ratings(viewer, r.claim.status, has_rated=r.viewer_rated)
             else "",
         )
-        for r in ratings
+        for r in latest(ratings, "reviewer", at="updated_at")
+    ]
+    # Publishing is a move too: the publication, with its verdict, stands for it.
+    moves = ClaimTransition.objects.exclude(to_status=ClaimStatus.PUBLISHED)
+    items += [_move_activity(t) for t in latest(moves, "user")]
+    items += [
+        Activity(a.assigned_at, a.assigned_by, f"assigned {a.reviewer} to", a.claim)
+        for a in latest(Assignment.objects.all(), "reviewer", "assigned_by", at="assigned_at")
+    ]
+    items += [
+        Activity(p.published_at, p.published_by, "published", p.claim, p.verdict)
+        for p in latest(Publication.objects.all(), "published_by", at="published_at")
     ]
     items.sort(key=lambda item: item.when, reverse=True)
     return items[:limit]
+
+
+def _move_activity(move: ClaimTransition) -> Activity:
+    to = ClaimStatus(move.to_status).label.lower()
+    if move.from_status == ClaimStatus.PUBLISHED:
+        verb = "unpublished"
+    elif move.to_status == ClaimStatus.REJECTED:
+        verb = "rejected"
+    else:
+        verb = f"moved to {to}"
+    if move.user is None and move.note:
+        # A move the application made by itself says what caused it.
+        return Activity(move.created_at, "The system", f"{verb} ({move.note})", move.claim)
+    return Activity(move.created_at, move.user, verb, move.claim)
 
 
 # --- The article reader ------------------------------------------------------------
@@ -233,8 +258,17 @@ def search_claims(
     assigned_to_me: bool = False,
     assigned_to: Any = None,
     unrated_by_me: bool = False,
+    consensus: str = "",
+    unassigned: bool = False,
+    queue: str = "",
 ) -> QuerySet[Claim]:
     claims = claims_with_verdicts().with_rated_by_me(user)
+    if queue:
+        claims = queue_get(queue).claims_seen_by(user, claims)
+    if consensus:
+        claims = claims.filter(consensus_seen_by_q(consensus, user))
+    if unassigned:
+        claims = claims.filter(unassigned_q())
     for word in text.split()[:10]:
         matches = Q(quote__icontains=word) | Q(article__title__icontains=word)
         number = claim_number_from_label(word)  # "C3": claims numbered 3 (of any article)
@@ -260,6 +294,11 @@ def search_claims(
     if unrated_by_me:
         claims = claims.unrated_by(user)
     return claims.order_by("-created_at", "-id")
+
+
+def article_choices() -> QuerySet[Article]:
+    """Articles to narrow a search to: ids and titles only."""
+    return Article.objects.only("id", "title").order_by("title", "id")
 
 
 # --- Editorial ------------------------------------------------------------------------

@@ -8,9 +8,12 @@ from django.db import IntegrityError, transaction
 
 from claims import policies
 from claims.history import save_as
-from claims.models import Claim, Confidence, Rating
+from claims.models import Claim, ClaimStatus, Confidence, Rating
 from editorial.services.consensus import consensus_refresh
+from editorial.services.workflow import claim_transition_automatic
 from texts.textnorm import clean_text
+
+FIRST_RATING_NOTE = "first rating"
 
 
 def rating_submit(
@@ -25,6 +28,7 @@ def rating_submit(
     """Rate a claim, or change the rating this reviewer already gave; returns (rating, created).
 
     ``actor`` is who does it when it is not the reviewer (an editor, in the admin).
+    The first rating of an open claim starts its review (a move of the application's).
     """
     actor = reviewer if actor is None else actor
     policies.check_rate_claim(actor, claim, reviewer=reviewer)
@@ -45,7 +49,14 @@ def rating_submit(
                 # The unique constraint is checked by the database below.
                 rating.full_clean(validate_constraints=False)
                 save_as(rating, actor)
-                consensus_refresh(claim=claim)
+                consensus = consensus_refresh(claim=claim)
+                if consensus.ratings_count == 1:
+                    claim_transition_automatic(
+                        claim=claim,
+                        from_status=ClaimStatus.OPEN,
+                        to_status=ClaimStatus.IN_REVIEW,
+                        note=FIRST_RATING_NOTE,
+                    )
                 return rating, created
         except IntegrityError:
             # Another request created this reviewer's rating between our read and

@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from claims import policies
 from claims.history import save_as
-from claims.models import Claim, ClaimStatus, Source, Verdict
+from claims.models import ArticleStatus, Claim, ClaimStatus, Evidence, Source, Verdict
+from claims.services.articles import article_update
 from claims.services.claims import claim_update
 from claims.transitions import Transition, targets_from, transition_for
 from editorial.models import ClaimConsensus, ClaimTransition, ConsensusState, Publication
@@ -55,7 +56,7 @@ def transition_check(*, claim: Claim, to_status: str, user: Any, note: str = "")
         raise PermissionDenied(
             f"Only editors may move a claim from {_label(claim.status)} to {_label(to_status)}."
         )
-    if transition.needs_consensus_unless_editor and not policies.is_editor(user):
+    if policies.needs_consensus_first(user, claim, to_status):
         state = (
             ClaimConsensus.objects.filter(claim_id=claim.pk).values_list("state", flat=True).first()
         ) or ConsensusState.NEEDS_RATINGS
@@ -107,6 +108,21 @@ def claim_transition(*, claim: Claim, to_status: str, user: Any, note: str = "")
 
 
 @transaction.atomic
+def claim_transition_automatic(
+    *, claim: Claim, from_status: str, to_status: str, note: str
+) -> ClaimTransition | None:
+    """A move the application makes by itself (recorded with no user and ``note`` saying
+    why), if the claim is still in ``from_status``; None when it no longer is."""
+    _lock(claim)
+    transition = transition_for(from_status, to_status)
+    if transition is None or transition.service or (transition.note_required and is_blank(note)):
+        raise ValueError(f"No automatic move from {from_status} to {to_status}.")
+    if claim.status != from_status:
+        return None
+    return _move(claim, to_status, None, note)
+
+
+@transaction.atomic
 def claim_revise(
     *,
     claim: Claim,
@@ -132,8 +148,25 @@ class PublishCheck:
     overrides_consensus: bool
 
 
+def lacks_support(claim: Claim) -> bool:
+    """No evidence and no source: publishing it needs the editor's confirmation. Reads
+    ``evidence_count`` and ``sources_count`` where the claim was loaded with them."""
+    evidence = getattr(claim, "evidence_count", None)
+    sources = getattr(claim, "sources_count", None)
+    if evidence is None or sources is None:
+        evidence = Evidence.objects.filter(claim_id=claim.pk).exists()
+        sources = Claim.sources.through.objects.filter(claim_id=claim.pk).exists()
+    return not evidence and not sources
+
+
 def publish_check(
-    *, claim: Claim, editor: Any, verdict: str, rationale: str, note: str = ""
+    *,
+    claim: Claim,
+    editor: Any,
+    verdict: str,
+    rationale: str,
+    note: str = "",
+    confirm_no_evidence: bool = False,
 ) -> PublishCheck:
     """What publishing would record, if ``editor`` may publish the claim with this verdict
     now; otherwise a ``ValidationError`` (or ``PermissionDenied``) that says why not."""
@@ -159,21 +192,43 @@ def publish_check(
         raise ValidationError(
             {"note": f"The verdict {reason}: add a note saying why."}, code="note_required"
         )
+    if not confirm_no_evidence and lacks_support(claim):
+        raise ValidationError(
+            {
+                "confirm_no_evidence": "The claim has no evidence and cites no source: "
+                "confirm that you publish it without evidence."
+            },
+            code="no_evidence",
+        )
     return PublishCheck(state, consensus_verdict, overrides)
 
 
 @transaction.atomic
 def claim_publish(
-    *, claim: Claim, editor: Any, verdict: str, rationale: str, note: str = ""
+    *,
+    claim: Claim,
+    editor: Any,
+    verdict: str,
+    rationale: str,
+    note: str = "",
+    confirm_no_evidence: bool = False,
+    publish_article: bool = False,
 ) -> Publication:
     """Publish a ready claim's verdict and the rationale the public reads.
 
     A verdict other than the reviewers' consensus, or any verdict while they have
-    none, needs a ``note`` saying why. Returns the publication.
+    none, needs a ``note`` saying why; a claim with no evidence and no source needs
+    ``confirm_no_evidence``. ``publish_article`` publishes its article too (its
+    public page appears only then). Returns the publication.
     """
     _lock(claim)
     check = publish_check(
-        claim=claim, editor=editor, verdict=verdict, rationale=rationale, note=note
+        claim=claim,
+        editor=editor,
+        verdict=verdict,
+        rationale=rationale,
+        note=note,
+        confirm_no_evidence=confirm_no_evidence,
     )
     now = timezone.now()
     earlier = Publication.history.filter(claim_id=claim.pk).aggregate(
@@ -193,6 +248,8 @@ def claim_publish(
     )
     save_as(publication, editor)
     _move(claim, ClaimStatus.PUBLISHED, editor, note)
+    if publish_article and claim.article.status != ArticleStatus.PUBLISHED:
+        article_update(article=claim.article, user=editor, status=ArticleStatus.PUBLISHED)
     return publication
 
 

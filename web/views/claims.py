@@ -13,12 +13,15 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from claims import policies
-from claims.models import Article, Claim, ClaimStatus, Evidence, Rating
-from claims.policies import is_public_claim
+from claims.models import Claim, ClaimStatus, Evidence, Rating
+from claims.policies import is_public_article, is_public_claim
 from claims.services.evidence import evidence_create
 from claims.transitions import targets_from, transition_for
+from editorial.models import ConsensusState
+from editorial.queues import QUEUES
 from editorial.selectors import assignment_list, comment_list, consensus_summary
 from editorial.services.ratings import rating_submit
+from editorial.services.workflow import lacks_support
 from texts.paragraphs import passage_span
 from web import forms, selectors
 from web.history import claim_history
@@ -97,20 +100,40 @@ def claim_page_response(
 def _editorial_context(request: HttpRequest, claim: Claim, bound: dict[str, Any]) -> dict[str, Any]:
     """Workflow moves the user may make, publishing, assignments and the discussion."""
     user = request.user
-    moves = []
+    consensus = consensus_summary(claim)
+    reached = consensus["state"] == ConsensusState.CONSENSUS
+    bound_move = bound.get("move_form")
+    moves: list[dict[str, Any]] = []
+    noted_moves: list[dict[str, Any]] = []
     for target in targets_from(claim.status):
         transition = transition_for(claim.status, target)
         if transition is None or transition.service:
             continue  # publishing and unpublishing have their own forms
-        if policies.can_transition_claim(user, claim, target):
-            label = MOVE_LABELS.get((claim.status, target), "Reject")
-            moves.append({"to": target, "label": label, "note_required": transition.note_required})
-    consensus = consensus_summary(claim)
+        if not policies.can_move_claim_now(user, claim, target, consensus=reached):
+            continue
+        move: dict[str, Any] = {
+            "to": target,
+            "label": MOVE_LABELS.get((claim.status, target), "Reject"),
+        }
+        if transition.note_required:
+            again = bound_move is not None and bound_move.data.get("to") == target
+            move["form"] = (
+                bound_move
+                if again
+                else forms.MoveForm(initial={"to": target}, note_required_for=target)
+            )
+            noted_moves.append(move)
+        else:
+            moves.append(move)
+    plain_form = bound_move
+    if plain_form is None or any(m["form"] is bound_move for m in noted_moves):
+        plain_form = forms.MoveForm()
     editor = policies.is_editor(user)
     return {
         "is_editor": editor,
         "moves": moves,
-        "move_form": bound.get("move_form") or forms.MoveForm(),
+        "noted_moves": noted_moves,
+        "move_form": plain_form,
         # A form that failed is shown with its errors even if the claim moved on meanwhile.
         "can_publish": editor and (claim.status == ClaimStatus.READY or "publish_form" in bound),
         "can_unpublish": editor
@@ -118,6 +141,9 @@ def _editorial_context(request: HttpRequest, claim: Claim, bound: dict[str, Any]
         "publish_form": bound.get("publish_form")
         or forms.PublishForm(initial={"verdict": consensus["verdict"]}),
         "unpublish_form": bound.get("unpublish_form") or forms.UnpublishForm(),
+        "publish_lacks_support": lacks_support(claim),
+        "article_is_public": is_public_article(claim.article),
+        "can_publish_article": policies.can_change_article_status(user, claim.article),
         "can_assign": policies.can_assign_reviewers(user, claim)
         and (not claim.is_closed or "assign_form" in bound),
         "assign_form": bound.get("assign_form")
@@ -138,12 +164,18 @@ def _rating_initial(rating: Rating) -> dict[str, str]:
     }
 
 
-def claim_form_builders() -> dict[str, Any]:
+def claim_form_builders(claim: Claim) -> dict[str, Any]:
     """How to bind each form of the claim page again, by its name in the page's context."""
+
+    def move_form(data: Any) -> forms.MoveForm:
+        transition = transition_for(claim.status, data.get("to", ""))
+        noted = transition.target if transition and transition.note_required else ""
+        return forms.MoveForm(data, note_required_for=noted)
+
     return {
         "evidence_form": forms.EvidenceForm,
         "rating_form": forms.RatingForm,
-        "move_form": forms.MoveForm,
+        "move_form": move_form,
         "publish_form": forms.PublishForm,
         "unpublish_form": forms.UnpublishForm,
         "assign_form": lambda data: forms.AssignForm(
@@ -162,7 +194,7 @@ def claim_form_failed(request: HttpRequest, claim: Claim, form: Any, *, name: st
 @reviewer_required
 def claim_page(request: HttpRequest, claim_id: int) -> HttpResponse:
     claim = claim_or_404(claim_id)
-    bound = failed_forms(request, claim_form_builders())
+    bound = failed_forms(request, claim_form_builders(claim))
     return claim_page_response(request, claim, status=200, **bound)
 
 
@@ -224,24 +256,31 @@ def claim_search(request: HttpRequest) -> HttpResponse:
     article = None
     if form.is_valid():
         data = form.cleaned_data
-        if data["article"]:
-            article = (
-                Article.objects.defer("source_text", "text").filter(pk=data["article"]).first()
-            )
+        article = data["article"]
         filters = {
             "text": data["q"],
             "verdict": data["verdict"],
             "status": data["status"],
             "kind": data["kind"],
-            "article_id": data["article"],
+            "article_id": article.pk if article else None,
             "assigned_to_me": data["assigned"],
             "assigned_to": data["assignee"],
             "unrated_by_me": data["unrated"],
+            "consensus": data["consensus"],
+            "unassigned": data["unassigned"],
+            "queue": data["queue"],
         }
     claims = selectors.search_claims(user=request.user, **filters)
     page = Paginator(claims, CLAIMS_PER_PAGE).get_page(request.GET.get("page"))
     for claim in page:
         claim.look = claim_look_for(request.user, claim)  # type: ignore[attr-defined]
-    choices = [form["verdict"], form["status"], form["kind"], form["assignee"]]
-    context = {"form": form, "filters": choices, "page": page, "article": article}
+    names = ["queue", "verdict", "consensus", "status", "kind", "article", "assignee"]
+    queue = QUEUES.get(form.cleaned_data.get("queue", "")) if form.is_valid() else None
+    context = {
+        "form": form,
+        "filters": [form[name] for name in names],
+        "page": page,
+        "article": article,
+        "queue": queue,
+    }
     return render(request, "web/claims.html", context)

@@ -5,6 +5,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from claims import policies
+from editorial.queues import QUEUES, queue_counts
 from web import selectors
 from web.verdicts import claim_look_for
 from web.views.common import reviewer_required
@@ -26,5 +28,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "queue": queue,
         "awaiting": awaiting,
         "activity": selectors.recent_activity(viewer=request.user),
+        "queues": _queues() if policies.is_editor(request.user) else [],
     }
     return render(request, "web/dashboard.html", context)
+
+
+def _queues() -> list[dict[str, object]]:
+    """Every editors' queue with its count (one query)."""
+    counts = queue_counts()
+    return [{"queue": queue, "count": counts[name]} for name, queue in QUEUES.items()]

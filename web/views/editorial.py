@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from claims.models import ClaimStatus
+from claims.transitions import transition_for
 from editorial.services.assignments import claim_assign
 from editorial.services.comments import comment_create
 from editorial.services.workflow import claim_publish, claim_transition, claim_unpublish
@@ -27,7 +28,9 @@ def _back(request: HttpRequest, claim_id: int, anchor: str, message: str) -> Htt
 @reviewer_required
 def claim_move(request: HttpRequest, claim_id: int) -> HttpResponse:
     claim = claim_or_404(claim_id)
-    form = forms.MoveForm(request.POST)
+    transition = transition_for(claim.status, request.POST.get("to", ""))
+    noted = transition.target if transition and transition.note_required else ""
+    form = forms.MoveForm(request.POST, note_required_for=noted)
     if form.is_valid():
         to = form.cleaned_data["to"]
         try:
