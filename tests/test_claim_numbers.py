@@ -164,7 +164,7 @@ def test_the_claims_search_finds_a_claim_by_its_label(client: Client, reviewer) 
     second = mark(article, "Critics say", reviewer)
     client.force_login(reviewer)
 
-    page = client.get("/claims/", {"q": "C2", "article": article.pk}).content.decode()
+    page = client.get("/claims/", {"q": "C2", "article": str(article.pk)}).content.decode()
 
     assert page.count('class="claim-result"') == 1
     assert f'href="/claims/{second.pk}/"' in page
