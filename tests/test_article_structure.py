@@ -10,6 +10,8 @@ import json
 import pytest
 from django.apps import apps as django_apps
 from django.core.exceptions import ValidationError
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from claims.models import Article
 from claims.services.articles import article_import
@@ -247,3 +249,19 @@ def test_the_migration_fills_the_structure_only_where_the_text_comes_out_the_sam
     moved.refresh_from_db()
     assert same.structure == [["h1", 0, 4], ["p", 6, 17], ["em", 11, 16]]
     assert moved.structure == []
+
+
+_PIECES = [
+    "# H\n", "> q\n", "> > qq *e*\n", "- a\n", "1. b\n", "   > in\n", "*em*", "**st**", "<p>",
+    "</p>", "<em>", "</em>", "<b>", "<li>", "<ul>", "</ul>", "<blockquote>", "</blockquote>",
+    "<pre>\n", "</pre>", "<br>", "<h2>", "</h2>", "[l](#)", "text", " ", "\n", "\n\n", "<em/>",
+    ":\n\n*q*\n\n", "<script>x</script>",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(pieces=st.lists(st.sampled_from(_PIECES), max_size=25))
+def test_any_input_gives_a_valid_structure_within_its_text(pieces: list[str]):
+    for document in (extract_markdown("".join(pieces)), extract_html("".join(pieces))):
+        assert structure_errors(document.structure) == []
+        assert all(end <= len(document.text) for _, _, end in document.structure)

@@ -118,7 +118,9 @@ def layout(text: str, structure: Iterable[Sequence[Any]]) -> list[Span]:
             blocks.append(Span("p", left + start, left + end, order))
             order += 1
     blocks.sort(key=_nesting_key)
-    return blocks + [s for s in spans if not s.is_block]
+    # Renumbered so that a parent still comes first if both are cut to the same span.
+    inlines = [s for s in spans if not s.is_block]
+    return [Span(s.kind, s.start, s.end, n) for n, s in enumerate([*blocks, *inlines])]
 
 
 def _nesting_key(span: Span) -> tuple[int, int, int]:

@@ -20,7 +20,7 @@ from typing import Any
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from texts.structure import TEXT_BLOCKS, Span, layout
+from texts.structure import BLOCKS, TEXT_BLOCKS, Span, layout
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,11 +113,11 @@ def render_article(
             ends[end].append(("source", source_id))
 
     hidden = _hidden_header(header, [*claim_spans.values(), *source_spans.values()])
-    spans = [
-        span._replace(start=max(span.start, hidden))
-        for span in layout(text, structure)
-        if span.end > hidden
-    ]
+    spans = layout(text, structure)
+    if hidden:
+        spans = [
+            span._replace(start=max(span.start, hidden)) for span in spans if span.end > hidden
+        ]
     opening: dict[int, list[Span]] = defaultdict(list)
     closing: dict[int, list[Span]] = defaultdict(list)
     for span in spans:
@@ -134,6 +134,7 @@ def render_article(
         out.append(f'<span class="gap" data-offset="0">{escape(text[:hidden])}</span>')
     active: set[Span] = set()
     stack: list[Span] = []  # the elements open in ``out``, outermost first
+    block: Span | None = None  # the innermost block open
 
     for index, point in enumerate(ordered):
         for kind, object_id in ends.get(point, ()):
@@ -141,22 +142,27 @@ def render_article(
                 active_claims.pop(object_id, None)
             else:
                 active_sources.discard(object_id)
-        active.difference_update(closing.get(point, ()))
-        active.update(opening.get(point, ()))
-        wanted = sorted(active, key=_stack_key)
-        kept = 0
-        while kept < min(len(stack), len(wanted)) and stack[kept] == wanted[kept]:
-            kept += 1
-        # Emphasis closes before a claim's number, so the number stands upright after it.
-        while len(stack) > kept and not stack[-1].is_block:
-            out.append(f"</{_TAGS[stack.pop().kind]}>")
-        if markers:
-            out.extend(_markers(ends.get(point, ()), by_id, sources_by_id))
-        while len(stack) > kept:
-            out.append(f"</{_TAGS[stack.pop().kind]}>")
-        for span in wanted[kept:]:
-            out.append(_opening_tag(span, point))
-            stack.append(span)
+        ending = ends.get(point, ())
+        if point in opening or point in closing:
+            active.difference_update(closing.get(point, ()))
+            active.update(opening.get(point, ()))
+            wanted = sorted(active, key=_stack_key)
+            kept = 0
+            while kept < min(len(stack), len(wanted)) and stack[kept] == wanted[kept]:
+                kept += 1
+            # Emphasis closes before a claim's number, so the number stands upright after it.
+            while len(stack) > kept and stack[-1].kind not in BLOCKS:
+                out.append(f"</{_TAGS[stack.pop().kind]}>")
+            if markers and ending:
+                out.extend(_markers(ending, by_id, sources_by_id))
+            while len(stack) > kept:
+                out.append(f"</{_TAGS[stack.pop().kind]}>")
+            for span in wanted[kept:]:
+                out.append(_opening_tag(span, point))
+                stack.append(span)
+            block = next((span for span in reversed(stack) if span.kind in BLOCKS), None)
+        elif markers and ending:
+            out.extend(_markers(ending, by_id, sources_by_id))
         for kind, object_id in starts.get(point, ()):
             if kind == "claim":
                 active_claims[object_id] = by_id[object_id]
@@ -168,7 +174,6 @@ def render_article(
         segment = text[point:following]
         if not segment:
             continue
-        block = next((span for span in reversed(stack) if span.is_block), None)
         between_blocks = point in block_edges or following in block_edges
         if not segment.strip() and (
             block is None or (block.kind not in TEXT_BLOCKS and between_blocks)
@@ -194,7 +199,7 @@ def _opening_tag(span: Span, point: int) -> str:
 
 def _stack_key(span: Span) -> tuple[bool, int, int, int]:
     """Blocks outside emphasis; each element outside those it holds."""
-    return not span.is_block, span.start, -span.end, span.order
+    return span.kind not in BLOCKS, span.start, -span.end, span.order
 
 
 def _hidden_header(
