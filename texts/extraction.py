@@ -192,6 +192,7 @@ class _TextWalker(HTMLParser):
         self.meta: dict[str, str] = {}
         self.structure: list[list] = []  # [kind, start | None, end], in document order
         self.open_structure: list[tuple[str, list]] = []  # (tag, its entry)
+        self.unstarted: list[list] = []  # open entries that no text has reached yet
 
     # -- writing ----------------------------------------------------------
 
@@ -210,15 +211,14 @@ class _TextWalker(HTMLParser):
                 link[1] = self.length
         if self.heading is not None and self.heading[1] is None:
             self.heading[1] = self.length
-        for _, entry in self.open_structure:
-            if entry[1] is None:
+        if self.unstarted:
+            for entry in self.unstarted:
                 entry[1] = self.length
+            self.unstarted.clear()
         self.out.append(chunk)
         self.length += len(chunk)
         for link in self.open_links:
             link[2] = self.length
-        for _, entry in self.open_structure:
-            entry[2] = self.length
         if self.heading is not None:
             self.heading[2] = self.length
 
@@ -336,14 +336,21 @@ class _TextWalker(HTMLParser):
             entry = [kind, None, 0]
             self.structure.append(entry)
             self.open_structure.append((tag, entry))
+            self.unstarted.append(entry)
 
     def _close_structure(self, tag: str) -> None:
         for index in range(len(self.open_structure) - 1, -1, -1):
             if self.open_structure[index][0] == tag:
-                del self.open_structure[index]
+                entry = self.open_structure.pop(index)[1]
+                if entry[1] is None:  # an element with no text
+                    self.unstarted = [other for other in self.unstarted if other is not entry]
+                # Separators wait for the next text, so the text written so far ends here.
+                entry[2] = self.length
                 return
 
     def structure_spans(self) -> list[Span]:
+        for _, entry in self.open_structure:  # unclosed at the end of the document
+            entry[2] = self.length
         return [
             Span(kind, start, end, order)
             for order, (kind, start, end) in enumerate(self.structure)
