@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -21,6 +22,12 @@ from simple_history.models import HistoricalRecords
 from claims import policies
 from claims.statuses import CLOSED_CLAIM_STATUSES, ArticleStatus, ClaimStatus
 from texts.anchoring import CONTEXT_CHARS
+from texts.structure import structure_errors
+
+
+def validate_structure(value: Any) -> None:
+    if errors := structure_errors(value):
+        raise ValidationError(errors)
 
 
 def in_choices(field: str, choices: Iterable[str], name: str) -> models.CheckConstraint:
@@ -70,6 +77,13 @@ class Article(Timestamped):
     source_text = models.TextField(blank=True, help_text="The article exactly as imported.")
     source_format = models.CharField(max_length=10, choices=ArticleFormat.choices)
     text = models.TextField(blank=True, help_text="Plain text that claims and sources anchor into.")
+    structure = models.JSONField(
+        default=list,
+        blank=True,
+        validators=[validate_structure],
+        help_text="The form of the text: [kind, start, end] spans of its headings, "
+        "paragraphs, quotes, lists and emphasis (texts.structure).",
+    )
     content_sha256 = models.CharField(max_length=64, db_index=True)
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -97,7 +111,7 @@ class Article(Timestamped):
     last_claim_number = models.PositiveIntegerField(default=0, editable=False)
     # The texts are large and never change after import: keep them out of history.
     history = HistoricalRecords(
-        excluded_fields=["source_text", "text", "import_due_at", "last_claim_number"]
+        excluded_fields=["source_text", "text", "structure", "import_due_at", "last_claim_number"]
     )
 
     objects = ArticleQuerySet.as_manager()

@@ -35,7 +35,7 @@ from claims.models import (
     visible_claim_q,
 )
 
-ARTICLE_TEXT_FIELDS = ("source_text", "text")
+ARTICLE_TEXT_FIELDS = ("source_text", "text", "structure")
 BROKEN_SOURCE_STATUSES = (SourceStatus.FAILED, SourceStatus.DEAD, SourceStatus.BLOCKED)
 
 ClaimSource = Claim.sources.through

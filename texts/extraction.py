@@ -18,6 +18,8 @@ from markdown_it import MarkdownIt
 from markdown_it.parser_block import ParserBlock
 from markdown_it.rules_block import StateBlock
 
+from texts.structure import BLOCKS, Span, as_stored, infer_quotations
+
 
 @dataclass(frozen=True, slots=True)
 class ExtractedLink:
@@ -34,6 +36,8 @@ class ExtractedDocument:
     title: str = ""
     byline: str = ""
     publisher: str = ""
+    # The form beside the text: [kind, start, end] spans (``texts.structure``).
+    structure: list[list] = field(default_factory=list)
 
 
 # Leading block-quote and list markers, as many as a line has.
@@ -155,6 +159,16 @@ _VOID_TAGS = frozenset(
     }
 )
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+# The elements whose span the structure keeps, by the kind it keeps them as.
+_STRUCTURE_KINDS = {tag: tag for tag in BLOCKS} | {
+    "em": "em",
+    "i": "em",
+    "cite": "em",
+    "strong": "strong",
+    "b": "strong",
+}
+# Starting one of these ends an open paragraph, as a browser does (``<p>a<p>b``).
+_ENDS_PARAGRAPH = (_PARAGRAPH_TAGS | _LINE_TAGS) - {"dt", "dd", "tr"}
 # HTML's whitespace, unlike Python's \s, does not include the no-break space.
 _HTML_WHITESPACE = re.compile(r"[ \t\n\r\f]+")
 _HTML_WORDS = re.compile(r"[^ \t\n\r\f]+|[ \t\n\r\f]+")
@@ -176,6 +190,9 @@ class _TextWalker(HTMLParser):
         self.in_title = False
         self.document_title = ""
         self.meta: dict[str, str] = {}
+        self.structure: list[list] = []  # [kind, start | None, end], in document order
+        self.open_structure: list[tuple[str, list]] = []  # (tag, its entry)
+        self.unstarted: list[list] = []  # open entries that no text has reached yet
 
     # -- writing ----------------------------------------------------------
 
@@ -194,6 +211,10 @@ class _TextWalker(HTMLParser):
                 link[1] = self.length
         if self.heading is not None and self.heading[1] is None:
             self.heading[1] = self.length
+        if self.unstarted:
+            for entry in self.unstarted:
+                entry[1] = self.length
+            self.unstarted.clear()
         self.out.append(chunk)
         self.length += len(chunk)
         for link in self.open_links:
@@ -220,6 +241,7 @@ class _TextWalker(HTMLParser):
             return
         if self.skip_depth:
             return
+        self._open_structure(tag)
         if tag == "br":
             if self.length:
                 self.pending_break = min(self.pending_break + 1, 2)
@@ -244,6 +266,8 @@ class _TextWalker(HTMLParser):
             self.handle_starttag(tag, attrs)
             if tag == "a":
                 self.handle_endtag(tag)
+            elif not self.skip_depth:
+                self._close_structure(tag)  # <em/> holds nothing
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "title":
@@ -255,6 +279,7 @@ class _TextWalker(HTMLParser):
             return
         if self.skip_depth:
             return
+        self._close_structure(tag)
         if tag in _PARAGRAPH_TAGS:
             self._break(2)
             if tag == "pre":
@@ -295,6 +320,42 @@ class _TextWalker(HTMLParser):
                     self.pending_space = True
             else:
                 self._write(chunk)
+
+    def _open_structure(self, tag: str) -> None:
+        if tag in _ENDS_PARAGRAPH:
+            self._close_structure("p")
+            if tag == "li":
+                # A list item ends the previous one of its list (not one of an outer list).
+                for open_tag, _ in reversed(self.open_structure):
+                    if open_tag in {"ul", "ol", "li"}:
+                        if open_tag == "li":
+                            self._close_structure("li")
+                        break
+        kind = _STRUCTURE_KINDS.get(tag)
+        if kind is not None and tag not in _VOID_TAGS:
+            entry = [kind, None, 0]
+            self.structure.append(entry)
+            self.open_structure.append((tag, entry))
+            self.unstarted.append(entry)
+
+    def _close_structure(self, tag: str) -> None:
+        for index in range(len(self.open_structure) - 1, -1, -1):
+            if self.open_structure[index][0] == tag:
+                entry = self.open_structure.pop(index)[1]
+                if entry[1] is None:  # an element with no text
+                    self.unstarted = [other for other in self.unstarted if other is not entry]
+                # Separators wait for the next text, so the text written so far ends here.
+                entry[2] = self.length
+                return
+
+    def structure_spans(self) -> list[Span]:
+        for _, entry in self.open_structure:  # unclosed at the end of the document
+            entry[2] = self.length
+        return [
+            Span(kind, start, end, order)
+            for order, (kind, start, end) in enumerate(self.structure)
+            if start is not None and end > start
+        ]
 
     def _read_meta(self, attrs: dict[str, str | None]) -> None:
         key = (attrs.get("name") or attrs.get("property") or "").lower()
@@ -340,6 +401,7 @@ def extract_html(html: str) -> ExtractedDocument:
     walker = _TextWalker()
     walker.feed(html)
     text, links = walker.result()
+    structure = as_stored(infer_quotations(text, walker.structure_spans()))
     title = ""
     if walker.first_heading and walker.first_heading[0] == "h1":
         title = text[walker.first_heading[1] : walker.first_heading[2]]
@@ -353,6 +415,7 @@ def extract_html(html: str) -> ExtractedDocument:
         title=title,
         byline=meta.get("author") or meta.get("article:author") or _header_line(text, _BYLINE),
         publisher=meta.get("og:site_name") or _header_line(text, _PUBLISHER),
+        structure=structure,
     )
 
 

@@ -1,10 +1,13 @@
-"""The article as the reader shows it: its plain text with claims and citations marked.
+"""The article as the reader shows it: its plain text in its form, claims and citations marked.
 
-The HTML is built from the article's plain text and the offsets of its claims and
-sources, never from the imported markup: every piece of text is escaped here, and
-the only markup is ours. The text inside the reader's container is exactly
-``article.text`` (paragraph gaps are kept in hidden spans, the numbered markers
-carry ``data-nontext``), so the browser can turn a selection back into offsets.
+The HTML is built from the article's plain text, the spans of its structure
+(``texts.structure``: headings, paragraphs, quotes, lists, emphasis) and the offsets
+of its claims and sources, never from the imported markup: every piece of text is
+escaped here, and the only markup is ours. Spans that cross are split, so elements
+always nest. The text inside the reader's container is exactly ``article.text``
+(gaps between blocks are kept in hidden spans, the numbered markers carry
+``data-nontext``, every block carries the ``data-offset`` where it starts), so the
+browser can turn a selection back into offsets.
 """
 
 from __future__ import annotations
@@ -12,11 +15,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from texts.paragraphs import paragraph_spans
+from texts.structure import BLOCKS, TEXT_BLOCKS, Span, layout
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,15 +57,39 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     return inner_start, inner_start + len(stripped)
 
 
+# The page's own <h1> is the article's title: the article's headings go one level down.
+_TAGS = {
+    "h1": "h2",
+    "h2": "h3",
+    "h3": "h4",
+    "h4": "h5",
+    "h5": "h6",
+    "h6": "h6",
+    "p": "p",
+    "blockquote": "blockquote",
+    "ul": "ul",
+    "ol": "ol",
+    "li": "li",
+    "pre": "div",  # a <pre> would lose a leading newline in the browser, and with it the offsets
+    "em": "em",
+    "strong": "strong",
+}
+
+
 def render_article(
     text: str,
     claims: Sequence[ClaimMark],
     sources: Sequence[SourceMark],
     *,
+    structure: Iterable[Sequence[Any]] = (),
+    header: Sequence[tuple[int, int, int]] = (),
     markers: bool = True,
 ) -> SafeString:
-    """The article's text as paragraphs, claims as ``<mark>`` and citations underlined;
-    ``markers`` adds the numbered links after each claim and citation."""
+    """The article's text in its form (``structure``: headings, paragraphs, quotes, lists,
+    emphasis), claims as ``<mark>`` and citations underlined; ``markers`` adds the numbered
+    links after each claim and citation. ``header`` (``texts.structure.header_blocks``)
+    are leading blocks that repeat the title or byline: they are hidden, up to the first
+    one that a claim or citation stands in."""
     length = len(text)
     claim_spans = {
         claim.id: _trimmed(text, min(claim.start, length), min(claim.end, length))
@@ -84,19 +112,29 @@ def render_article(
             starts[start].append(("source", source_id))
             ends[end].append(("source", source_id))
 
-    paragraphs = paragraph_spans(text)
-    points = {0, length, *starts, *ends}
-    for start, end in paragraphs:
-        points.update((start, end))
-    ordered = sorted(points)
-    paragraph_at = dict(paragraphs)  # start -> end
-    paragraph_ends = {end for _, end in paragraphs}
+    hidden = _hidden_header(header, [*claim_spans.values(), *source_spans.values()])
+    spans = layout(text, structure)
+    if hidden:
+        spans = [
+            span._replace(start=max(span.start, hidden)) for span in spans if span.end > hidden
+        ]
+    opening: dict[int, list[Span]] = defaultdict(list)
+    closing: dict[int, list[Span]] = defaultdict(list)
+    for span in spans:
+        opening[span.start].append(span)
+        closing[span.end].append(span)
+    block_edges = {point for span in spans if span.is_block for point in (span.start, span.end)}
+    ordered = sorted(p for p in {hidden, length, *starts, *ends, *opening, *closing} if p >= hidden)
 
     active_claims: dict[int, ClaimMark] = {}
     active_sources: set[int] = set()
     first_segment_done: set[int] = set()
     out: list[str] = []
-    in_paragraph = False
+    if hidden:
+        out.append(f'<span class="gap" data-offset="0">{escape(text[:hidden])}</span>')
+    active: set[Span] = set()
+    stack: list[Span] = []  # the elements open in ``out``, outermost first
+    block: Span | None = None  # the innermost block open
 
     for index, point in enumerate(ordered):
         for kind, object_id in ends.get(point, ()):
@@ -104,32 +142,76 @@ def render_article(
                 active_claims.pop(object_id, None)
             else:
                 active_sources.discard(object_id)
-        if in_paragraph and markers:
-            out.extend(_markers(ends.get(point, ()), by_id, sources_by_id))
-        if point in paragraph_ends and in_paragraph:
-            out.append("</p>")
-            in_paragraph = False
+        ending = ends.get(point, ())
+        if point in opening or point in closing:
+            active.difference_update(closing.get(point, ()))
+            active.update(opening.get(point, ()))
+            wanted = sorted(active, key=_stack_key)
+            kept = 0
+            while kept < min(len(stack), len(wanted)) and stack[kept] == wanted[kept]:
+                kept += 1
+            # Emphasis closes before a claim's number, so the number stands upright after it.
+            while len(stack) > kept and stack[-1].kind not in BLOCKS:
+                out.append(f"</{_TAGS[stack.pop().kind]}>")
+            if markers and ending:
+                out.extend(_markers(ending, by_id, sources_by_id))
+            while len(stack) > kept:
+                out.append(f"</{_TAGS[stack.pop().kind]}>")
+            for span in wanted[kept:]:
+                out.append(_opening_tag(span, point))
+                stack.append(span)
+            block = next((span for span in reversed(stack) if span.kind in BLOCKS), None)
+        elif markers and ending:
+            out.extend(_markers(ending, by_id, sources_by_id))
         for kind, object_id in starts.get(point, ()):
             if kind == "claim":
                 active_claims[object_id] = by_id[object_id]
             else:
                 active_sources.add(object_id)
-        if point in paragraph_at:
-            out.append(f'<p data-offset="{point}">')
-            in_paragraph = True
         if index + 1 == len(ordered):
             break
-        segment = text[point : ordered[index + 1]]
+        following = ordered[index + 1]
+        segment = text[point:following]
         if not segment:
             continue
-        if not in_paragraph:
-            # Blank lines between paragraphs: kept so the container's text is the article's.
+        between_blocks = point in block_edges or following in block_edges
+        if not segment.strip() and (
+            block is None or (block.kind not in TEXT_BLOCKS and between_blocks)
+        ):
+            # Blank lines between blocks: kept so the container's text is the article's.
             out.append(f'<span class="gap" data-offset="{point}">{escape(segment)}</span>')
             continue
-        out.append(_segment(segment, active_claims, active_sources, first_segment_done))
-    if in_paragraph:
-        out.append("</p>")
+        html = _segment(segment, active_claims, active_sources, first_segment_done)
+        out.append(html if block else f'<span data-offset="{point}">{html}</span>')
+    while stack:
+        out.append(f"</{_TAGS[stack.pop().kind]}>")
     return mark_safe("".join(out))  # every piece of text is escaped above
+
+
+def _opening_tag(span: Span, point: int) -> str:
+    """Our own markup: no attribute of the article's ever reaches the page."""
+    if not span.is_block:
+        return f"<{_TAGS[span.kind]}>"
+    if span.kind == "pre":
+        return f'<div class="pre" data-offset="{point}">'
+    return f'<{_TAGS[span.kind]} data-offset="{point}">'
+
+
+def _stack_key(span: Span) -> tuple[bool, int, int, int]:
+    """Blocks outside emphasis; each element outside those it holds."""
+    return span.kind not in BLOCKS, span.start, -span.end, span.order
+
+
+def _hidden_header(
+    header: Sequence[tuple[int, int, int]], anchored: Sequence[tuple[int, int]]
+) -> int:
+    """Where the shown text starts: after the header blocks no claim or citation is in."""
+    hidden = 0
+    for start, _, following in header:
+        if any(s < following and e > start for s, e in anchored if e > s):
+            break
+        hidden = following
+    return hidden
 
 
 def _segment(

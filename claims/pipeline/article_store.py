@@ -103,6 +103,7 @@ def store_extracted(article: Article, document: ExtractedDocument, *, user: Any)
     if is_blank(document.text):
         raise ImportRejected("The article has no text once its markup is removed.", code="empty")
     article.text = document.text
+    article.structure = document.structure
     article.byline = article.byline or clean_line(document.byline)[:300]
     article.publisher = article.publisher or clean_line(document.publisher)[:200]
     article.full_clean()

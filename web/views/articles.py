@@ -18,6 +18,7 @@ from claims.errors import AmbiguousQuote, DuplicateArticle
 from claims.models import Article, ImportStatus
 from claims.services.articles import article_import, article_update
 from claims.services.claims import claim_create
+from texts.structure import header_blocks
 from web import forms, selectors
 from web.reader import ClaimMark, SourceMark, excerpt, render_article
 from web.verdicts import LEGEND, claim_look_for
@@ -100,7 +101,19 @@ def _reader_context(request: HttpRequest, article: Article) -> dict[str, Any]:
     source_marks = [SourceMark(s.pk, s.position, s.start, s.end) for s in sources]
     return {
         "article": article,
-        "body": render_article(article.text, marks, source_marks),
+        "body": render_article(
+            article.text,
+            marks,
+            source_marks,
+            structure=article.structure,
+            header=header_blocks(
+                article.text,
+                article.structure,
+                title=article.title,
+                byline=article.byline,
+                publisher=article.publisher,
+            ),
+        ),
         "claims": claims,
         "sources": sources,
         "may_set_urls": policies.can_set_source_urls_of(request.user, article),

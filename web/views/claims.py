@@ -60,7 +60,12 @@ def claim_in_context(claim: Claim, *, hidden: bool = False) -> Any:
         label=look.label,
         url="#",
     )
-    return render_article(text[start:end], [mark], [], markers=False)
+    structure = [
+        [kind, span_start - start, span_end - start]
+        for kind, span_start, span_end in claim.article.structure
+        if span_start < end and span_end > start
+    ]
+    return render_article(text[start:end], [mark], [], structure=structure, markers=False)
 
 
 def claim_page_response(
