@@ -17,7 +17,15 @@ from claims.models import Article, Claim, ClaimStatus, Rating
 from claims.policies import is_public_claim
 from claims.services.evidence import evidence_create
 from claims.transitions import targets_from, transition_for
-from editorial.selectors import assignment_list, comment_list, consensus_summary
+from editorial.models import CorrectionRequestStatus
+from editorial.selectors import (
+    assignment_list,
+    comment_list,
+    consensus_summary,
+    correction_request_list,
+    open_correction_requests,
+    publication_of,
+)
 from editorial.services.ratings import rating_submit
 from texts.paragraphs import passage_span
 from web import forms, selectors
@@ -98,6 +106,7 @@ def _editorial_context(request: HttpRequest, claim: Claim, bound: dict[str, Any]
     consensus = consensus_summary(claim)
     editor = policies.is_editor(user)
     return {
+        **_corrections_context(request, claim, bound),
         "is_editor": editor,
         "moves": moves,
         "move_form": bound.get("move_form") or forms.MoveForm(),
@@ -114,6 +123,31 @@ def _editorial_context(request: HttpRequest, claim: Claim, bound: dict[str, Any]
         "comment_form": bound.get("comment_form") or forms.CommentForm(),
         "can_comment": policies.can_comment_on_claim(user, claim),
         "public_url": reverse("fact-check", args=[claim.pk]) if is_public_claim(claim) else "",
+    }
+
+
+def _corrections_context(
+    request: HttpRequest, claim: Claim, bound: dict[str, Any]
+) -> dict[str, Any]:
+    """For editors: readers' reports of errors, and correcting a published verdict."""
+    if not policies.can_handle_correction_requests(request.user):
+        return {"correction_requests": [], "can_correct": False}
+    reports = list(correction_request_list(claim=claim))
+    for report in reports:  # a report's answer that failed comes back with its errors
+        report.form = bound.get("report_forms", {}).get(report.pk)  # type: ignore[attr-defined]
+    publication = publication_of(claim)
+    can_correct = claim.status == ClaimStatus.PUBLISHED and publication is not None
+    correct_form = bound.get("correct_form")
+    if correct_form is None and publication is not None and can_correct:
+        correct_form = forms.CorrectionForm(
+            initial={"verdict": publication.verdict, "rationale": publication.rationale},
+            requests=open_correction_requests(claim=claim),
+        )
+    return {
+        "correction_requests": reports,
+        "open_requests": sum(report.status == CorrectionRequestStatus.OPEN for report in reports),
+        "can_correct": can_correct,
+        "correct_form": correct_form,
     }
 
 

@@ -5,6 +5,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from claims import policies
+from editorial.selectors import claims_with_open_correction_requests
 from web import selectors
 from web.views.common import reviewer_required
 
@@ -23,5 +25,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "queue": queue,
         "awaiting": awaiting,
         "activity": selectors.recent_activity(),
+        "reported": list(claims_with_open_correction_requests()[:QUEUE_LENGTH])
+        if policies.can_handle_correction_requests(request.user)
+        else [],
     }
     return render(request, "web/dashboard.html", context)
