@@ -137,7 +137,7 @@ def test_the_page_reads_a_fixed_number_of_queries_whatever_its_evidence(editor):
     def queries_for(items: int) -> int:
         article = ArticleFactory.create(status=ArticleStatus.PUBLISHED)
         claim = ClaimFactory.create(article=article)
-        for n in range(items):
+        for _ in range(items):
             source = SourceFactory.create(article=article, status=SourceStatus.OK)
             claim.sources.add(source)
             QuoteCheck.objects.create(claim=claim, source=source, quote=claim.quote, result="exact")
