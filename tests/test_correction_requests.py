@@ -253,7 +253,7 @@ def test_claims_with_open_reports_form_a_queue_longest_waiting_first(published, 
     file(newer)
     correction_request_handle(correction_request=file(handled), editor=editor, status="dismissed")
 
-    queue = list(claims_with_open_correction_requests())
+    queue: list[Any] = list(claims_with_open_correction_requests())
 
     assert queue == [published, newer]
     assert [claim.open_requests for claim in queue] == [1, 2]

@@ -32,7 +32,11 @@ def published(editor) -> Any:
 
 
 def correct(claim: Any, editor: Any, **changes: Any) -> Publication:
-    fields = {"verdict": Verdict.MOSTLY_TRUE, "rationale": "The report says 3,950.", "note": ""}
+    fields: dict[str, Any] = {
+        "verdict": Verdict.MOSTLY_TRUE,
+        "rationale": "The report says 3,950.",
+        "note": "",
+    }
     fields.update(changes)
     return claim_publish(claim=claim, editor=editor, **fields)
 
