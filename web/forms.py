@@ -246,7 +246,8 @@ class CorrectionForm(PublishForm):
 
     correction = forms.CharField(
         label="Correction note for the public",
-        widget=forms.Textarea(attrs={"rows": 3}),
+        # Needed for any change; the service says so (it knows whether anything changed).
+        widget=forms.Textarea(attrs={"rows": 3, "aria-required": "true"}),
         required=False,
         help_text="What changed and why; shown, dated, in the page's log of corrections.",
     )
@@ -278,9 +279,9 @@ class ReportErrorForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="Say what is wrong and, if you can, where the right information is.",
     )
-    name = forms.CharField(label="Your name (optional)", max_length=NAME_MAX_CHARS, required=False)
+    name = forms.CharField(label="Your name", max_length=NAME_MAX_CHARS, required=False)
     email = forms.EmailField(
-        label="Your email (optional)",
+        label="Your email",
         required=False,
         help_text="Only if you would like an answer; it is never shown.",
     )
