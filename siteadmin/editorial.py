@@ -24,13 +24,15 @@ from editorial.models import (
     Comment,
     Correction,
     CorrectionRequest,
-    CorrectionRequestStatus,
     Publication,
     SiteText,
 )
 from editorial.selectors import assignment_list
 from editorial.services.assignments import assignment_check, assignment_delete, claim_assign
-from editorial.services.correction_requests import correction_request_handle
+from editorial.services.correction_requests import (
+    correction_request_check,
+    correction_request_handle,
+)
 from editorial.services.workflow import claim_publish, publish_check
 from siteadmin.claims import ClaimArticleFilter, HistoryAdmin, adopt, short
 from siteadmin.permissions import PolicyAdmin, ReadOnlyAdmin
@@ -268,11 +270,19 @@ class CorrectionRequestForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        if (
-            cleaned.get("status") == CorrectionRequestStatus.ANSWERED
-            and not (cleaned.get("response") or "").strip()
-        ):
-            self.add_error("response", "Write the answer to the reader before marking it answered.")
+        if self.has_error("status"):
+            return cleaned
+        try:
+            correction_request_check(
+                correction_request=self.instance,
+                editor=self.user,
+                status=cleaned.get("status"),
+                response=cleaned.get("response") or "",
+            )
+        except ValidationError as error:
+            self.add_error(None, error)
+        except PermissionDenied as error:
+            self.add_error(None, str(error))
         return cleaned
 
 
@@ -297,6 +307,17 @@ class CorrectionRequestAdmin(PolicyAdmin):
     )
     fields = (*readonly_fields[:4], "status", "response", *readonly_fields[4:])
     form = CorrectionRequestForm
+
+    def get_form(
+        self,
+        request: HttpRequest,
+        obj: CorrectionRequest | None = None,
+        change: bool = False,
+        **kw: Any,
+    ) -> Any:
+        form: Any = super().get_form(request, obj, change=change, **kw)
+        form.user = request.user
+        return form
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return policies.can_handle_correction_requests(request.user)

@@ -345,3 +345,20 @@ def test_the_admin_lists_reports_and_corrections_for_editors(published, staff):
     assert client.get("/admin/editorial/correctionrequest/").status_code == 200
     assert client.get("/admin/editorial/correction/").status_code == 200
     assert client.get("/admin/editorial/sitetext/add/").status_code == 200
+
+
+def test_an_editor_answers_a_report_in_the_admin_by_the_same_rules(published, staff):
+    filed = file(published)
+    client = Client()
+    client.force_login(staff)
+    url = f"/admin/editorial/correctionrequest/{filed.pk}/change/"
+
+    refused = client.post(url, {"status": "answered", "response": ""})
+    assert refused.status_code == 200
+    assert "Write the answer" in refused.content.decode()
+    filed.refresh_from_db()
+    assert filed.status == CorrectionRequestStatus.OPEN
+
+    assert client.post(url, {"status": "answered", "response": "Fixed."}).status_code == 302
+    filed.refresh_from_db()
+    assert (filed.status, filed.response, filed.handled_by) == ("answered", "Fixed.", staff)

@@ -214,3 +214,16 @@ def test_the_correction_form_needs_its_note_then_corrects(published, editor):
     done = client.post(url, {**body, "correction": "Revised figure."})
     assert done.status_code == 302
     assert Correction.objects.get(claim=published).note == "Revised figure."
+
+
+def test_the_claimreview_endpoint_moves_date_modified_with_a_correction(
+    published, editor, api, monkeypatch
+):
+    later = timezone.now() + timedelta(days=2)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    correct(published, editor, correction="Revised.")
+
+    review = api.get(f"/api/v1/claims/{published.pk}/claimreview/").json()
+
+    assert review["dateModified"] == later.date().isoformat()
+    assert review["datePublished"] < review["dateModified"]

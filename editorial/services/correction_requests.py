@@ -100,6 +100,43 @@ def correction_request_file(
     )
 
 
+def correction_request_check(
+    *,
+    correction_request: CorrectionRequest,
+    editor: Any,
+    status: str | None = None,
+    response: str | None = None,
+    correction: Correction | None = None,
+) -> tuple[str, str]:
+    """The status and response that handling the report would record, if ``editor`` may;
+    otherwise a ``ValidationError`` (or ``PermissionDenied``) that says why not."""
+    policies.check_handle_correction_request(editor)
+    status = correction_request.status if status is None else status
+    if status not in CorrectionRequestStatus.values:
+        raise ValidationError(
+            {"status": f"{status!r} is not a status; use one of {CorrectionRequestStatus.values}."},
+            code="invalid_status",
+        )
+    response = correction_request.response if response is None else clean_text(response).strip()
+    if len(response) > RESPONSE_MAX_CHARS:
+        raise ValidationError(
+            {"response": f"Keep the response under {RESPONSE_MAX_CHARS} characters."},
+            code="too_long",
+        )
+    if status == CorrectionRequestStatus.ANSWERED and is_blank(response):
+        raise ValidationError(
+            {"response": "Write the answer to the reader before marking the report answered."},
+            code="response_required",
+        )
+    if correction is not None and correction.claim_id != correction_request.claim_id:
+        raise ValidationError(
+            {"correction": "This correction is of another claim than the report."},
+            code="other_claim",
+        )
+    return status, response
+
+
+@transaction.atomic
 def correction_request_handle(
     *,
     correction_request: CorrectionRequest,
@@ -110,39 +147,21 @@ def correction_request_handle(
 ) -> CorrectionRequest:
     """An editor answers, resolves (optionally with a correction), dismisses or reopens a
     report. Answering needs a response; a correction must be of the report's claim."""
-    policies.check_handle_correction_request(editor)
-    status = correction_request.status if status is None else status
-    if status not in CorrectionRequestStatus.values:
-        raise ValidationError(
-            {"status": f"{status!r} is not a status; use one of {CorrectionRequestStatus.values}."},
-            code="invalid_status",
-        )
-    if response is not None:
-        response = clean_text(response).strip()
-        if len(response) > RESPONSE_MAX_CHARS:
-            raise ValidationError(
-                {"response": f"Keep the response under {RESPONSE_MAX_CHARS} characters."},
-                code="too_long",
-            )
-        correction_request.response = response
-    if status == CorrectionRequestStatus.ANSWERED and is_blank(correction_request.response):
-        raise ValidationError(
-            {"response": "Write the answer to the reader before marking the report answered."},
-            code="response_required",
-        )
-    if correction is not None:
-        if correction.claim_id != correction_request.claim_id:
-            raise ValidationError(
-                {"correction": "This correction is of another claim than the report."},
-                code="other_claim",
-            )
-        correction_request.correction = correction
+    status, response = correction_request_check(
+        correction_request=correction_request,
+        editor=editor,
+        status=status,
+        response=response,
+        correction=correction,
+    )
     correction_request.status = status
+    correction_request.response = response
+    if correction is not None:
+        correction_request.correction = correction
     if status == CorrectionRequestStatus.OPEN:
         correction_request.handled_by, correction_request.handled_at = None, None
     else:
         correction_request.handled_by = policies.person(editor)
         correction_request.handled_at = timezone.now()
-    with transaction.atomic():
-        correction_request.save()
+    correction_request.save()
     return correction_request
