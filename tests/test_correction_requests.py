@@ -48,7 +48,7 @@ def test_a_reader_without_an_account_files_a_report(published):
     response = report(published, name="Ana", email="ana@example.org")
 
     assert response.status_code == 302
-    assert response["Location"] == f"/fact-checks/{published.pk}/#report"
+    assert response["Location"] == f"/fact-checks/{published.pk}/#top"  # the thanks on top
     filed = CorrectionRequest.objects.get()
     assert (filed.claim, filed.message, filed.name, filed.email, filed.status) == (
         published,

@@ -83,11 +83,13 @@ def public_claim(request: HttpRequest, claim_id: int) -> HttpResponse:
 def report_error(request: HttpRequest, claim_id: int) -> HttpResponse:
     """File a reader's report; a bot that filled the trap field is thanked, nothing filed."""
     publication = _publication_or_404(claim_id)
-    page = reverse("fact-check", args=[claim_id])
+    # The form posts to ...#report, so a form with errors comes back scrolled to it; the
+    # thanks is at the top ("#top" scrolls there; a redirect without a fragment keeps #report).
+    page = reverse("fact-check", args=[claim_id]) + "#top"
     form = forms.ReportErrorForm(request.POST)
     if form.is_bot:
         messages.success(request, THANKS)
-        return HttpResponseRedirect(page + "#report")
+        return HttpResponseRedirect(page)
     status, retry_after = 422, 0
     if form.is_valid():
         data = form.cleaned_data
@@ -106,7 +108,7 @@ def report_error(request: HttpRequest, claim_id: int) -> HttpResponse:
             status, retry_after = 429, exc.retry_after
         else:
             messages.success(request, THANKS)
-            return HttpResponseRedirect(page + "#report")
+            return HttpResponseRedirect(page)
     response = public_claim_response(request, publication, report_form=form, status=status)
     if retry_after:
         response["Retry-After"] = str(retry_after)
