@@ -162,3 +162,15 @@ def test_the_methodology_page_is_built_from_the_apps_definitions(settings):
     assert ClaimStatus.REJECTED.label in html
     assert "<p>We check claims.</p>" in html
     assert "&lt;b&gt;Independently&lt;/b&gt;" in html
+
+
+def test_the_feed_and_the_sitemap_link_to_the_public_base_url(fact_checks, settings):
+    settings.PUBLIC_BASE_URL = "https://checks.example.org"
+    page = f"https://checks.example.org/fact-checks/{fact_checks['true'].pk}/"
+
+    feed = ET.fromstring(Client().get("/fact-checks/feed/").content)
+    sitemap = ET.fromstring(Client().get("/sitemap.xml").content)
+
+    entry_links = {e.find(f"{ATOM}link").get("href") for e in feed.findall(f"{ATOM}entry")}  # type: ignore[union-attr]
+    assert page in entry_links
+    assert page in {url.findtext(f"{SITEMAP}loc") for url in sitemap.findall(f"{SITEMAP}url")}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
@@ -15,7 +16,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from claims.models import Verdict
-from editorial.claimreview import date_modified
+from editorial.claimreview import date_modified, page_url, public_base_url
 from editorial.models import Publication
 from editorial.selectors import public_fact_checks
 from web.robots import indexable
@@ -28,14 +29,24 @@ def _updated(publication: Publication) -> datetime:
 
 
 class FactCheckFeed(Feed):
+    """Links are absolute under ``PUBLIC_BASE_URL`` (else the request's host), like the
+    ClaimReviews': one feed is built per request, for its ``base_url``."""
+
     feed_type = Atom1Feed
     description = "The latest published fact-checks."
+
+    def __init__(self, base_url: str) -> None:
+        super().__init__()
+        self.base_url = base_url.rstrip("/")
 
     def title(self) -> str:
         return f"Fact-checks · {settings.CLAIMREVIEW_ORGANIZATION_NAME}"
 
     def link(self) -> str:
-        return reverse("fact-checks")
+        return self.base_url + reverse("fact-checks")
+
+    def feed_url(self) -> str:
+        return self.base_url + reverse("fact-checks-feed")
 
     def items(self) -> list[Publication]:
         return list(public_fact_checks()[:FEED_ITEMS])
@@ -47,7 +58,7 @@ class FactCheckFeed(Feed):
         return item.rationale
 
     def item_link(self, item: Publication) -> str:
-        return reverse("fact-check", args=[item.claim_id])
+        return page_url(item.claim_id, base_url=self.base_url)
 
     def item_pubdate(self, item: Publication) -> datetime:
         return item.first_published_at
@@ -56,7 +67,21 @@ class FactCheckFeed(Feed):
         return _updated(item)
 
 
-class FactCheckSitemap(Sitemap):
+class PublicSitemap(Sitemap):
+    """Under ``PUBLIC_BASE_URL`` when it is set, else the request's scheme and host."""
+
+    def get_protocol(self, protocol: str | None = None) -> str:
+        if settings.PUBLIC_BASE_URL:
+            return urlsplit(settings.PUBLIC_BASE_URL).scheme
+        return super().get_protocol(protocol)
+
+    def get_domain(self, site: Any = None) -> str:
+        if settings.PUBLIC_BASE_URL:
+            return urlsplit(settings.PUBLIC_BASE_URL).netloc
+        return super().get_domain(site)
+
+
+class FactCheckSitemap(PublicSitemap):
     changefreq = "weekly"
 
     def items(self) -> Any:
@@ -69,7 +94,7 @@ class FactCheckSitemap(Sitemap):
         return _updated(item)
 
 
-class PublicPagesSitemap(Sitemap):
+class PublicPagesSitemap(PublicSitemap):
     changefreq = "daily"
 
     def items(self) -> list[str]:
@@ -84,12 +109,10 @@ SITEMAPS: dict[str, type[Sitemap[Any]] | Sitemap[Any]] = {
     "pages": PublicPagesSitemap,
 }
 
-_feed = FactCheckFeed()
-
 
 @indexable
 def fact_check_feed(request: HttpRequest) -> HttpResponse:
-    return _feed(request)
+    return FactCheckFeed(public_base_url(request.build_absolute_uri("/")))(request)
 
 
 @indexable
