@@ -362,3 +362,19 @@ def test_an_editor_answers_a_report_in_the_admin_by_the_same_rules(published, st
     assert client.post(url, {"status": "answered", "response": "Fixed."}).status_code == 302
     filed.refresh_from_db()
     assert (filed.status, filed.response, filed.handled_by) == ("answered", "Fixed.", staff)
+
+
+def test_the_reports_list_reads_a_fixed_number_of_queries(
+    published, editor, editor_api, settings, django_assert_max_num_queries
+):
+    settings.CORRECTION_REQUESTS_PER_CLIENT = 100
+    for n in range(3):
+        file(published, name=f"Reader {n}")
+    with django_assert_max_num_queries(6) as few:
+        assert editor_api.get("/api/v1/correction-requests/").status_code == 200
+    for n in range(30):
+        other = ClaimFactory.create(article=published.article, start=n + 1, end=n + 9)
+        publish(other, editor, Verdict.TRUE)
+        file(other)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert editor_api.get("/api/v1/correction-requests/").json()["count"] == 33
