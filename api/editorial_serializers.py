@@ -11,8 +11,18 @@ from accounts.models import User
 from api.serializers import MAX_ID, UsernameField
 from claims.models import ClaimStatus, Verdict
 from editorial.claimreview import page_url
-from editorial.models import Assignment, ClaimTransition, Comment, ConsensusState, Publication
+from editorial.models import (
+    Assignment,
+    ClaimTransition,
+    Comment,
+    ConsensusState,
+    Correction,
+    CorrectionRequest,
+    CorrectionRequestStatus,
+    Publication,
+)
 from editorial.services.comments import MAX_COMMENT_CHARS
+from editorial.services.correction_requests import RESPONSE_MAX_CHARS
 
 NOTE_CHARS = 20_000
 
@@ -106,6 +116,24 @@ class PublishInputSerializer(serializers.Serializer):
         help_text="true to publish the claim's article too: the public page of a claim "
         "appears once its article is published.",
     )
+    correction = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=NOTE_CHARS,
+        help_text=(
+            "On a published claim: the correction note the public reads (required to change "
+            "its verdict or rationale)."
+        ),
+    )
+    correction_request = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=1,
+        max_value=MAX_ID,
+        help_text="On a published claim: the id of a reader's report this correction resolves.",
+    )
 
 
 class UnpublishInputSerializer(serializers.Serializer):
@@ -138,6 +166,56 @@ class PublicationSerializer(serializers.ModelSerializer[Publication]):
     @extend_schema_field({"type": "string", "format": "uri"})
     def get_public_url(self, publication: Publication) -> str:
         return page_url(publication.claim_id, base_url=self.context["base_url"])
+
+
+class CorrectionSerializer(serializers.ModelSerializer[Correction]):
+    corrected_by = UsernameField(read_only=True)
+
+    class Meta:
+        model = Correction
+        fields = [
+            "id",
+            "claim",
+            "note",
+            "previous_verdict",
+            "previous_rationale",
+            "new_verdict",
+            "new_rationale",
+            "corrected_by",
+            "corrected_at",
+        ]
+        read_only_fields = fields
+
+
+# --- Readers' reports of errors ------------------------------------------------------
+
+
+class CorrectionRequestSerializer(serializers.ModelSerializer[CorrectionRequest]):
+    handled_by = UsernameField(read_only=True)
+
+    class Meta:
+        model = CorrectionRequest
+        fields = [
+            "id",
+            "claim",
+            "message",
+            "name",
+            "email",
+            "status",
+            "response",
+            "correction",
+            "handled_by",
+            "handled_at",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class CorrectionRequestInputSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=CorrectionRequestStatus.choices, required=False)
+    response = serializers.CharField(
+        required=False, allow_blank=True, max_length=RESPONSE_MAX_CHARS
+    )
 
 
 # --- Reviewers -----------------------------------------------------------------------

@@ -59,6 +59,16 @@ urlpatterns = [
     ),
     path(ARTICLE + "report/", api.ArticleReportView.as_view(), name="article-report"),
     path("me/queue/", api.MyQueueView.as_view(), name="my-queue"),
+    path(
+        "correction-requests/",
+        api.CorrectionRequestListView.as_view(),
+        name="correction-requests",
+    ),
+    path(
+        "correction-requests/<id:request_id>/",
+        api.CorrectionRequestDetailView.as_view(),
+        name="correction-request",
+    ),
     path("reviewers/", reviewers, name="reviewers"),
     path("reviewers/stats/", reviewers, name="reviewer-stats"),
 ]

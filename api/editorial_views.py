@@ -18,15 +18,21 @@ from rest_framework.response import Response
 
 from accounts.models import User
 from api import editorial_serializers as s
-from api.permissions import IsReviewer, ReadPublishedElseReviewer
+from api.permissions import CanHandleCorrectionRequests, IsReviewer, ReadPublishedElseReviewer
 from api.serializers import ClaimSerializer
 from api.views import ERRORS, ClaimChildViewSet, claims_for_api
-from claims.models import Article, Claim
+from claims.models import Article, Claim, ClaimStatus
 from editorial import selectors
 from editorial.claimreview import article_claim_reviews, claim_review, public_base_url
-from editorial.models import Assignment, ClaimTransition, Comment
+from editorial.models import (
+    Assignment,
+    ClaimTransition,
+    Comment,
+    CorrectionRequest,
+    CorrectionRequestStatus,
+)
 from editorial.report import article_report, report_csv
-from editorial.services import assignments, comments, workflow
+from editorial.services import assignments, comments, correction_requests, workflow
 
 # For views that render more than JSON: their errors are still JSON.
 JSON_ERRORS = {(code, "application/json"): response for code, response in ERRORS.items()}
@@ -215,22 +221,33 @@ class PublicationViewSet(ClaimChildViewSet):
             "The claim must be ready. A verdict other than the reviewers' consensus, or any "
             "verdict while they have none, needs a `note`; a claim with no evidence and no "
             "source needs `confirm_no_evidence: true`. `publish_article: true` publishes "
-            "the claim's article too (its public page appears only then)."
+            "the claim's article too (its public page appears only then). On a published "
+            "claim this corrects its verdict or rationale (200): that needs a `correction` "
+            "note for the public, and may resolve a reader's report (`correction_request`)."
         ),
         request=s.PublishInputSerializer,
-        responses={201: s.PublicationSerializer, **ERRORS},
+        responses={201: s.PublicationSerializer, 200: s.PublicationSerializer, **ERRORS},
     )
     def publish(self, request: Request, claim_id: int) -> Response:
         claim = self.get_claim()
         data = s.PublishInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        resolves = None
+        if (request_id := fields.pop("correction_request")) is not None:
+            resolves = selectors.correction_request_list(claim=claim).filter(pk=request_id).first()
+            if resolves is None:
+                raise ValidationError(
+                    {"correction_request": f"This claim has no reader's report {request_id}."}
+                )
+        correcting = claim.status == ClaimStatus.PUBLISHED
         publication = workflow.claim_publish(
-            claim=claim, editor=request.user, **data.validated_data
+            claim=claim, editor=request.user, resolves=resolves, **fields
         )
         context = {"base_url": public_base_url(request.build_absolute_uri("/"))}
         return Response(
             s.PublicationSerializer(publication, context=context).data,
-            status=status.HTTP_201_CREATED,
+            status=status.HTTP_200_OK if correcting else status.HTTP_201_CREATED,
         )
 
     @extend_schema(
@@ -386,3 +403,65 @@ class ReviewerStatsView(generics.ListAPIView):
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
+
+
+# --- Readers' reports of errors ----------------------------------------------------------
+
+
+class CorrectionRequestListView(generics.ListAPIView):
+    """Readers' reports of errors on public fact-checks, newest first (editors only)."""
+
+    permission_classes = [CanHandleCorrectionRequests]
+    serializer_class = s.CorrectionRequestSerializer
+
+    def get_queryset(self) -> QuerySet[CorrectionRequest]:
+        if getattr(self, "swagger_fake_view", False):
+            return CorrectionRequest.objects.none()
+        wanted = self.request.query_params.get("status", "")
+        if wanted and wanted not in CorrectionRequestStatus.values:
+            choices = CorrectionRequestStatus.values
+            raise ValidationError({"status": f"{wanted!r} is not a status; use one of {choices}."})
+        return selectors.correction_request_list(status=wanted)
+
+    @extend_schema(
+        summary="Readers' reports of errors (editors)",
+        parameters=[
+            OpenApiParameter("status", str, enum=CorrectionRequestStatus.values, required=False)
+        ],
+        responses={200: s.CorrectionRequestSerializer, **ERRORS},
+    )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+
+class CorrectionRequestDetailView(generics.GenericAPIView):
+    permission_classes = [CanHandleCorrectionRequests]
+    serializer_class = s.CorrectionRequestSerializer
+
+    def get_queryset(self) -> QuerySet[CorrectionRequest]:
+        return selectors.correction_request_list()
+
+    def get_object(self) -> CorrectionRequest:
+        return get_object_or_404(self.get_queryset(), pk=self.kwargs["request_id"])
+
+    @extend_schema(
+        summary="One reader's report (editors)",
+        responses={200: s.CorrectionRequestSerializer, **ERRORS},
+    )
+    def get(self, request: Request, request_id: int) -> Response:
+        return Response(s.CorrectionRequestSerializer(self.get_object()).data)
+
+    @extend_schema(
+        summary="Answer, resolve, dismiss or reopen a reader's report (editors)",
+        description="`answered` needs a `response`.",
+        request=s.CorrectionRequestInputSerializer,
+        responses={200: s.CorrectionRequestSerializer, **ERRORS},
+    )
+    def patch(self, request: Request, request_id: int) -> Response:
+        report = self.get_object()
+        data = s.CorrectionRequestInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        report = correction_requests.correction_request_handle(
+            correction_request=report, editor=request.user, **data.validated_data
+        )
+        return Response(s.CorrectionRequestSerializer(report).data)

@@ -25,3 +25,12 @@ class IsReviewer(permissions.BasePermission):
 
     def has_permission(self, request: Request, view: APIView) -> bool:
         return policies.is_reviewer(request.user)
+
+
+class CanHandleCorrectionRequests(permissions.BasePermission):
+    """Readers' reports of errors are for editors; anonymous callers get 401, others 403."""
+
+    message = "Only editors may read and answer readers' reports of errors."
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        return policies.can_handle_correction_requests(request.user)

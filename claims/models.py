@@ -492,6 +492,11 @@ class Verdict(models.TextChoices):
         """5 (true) .. 1 (false) for the ordinal verdicts, as ClaimReview's ratingValue."""
         return VERDICT_ORDINALS.get(self)
 
+    @property
+    def description(self) -> str:
+        """What the verdict means, as the methodology page and the public pages say it."""
+        return VERDICT_DESCRIPTIONS[self]
+
 
 VERDICT_ORDINALS: dict[str, int] = {
     Verdict.TRUE: 5,
@@ -499,6 +504,26 @@ VERDICT_ORDINALS: dict[str, int] = {
     Verdict.MIXED: 3,
     Verdict.MOSTLY_FALSE: 2,
     Verdict.FALSE: 1,
+}
+
+VERDICT_DESCRIPTIONS: dict[str, str] = {
+    Verdict.TRUE: "The claim is accurate and nothing significant is missing.",
+    Verdict.MOSTLY_TRUE: (
+        "The claim is accurate but needs clarification or additional information."
+    ),
+    Verdict.MIXED: "The claim is partly accurate and partly inaccurate.",
+    Verdict.MOSTLY_FALSE: (
+        "The claim contains an element of truth but leaves out facts that would give a "
+        "different impression."
+    ),
+    Verdict.FALSE: "The claim is inaccurate.",
+    Verdict.MISLEADING: (
+        "The facts may be right, but the claim is presented so as to give a false impression."
+    ),
+    Verdict.UNVERIFIABLE: "The available evidence can neither confirm nor refute the claim.",
+    Verdict.OPINION: (
+        "The claim is a view or a judgement, not a statement of fact that can be checked."
+    ),
 }
 
 

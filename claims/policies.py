@@ -12,7 +12,9 @@
 - A source's URL is set by its article's importer or an editor; once the article
   is published, by an editor only (history records who changed it).
 - A fact-check is public (its page and ClaimReview) once the claim is published
-  in a published article, the same rule as for reading claims.
+  in a published article, the same rule as for reading claims. Anyone may report an
+  error on it; editors read, answer, resolve or dismiss those reports, and only
+  editors correct a published verdict (with a correction note the public reads).
 - Ratings are independent (``BLIND_RATINGS``, on by default): a reviewer sees the
   other reviewers' ratings of a claim and its consensus only once they have rated it
   themselves, or once it is published. Editors see them all along.
@@ -193,6 +195,16 @@ def others_ratings_hidden_reason(user: Any, claim_status: str, *, has_rated: boo
     return OTHERS_RATINGS_HIDDEN
 
 
+def can_handle_correction_requests(user: Any) -> bool:
+    """Readers' reports of errors are read, answered, resolved and dismissed by editors."""
+    return is_editor(user)
+
+
+def can_report_error(claim: Claim) -> bool:
+    """Anyone, without an account, may report an error on a public fact-check."""
+    return is_public_claim(claim)
+
+
 def is_public_claim(claim: Claim) -> bool:
     return claim.status == ClaimStatus.PUBLISHED and claim.article.status == ArticleStatus.PUBLISHED
 
@@ -330,3 +342,14 @@ def check_comment(user: Any, claim: Claim) -> None:
         can_comment_on_claim(user, claim),
         "Only reviewers and editors may take part in the discussion.",
     )
+
+
+def check_handle_correction_request(user: Any) -> None:
+    _require(
+        can_handle_correction_requests(user),
+        "Only editors may read and answer readers' reports of errors.",
+    )
+
+
+def check_report_error(claim: Claim) -> None:
+    _require(can_report_error(claim), "Errors can be reported on published fact-checks only.")

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -103,9 +104,18 @@ def claim_review(*, publication: Publication, base_url: str) -> dict[str, Any]:
         "reviewRating": _rating(publication),
         "itemReviewed": item,
     }
-    if publication.published_at != publication.first_published_at:
-        review["dateModified"] = timezone.localdate(publication.published_at).isoformat()
+    if (modified := date_modified(publication)) is not None:
+        review["dateModified"] = timezone.localdate(modified).isoformat()
     return review
+
+
+def date_modified(publication: Publication) -> datetime | None:
+    """When the fact-check last changed after it was first published: published again,
+    or corrected (``last_corrected_at``, annotated by ``editorial.selectors``)."""
+    changes = [getattr(publication, "last_corrected_at", None)]
+    if publication.published_at != publication.first_published_at:
+        changes.append(publication.published_at)
+    return max((change for change in changes if change is not None), default=None)
 
 
 def article_claim_reviews(

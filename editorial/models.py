@@ -211,3 +211,145 @@ class Publication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_verdict_display()}: claim {self.claim_id}"
+
+
+class Correction(models.Model):
+    """A change to a published verdict or rationale, with the note the public reads.
+
+    Kept with the claim (not only its publication): unpublishing and publishing again
+    keep the log of corrections a reader was shown.
+    """
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="corrections")
+    publication = models.ForeignKey(
+        Publication,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="corrections",
+    )
+    note = models.TextField(help_text="What was corrected and why; shown to the public.")
+    previous_verdict = models.CharField(max_length=12, choices=Verdict.choices)
+    previous_rationale = models.TextField()
+    new_verdict = models.CharField(max_length=12, choices=Verdict.choices)
+    new_rationale = models.TextField()
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="corrections",
+    )
+    corrected_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-corrected_at", "-id"]
+        constraints = [
+            in_choices("previous_verdict", Verdict.values, "correction_previous_verdict_valid"),
+            in_choices("new_verdict", Verdict.values, "correction_new_verdict_valid"),
+            models.CheckConstraint(
+                condition=~Q(note=""),
+                name="correction_has_note",
+                violation_error_message="A correction needs a note for the public.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(previous_verdict=models.F("new_verdict"))
+                | ~Q(previous_rationale=models.F("new_rationale")),
+                name="correction_changes_something",
+                violation_error_message="A correction changes the verdict or the rationale.",
+            ),
+        ]
+        indexes = [models.Index(fields=["claim", "-corrected_at"], name="correction_claim_latest")]
+
+    def __str__(self) -> str:
+        return f"Correction of claim {self.claim_id} on {self.corrected_at:%Y-%m-%d}"
+
+    @property
+    def verdict_changed(self) -> bool:
+        return self.previous_verdict != self.new_verdict
+
+
+class CorrectionRequestStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    ANSWERED = "answered", "Answered"
+    RESOLVED = "resolved", "Resolved"
+    DISMISSED = "dismissed", "Dismissed"
+
+
+class CorrectionRequest(models.Model):
+    """A reader's report of an error on a public fact-check page, for the editors' queue.
+
+    Readers need no account; their name and email are optional. The client's address
+    is kept only as a keyed hash (``client_hash``), enough to tell reports from the
+    same client apart, never the address itself.
+    """
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="correction_requests")
+    message = models.TextField()
+    name = models.CharField(max_length=200, blank=True)
+    email = models.EmailField(max_length=254, blank=True)
+    client_hash = models.CharField(max_length=64, blank=True, editable=False)
+    status = models.CharField(
+        max_length=10,
+        choices=CorrectionRequestStatus.choices,
+        default=CorrectionRequestStatus.OPEN,
+    )
+    response = models.TextField(blank=True, help_text="The editors' answer.")
+    correction = models.ForeignKey(
+        Correction,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="requests",
+        help_text="The correction that resolved it, if any.",
+    )
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="handled_correction_requests",
+    )
+    handled_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            in_choices("status", CorrectionRequestStatus.values, "correction_request_status_valid"),
+            models.CheckConstraint(
+                condition=~Q(message=""),
+                name="correction_request_has_message",
+                violation_error_message="A report needs a message.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-created_at"], name="correction_request_status"),
+            models.Index(fields=["claim", "status"], name="correction_request_claim"),
+        ]
+
+    def __str__(self) -> str:
+        text = self.message if len(self.message) <= 60 else f"{self.message[:59]}…"
+        return f"{self.get_status_display()}: {text}"
+
+
+class SitePage(models.TextChoices):
+    METHODOLOGY = "methodology", "Methodology"
+
+
+class SiteText(models.Model):
+    """Text an admin writes for a public page (the methodology), in plain paragraphs."""
+
+    page = models.CharField(max_length=20, choices=SitePage.choices, unique=True)
+    body = models.TextField(
+        blank=True, help_text="Plain text; a blank line starts a new paragraph."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["page"]
+        verbose_name = "site text"
+        constraints = [in_choices("page", SitePage.values, "site_text_page_valid")]
+
+    def __str__(self) -> str:
+        return self.get_page_display()

@@ -19,6 +19,7 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
@@ -42,6 +43,9 @@ from editorial.models import (
     ClaimTransition,
     Comment,
     ConsensusState,
+    Correction,
+    CorrectionRequest,
+    CorrectionRequestStatus,
     Publication,
 )
 
@@ -180,8 +184,86 @@ def published_claims(*, claims: QuerySet[Claim] | None = None) -> QuerySet[Publi
     publications = Publication.objects.filter(claim__status=ClaimStatus.PUBLISHED)
     if claims is not None:
         publications = publications.filter(claim__in=claims)
-    return publications.select_related("claim__article", "published_by").defer(
-        "claim__article__source_text", "claim__article__text"
+    latest_correction = Correction.objects.filter(claim=OuterRef("claim")).order_by("-corrected_at")
+    return (
+        publications.select_related("claim__article", "published_by")
+        .defer("claim__article__source_text", "claim__article__text")
+        .annotate(last_corrected_at=Subquery(latest_correction.values("corrected_at")[:1]))
+    )
+
+
+# The public index's filters: a filter's name (the index form's field) and the lookup of
+# ``Publication`` it filters by.
+PUBLIC_FILTERS: dict[str, str] = {
+    "verdict": "verdict",
+}
+
+
+def public_fact_checks(*, text: str = "", **filters: Any) -> QuerySet[Publication]:
+    """Public fact-checks, newest first, with ``PUBLIC_FILTERS`` (empty values ignored)
+    and every word of ``text`` in the claim, its article's title or the rationale."""
+    publications = published_claims(claims=Claim.objects.public())
+    for name, value in filters.items():
+        if value:
+            publications = publications.filter(**{PUBLIC_FILTERS[name]: value})
+    for word in text.split()[:10]:
+        publications = publications.filter(
+            Q(claim__quote__icontains=word)
+            | Q(claim__article__title__icontains=word)
+            | Q(rationale__icontains=word)
+        )
+    return publications.order_by("-first_published_at", "-id")
+
+
+# --- Corrections and readers' reports ----------------------------------------------
+
+
+def claim_corrections(*, claim: Claim) -> QuerySet[Correction]:
+    """The claim's corrections, newest first."""
+    return Correction.objects.filter(claim=claim).order_by("-corrected_at", "-id")
+
+
+def public_corrections() -> QuerySet[Correction]:
+    """Corrections of public fact-checks, newest first, with their claim and article."""
+    return (
+        Correction.objects.filter(claim__in=Claim.objects.public())
+        .select_related("claim__article")
+        .defer("claim__article__source_text", "claim__article__text")
+        .order_by("-corrected_at", "-id")
+    )
+
+
+def correction_request_list(
+    *, status: str = "", claim: Claim | None = None
+) -> QuerySet[CorrectionRequest]:
+    """Readers' reports (with ``status``, of ``claim``), newest first."""
+    requests = CorrectionRequest.objects.select_related(
+        "claim__article", "handled_by", "correction"
+    ).defer("claim__article__source_text", "claim__article__text")
+    if status:
+        requests = requests.filter(status=status)
+    if claim is not None:
+        requests = requests.filter(claim=claim)
+    return requests.order_by("-created_at", "-id")
+
+
+def open_correction_requests(*, claim: Claim | None = None) -> QuerySet[CorrectionRequest]:
+    return correction_request_list(status=CorrectionRequestStatus.OPEN, claim=claim)
+
+
+def claims_with_open_correction_requests(*, claims: ClaimQuerySet | None = None) -> ClaimQuerySet:
+    """Claims that readers reported an error on and editors have not handled yet, the
+    longest-waiting first, each with ``open_requests`` and ``oldest_open_request_at``."""
+    claims = claim_list_with_counts() if claims is None else claims
+    open_requests = CorrectionRequest.objects.filter(status=CorrectionRequestStatus.OPEN)
+    oldest = open_requests.filter(claim=OuterRef("pk")).order_by("created_at")
+    return (
+        claims.filter(Exists(open_requests.filter(claim=OuterRef("pk"))))
+        .annotate(
+            open_requests=count_subquery(open_requests, outer="claim"),
+            oldest_open_request_at=Subquery(oldest.values("created_at")[:1]),
+        )
+        .order_by("oldest_open_request_at", "pk")
     )
 
 

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -89,6 +90,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "web.robots.RobotsTagMiddleware",
 ]
 
 ROOT_URLCONF = "factcheck.urls"
@@ -354,6 +356,11 @@ PUBLIC_BASE_URL = env_url("PUBLIC_BASE_URL")
 # The organisation that publishes the fact-checks (ClaimReview's author).
 CLAIMREVIEW_ORGANIZATION_NAME = env_str("CLAIMREVIEW_ORGANIZATION_NAME") or "factcheck"
 CLAIMREVIEW_ORGANIZATION_URL = env_url("CLAIMREVIEW_ORGANIZATION_URL")
+# The public page names the reviewers who rated a fact-check; off: it says how many.
+PUBLIC_REVIEWER_NAMES = env_bool("PUBLIC_REVIEWER_NAMES", default=False)
+# Readers' reports of errors accepted per client address within the window.
+CORRECTION_REQUESTS_PER_CLIENT = env_int("CORRECTION_REQUESTS_PER_CLIENT", 5, minimum=1)
+CORRECTION_REQUEST_WINDOW_MINUTES = env_int("CORRECTION_REQUEST_WINDOW_MINUTES", 60, minimum=1)
 
 # --- Cache, client addresses, sign-in limits --------------------------------
 
@@ -452,6 +459,7 @@ SPECTACULAR_SETTINGS = {
         "ClaimKindEnum": "claims.models.ClaimKind",
         "VerdictEnum": "claims.models.Verdict",
         "ConsensusStateEnum": "editorial.models.ConsensusState",
+        "CorrectionRequestStatusEnum": "editorial.models.CorrectionRequestStatus",
     },
 }
 

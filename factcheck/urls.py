@@ -11,6 +11,7 @@ from drf_spectacular.views import (
 
 from api import errors as api_errors
 from factcheck.health import healthz
+from web import feeds
 from web import urls as web_urls
 from web.csp import csp_relaxed
 from web.views import public
@@ -39,7 +40,13 @@ urlpatterns = [
         name="api-docs",
     ),
     path("api/redoc/", redoc_view, name="api-redoc"),
+    path("fact-checks/", public.fact_check_index, name="fact-checks"),
+    path("fact-checks/feed/", feeds.fact_check_feed, name="fact-checks-feed"),
     path("fact-checks/<id:claim_id>/", public.public_claim, name="fact-check"),
+    path("fact-checks/<id:claim_id>/report/", public.report_error, name="fact-check-report"),
+    path("corrections/", public.corrections_page, name="corrections"),
+    path("methodology/", public.methodology_page, name="methodology"),
+    path("sitemap.xml", feeds.sitemap, name="sitemap"),
     path("", include(web_urls.auth_urlpatterns)),
     path("", include("web.urls")),
 ]

@@ -17,9 +17,22 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from claims import policies
-from editorial.models import Assignment, ClaimConsensus, ClaimTransition, Comment, Publication
+from editorial.models import (
+    Assignment,
+    ClaimConsensus,
+    ClaimTransition,
+    Comment,
+    Correction,
+    CorrectionRequest,
+    Publication,
+    SiteText,
+)
 from editorial.selectors import assignment_list
 from editorial.services.assignments import assignment_check, assignment_delete, claim_assign
+from editorial.services.correction_requests import (
+    correction_request_check,
+    correction_request_handle,
+)
 from editorial.services.workflow import claim_publish, publish_check
 from siteadmin.claims import ClaimArticleFilter, HistoryAdmin, adopt, short
 from siteadmin.permissions import PolicyAdmin, ReadOnlyAdmin
@@ -229,3 +242,122 @@ class PublicationAdmin(HistoryAdmin):
             confirm_no_evidence=data.get("confirm_no_evidence", False),
         )
         adopt(obj, publication)
+
+
+@admin.register(Correction)
+class CorrectionAdmin(ReadOnlyAdmin):
+    """Corrections are made by publishing again on a published claim (web UI or API)."""
+
+    list_display = (
+        "claim",
+        "previous_verdict",
+        "new_verdict",
+        "note_short",
+        "corrected_by",
+        "corrected_at",
+    )
+    list_filter = ("new_verdict", ClaimArticleFilter, "corrected_at")
+    search_fields = ("claim__quote", "note")
+    date_hierarchy = "corrected_at"
+    list_select_related = ("claim", "corrected_by")
+
+    @admin.display(description="note")
+    def note_short(self, obj: Correction) -> str:
+        return short(obj.note, 80)
+
+
+class CorrectionRequestForm(forms.ModelForm):
+    """Handling a report from the admin: the same checks as ``correction_request_handle``."""
+
+    user: Any = None  # set by the admin for the request
+
+    class Meta:
+        model = CorrectionRequest
+        fields = ("status", "response")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.has_error("status"):
+            return cleaned
+        try:
+            correction_request_check(
+                correction_request=self.instance,
+                editor=self.user,
+                status=cleaned.get("status"),
+                response=cleaned.get("response") or "",
+            )
+        except ValidationError as error:
+            self.add_error(None, error)
+        except PermissionDenied as error:
+            self.add_error(None, str(error))
+        return cleaned
+
+
+@admin.register(CorrectionRequest)
+class CorrectionRequestAdmin(PolicyAdmin):
+    """Readers' reports of errors; editors answer, resolve or dismiss them here too."""
+
+    list_display = ("claim", "message_short", "status", "created_at", "handled_by", "handled_at")
+    list_filter = ("status", ClaimArticleFilter, "created_at")
+    search_fields = ("claim__quote", "message", "name", "email", "response")
+    date_hierarchy = "created_at"
+    list_select_related = ("claim", "handled_by")
+    readonly_fields = (
+        "claim",
+        "message",
+        "name",
+        "email",
+        "correction",
+        "handled_by",
+        "handled_at",
+        "created_at",
+    )
+    fields = (*readonly_fields[:4], "status", "response", *readonly_fields[4:])
+    form = CorrectionRequestForm
+
+    def get_form(
+        self,
+        request: HttpRequest,
+        obj: CorrectionRequest | None = None,
+        change: bool = False,
+        **kw: Any,
+    ) -> Any:
+        form: Any = super().get_form(request, obj, change=change, **kw)
+        form.user = request.user
+        return form
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return policies.can_handle_correction_requests(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return policies.can_handle_correction_requests(request.user)
+
+    def may_change(self, user: Any, obj: Any) -> bool:
+        return policies.can_handle_correction_requests(user)
+
+    @admin.display(description="message")
+    def message_short(self, obj: CorrectionRequest) -> str:
+        return short(obj.message, 80)
+
+    def save_model(
+        self, request: HttpRequest, obj: CorrectionRequest, form: Any, change: bool
+    ) -> None:
+        correction_request_handle(
+            correction_request=obj,
+            editor=request.user,
+            status=form.cleaned_data["status"],
+            response=form.cleaned_data.get("response") or "",
+        )
+
+
+@admin.register(SiteText)
+class SiteTextAdmin(PolicyAdmin):
+    """The editors' own words on public pages (the methodology), in plain paragraphs."""
+
+    list_display = ("page", "updated_at")
+
+    def may_add(self, user: Any) -> bool:
+        return policies.is_editor(user)
+
+    def may_change(self, user: Any, obj: Any) -> bool:
+        return policies.is_editor(user)

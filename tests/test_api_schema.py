@@ -34,6 +34,8 @@ PATHS = {
     "/api/v1/articles/{article_id}/claimreview/": {"get"},
     "/api/v1/articles/{article_id}/report/": {"get"},
     "/api/v1/me/queue/": {"get"},
+    "/api/v1/correction-requests/": {"get"},
+    "/api/v1/correction-requests/{request_id}/": {"get", "patch"},
     "/api/v1/reviewers/": {"get"},
     "/api/v1/reviewers/stats/": {"get"},
 }

@@ -12,6 +12,7 @@ from django.test import Client, RequestFactory
 from django.urls import URLPattern, reverse
 
 from claims.models import ArticleStatus, Verdict
+from editorial.models import CorrectionRequest
 from tests.factories import ArticleFactory, ClaimFactory, SourceFactory, UserFactory
 from tests.workflow import publish
 from web import urls as web_urls
@@ -30,6 +31,8 @@ SITE_POLICY = {
     "frame-ancestors": ["'none'"],
     "form-action": ["'self'"],
 }
+# The public pages make no connections from scripts (web.csp.csp_public).
+PUBLIC_POLICY = {**SITE_POLICY, "connect-src": ["'none'"]}
 
 
 def directives(header: str) -> dict[str, list[str]]:
@@ -59,10 +62,12 @@ def claim(editor) -> Any:
 
 def web_urls_of(claim: Any) -> list[str]:
     """Every URL in web/urls.py, with the ids of ``claim``, its article and its source."""
+    report = CorrectionRequest.objects.create(claim=claim, message="The date is wrong.")
     ids = {
         "article_id": claim.article_id,
         "claim_id": claim.pk,
         "source_id": claim.sources.get().pk,
+        "request_id": report.pk,
     }
     urls = []
     for pattern in [*web_urls.auth_urlpatterns, *web_urls.urlpatterns]:
@@ -88,12 +93,27 @@ def test_every_page_of_the_web_ui_sends_the_site_policy_whatever_the_method(edit
             client.force_login(editor)  # the POST signed the editor out
 
 
-def test_the_public_fact_check_page_with_its_json_ld_sends_the_site_policy(claim):
+def test_the_public_fact_check_page_with_its_json_ld_sends_the_public_policy(claim):
     response = Client().get(f"/fact-checks/{claim.pk}/")
 
     assert response.status_code == 200
     assert b'<script type="application/ld+json">' in response.content
-    assert policy_of(response) == SITE_POLICY
+    assert policy_of(response) == PUBLIC_POLICY
+
+
+@pytest.mark.parametrize("url", ["/fact-checks/", "/corrections/", "/methodology/"])
+def test_the_public_pages_send_the_public_policy(claim, url: str) -> None:
+    response = Client().get(url)
+
+    assert response.status_code == 200
+    assert policy_of(response) == PUBLIC_POLICY
+
+
+def test_a_refused_report_of_an_error_is_shown_under_the_public_policy(claim) -> None:
+    response = Client().post(f"/fact-checks/{claim.pk}/report/", {"message": "short"})
+
+    assert response.status_code == 422
+    assert policy_of(response) == PUBLIC_POLICY
 
 
 def test_the_sign_in_page_and_the_error_pages_send_the_site_policy(outsider):
@@ -163,7 +183,7 @@ def test_in_report_only_mode_the_same_policy_is_reported_not_enforced(settings, 
     redoc = Client().get("/api/redoc/")
 
     assert "Content-Security-Policy" not in page
-    assert policy_of(page, "Content-Security-Policy-Report-Only") == SITE_POLICY
+    assert policy_of(page, "Content-Security-Policy-Report-Only") == PUBLIC_POLICY
     assert "Content-Security-Policy" not in redoc
     assert policy_of(redoc, "Content-Security-Policy-Report-Only")["style-src"] == [
         "'self'",

@@ -48,6 +48,9 @@ from editorial.models import (
     ClaimTransition,
     Comment,
     ConsensusState,
+    Correction,
+    CorrectionRequest,
+    CorrectionRequestStatus,
     Publication,
 )
 from editorial.services.workflow import claim_publish
@@ -91,6 +94,7 @@ class World:
     evidence: Evidence  # on ``claim``
     rating: Rating  # ``rater``'s, of ``rated``
     assignment: Assignment  # ``rater`` on ``in_review``
+    report: CorrectionRequest  # a reader's, open, on ``published_claim``
     mine: Rating | None = None  # the actor's own rating, for the "my rating" writes
 
     @property
@@ -156,6 +160,9 @@ def build_world(actor_name: str) -> World:
         rating=RatingFactory.create(claim=rated, reviewer=rater),
         assignment=Assignment.objects.create(
             claim=in_review, reviewer=rater, assigned_by=users["editor"]
+        ),
+        report=CorrectionRequest.objects.create(
+            claim=published_claim, message="The figure is 3,950, not 4,000."
         ),
     )
 
@@ -234,6 +241,7 @@ PUBLISH = {
     "note": "The desk decides.",
     "confirm_no_evidence": True,
 }
+CORRECT = {**PUBLISH, "verdict": Verdict.MOSTLY_FALSE, "correction": "Fewer trees than we said."}
 
 
 @dataclass(frozen=True)
@@ -523,6 +531,30 @@ WRITES: dict[str, Write] = {
         web=lambda w: (f"/claims/{w.published_claim.pk}/unpublish/", {"note": "A correction."}),
         admin=None,  # unpublishing needs a note: it is done on the claim, not in the admin
     ),
+    "correct a published verdict": Write(
+        done=lambda w: Correction.objects.filter(
+            claim=w.published_claim, corrected_by=w.actor, new_verdict=Verdict.MOSTLY_FALSE
+        ).exists(),
+        api=lambda w: ("post", f"/api/v1/claims/{w.published_claim.pk}/publish/", CORRECT),
+        web=lambda w: (f"/claims/{w.published_claim.pk}/publish/", CORRECT),
+        admin=None,  # published verdicts are read-only in the admin; correcting is on the claim
+    ),
+    "answer a reader's report": Write(
+        done=now(lambda w: w.report, status=CorrectionRequestStatus.ANSWERED),
+        api=lambda w: (
+            "patch",
+            f"/api/v1/correction-requests/{w.report.pk}/",
+            {"status": "answered", "response": "Corrected."},
+        ),
+        web=lambda w: (
+            f"/claims/{w.published_claim.pk}/reports/{w.report.pk}/",
+            {"status": "answered", "response": "Corrected."},
+        ),
+        admin=lambda w: (
+            admin_url(w.report, "change"),
+            {"status": "answered", "response": "Corrected."},
+        ),
+    ),
 }
 
 # Who may make each write, by ``claims.policies``; the actors in the order of ``ACTORS``.
@@ -560,6 +592,8 @@ EXPECTED: dict[str, tuple[bool, ...]] = {
     "comment on a claim":                           (N,   N,    Y,    Y,    Y,     Y,    Y),
     "publish a claim":                              (N,   N,    N,    N,    Y,     Y,    Y),
     "unpublish a claim":                            (N,   N,    N,    N,    Y,     Y,    Y),
+    "correct a published verdict":                  (N,   N,    N,    N,    Y,     Y,    Y),
+    "answer a reader's report":                     (N,   N,    N,    N,    Y,     Y,    Y),
 }  # fmt: skip
 
 
@@ -576,6 +610,8 @@ def database_state() -> tuple[list[tuple[Any, ...]], ...]:
         (Comment, ("id", "claim_id", "body")),
         (ClaimTransition, ("id", "claim_id", "to_status")),
         (Publication, ("id", "claim_id", "verdict")),
+        (Correction, ("id", "claim_id", "new_verdict")),
+        (CorrectionRequest, ("id", "status", "response")),
     ]
     return tuple(sorted(model._default_manager.values_list(*fields)) for model, fields in tables)
 

@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import URLPattern, reverse
 
 from claims.models import ClaimStatus
+from editorial.models import CorrectionRequest
 from editorial.services.comments import comment_create
 from tests.factories import ClaimFactory, EvidenceFactory, SourceFactory
 from web import urls as web_urls
@@ -52,7 +53,9 @@ def _objects(editor: Any) -> dict[str, int]:
     claim.sources.add(source)
     evidence = EvidenceFactory.create(claim=claim, author=editor)
     comment = comment_create(claim=claim, author=editor, body="A first word.")
+    report = CorrectionRequest.objects.create(claim=claim, message="The count is wrong.")
     return {
+        "request_id": report.pk,
         "article_id": claim.article_id,
         "claim_id": claim.pk,
         "source_id": source.pk,

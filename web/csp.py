@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from csp.constants import NONE, SELF
-from csp.decorators import csp, csp_update
+from csp.decorators import csp, csp_replace, csp_update
 
 View = TypeVar("View", bound=Callable[..., Any])
 
@@ -52,3 +52,11 @@ def csp_sandboxed(view: View) -> View:
     It is enforced even when the site's policy is report-only: the pages it is for show
     content from elsewhere, which must never run in our origin."""
     return csp(SANDBOXED_DIRECTIVES)(view)  # type: ignore[return-value]
+
+
+def csp_public(view: View) -> View:
+    """The policy of the public pages (fact-checks, their index, corrections, methodology):
+    the site's, with no connections from scripts at all. Readers' browsers only load our
+    styles and scripts and post the report form to us (``form-action 'self'``)."""
+    config = {"connect-src": [NONE]}
+    return csp_replace(config)(csp_replace(config, REPORT_ONLY=True)(view))  # type: ignore[return-value]

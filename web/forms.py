@@ -19,8 +19,14 @@ from claims.models import (
     Verdict,
 )
 from claims.url_rules import MAX_URL_LENGTH
-from editorial.models import ConsensusState
+from editorial.models import ConsensusState, CorrectionRequest, CorrectionRequestStatus
 from editorial.queues import QUEUES
+from editorial.services.correction_requests import (
+    MESSAGE_MAX_CHARS,
+    MESSAGE_MIN_CHARS,
+    NAME_MAX_CHARS,
+    RESPONSE_MAX_CHARS,
+)
 from texts.textnorm import is_blank
 from web.selectors import article_choices, eligible_reviewers
 
@@ -268,6 +274,95 @@ class PublishForm(IdPrefixed):
     )
     confirm_no_evidence = forms.BooleanField(label="Publish without evidence", required=False)
     publish_article = forms.BooleanField(label="Also publish the article", required=False)
+
+
+class CorrectionForm(PublishForm):
+    """Publishing again on a published claim corrects it: the public reads the note."""
+
+    id_prefix = "correct"
+
+    correction = forms.CharField(
+        label="Correction note for the public",
+        # Needed for any change; the service says so (it knows whether anything changed).
+        widget=forms.Textarea(attrs={"rows": 3, "aria-required": "true"}),
+        required=False,
+        help_text="What changed and why; shown, dated, in the page's log of corrections.",
+    )
+    resolves = forms.ModelChoiceField(
+        label="Resolves a reader's report",
+        queryset=CorrectionRequest.objects.none(),
+        required=False,
+        empty_label="None",
+    )
+
+    def __init__(self, *args: Any, requests: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        resolves: Any = self.fields["resolves"]
+        if requests is not None:
+            resolves.queryset = requests
+        resolves.label_from_instance = lambda report: f"#{report.pk}: {report}"
+
+
+class ReportErrorForm(forms.Form):
+    """A reader's report of an error on a public page. ``website`` is a trap for bots:
+    hidden from people (and from screen readers), filled in by scripts that fill all."""
+
+    id_prefix = "report"
+
+    message = forms.CharField(
+        label="What is wrong?",
+        min_length=MESSAGE_MIN_CHARS,
+        max_length=MESSAGE_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Say what is wrong and, if you can, where the right information is.",
+    )
+    name = forms.CharField(label="Your name", max_length=NAME_MAX_CHARS, required=False)
+    email = forms.EmailField(
+        label="Your email",
+        required=False,
+        help_text="Only if you would like an answer; it is never shown.",
+    )
+    website = forms.CharField(
+        label="Leave this empty",
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "report-%s")
+        super().__init__(*args, **kwargs)
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.data.get("website"))
+
+
+class CorrectionRequestForm(forms.Form):
+    """An editor's answer to a reader's report (the service checks the rest)."""
+
+    status = forms.ChoiceField(
+        choices=[
+            (CorrectionRequestStatus.ANSWERED, "Answer"),
+            (CorrectionRequestStatus.RESOLVED, "Resolve"),
+            (CorrectionRequestStatus.DISMISSED, "Dismiss"),
+        ]
+    )
+    response = forms.CharField(
+        label="Response",
+        required=False,
+        max_length=RESPONSE_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class PublicSearchForm(forms.Form):
+    """The public index's search and filters; each field is a filter of
+    ``editorial.selectors.public_fact_checks`` (``q`` its words)."""
+
+    q = forms.CharField(label="Search", max_length=200, required=False)
+    verdict = forms.ChoiceField(
+        label="Verdict", choices=[("", "Any verdict"), *Verdict.choices], required=False
+    )
 
 
 class UnpublishForm(IdPrefixed):

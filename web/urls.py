@@ -35,4 +35,9 @@ urlpatterns = [
     path("claims/<id:claim_id>/unpublish/", editorial.claim_unpublish_view, name="claim-unpublish"),
     path("claims/<id:claim_id>/assign/", editorial.claim_assign_view, name="claim-assign"),
     path("claims/<id:claim_id>/comments/", editorial.comment_add, name="comment-add"),
+    path(
+        "claims/<id:claim_id>/reports/<id:request_id>/",
+        editorial.correction_request_view,
+        name="correction-request",
+    ),
 ]

@@ -20,7 +20,16 @@ from claims.models import ArticleStatus, Claim, ClaimStatus, Evidence, Source, V
 from claims.services.articles import article_update
 from claims.services.claims import claim_update
 from claims.transitions import Transition, targets_from, transition_for
-from editorial.models import ClaimConsensus, ClaimTransition, ConsensusState, Publication
+from editorial.models import (
+    ClaimConsensus,
+    ClaimTransition,
+    ConsensusState,
+    Correction,
+    CorrectionRequest,
+    CorrectionRequestStatus,
+    Publication,
+)
+from editorial.services.correction_requests import correction_request_handle
 from texts.textnorm import clean_text, is_blank
 
 _INSTEAD = {
@@ -172,6 +181,20 @@ def publish_check(
     now; otherwise a ``ValidationError`` (or ``PermissionDenied``) that says why not."""
     policies.check_publish_claim(editor, claim)
     transition_check(claim=claim, to_status=ClaimStatus.PUBLISHED, user=editor, note=note)
+    _check_verdict_and_rationale(verdict, rationale)
+    check = _consensus_check(claim, verdict, note)
+    if not confirm_no_evidence and lacks_support(claim):
+        raise ValidationError(
+            {
+                "confirm_no_evidence": "The claim has no evidence and cites no source: "
+                "confirm that you publish it without evidence."
+            },
+            code="no_evidence",
+        )
+    return check
+
+
+def _check_verdict_and_rationale(verdict: str, rationale: str) -> None:
     if verdict not in Verdict.values:
         raise ValidationError(
             {"verdict": f"{verdict!r} is not a verdict; use one of {Verdict.values}."},
@@ -181,6 +204,10 @@ def publish_check(
         raise ValidationError(
             {"rationale": "Give the rationale that the public will read."}, code="required"
         )
+
+
+def _consensus_check(claim: Claim, verdict: str, note: str) -> PublishCheck:
+    """A verdict other than the consensus, or any while there is none, needs a note."""
     row = ClaimConsensus.objects.filter(claim_id=claim.pk).values_list("state", "verdict").first()
     state, consensus_verdict = row or (ConsensusState.NEEDS_RATINGS, "")
     overrides = state != ConsensusState.CONSENSUS or verdict != consensus_verdict
@@ -191,14 +218,6 @@ def publish_check(
             reason = f"is published while the ratings are {ConsensusState(state).label.lower()}"
         raise ValidationError(
             {"note": f"The verdict {reason}: add a note saying why."}, code="note_required"
-        )
-    if not confirm_no_evidence and lacks_support(claim):
-        raise ValidationError(
-            {
-                "confirm_no_evidence": "The claim has no evidence and cites no source: "
-                "confirm that you publish it without evidence."
-            },
-            code="no_evidence",
         )
     return PublishCheck(state, consensus_verdict, overrides)
 
@@ -213,6 +232,8 @@ def claim_publish(
     note: str = "",
     confirm_no_evidence: bool = False,
     publish_article: bool = False,
+    correction: str = "",
+    resolves: CorrectionRequest | None = None,
 ) -> Publication:
     """Publish a ready claim's verdict and the rationale the public reads.
 
@@ -220,8 +241,22 @@ def claim_publish(
     none, needs a ``note`` saying why; a claim with no evidence and no source needs
     ``confirm_no_evidence``. ``publish_article`` publishes its article too (its
     public page appears only then). Returns the publication.
+
+    On a claim already published, this corrects the verdict or the rationale: that needs
+    a ``correction`` note, which the public page shows in its log of corrections
+    (``publication_correct``).
     """
     _lock(claim)
+    if claim.status == ClaimStatus.PUBLISHED:
+        return publication_correct(
+            claim=claim,
+            editor=editor,
+            verdict=verdict,
+            rationale=rationale,
+            correction=correction,
+            note=note,
+            resolves=resolves,
+        )
     check = publish_check(
         claim=claim,
         editor=editor,
@@ -250,6 +285,92 @@ def claim_publish(
     _move(claim, ClaimStatus.PUBLISHED, editor, note)
     if publish_article and claim.article.status != ArticleStatus.PUBLISHED:
         article_update(article=claim.article, user=editor, status=ArticleStatus.PUBLISHED)
+    return publication
+
+
+def correction_check(
+    *,
+    claim: Claim,
+    editor: Any,
+    publication: Publication,
+    verdict: str,
+    rationale: str,
+    correction: str,
+    note: str = "",
+) -> PublishCheck:
+    """What correcting the published verdict would record, if ``editor`` may now;
+    otherwise a ``ValidationError`` (or ``PermissionDenied``) that says why not."""
+    policies.check_publish_claim(editor, claim)
+    _check_verdict_and_rationale(verdict, rationale)
+    if verdict == publication.verdict and clean_text(rationale) == publication.rationale:
+        raise ValidationError(
+            "This verdict and rationale are the ones published: change either to correct "
+            "the fact-check.",
+            code="nothing_to_correct",
+        )
+    if is_blank(correction):
+        raise ValidationError(
+            {
+                "correction": "The claim is published: changing its verdict or rationale "
+                "needs a correction note saying what changed and why (the public page shows it)."
+            },
+            code="correction_required",
+        )
+    return _consensus_check(claim, verdict, note or publication.note)
+
+
+@transaction.atomic
+def publication_correct(
+    *,
+    claim: Claim,
+    editor: Any,
+    verdict: str,
+    rationale: str,
+    correction: str,
+    note: str = "",
+    resolves: CorrectionRequest | None = None,
+) -> Publication:
+    """Change a published claim's verdict or rationale, with a ``correction`` note for the
+    public; the previous version stays in the correction (and the publication's history).
+    ``resolves``: a reader's report that this correction resolves."""
+    _lock(claim)
+    publication = Publication.objects.select_for_update().get(claim_id=claim.pk)
+    check = correction_check(
+        claim=claim,
+        editor=editor,
+        publication=publication,
+        verdict=verdict,
+        rationale=rationale,
+        correction=correction,
+        note=note,
+    )
+    record = Correction(
+        claim=claim,
+        publication=publication,
+        note=clean_text(correction).strip(),
+        previous_verdict=publication.verdict,
+        previous_rationale=publication.rationale,
+        new_verdict=verdict,
+        new_rationale=clean_text(rationale),
+        corrected_by=policies.person(editor),
+        corrected_at=timezone.now(),
+    )
+    publication.verdict = record.new_verdict
+    publication.rationale = record.new_rationale
+    publication.note = clean_text(note) or publication.note
+    publication.consensus_state = check.consensus_state
+    publication.consensus_verdict = check.consensus_verdict
+    publication.overrides_consensus = check.overrides_consensus
+    save_as(publication, editor)
+    record.save()
+    if resolves is not None:
+        correction_request_handle(
+            correction_request=resolves,
+            editor=editor,
+            status=CorrectionRequestStatus.RESOLVED,
+            correction=record,
+        )
+    claim.publication = publication
     return publication
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.contrib import messages
@@ -17,9 +18,16 @@ from claims.models import Claim, ClaimStatus, Evidence, Rating
 from claims.policies import is_public_article, is_public_claim
 from claims.services.evidence import evidence_create
 from claims.transitions import targets_from, transition_for
-from editorial.models import ConsensusState
+from editorial.models import ConsensusState, CorrectionRequestStatus
 from editorial.queues import QUEUES
-from editorial.selectors import assignment_list, comment_list, consensus_summary
+from editorial.selectors import (
+    assignment_list,
+    comment_list,
+    consensus_summary,
+    correction_request_list,
+    open_correction_requests,
+    publication_of,
+)
 from editorial.services.ratings import rating_submit
 from editorial.services.workflow import lacks_support
 from texts.paragraphs import passage_span
@@ -135,6 +143,7 @@ def _editorial_context(request: HttpRequest, claim: Claim, bound: dict[str, Any]
         plain_form = forms.MoveForm()
     editor = policies.is_editor(user)
     return {
+        **_corrections_context(request, claim, bound),
         "is_editor": editor,
         "moves": moves,
         "noted_moves": noted_moves,
@@ -158,6 +167,33 @@ def _editorial_context(request: HttpRequest, claim: Claim, bound: dict[str, Any]
         "comment_form": bound.get("comment_form") or forms.CommentForm(),
         "can_comment": policies.can_comment_on_claim(user, claim) or "comment_form" in bound,
         "public_url": reverse("fact-check", args=[claim.pk]) if is_public_claim(claim) else "",
+    }
+
+
+def _corrections_context(
+    request: HttpRequest, claim: Claim, bound: dict[str, Any]
+) -> dict[str, Any]:
+    """For editors: readers' reports of errors, and correcting a published verdict."""
+    if not policies.can_handle_correction_requests(request.user):
+        return {"correction_requests": [], "can_correct": False}
+    reports = list(correction_request_list(claim=claim))
+    failed = bound.get("report_form")
+    for report in reports:  # a report's answer that failed comes back with its errors
+        again = failed is not None and failed.data.get("report_id") == str(report.pk)
+        report.form = failed if again else None  # type: ignore[attr-defined]
+    publication = publication_of(claim)
+    can_correct = claim.status == ClaimStatus.PUBLISHED and publication is not None
+    correct_form = bound.get("correct_form")
+    if correct_form is None and publication is not None and can_correct:
+        correct_form = forms.CorrectionForm(
+            initial={"verdict": publication.verdict, "rationale": publication.rationale},
+            requests=open_correction_requests(claim=claim),
+        )
+    return {
+        "correction_requests": reports,
+        "open_requests": sum(report.status == CorrectionRequestStatus.OPEN for report in reports),
+        "can_correct": can_correct,
+        "correct_form": correct_form,
     }
 
 
@@ -187,12 +223,24 @@ def claim_form_builders(claim: Claim) -> dict[str, Any]:
             data, reviewers=selectors.eligible_reviewers()
         ),
         "comment_form": forms.CommentForm,
+        "correct_form": lambda data: forms.CorrectionForm(
+            data, requests=open_correction_requests(claim=claim)
+        ),
+        "report_form": forms.CorrectionRequestForm,
     }
 
 
-def claim_form_failed(request: HttpRequest, claim: Claim, form: Any, *, name: str) -> HttpResponse:
+def claim_form_failed(
+    request: HttpRequest,
+    claim: Claim,
+    form: Any,
+    *,
+    name: str,
+    context: Mapping[str, str] | None = None,
+) -> HttpResponse:
     """Back to the claim page, which shows ``form`` (``name`` in its context) with its errors."""
-    return form_failed(request, form, name=name, url=reverse("web:claim", args=[claim.pk]))
+    url = reverse("web:claim", args=[claim.pk])
+    return form_failed(request, form, name=name, url=url, context=context)
 
 
 @require_safe

@@ -66,15 +66,26 @@ def error_summary_id(form: forms.Form) -> str:
     return f"{getattr(form, 'id_prefix', '') or 'form'}-errors"
 
 
-def form_failed(request: HttpRequest, form: forms.Form, *, name: str, url: str) -> HttpResponse:
+def form_failed(
+    request: HttpRequest,
+    form: forms.Form,
+    *,
+    name: str,
+    url: str,
+    context: Mapping[str, str] | None = None,
+) -> HttpResponse:
     """After a POST whose ``form`` (bound to ``request.POST``) has errors: keep what was sent
     and the errors under ``name`` for the page at ``url`` and go there; the page reads them
-    back with ``failed_forms``. The address ends in the error summary's id, so the browser
-    scrolls to it and focuses it (``tabindex="-1"``), with or without app.js."""
+    back with ``failed_forms``. ``context``: values the page needs to tell which of its
+    forms this was (e.g. the id of the item the form is about), kept with the input.
+    The address ends in the error summary's id, so the browser scrolls to it and focuses
+    it (``tabindex="-1"``), with or without app.js."""
     kept = dict(request.session.get(FAILED_FORMS_KEY, {}))
+    data = {key: values for key, values in request.POST.lists() if key not in UNKEPT_FIELDS}
+    data.update({key: [value] for key, value in (context or {}).items()})
     kept[name] = {
         "path": urlsplit(url).path,
-        "data": {key: values for key, values in request.POST.lists() if key not in UNKEPT_FIELDS},
+        "data": data,
         "errors": form.errors.get_json_data(),
     }
     request.session[FAILED_FORMS_KEY] = kept

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_safe
 
 from claims import policies
 from editorial.queues import QUEUES, queue_counts
+from editorial.selectors import claims_with_open_correction_requests
 from web import selectors
 from web.verdicts import claim_look_for
 from web.views.common import reviewer_required
@@ -29,6 +30,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "awaiting": awaiting,
         "activity": selectors.recent_activity(viewer=request.user),
         "queues": _queues() if policies.is_editor(request.user) else [],
+        "reported": list(claims_with_open_correction_requests()[:QUEUE_LENGTH])
+        if policies.can_handle_correction_requests(request.user)
+        else [],
     }
     return render(request, "web/dashboard.html", context)
 

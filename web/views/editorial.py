@@ -6,13 +6,17 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from claims.models import ClaimStatus
+from claims.models import Claim, ClaimStatus
 from claims.transitions import transition_for
+from editorial.models import CorrectionRequestStatus
+from editorial.selectors import correction_request_list, open_correction_requests
 from editorial.services.assignments import claim_assign
 from editorial.services.comments import comment_create
+from editorial.services.correction_requests import correction_request_handle
 from editorial.services.workflow import claim_publish, claim_transition, claim_unpublish
 from web import forms, selectors
 from web.views.claims import claim_form_failed, claim_or_404
@@ -51,6 +55,8 @@ def _note(form: forms.forms.Form) -> dict[str, str]:
 @reviewer_required
 def claim_publish_view(request: HttpRequest, claim_id: int) -> HttpResponse:
     claim = claim_or_404(claim_id)
+    if claim.status == ClaimStatus.PUBLISHED:
+        return _claim_correct(request, claim)
     form = forms.PublishForm(request.POST)
     if form.is_valid():
         try:
@@ -60,6 +66,39 @@ def claim_publish_view(request: HttpRequest, claim_id: int) -> HttpResponse:
         else:
             return _back(request, claim.pk, "#workflow", "Published.")
     return claim_form_failed(request, claim, form, name="publish_form")
+
+
+def _claim_correct(request: HttpRequest, claim: Claim) -> HttpResponse:
+    """Publishing on a published claim corrects it (the service asks for the note)."""
+    form = forms.CorrectionForm(request.POST, requests=open_correction_requests(claim=claim))
+    if form.is_valid():
+        try:
+            claim_publish(claim=claim, editor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            forms.add_service_error(form, exc)
+        else:
+            return _back(request, claim.pk, "#workflow", "Corrected; the public page shows it.")
+    return claim_form_failed(request, claim, form, name="correct_form")
+
+
+@require_POST
+@reviewer_required
+def correction_request_view(request: HttpRequest, claim_id: int, request_id: int) -> HttpResponse:
+    claim = claim_or_404(claim_id)
+    report = get_object_or_404(correction_request_list(claim=claim), pk=request_id)
+    form = forms.CorrectionRequestForm(request.POST)
+    if form.is_valid():
+        try:
+            correction_request_handle(
+                correction_request=report, editor=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            forms.add_service_error(form, exc)
+        else:
+            label = CorrectionRequestStatus(report.status).label.lower()
+            return _back(request, claim.pk, "#reports", f"The report is {label}.")
+    context = {"report_id": str(report.pk)}
+    return claim_form_failed(request, claim, form, name="report_form", context=context)
 
 
 @require_POST

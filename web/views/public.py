@@ -1,33 +1,149 @@
-"""The public page of a published fact-check: no sign-in, server-rendered, with its
-ClaimReview JSON-LD for search engines."""
+"""The public pages: each published fact-check (with its ClaimReview JSON-LD, its sources
+and evidence, its corrections and a form to report an error), their index, the log of
+corrections and the methodology. No sign-in; search engines may index them."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_safe
+from django.urls import reverse
+from django.views.decorators.http import require_POST, require_safe
 
+from accounts.ratelimits import client_address
 from claims.models import VERDICT_ORDINALS, Claim, Verdict
-from editorial import claimreview
-from editorial.selectors import published_claims
+from editorial import claimreview, methodology
+from editorial.models import Publication
+from editorial.selectors import (
+    claim_corrections,
+    public_corrections,
+    public_fact_checks,
+    published_claims,
+)
+from editorial.services.correction_requests import ReportRefused, correction_request_file
+from web import forms, selectors
+from web.csp import csp_public
+from web.robots import indexable
+
+FACT_CHECKS_PER_PAGE = 20
+CORRECTIONS_PER_PAGE = 25
+THANKS = "Thank you: the editors will look at your report."
 
 
-@require_safe
-def public_claim(request: HttpRequest, claim_id: int) -> HttpResponse:
-    publication = get_object_or_404(
-        published_claims(claims=Claim.objects.public()), claim_id=claim_id
-    )
+def _publication_or_404(claim_id: int) -> Publication:
+    return get_object_or_404(published_claims(claims=Claim.objects.public()), claim_id=claim_id)
+
+
+def _reviewers(claim: Claim) -> dict[str, Any]:
+    """Who rated the claim: their names with ``PUBLIC_REVIEWER_NAMES``, else how many."""
+    people = {rating.reviewer for rating in selectors.claim_ratings(claim)}
+    names = sorted(str(person) for person in people)
+    return {"count": len(names), "names": names if settings.PUBLIC_REVIEWER_NAMES else []}
+
+
+def public_claim_response(
+    request: HttpRequest, publication: Publication, *, report_form: Any = None, status: int = 200
+) -> HttpResponse:
+    claim = publication.claim
     base_url = claimreview.public_base_url(request.build_absolute_uri("/"))
     review = claimreview.claim_review(publication=publication, base_url=base_url)
     context = {
         "publication": publication,
-        "claim": publication.claim,
-        "article": publication.claim.article,
-        "verdict_label": Verdict(publication.verdict).label,
+        "claim": claim,
+        "article": claim.article,
+        "verdict": Verdict(publication.verdict),
         "rating_value": VERDICT_ORDINALS.get(publication.verdict),
         "organization": claimreview.organization(),
         "page_url": review["url"],
-        "updated": publication.published_at.date() != publication.first_published_at.date(),
+        "updated_at": claimreview.date_modified(publication),
+        "sources": selectors.claim_sources(claim),
+        "evidence": selectors.claim_evidence(claim),
+        "reviewers": _reviewers(claim),
+        "corrections": list(claim_corrections(claim=claim)),
+        "report_form": report_form or forms.ReportErrorForm(),
         "claim_review_json": claimreview.json_for_script(review),
     }
-    return render(request, "editorial/public_claim.html", context)
+    return render(request, "editorial/public_claim.html", context, status=status)
+
+
+@indexable
+@csp_public
+@require_safe
+def public_claim(request: HttpRequest, claim_id: int) -> HttpResponse:
+    return public_claim_response(request, _publication_or_404(claim_id))
+
+
+@csp_public
+@require_POST
+def report_error(request: HttpRequest, claim_id: int) -> HttpResponse:
+    """File a reader's report; a bot that filled the trap field is thanked, nothing filed."""
+    publication = _publication_or_404(claim_id)
+    # The form posts to ...#report, so a form with errors comes back scrolled to it; the
+    # thanks is at the top ("#top" scrolls there; a redirect without a fragment keeps #report).
+    page = reverse("fact-check", args=[claim_id]) + "#top"
+    form = forms.ReportErrorForm(request.POST)
+    if form.is_bot:
+        messages.success(request, THANKS)
+        return HttpResponseRedirect(page)
+    status, retry_after = 422, 0
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            correction_request_file(
+                claim=publication.claim,
+                message=data["message"],
+                name=data["name"],
+                email=data["email"],
+                client=client_address(request),
+            )
+        except ValidationError as exc:
+            forms.add_service_error(form, exc)
+        except ReportRefused as exc:
+            form.add_error(None, exc.message)
+            status, retry_after = 429, exc.retry_after
+        else:
+            messages.success(request, THANKS)
+            return HttpResponseRedirect(page)
+    response = public_claim_response(request, publication, report_form=form, status=status)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
+
+
+@indexable
+@csp_public
+@require_safe
+def fact_check_index(request: HttpRequest) -> HttpResponse:
+    form = forms.PublicSearchForm(request.GET)
+    filters = form.cleaned_data if form.is_valid() else {}
+    text = filters.pop("q", "")
+    publications = public_fact_checks(text=text, **filters)
+    page = Paginator(publications, FACT_CHECKS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "editorial/public_index.html", {"form": form, "page": page})
+
+
+@indexable
+@csp_public
+@require_safe
+def corrections_page(request: HttpRequest) -> HttpResponse:
+    page = Paginator(public_corrections(), CORRECTIONS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "editorial/public_corrections.html", {"page": page})
+
+
+@indexable
+@csp_public
+@require_safe
+def methodology_page(request: HttpRequest) -> HttpResponse:
+    context = {
+        "scale": methodology.rating_scale(),
+        "consensus": methodology.consensus_rule(),
+        "process": methodology.review_process(),
+        "text": methodology.methodology_text(),
+        "organization": claimreview.organization(),
+    }
+    return render(request, "editorial/methodology.html", context)
