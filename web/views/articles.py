@@ -40,6 +40,9 @@ def _import(form: forms.forms.Form, user: Any) -> Article:
         url=data.get("url") or "",
         source_format=data.get("source_format") or None,
         title=data["title"],
+        byline=data["byline"],
+        publisher=data["publisher"],
+        published_on=data["published_on"],
         imported_by=user,
         force=data["force"],
     )
@@ -75,7 +78,7 @@ def article_import_page(request: HttpRequest) -> HttpResponse:
     return render(request, "web/import.html", context, status=422 if form.errors else 200)
 
 
-def _reader_context(request: HttpRequest, article: Article) -> dict[str, Any]:
+def reader_context(request: HttpRequest, article: Article) -> dict[str, Any]:
     sources = list(selectors.article_sources(article))
     claims = list(selectors.article_claims(article, request.user))
     claims_url = reverse("web:claims")  # reverse() for each of hundreds of claims is slow
@@ -111,14 +114,27 @@ def _reader_context(request: HttpRequest, article: Article) -> dict[str, Any]:
         "status_form": forms.ArticleStatusForm(initial={"status": article.status})
         if policies.can_change_article_status(request.user, article)
         else None,
+        "details_form": forms.ArticleMetadataForm(instance=article)
+        if policies.can_change_article(request.user, article)
+        else None,
+        "moving": _claim_to_move(request, claims),
     }
+
+
+def _claim_to_move(request: HttpRequest, claims: list[Any]) -> Any:
+    """``?move=<claim id>``: the reader asks for the claim's new passage to be selected."""
+    wanted = request.GET.get("move", "")
+    claim = next((c for c in claims if str(c.pk) == wanted), None)
+    if claim is None or not policies.can_change_claim(request.user, claim):
+        return None
+    return claim
 
 
 @require_safe
 @reviewer_required
 def article_reader(request: HttpRequest, article_id: int) -> HttpResponse:
     article = get_object_or_404(Article.objects.select_related("imported_by"), pk=article_id)
-    return render(request, "web/article.html", _reader_context(request, article))
+    return render(request, "web/article.html", reader_context(request, article))
 
 
 @require_POST

@@ -21,6 +21,7 @@ from editorial.selectors import assignment_list, comment_list, consensus_summary
 from editorial.services.ratings import rating_submit
 from texts.paragraphs import passage_span
 from web import forms, selectors
+from web.corrections import claim_corrections
 from web.history import claim_history
 from web.reader import ClaimMark, render_article
 from web.verdicts import claim_look
@@ -81,6 +82,14 @@ def claim_page_response(request: HttpRequest, claim: Claim, **forms_: Any) -> Ht
         "history": claim_history(claim),
         **_editorial_context(request, claim, forms_),
     }
+    context |= claim_corrections(
+        request.user,
+        claim,
+        ratings=ratings,
+        evidence=context["evidence"],
+        comments=context["comments"],
+        bound=forms_,
+    )
     return render(request, "web/claim.html", context, status=422 if forms_ else 200)
 
 
