@@ -35,15 +35,25 @@ def _claim_events(claim: Claim) -> list[Event]:
         if record.history_type == "+":
             events.append(Event(record.history_date, record.history_user, "marked the claim"))
         # Status changes come from the workflow's log, with their notes.
-        elif record.history_type == "~" and previous is not None and previous.kind != record.kind:
-            events.append(
-                Event(
-                    record.history_date,
-                    record.history_user,
-                    f"changed the kind from {_label(ClaimKind, previous.kind)} "
-                    f"to {_label(ClaimKind, record.kind)}",
+        elif record.history_type == "~" and previous is not None:
+            if previous.kind != record.kind:
+                events.append(
+                    Event(
+                        record.history_date,
+                        record.history_user,
+                        f"changed the kind from {_label(ClaimKind, previous.kind)} "
+                        f"to {_label(ClaimKind, record.kind)}",
+                    )
                 )
-            )
+            if (previous.start, previous.end) != (record.start, record.end):
+                events.append(
+                    Event(
+                        record.history_date,
+                        record.history_user,
+                        "changed the passage",
+                        note=record.quote if len(record.quote) <= 120 else record.quote[:119] + "…",
+                    )
+                )
         previous = record
     return events
 
