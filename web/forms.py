@@ -233,7 +233,7 @@ class ClaimSpanForm(IdPrefixed):
         label="Passage",
         required=False,
         strip=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3, "aria-required": "true"}),
         help_text="The words exactly as they stand in the article (they must occur once), "
         "or select them in the reader.",
     )
