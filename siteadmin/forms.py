@@ -192,6 +192,12 @@ class ClaimChangeForm(forms.ModelForm):
 
     def _check_span(self, start: int | None, end: int | None) -> None:
         claim = self.instance
+        # The unique span names the article, which is not a field here: Django's own
+        # check leaves it out.
+        taken = Claim.objects.filter(article_id=claim.article_id, start=start, end=end)
+        if taken.exclude(pk=claim.pk).exists():
+            self.add_error("start", "A claim on exactly this passage already exists.")
+            return
         try:
             locate_quote(article=claim.article, start=start, end=end)
             policies.check_change_claim_span(self.user, claim, has_ratings=claim.ratings.exists())
