@@ -155,6 +155,10 @@ class ArticleViewSet(
             413: OpenApiResponse(
                 s.ErrorSerializer, description="The upload is over the size limit."
             ),
+            415: OpenApiResponse(
+                s.ErrorSerializer,
+                description="The body is not JSON, a form or multipart (or says no type).",
+            ),
             **ERRORS,
         },
     )

@@ -180,9 +180,17 @@ class ClaimChangeForm(forms.ModelForm):
         for name in ("start", "end"):
             if cleaned.get(name) is None and not self.has_error(name):
                 cleaned[name] = getattr(self.instance, name)
-        span = (cleaned.get("start"), cleaned.get("end"))
-        if span != (self.instance.start, self.instance.end) and not self.has_error("start"):
-            self._check_span(*span)
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if (
+            start is not None
+            and end is not None
+            and (start, end)
+            != (
+                self.instance.start,
+                self.instance.end,
+            )
+        ):
+            self._check_span(start, end)
         return cleaned
 
     def moved_to(self, claim: Claim) -> tuple[int | None, int | None]:
@@ -190,7 +198,7 @@ class ClaimChangeForm(forms.ModelForm):
         span = (self.cleaned_data["start"], self.cleaned_data["end"])
         return span if span != (claim.start, claim.end) else (None, None)
 
-    def _check_span(self, start: int | None, end: int | None) -> None:
+    def _check_span(self, start: int, end: int) -> None:
         claim = self.instance
         # The unique span names the article, which is not a field here: Django's own
         # check leaves it out.
