@@ -6,9 +6,12 @@ fetched source's URL in the reader, where the new fetch shows without a reload."
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
+from django.db import connection
 from playwright.sync_api import Page, expect
 
 from claims.models import Claim, ClaimKind, Evidence, Rating, Source, SourceStatus
@@ -17,9 +20,11 @@ from claims.services.claims import claim_create
 from claims.services.evidence import evidence_create
 from claims.tasks import fetch_source
 from editorial.models import Comment
+from factcheck.celery import app as celery_app
 from tests.browser.conftest import select_text, sign_in
 from tests.factories import UserFactory
 from tests.webserver import PageServer, article_page
+from tests.worker import broker_is_shared, running_worker
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -52,7 +57,7 @@ def test_a_reviewer_corrects_a_claim_its_evidence_discussion_and_rating_and_a_so
     budget = pages.add("/budget", article_page("Budget 2023", "Trees: 4,000 planted."))
     interview = pages.add("/interview", article_page("Interview", SECOND))
     article = article_import(
-        content=article_text(budget, "https://typo.example/intervew"),
+        content=article_text(budget, pages.url("/intervew")),
         source_format="markdown",
         imported_by=ana,
     )
@@ -205,3 +210,44 @@ def test_an_article_details_are_corrected_in_the_reader(
     expect(meta).to_contain_text("1 March 2024")
     article.refresh_from_db()
     assert (article.byline, article.publisher) == ("A. Writer", "The Gazette")
+
+
+@pytest.mark.worker
+def test_with_a_real_worker_a_corrected_source_url_is_fetched_while_the_reader_watches(
+    page: Page, live_server, pages: PageServer, shoot: Callable[..., None], tmp_path: Path
+) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("a worker process shares the live server's database only on PostgreSQL")
+    if not broker_is_shared():
+        pytest.skip("needs CELERY_BROKER_URL pointing at Redis or RabbitMQ")
+    celery_app.control.purge()
+    ana = UserFactory.create(username="ana", roles=["reviewer"])
+    budget = pages.add("/budget", article_page("Budget 2023", "Trees: 4,000 planted."))
+    interview = pages.add("/interview", article_page("Interview", SECOND))
+    with running_worker(tmp_path / "worker.log"):
+        article = article_import(
+            content=article_text(budget, pages.url("/intervew")),
+            source_format="markdown",
+            imported_by=ana,
+        )
+        wrong = article.sources.get(position=2)
+        deadline = time.monotonic() + 60
+        while Source.objects.filter(article=article, status__in=["pending", "fetching"]).exists():
+            assert time.monotonic() < deadline, "the worker did not fetch the sources"
+            time.sleep(0.2)
+
+        sign_in(page, live_server.url, ana.username)
+        page.goto(f"{live_server.url}/articles/{article.pk}/#source-{wrong.pk}")
+        row = page.locator(f"#source-{wrong.pk}")
+        expect(row.locator(".badge")).to_have_text(re.compile("Failed|Dead link"))
+        row.get_by_text("Change URL").click()
+        row.get_by_label("New URL").fill(interview)
+        row.get_by_role("button", name="Fetch from it").click()
+        page.evaluate("window.__notReloaded = true")
+
+        expect(page.locator(f"#source-{wrong.pk}-state .badge")).to_have_text("OK", timeout=60_000)
+        expect(row).to_contain_text("Interview")
+        assert page.evaluate("window.__notReloaded") is True
+        shoot(page, "corrections-09-source-url-worker", full_page=False)
+    wrong.refresh_from_db()
+    assert (wrong.url, wrong.status, wrong.snapshots.count()) == (interview, "ok", 2)
