@@ -337,6 +337,8 @@ def test_another_reviewer_may_not_edit_or_delete_a_comment_an_editor_may(
     assert f'action="{base}delete/"' in page(as_editor, f"/claims/{comment.claim_id}/")
     assert as_editor.post(base + "delete/").status_code == 302
     assert not Comment.objects.filter(pk=comment.pk).exists()
+    html = page(as_editor, f"/claims/{comment.claim_id}/").replace("<strong>", "")
+    assert f"{editor}</strong> deleted a comment" in html
 
 
 # --- The reader: article details, sources, re-selecting a passage --------------------------
@@ -449,6 +451,8 @@ def test_the_reader_asks_for_a_new_passage_when_moving_a_claim(
     assert f'action="/claims/{claim.pk}/passage/"' in page(as_reviewer, url)
     assert 'id="move-form"' not in page(as_other, url)  # not theirs to move
     assert 'id="move-form"' not in page(as_reviewer, f"/articles/{claim.article_id}/?move=x")
+    RatingFactory.create(claim=claim)  # rated: only editors move it
+    assert 'id="move-form"' not in page(as_reviewer, url)
 
 
 # --- The import form --------------------------------------------------------------------

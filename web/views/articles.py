@@ -127,7 +127,8 @@ def _claim_to_move(request: HttpRequest, claims: list[Any]) -> Any:
     claim = next((c for c in claims if str(c.pk) == wanted), None)
     if claim is None or not policies.can_change_claim(request.user, claim):
         return None
-    return claim
+    rated = bool(claim.ratings_count)
+    return claim if policies.can_change_claim_span(request.user, claim, has_ratings=rated) else None
 
 
 @require_safe
