@@ -88,7 +88,7 @@ class CommentSerializer(serializers.ModelSerializer[Comment]):
 
     class Meta:
         model = Comment
-        fields = ["id", "claim", "author", "body", "created_at"]
+        fields = ["id", "claim", "author", "body", "created_at", "edited_at"]
         read_only_fields = fields
 
 

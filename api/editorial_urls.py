@@ -38,6 +38,13 @@ urlpatterns = [
         name="claim-comments",
     ),
     path(
+        CLAIM + "comments/<id:pk>/",
+        api.CommentViewSet.as_view(
+            {"get": "retrieve", "patch": "partial_update", "delete": "destroy"}
+        ),
+        name="claim-comment",
+    ),
+    path(
         CLAIM + "publish/",
         api.PublicationViewSet.as_view({"post": "publish"}),
         name="claim-publish",

@@ -205,6 +205,35 @@ class CommentViewSet(mixins.ListModelMixin, ClaimChildViewSet):
         )
         return Response(s.CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
 
+    def get_object(self) -> Comment:
+        comment: Comment = get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+        return comment
+
+    @extend_schema(summary="One comment", responses={200: s.CommentSerializer, **ERRORS})
+    def retrieve(self, request: Request, claim_id: int, pk: int) -> Response:
+        return Response(s.CommentSerializer(self.get_object()).data)
+
+    @extend_schema(
+        summary="Edit a comment (its author or editors); it then shows `edited_at`",
+        request=s.CommentInputSerializer,
+        responses={200: s.CommentSerializer, **ERRORS},
+    )
+    def partial_update(self, request: Request, claim_id: int, pk: int) -> Response:
+        comment = self.get_object()
+        data = s.CommentInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        comments.comment_update(
+            comment=comment, user=request.user, body=data.validated_data["body"]
+        )
+        return Response(s.CommentSerializer(comment).data)
+
+    @extend_schema(
+        summary="Delete a comment (its author or editors)", responses={204: None, **ERRORS}
+    )
+    def destroy(self, request: Request, claim_id: int, pk: int) -> Response:
+        comments.comment_delete(comment=self.get_object(), user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
 
 class PublicationViewSet(ClaimChildViewSet):
     permission_classes = [IsReviewer]

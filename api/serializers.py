@@ -172,6 +172,11 @@ class ArticleCreateSerializer(serializers.Serializer):
             "`fetching`."
         ),
     )
+    byline = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
+    publisher = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+    published_on = serializers.DateField(
+        required=False, allow_null=True, default=None, help_text="The publication date."
+    )
     force = serializers.BooleanField(
         required=False, default=False, help_text="Import even if identical content exists."
     )
@@ -487,6 +492,18 @@ class ClaimUpdateSerializer(serializers.Serializer):
         required=False,
         max_length=500,
     )
+    start = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=MAX_OFFSET,
+        help_text="With `end`: move the claim to this passage (its quote is taken again).",
+    )
+    end = serializers.IntegerField(required=False, min_value=0, max_value=MAX_OFFSET)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if ("start" in attrs) != ("end" in attrs):
+            raise serializers.ValidationError("Send both `start` and `end` to move the claim.")
+        return attrs
 
 
 # --- Evidence and ratings -------------------------------------------------------

@@ -156,6 +156,10 @@ class ArticleViewSet(
             413: OpenApiResponse(
                 s.ErrorSerializer, description="The upload is over the size limit."
             ),
+            415: OpenApiResponse(
+                s.ErrorSerializer,
+                description="The body is not JSON, a form or multipart (or says no type).",
+            ),
             **ERRORS,
         },
     )
@@ -172,6 +176,9 @@ class ArticleViewSet(
                 source_format=fields.get("format"),
                 title=fields["title"],
                 url=fields["url"],
+                byline=fields["byline"],
+                publisher=fields["publisher"],
+                published_on=fields["published_on"],
                 imported_by=request.user,
                 force=fields["force"],
             )
@@ -243,7 +250,11 @@ class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return s.SourceDetailSerializer if self.action != "list" else s.SourceSerializer
 
     @extend_schema(
-        summary="Supply or change the URL to fetch",
+        summary="Supply or correct the URL to fetch, in any status",
+        description=(
+            "A new URL is fetched afresh (earlier snapshots stay); the same URL again "
+            "changes nothing."
+        ),
         request=s.SourceUrlSerializer,
         responses={200: s.SourceDetailSerializer, **ERRORS},
     )
@@ -364,7 +375,12 @@ class ClaimViewSet(
         return Response(self._detail(claim), status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        summary="Change a claim's kind, status or sources",
+        summary="Change a claim's kind, status, sources or passage",
+        description=(
+            "`start` and `end` move the claim to another passage of its article: the quote "
+            "and its context are taken from the text there (and a quote claim is checked "
+            "again). Moving a claim that has ratings is for editors only."
+        ),
         request=s.ClaimUpdateSerializer,
         responses={200: s.ClaimDetailSerializer, **ERRORS},
     )
@@ -379,6 +395,8 @@ class ClaimViewSet(
             kind=fields.get("kind"),
             status=fields.get("status"),
             sources=_sources_by_id(fields["sources"]) if "sources" in fields else None,
+            start=fields.get("start"),
+            end=fields.get("end"),
         )
         return Response(self._detail(claim))
 

@@ -173,6 +173,21 @@ class Fetchable(models.Model):
     class Meta:
         abstract = True
 
+    def restart_fetch(self) -> list[str]:
+        """Make the row pending for a fresh fetch of its (new) URL; returns the fields set.
+
+        The claim of a job still running is dropped with its task id, so that job can
+        no longer store what the old URL returned; the attempts start again from zero.
+        """
+        self.status = SourceStatus.PENDING if self.url else SourceStatus.NEEDS_URL  # type: ignore[attr-defined]
+        self.status_detail = ""
+        self.fetch_attempts = 0
+        self.fetch_task_id = ""
+        self.fetch_task_run = 0
+        self.fetch_started_at = None
+        self.fetch_due_at = None
+        return ["status", "status_detail", *FETCH_BOOKKEEPING]
+
 
 # Fetch bookkeeping, changed by conditional UPDATEs: not part of a row's change history.
 FETCH_BOOKKEEPING = [

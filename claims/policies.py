@@ -2,13 +2,17 @@
 
 - Anonymous visitors (and signed-in users without a role) read published articles
   and their published claims, nothing else.
-- Reviewers read everything; they create claims, evidence and ratings and change or
-  delete only their own (a claim only while nobody has rated it).
+- Reviewers read everything; they create claims, evidence, ratings and comments and
+  change or delete only their own (a claim only while nobody has rated it, and its
+  passage too: a rating is of the words it was given for).
 - Editors may do everything reviewers can, and change or delete anything.
 - Staff users (admins) may do everything.
 - The editorial workflow: reviewers start a claim's review, mark it ready once its
   ratings reach consensus, and discuss it; only editors assign reviewers, make the
   other moves of ``claims.transitions`` (reject, reopen, send back), and publish.
+- An article's metadata (title, byline, publisher, original URL, publication date) is
+  corrected by any reviewer or editor; once the article is published, by editors only,
+  since readers have seen it.
 - A source's URL is set by its article's importer or an editor; once the article
   is published, by an editor only (history records who changed it).
 - A fact-check is public (its page and ClaimReview) once the claim is published
@@ -97,7 +101,10 @@ def is_reviewer(user: Any) -> bool:
 
 
 def can_change_article(user: Any, article: Article) -> bool:
-    return is_editor(user) or (is_reviewer(user) and article.imported_by_id == user.pk)
+    """Its metadata: any reviewer while it is unpublished, editors always."""
+    if is_editor(user):
+        return True
+    return is_reviewer(user) and article.status != ArticleStatus.PUBLISHED
 
 
 def can_delete_article(user: Any, article: Article) -> bool:
@@ -117,6 +124,11 @@ def can_delete_claim(user: Any, claim: Claim, *, has_ratings: bool) -> bool:
     if is_editor(user):
         return True
     return is_reviewer(user) and claim.created_by_id == user.pk and not has_ratings
+
+
+def can_change_claim_span(user: Any, claim: Claim, *, has_ratings: bool) -> bool:
+    """Moving a claim to other words: as deleting it, since its ratings are of the old ones."""
+    return can_delete_claim(user, claim, has_ratings=has_ratings)
 
 
 def can_change_evidence(user: Any, evidence: Evidence) -> bool:
@@ -205,6 +217,12 @@ def can_report_error(claim: Claim) -> bool:
     return is_public_claim(claim)
 
 
+def can_change_comment(user: Any, comment: Any) -> bool:
+    """Edit or delete a comment (``editorial.models.Comment``): its author, and editors
+    (who moderate the discussion)."""
+    return is_editor(user) or (is_reviewer(user) and comment.author_id == user.pk)
+
+
 def is_public_claim(claim: Claim) -> bool:
     return claim.status == ClaimStatus.PUBLISHED and claim.article.status == ArticleStatus.PUBLISHED
 
@@ -248,9 +266,13 @@ def check_change_article(user: Any, article: Article, *, fields: Iterable[str]) 
             "Only editors put articles in review or publish them.",
         )
     if changing - {"status"}:
+        if is_reviewer(user) and not can_change_article(user, article):
+            raise PermissionDenied(
+                "The article is published: only editors may correct its details."
+            )
         _require(
             can_change_article(user, article),
-            "Only editors and the reviewer who imported it may change this article.",
+            "Only reviewers and editors may correct an article's details.",
         )
 
 
@@ -290,6 +312,15 @@ def check_delete_claim(user: Any, claim: Claim, *, has_ratings: bool) -> None:
         can_delete_claim(user, claim, has_ratings=has_ratings),
         "Only editors, or the reviewer who marked it while nobody has rated it, may "
         "delete this claim.",
+    )
+
+
+def check_change_claim_span(user: Any, claim: Claim, *, has_ratings: bool) -> None:
+    check_change_claim(user, claim)
+    _require(
+        can_change_claim_span(user, claim, has_ratings=has_ratings),
+        "The claim has ratings, which are of its present words: only editors may move it "
+        "to another passage.",
     )
 
 
@@ -353,3 +384,17 @@ def check_handle_correction_request(user: Any) -> None:
 
 def check_report_error(claim: Claim) -> None:
     _require(can_report_error(claim), "Errors can be reported on published fact-checks only.")
+
+
+def check_change_comment(user: Any, comment: Any) -> None:
+    _require(
+        can_change_comment(user, comment),
+        "Only its author and editors may edit this comment.",
+    )
+
+
+def check_delete_comment(user: Any, comment: Any) -> None:
+    _require(
+        can_change_comment(user, comment),
+        "Only its author and editors may delete this comment.",
+    )

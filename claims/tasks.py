@@ -217,6 +217,10 @@ def enqueue_claim_verification(claim_id: int) -> None:
     transaction.on_commit(lambda: send(verify_claim, claim_id), robust=True)
 
 
+def enqueue_source_quote_verification(source_id: int) -> None:
+    transaction.on_commit(lambda: send(verify_source_quotes, source_id), robust=True)
+
+
 def enqueue_evidence_verification(evidence_id: int) -> None:
     transaction.on_commit(lambda: send(verify_evidence, evidence_id), robust=True)
 

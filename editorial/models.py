@@ -142,6 +142,10 @@ class Comment(models.Model):
     )
     body = models.TextField()
     created_at = models.DateTimeField(default=timezone.now)
+    edited_at = models.DateTimeField(
+        null=True, blank=True, help_text="When its text was last changed (empty: never)."
+    )
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["claim", "created_at", "id"]

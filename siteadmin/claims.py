@@ -645,8 +645,6 @@ class ClaimAdmin(HistoryAdmin):
         "article",
         "number",
         "in_context",
-        "start",
-        "end",
         "created_by",
         "created_at",
         "updated_at",
@@ -706,12 +704,16 @@ class ClaimAdmin(HistoryAdmin):
         data = form.cleaned_data
         if change:
             # The service compares with the stored claim, not the form's copy.
+            stored = self.get_queryset(request).get(pk=obj.pk)
+            start, end = form.moved_to(stored)
             claim = claim_revise(
-                claim=self.get_queryset(request).get(pk=obj.pk),
+                claim=stored,
                 user=request.user,
                 kind=data["kind"],
                 status=data["status"],
                 sources=data["sources"] if "sources" in form.changed_data else None,
+                start=start,
+                end=end,
                 note=data.get("note") or "",
             )
         else:

@@ -1,8 +1,8 @@
 """The admin for the editorial workflow.
 
-Consensus, the transition log, comments and publications are read-only here
-(their writes belong to the services behind the API); assignments are added and
-removed through ``editorial.services``, and so is publishing. Every list reads
+Consensus, the transition log and publications are read-only here (their writes
+belong to the services behind the API); assignments are added and removed, comments
+corrected and deleted, through ``editorial.services``, and so is publishing. Every list reads
 its related rows with ``select_related``: no query per row.
 """
 
@@ -29,6 +29,7 @@ from editorial.models import (
 )
 from editorial.selectors import assignment_list
 from editorial.services.assignments import assignment_check, assignment_delete, claim_assign
+from editorial.services.comments import MAX_COMMENT_CHARS, comment_delete, comment_update
 from editorial.services.correction_requests import (
     correction_request_check,
     correction_request_handle,
@@ -59,17 +60,47 @@ class ClaimTransitionAdmin(ReadOnlyAdmin):
         return short(obj.note)
 
 
+class CommentForm(forms.ModelForm):
+    body = forms.CharField(
+        max_length=MAX_COMMENT_CHARS, widget=forms.Textarea(attrs={"rows": 6, "cols": 80})
+    )
+
+    class Meta:
+        model = Comment
+        fields = ("body",)
+
+
 @admin.register(Comment)
-class CommentAdmin(ReadOnlyAdmin):
-    list_display = ("claim", "author", "body_short", "created_at")
+class CommentAdmin(HistoryAdmin):
+    """Comments are posted on the claim page; here their authors and editors correct or
+    delete them, through ``editorial.services.comments``."""
+
+    def may_change(self, user: Any, obj: Comment | None) -> bool:
+        return policies.is_reviewer(user) if obj is None else policies.can_change_comment(user, obj)
+
+    may_delete = may_change
+
+    form = CommentForm
+    list_display = ("claim", "author", "body_short", "created_at", "edited_at")
     list_filter = (ClaimArticleFilter, "created_at")
     search_fields = ("claim__quote", "body", "author__username")
     date_hierarchy = "created_at"
     list_select_related = ("claim", "author")
+    fields = ("claim", "author", "body", "created_at", "edited_at")
+    readonly_fields = ("claim", "author", "created_at", "edited_at")
+    history_list_display = ("edited_at",)
 
     @admin.display(description="comment")
     def body_short(self, obj: Comment) -> str:
         return short(obj.body, 80)
+
+    def save_model(self, request: HttpRequest, obj: Comment, form: Any, change: bool) -> None:
+        if "body" in form.changed_data:
+            stored = Comment.objects.get(pk=obj.pk)  # the service compares with what is stored
+            adopt(obj, comment_update(comment=stored, user=request.user, body=obj.body))
+
+    def delete_model(self, request: HttpRequest, obj: Comment) -> None:
+        comment_delete(comment=obj, user=request.user)
 
 
 class AssignmentForm(forms.ModelForm):

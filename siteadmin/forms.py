@@ -157,12 +157,19 @@ class ClaimChangeForm(forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 2, "cols": 80}),
         help_text="Why the status changes; required to reject a claim.",
     )
+    start = forms.IntegerField(
+        required=False,
+        min_value=0,
+        help_text="Offsets into the article's plain text: changing them moves the claim to "
+        "that passage (its quote is taken from the text again). Empty: unchanged.",
+    )
+    end = forms.IntegerField(required=False, min_value=0)
     # Set by the admin: whose rights the status change is checked against.
     user: Any = None
 
     class Meta:
         model = Claim
-        fields = ("kind", "status", "sources")
+        fields = ("start", "end", "kind", "status", "sources")
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -170,7 +177,42 @@ class ClaimChangeForm(forms.ModelForm):
         status = cleaned.get("status")
         if status and status != self.instance.status:
             self._check_transition(status, cleaned.get("note") or "")
+        for name in ("start", "end"):
+            if cleaned.get(name) is None and not self.has_error(name):
+                cleaned[name] = getattr(self.instance, name)
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if (
+            start is not None
+            and end is not None
+            and (start, end)
+            != (
+                self.instance.start,
+                self.instance.end,
+            )
+        ):
+            self._check_span(start, end)
         return cleaned
+
+    def moved_to(self, claim: Claim) -> tuple[int | None, int | None]:
+        """The new (start, end) to give ``claim`` (as stored), or (None, None)."""
+        span = (self.cleaned_data["start"], self.cleaned_data["end"])
+        return span if span != (claim.start, claim.end) else (None, None)
+
+    def _check_span(self, start: int, end: int) -> None:
+        claim = self.instance
+        # The unique span names the article, which is not a field here: Django's own
+        # check leaves it out.
+        taken = Claim.objects.filter(article_id=claim.article_id, start=start, end=end)
+        if taken.exclude(pk=claim.pk).exists():
+            self.add_error("start", "A claim on exactly this passage already exists.")
+            return
+        try:
+            locate_quote(article=claim.article, start=start, end=end)
+            policies.check_change_claim_span(self.user, claim, has_ratings=claim.ratings.exists())
+        except ValidationError as error:
+            self.add_error("start", error.messages)
+        except PermissionDenied as error:
+            self.add_error("start", str(error))
 
     def _check_transition(self, status: str, note: str) -> None:
         # The form's instance still has the stored status here (it is set after clean).

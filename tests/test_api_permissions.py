@@ -405,20 +405,24 @@ def test_reviewers_rating_changes_only_their_own_rating(reviewer_api, world: Wor
     assert Rating.objects.filter(claim=theirs.claim).count() == 1
 
 
-def test_reviewers_change_the_metadata_of_articles_they_imported_only(
+def test_reviewers_correct_the_metadata_of_unpublished_articles_only(
     reviewer_api, reviewer, world: World
 ) -> None:
-    own = ArticleFactory.create(imported_by=reviewer)
     before = database_state()
 
-    others = reviewer_api.patch(
-        f"/api/v1/articles/{world.draft.pk}/", {"title": "Mine"}, format="json"
+    published = reviewer_api.patch(
+        f"/api/v1/articles/{world.published.pk}/", {"title": "Mine"}, format="json"
     )
-    assert others.status_code == 403
+    assert published.status_code == 403
+    assert "published" in published.json()["detail"]
     assert database_state() == before
 
-    mine = reviewer_api.patch(f"/api/v1/articles/{own.pk}/", {"title": "Mine"}, format="json")
-    assert mine.status_code == 200
+    others = reviewer_api.patch(
+        f"/api/v1/articles/{world.draft.pk}/", {"title": "Corrected"}, format="json"
+    )
+    assert others.status_code == 200
+    world.draft.refresh_from_db()
+    assert world.draft.title == "Corrected"
 
 
 def test_reviewers_may_not_change_an_articles_status_even_their_own(reviewer_api, reviewer) -> None:

@@ -28,6 +28,7 @@ PATHS = {
     "/api/v1/claims/{claim_id}/assign/": {"post"},
     "/api/v1/claims/{claim_id}/assignments/{reviewer_id}/": {"delete"},
     "/api/v1/claims/{claim_id}/comments/": {"get", "post"},
+    "/api/v1/claims/{claim_id}/comments/{id}/": {"get", "patch", "delete"},
     "/api/v1/claims/{claim_id}/publish/": {"post"},
     "/api/v1/claims/{claim_id}/unpublish/": {"post"},
     "/api/v1/claims/{claim_id}/claimreview/": {"get"},

@@ -12,8 +12,14 @@ from django.test import Client, RequestFactory
 from django.urls import URLPattern, reverse
 
 from claims.models import ArticleStatus, Verdict
-from editorial.models import CorrectionRequest
-from tests.factories import ArticleFactory, ClaimFactory, SourceFactory, UserFactory
+from editorial.models import Comment, CorrectionRequest
+from tests.factories import (
+    ArticleFactory,
+    ClaimFactory,
+    EvidenceFactory,
+    SourceFactory,
+    UserFactory,
+)
 from tests.workflow import publish
 from web import urls as web_urls
 from web.csp import csp_sandboxed
@@ -68,6 +74,8 @@ def web_urls_of(claim: Any) -> list[str]:
         "claim_id": claim.pk,
         "source_id": claim.sources.get().pk,
         "request_id": report.pk,
+        "evidence_id": EvidenceFactory.create(claim=claim).pk,
+        "comment_id": Comment.objects.create(claim=claim, body="Which report?").pk,
     }
     urls = []
     for pattern in [*web_urls.auth_urlpatterns, *web_urls.urlpatterns]:

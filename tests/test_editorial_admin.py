@@ -48,7 +48,7 @@ def test_every_editorial_changelist_costs_the_same_queries_for_one_claim_as_for_
     assert many == few
 
 
-@pytest.mark.parametrize("model", [ClaimConsensus, ClaimTransition, Comment])
+@pytest.mark.parametrize("model", [ClaimConsensus, ClaimTransition])
 def test_the_logs_are_read_only(admin_client: Client, admin_user: Any, model: type[Any]) -> None:
     some_of_everything(admin_user)
     row = model.objects.first()
@@ -57,6 +57,31 @@ def test_the_logs_are_read_only(admin_client: Client, admin_user: Any, model: ty
     assert admin_client.get(url_of(model, "change", row.pk)).status_code == 200  # a view page
     assert admin_client.post(url_of(model, "delete", row.pk), {"post": "yes"}).status_code == 403
     assert model.objects.filter(pk=row.pk).exists()
+
+
+def test_an_editor_corrects_and_deletes_a_comment_in_the_admin_through_the_service(
+    admin_client: Client, admin_user: Any
+) -> None:
+    comment = Comment.objects.create(claim=ClaimFactory.create(), body="Whcih report?")
+
+    assert admin_client.get(url_of(Comment, "add")).status_code == 403
+    empty = admin_client.post(url_of(Comment, "change", comment.pk), {"body": "  "})
+    assert empty.status_code == 200  # the form, with its error
+    comment.refresh_from_db()
+    assert (comment.body, comment.edited_at) == ("Whcih report?", None)
+
+    edited = admin_client.post(url_of(Comment, "change", comment.pk), {"body": "Which report?"})
+    assert edited.status_code == 302
+    comment.refresh_from_db()
+    assert comment.body == "Which report?"
+    assert comment.edited_at is not None
+    assert comment.history.latest().history_user == admin_user
+
+    deleted = admin_client.post(url_of(Comment, "delete", comment.pk), {"post": "yes"})
+    assert deleted.status_code == 302
+    assert not Comment.objects.filter(pk=comment.pk).exists()
+    record = Comment.history.filter(id=comment.pk).latest()
+    assert (record.history_type, record.history_user) == ("-", admin_user)
 
 
 def test_assigning_in_the_admin_goes_through_the_service(admin_client: Client, admin_user) -> None:

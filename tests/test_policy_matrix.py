@@ -95,6 +95,7 @@ class World:
     rating: Rating  # ``rater``'s, of ``rated``
     assignment: Assignment  # ``rater`` on ``in_review``
     report: CorrectionRequest  # a reader's, open, on ``published_claim``
+    comment: Comment  # the owner's, on ``claim``
     mine: Rating | None = None  # the actor's own rating, for the "my rating" writes
 
     @property
@@ -164,6 +165,7 @@ def build_world(actor_name: str) -> World:
         report=CorrectionRequest.objects.create(
             claim=published_claim, message="The figure is 3,950, not 4,000."
         ),
+        comment=Comment.objects.create(claim=first, author=owner, body="Which report?"),
     )
 
 
@@ -217,7 +219,8 @@ def admin_article_change(article: Article, **changes: Any) -> FormPost:
 
 
 def admin_claim_change(claim: Claim, **changes: Any) -> FormPost:
-    fields = {"kind": claim.kind, "status": claim.status, "note": "", **changes}
+    fields = {"start": claim.start, "end": claim.end, "kind": claim.kind, "status": claim.status}
+    fields |= {"note": "", **changes}
     return admin_url(claim, "change"), {**fields, **inline_forms("evidence", "ratings")}
 
 
@@ -287,8 +290,24 @@ WRITES: dict[str, Write] = {
             f"/api/v1/articles/{w.draft.pk}/",
             {"title": "Renamed", "publisher": "The Gazette"},
         ),
-        web=None,  # the reader's page changes only the status
+        web=lambda w: (
+            f"/articles/{w.draft.pk}/details/",
+            {"title": "Renamed", "publisher": "The Gazette", "byline": "", "url": ""},
+        ),
         admin=lambda w: admin_article_change(w.draft, title="Renamed", publisher="The Gazette"),
+    ),
+    "correct a published article's metadata": Write(
+        done=now(lambda w: w.published, publisher="The Gazette"),
+        api=lambda w: (
+            "patch",
+            f"/api/v1/articles/{w.published.pk}/",
+            {"publisher": "The Gazette"},
+        ),
+        web=lambda w: (
+            f"/articles/{w.published.pk}/details/",
+            {"title": w.published.title, "publisher": "The Gazette", "byline": "", "url": ""},
+        ),
+        admin=lambda w: admin_article_change(w.published, publisher="The Gazette"),
     ),
     "change an article's status": Write(
         done=now(lambda w: w.draft, status=ArticleStatus.IN_REVIEW),
@@ -317,6 +336,15 @@ WRITES: dict[str, Write] = {
         web=lambda w: (f"/sources/{w.published_source.pk}/url/", {"url": NEW_URL}),
         admin=lambda w: (
             admin_url(w.published_source, "change"),
+            {"url": NEW_URL, **inline_forms("snapshots")},
+        ),
+    ),
+    "correct the URL of a source fetched already": Write(
+        done=now(lambda w: w.dead, url=NEW_URL, status=SourceStatus.PENDING, status_detail=""),
+        api=lambda w: ("patch", f"/api/v1/sources/{w.dead.pk}/", {"url": NEW_URL}),
+        web=lambda w: (f"/sources/{w.dead.pk}/url/", {"url": NEW_URL}),
+        admin=lambda w: (
+            admin_url(w.dead, "change"),
             {"url": NEW_URL, **inline_forms("snapshots")},
         ),
     ),
@@ -350,19 +378,34 @@ WRITES: dict[str, Write] = {
             f"/api/v1/claims/{w.claim.pk}/",
             {"kind": ClaimKind.OPINION, "sources": [w.dead.pk]},
         ),
-        web=None,  # the claim page has no form to change it
+        web=lambda w: (
+            f"/claims/{w.claim.pk}/edit/",
+            {"kind": ClaimKind.OPINION, "sources": [w.dead.pk]},
+        ),
         admin=lambda w: admin_claim_change(w.claim, kind=ClaimKind.OPINION, sources=[w.dead.pk]),
+    ),
+    "move a claim nobody rated to another passage": Write(
+        done=lambda w: now(lambda w: w.claim, start=50, end=60, quote=w.draft.text[50:60])(w),
+        api=lambda w: ("patch", f"/api/v1/claims/{w.claim.pk}/", {"start": 50, "end": 60}),
+        web=lambda w: (f"/claims/{w.claim.pk}/passage/", {"start": 50, "end": 60}),
+        admin=lambda w: admin_claim_change(w.claim, start=50, end=60),
+    ),
+    "move a claim someone rated to another passage": Write(
+        done=now(lambda w: w.rated, start=50, end=60),
+        api=lambda w: ("patch", f"/api/v1/claims/{w.rated.pk}/", {"start": 50, "end": 60}),
+        web=lambda w: (f"/claims/{w.rated.pk}/passage/", {"start": 50, "end": 60}),
+        admin=lambda w: admin_claim_change(w.rated, start=50, end=60),
     ),
     "delete a claim nobody rated": Write(
         done=gone(Claim, lambda w: w.claim),
         api=lambda w: ("delete", f"/api/v1/claims/{w.claim.pk}/", {}),
-        web=None,
+        web=lambda w: (f"/claims/{w.claim.pk}/delete/", {}),
         admin=lambda w: admin_delete(w.claim),
     ),
     "delete a claim someone rated": Write(
         done=gone(Claim, lambda w: w.rated),
         api=lambda w: ("delete", f"/api/v1/claims/{w.rated.pk}/", {}),
-        web=None,
+        web=lambda w: (f"/claims/{w.rated.pk}/delete/", {}),
         admin=lambda w: admin_delete(w.rated),
     ),
     "add evidence": Write(
@@ -390,7 +433,10 @@ WRITES: dict[str, Write] = {
             f"/api/v1/claims/{w.claim.pk}/evidence/{w.evidence.pk}/",
             {"note": "Page 12."},
         ),
-        web=None,  # evidence is added on the claim page, changed elsewhere
+        web=lambda w: (
+            f"/claims/{w.claim.pk}/evidence/{w.evidence.pk}/edit/",
+            {"stance": w.evidence.stance, "url": w.evidence.url, "note": "Page 12."},
+        ),
         admin=lambda w: (
             admin_url(w.evidence, "change"),
             {
@@ -405,7 +451,7 @@ WRITES: dict[str, Write] = {
     "delete evidence": Write(
         done=gone(Evidence, lambda w: w.evidence),
         api=lambda w: ("delete", f"/api/v1/claims/{w.claim.pk}/evidence/{w.evidence.pk}/", {}),
-        web=None,
+        web=lambda w: (f"/claims/{w.claim.pk}/evidence/{w.evidence.pk}/delete/", {}),
         admin=lambda w: admin_delete(w.evidence),
     ),
     "rate a claim": Write(
@@ -428,7 +474,7 @@ WRITES: dict[str, Write] = {
         prepare=give_the_actor_a_rating,
         done=gone(Rating, my_rating),
         api=lambda w: ("delete", f"/api/v1/claims/{w.claim.pk}/my-rating/", {}),
-        web=None,  # the claim page changes a rating but does not withdraw it
+        web=lambda w: (f"/claims/{w.claim.pk}/rating/withdraw/", {}),
         admin=lambda w: admin_delete(my_rating(w)),
     ),
     # The API and the web UI address only the caller's own rating.
@@ -518,6 +564,27 @@ WRITES: dict[str, Write] = {
         web=lambda w: (f"/claims/{w.ready.pk}/publish/", PUBLISH),
         admin=lambda w: (admin_url(Publication, "add"), {"claim": w.ready.pk, **PUBLISH}),
     ),
+    "edit a comment": Write(
+        done=lambda w: (
+            now(lambda w: w.comment, body="Which page?")(w) and w.comment.edited_at is not None
+        ),
+        api=lambda w: (
+            "patch",
+            f"/api/v1/claims/{w.claim.pk}/comments/{w.comment.pk}/",
+            {"body": "Which page?"},
+        ),
+        web=lambda w: (
+            f"/claims/{w.claim.pk}/comments/{w.comment.pk}/edit/",
+            {"body": "Which page?"},
+        ),
+        admin=lambda w: (admin_url(w.comment, "change"), {"body": "Which page?"}),
+    ),
+    "delete a comment": Write(
+        done=gone(Comment, lambda w: w.comment),
+        api=lambda w: ("delete", f"/api/v1/claims/{w.claim.pk}/comments/{w.comment.pk}/", {}),
+        web=lambda w: (f"/claims/{w.claim.pk}/comments/{w.comment.pk}/delete/", {}),
+        admin=lambda w: admin_delete(w.comment),
+    ),
     "unpublish a claim": Write(
         done=lambda w: (
             now(lambda w: w.published_claim, status=ClaimStatus.READY)(w)
@@ -564,14 +631,18 @@ Y, N = True, False
 EXPECTED: dict[str, tuple[bool, ...]] = {
     #                                               anon  deact owner other editor staff ed+st
     "import an article":                            (N,   N,    Y,    Y,    Y,     Y,    Y),
-    "change an article's metadata":                 (N,   N,    Y,    N,    Y,     Y,    Y),
+    "change an article's metadata":                 (N,   N,    Y,    Y,    Y,     Y,    Y),
+    "correct a published article's metadata":       (N,   N,    N,    N,    Y,     Y,    Y),
     "change an article's status":                   (N,   N,    N,    N,    Y,     Y,    Y),
     "delete an article":                            (N,   N,    N,    N,    Y,     Y,    Y),
     "set a source's URL":                           (N,   N,    Y,    N,    Y,     Y,    Y),
     "set a source's URL in a published article":     (N,   N,    N,    N,    Y,     Y,    Y),
+    "correct the URL of a source fetched already":  (N,   N,    Y,    N,    Y,     Y,    Y),
     "ask for a source to be fetched again":         (N,   N,    Y,    Y,    Y,     Y,    Y),
     "mark a claim":                                 (N,   N,    Y,    Y,    Y,     Y,    Y),
     "change a claim's kind and sources":            (N,   N,    Y,    N,    Y,     Y,    Y),
+    "move a claim nobody rated to another passage": (N,   N,    Y,    N,    Y,     Y,    Y),
+    "move a claim someone rated to another passage":(N,   N,    N,    N,    Y,     Y,    Y),
     "delete a claim nobody rated":                  (N,   N,    Y,    N,    Y,     Y,    Y),
     "delete a claim someone rated":                 (N,   N,    N,    N,    Y,     Y,    Y),
     "add evidence":                                 (N,   N,    Y,    Y,    Y,     Y,    Y),
@@ -590,6 +661,8 @@ EXPECTED: dict[str, tuple[bool, ...]] = {
     "assign a reviewer":                            (N,   N,    N,    N,    Y,     Y,    Y),
     "unassign a reviewer":                          (N,   N,    N,    N,    Y,     Y,    Y),
     "comment on a claim":                           (N,   N,    Y,    Y,    Y,     Y,    Y),
+    "edit a comment":                               (N,   N,    Y,    N,    Y,     Y,    Y),
+    "delete a comment":                             (N,   N,    Y,    N,    Y,     Y,    Y),
     "publish a claim":                              (N,   N,    N,    N,    Y,     Y,    Y),
     "unpublish a claim":                            (N,   N,    N,    N,    Y,     Y,    Y),
     "correct a published verdict":                  (N,   N,    N,    N,    Y,     Y,    Y),
@@ -602,12 +675,12 @@ def database_state() -> tuple[list[tuple[Any, ...]], ...]:
     tables: list[tuple[type[models.Model], tuple[str, ...]]] = [
         (Article, ("id", "title", "byline", "publisher", "url", "published_on", "status")),
         (Source, ("id", "url", "status", "status_detail")),
-        (Claim, ("id", "kind", "status")),
+        (Claim, ("id", "kind", "status", "start", "end", "quote")),
         (Claim.sources.through, ("claim_id", "source_id")),
         (Evidence, ("id", "stance", "url", "excerpt", "note")),
         (Rating, ("id", "reviewer_id", "verdict", "confidence", "rationale")),
         (Assignment, ("id", "claim_id", "reviewer_id")),
-        (Comment, ("id", "claim_id", "body")),
+        (Comment, ("id", "claim_id", "body", "edited_at")),
         (ClaimTransition, ("id", "claim_id", "to_status")),
         (Publication, ("id", "claim_id", "verdict")),
         (Correction, ("id", "claim_id", "new_verdict")),
@@ -796,7 +869,10 @@ def test_an_editors_admin_buttons_follow_the_policies() -> None:
             "delete": policies.can_assign_reviewers(editor, w.in_review),
         },
         publication: {"save": False, "delete": False},
-        comment: {"save": False, "delete": False},
+        comment: {
+            "save": policies.can_change_comment(editor, comment),
+            "delete": policies.can_change_comment(editor, comment),
+        },
     }
     assert shown[w.claim] == {"save": True, "delete": True}  # an editor deletes rated claims
     for obj, expected_buttons in shown.items():
@@ -833,6 +909,8 @@ def test_the_admins_permissions_are_the_policies_for_every_signed_in_user(
         ("change", w.rating): policies.is_editor(user),
         ("delete", w.rating): policies.is_editor(user),
         ("delete", w.assignment): policies.can_assign_reviewers(user, w.in_review),
+        ("change", w.comment): policies.can_change_comment(user, w.comment),
+        ("delete", w.comment): policies.can_change_comment(user, w.comment),
     }
     for (permission, obj), allowed in answers.items():
         model_admin = admin_for(type(obj))

@@ -18,6 +18,7 @@ from claims.models import (
     Stance,
     Verdict,
 )
+from claims.services.articles import ARTICLE_METADATA
 from claims.url_rules import MAX_URL_LENGTH
 from editorial.models import ConsensusState, CorrectionRequest, CorrectionRequestStatus
 from editorial.queues import QUEUES
@@ -49,7 +50,7 @@ class IdPrefixed(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-def add_service_error(form: forms.Form, error: ValidationError) -> None:
+def add_service_error(form: forms.BaseForm, error: ValidationError) -> None:
     """Show a service's ``ValidationError`` next to the fields it names (else on top)."""
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
@@ -58,7 +59,26 @@ def add_service_error(form: forms.Form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
-class ImportTextForm(forms.Form):
+class ArticleDetailsFields(forms.Form):
+    """The article's details an importer may give (the page or the text fills in the rest)."""
+
+    url = forms.CharField(
+        label="Original URL",
+        max_length=MAX_URL_LENGTH,
+        required=False,
+        widget=forms.URLInput(attrs={"placeholder": "https://"}),
+        help_text="Where the article was published; its relative links resolve against it.",
+    )
+    byline = forms.CharField(label="Author / byline", max_length=300, required=False)
+    publisher = forms.CharField(max_length=200, required=False)
+    published_on = forms.DateField(
+        label="Publication date",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+class ImportTextForm(ArticleDetailsFields):
     content = forms.CharField(
         label="Article",
         widget=forms.Textarea(attrs={"rows": 14, "spellcheck": "false"}),
@@ -72,7 +92,7 @@ class ImportTextForm(forms.Form):
     force = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
-class ImportFileForm(forms.Form):
+class ImportFileForm(ArticleDetailsFields):
     file = forms.FileField(
         label="File", help_text="A .md, .html or .txt file, UTF-8, at most the import size limit."
     )
@@ -81,7 +101,7 @@ class ImportFileForm(forms.Form):
     force = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
-class ImportUrlForm(forms.Form):
+class ImportUrlForm(ArticleDetailsFields):
     url = forms.CharField(
         label="Address of the article",
         max_length=MAX_URL_LENGTH,
@@ -132,6 +152,29 @@ class ClaimCreateForm(IdPrefixed):
         return data
 
 
+class ArticleMetadataForm(forms.ModelForm):
+    """Correcting an article's details in the reader (``article_update`` decides)."""
+
+    url = forms.CharField(
+        label="Original URL",
+        max_length=MAX_URL_LENGTH,
+        required=False,
+        widget=forms.URLInput(attrs={"placeholder": "https://"}),
+    )
+
+    class Meta:
+        model = Article
+        fields = ARTICLE_METADATA
+        widgets = {"published_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "article-%s")
+        super().__init__(*args, **kwargs)
+
+    def _post_clean(self) -> None:
+        """The service validates and saves; the form only parses (no instance changes)."""
+
+
 class ArticleStatusForm(forms.Form):
     status = forms.ChoiceField(label="Article status", choices=ArticleStatus.choices)
 
@@ -167,6 +210,85 @@ class EvidenceForm(IdPrefixed):
         if is_blank(data.get("url") or "") and is_blank(data.get("excerpt") or ""):
             raise ValidationError("Give a URL, a quoted excerpt, or both.", code="empty")
         return data
+
+
+class ClaimEditForm(IdPrefixed):
+    """A claim's kind and the sources it relies on."""
+
+    id_prefix = "edit"
+
+    kind = forms.ChoiceField(choices=ClaimKind.choices, widget=forms.RadioSelect)
+    sources = forms.ModelMultipleChoiceField(
+        queryset=Source.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Sources it relies on",
+    )
+
+    def __init__(self, *args: Any, article: Article, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        sources = self.fields["sources"]
+        assert isinstance(sources, forms.ModelMultipleChoiceField)
+        sources.queryset = article.sources.all()
+
+
+class ClaimSpanForm(IdPrefixed):
+    """Another passage for a claim: its words, or its offsets (a selection in the reader)."""
+
+    id_prefix = "span"
+
+    quote = forms.CharField(
+        label="Passage",
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 3, "aria-required": "true"}),
+        help_text="The words exactly as they stand in the article (they must occur once), "
+        "or select them in the reader.",
+    )
+    start = forms.IntegerField(
+        required=False, min_value=0, max_value=MAX_OFFSET, widget=forms.HiddenInput
+    )
+    end = forms.IntegerField(
+        required=False, min_value=0, max_value=MAX_OFFSET, widget=forms.HiddenInput
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        has_offsets = data.get("start") is not None and data.get("end") is not None
+        if not has_offsets and is_blank(data.get("quote") or ""):
+            raise ValidationError("Type the passage, or select it in the reader.", code="empty")
+        return data
+
+
+class EvidenceEditForm(forms.Form):
+    """Correcting one piece of evidence; each on the page has inputs of its own."""
+
+    stance = forms.ChoiceField(choices=Stance.choices, widget=forms.RadioSelect)
+    url = forms.CharField(
+        label="URL",
+        max_length=MAX_URL_LENGTH,
+        required=False,
+        widget=forms.URLInput(attrs={"placeholder": "https://"}),
+        help_text="A new URL is fetched again.",
+    )
+    excerpt = forms.CharField(
+        label="Quoted excerpt", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, evidence_id: int, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"evidence-{evidence_id}-%s")
+        super().__init__(*args, **kwargs)
+
+
+class CommentEditForm(forms.Form):
+    body = forms.CharField(
+        label="Your message", widget=forms.Textarea(attrs={"rows": 3}), max_length=20_000
+    )
+
+    def __init__(self, *args: Any, comment_id: int, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"comment-{comment_id}-%s")
+        super().__init__(*args, **kwargs)
 
 
 class RatingForm(forms.Form):

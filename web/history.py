@@ -1,4 +1,5 @@
-"""A claim's history for people: who marked it, changed it, rated it and added evidence."""
+"""A claim's history for people: who marked it, changed it, rated it, added evidence and
+corrected the discussion."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from claims.models import Claim, ClaimKind, ClaimStatus, Confidence, Evidence, Rating, Verdict
+from editorial.models import Comment
 from editorial.selectors import transition_list
 
 HISTORY_LIMIT = 300  # records of each kind; a claim rarely has more than a few dozen
@@ -35,15 +37,25 @@ def _claim_events(claim: Claim) -> list[Event]:
         if record.history_type == "+":
             events.append(Event(record.history_date, record.history_user, "marked the claim"))
         # Status changes come from the workflow's log, with their notes.
-        elif record.history_type == "~" and previous is not None and previous.kind != record.kind:
-            events.append(
-                Event(
-                    record.history_date,
-                    record.history_user,
-                    f"changed the kind from {_label(ClaimKind, previous.kind)} "
-                    f"to {_label(ClaimKind, record.kind)}",
+        elif record.history_type == "~" and previous is not None:
+            if previous.kind != record.kind:
+                events.append(
+                    Event(
+                        record.history_date,
+                        record.history_user,
+                        f"changed the kind from {_label(ClaimKind, previous.kind)} "
+                        f"to {_label(ClaimKind, record.kind)}",
+                    )
                 )
-            )
+            if (previous.start, previous.end) != (record.start, record.end):
+                events.append(
+                    Event(
+                        record.history_date,
+                        record.history_user,
+                        "changed the passage",
+                        note=record.quote if len(record.quote) <= 120 else record.quote[:119] + "…",
+                    )
+                )
         previous = record
     return events
 
@@ -94,6 +106,20 @@ def _evidence_events(claim: Claim) -> list[Event]:
     ]
 
 
+def _comment_events(claim: Claim) -> list[Event]:
+    """Corrections of the discussion (the comments themselves are on the page)."""
+    verbs = {"~": "edited a comment", "-": "deleted a comment"}
+    records = (
+        Comment.history.filter(claim_id=claim.pk, history_type__in=list(verbs))
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    return [
+        Event(record.history_date, record.history_user, verbs[record.history_type])
+        for record in records[:HISTORY_LIMIT]
+    ]
+
+
 def _transition_events(claim: Claim) -> list[Event]:
     events = []
     for move in transition_list(claim=claim)[:HISTORY_LIMIT]:
@@ -112,6 +138,7 @@ def claim_history(claim: Claim, *, verdicts: bool = True) -> list[Event]:
         + _transition_events(claim)
         + _rating_events(claim, verdicts=verdicts)
         + _evidence_events(claim)
+        + _comment_events(claim)
     )
     events.sort(key=lambda event: event.when, reverse=True)
     return events

@@ -1,7 +1,16 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from web.views import articles, claims, dashboard, editorial, report, signin, sources
+from web.views import (
+    articles,
+    claims,
+    corrections,
+    dashboard,
+    editorial,
+    report,
+    signin,
+    sources,
+)
 
 app_name = "web"
 
@@ -22,6 +31,7 @@ urlpatterns = [
     path("articles/<id:article_id>/report/", report.article_report_page, name="article-report"),
     path("articles/<id:article_id>/sources/", articles.sources_state, name="sources-state"),
     path("articles/<id:article_id>/status/", articles.article_status, name="article-status"),
+    path("articles/<id:article_id>/details/", corrections.article_details, name="article-details"),
     path("articles/<id:article_id>/claims/new/", articles.claim_create_page, name="claim-new"),
     path("sources/<id:source_id>/url/", sources.source_url, name="source-url"),
     path("sources/<id:source_id>/fetch/", sources.source_fetch, name="source-fetch"),
@@ -30,6 +40,32 @@ urlpatterns = [
     path("claims/<id:claim_id>/evidence/", claims.evidence_add, name="evidence-add"),
     path("claims/<id:claim_id>/evidence/state/", claims.evidence_state, name="evidence-state"),
     path("claims/<id:claim_id>/rating/", claims.rating_save, name="rating"),
+    path("claims/<id:claim_id>/edit/", corrections.claim_edit, name="claim-edit"),
+    path("claims/<id:claim_id>/passage/", corrections.claim_span, name="claim-span"),
+    path("claims/<id:claim_id>/delete/", corrections.claim_remove, name="claim-delete"),
+    path(
+        "claims/<id:claim_id>/evidence/<id:evidence_id>/edit/",
+        corrections.evidence_edit,
+        name="evidence-edit",
+    ),
+    path(
+        "claims/<id:claim_id>/evidence/<id:evidence_id>/delete/",
+        corrections.evidence_remove,
+        name="evidence-delete",
+    ),
+    path(
+        "claims/<id:claim_id>/rating/withdraw/", corrections.rating_remove, name="rating-withdraw"
+    ),
+    path(
+        "claims/<id:claim_id>/comments/<id:comment_id>/edit/",
+        corrections.comment_edit,
+        name="comment-edit",
+    ),
+    path(
+        "claims/<id:claim_id>/comments/<id:comment_id>/delete/",
+        corrections.comment_remove,
+        name="comment-delete",
+    ),
     path("claims/<id:claim_id>/move/", editorial.claim_move, name="claim-move"),
     path("claims/<id:claim_id>/publish/", editorial.claim_publish_view, name="claim-publish"),
     path("claims/<id:claim_id>/unpublish/", editorial.claim_unpublish_view, name="claim-unpublish"),

@@ -145,9 +145,10 @@ def article_fill_from_page(
             article.content_sha256 = content_sha256(html)
             if article.title == article.url[:TITLE_MAX_LENGTH] and (title or document.title):
                 article.title = choose_title(title, document, None)
-            article.byline = clean_line(byline)[:300]
-            article.publisher = clean_line(publisher)[:200]
-            article.published_on = _parse_date(published)
+            # What the importer gave is kept; the page fills in what they left empty.
+            article.byline = article.byline or clean_line(byline)[:300]
+            article.publisher = article.publisher or clean_line(publisher)[:200]
+            article.published_on = article.published_on or _parse_date(published)
             article.import_status, article.import_detail = ImportStatus.READY, ""
             return store_extracted(article, document, user=article.imported_by)
     except ImportRejected as exc:

@@ -7,6 +7,7 @@ the background work once the transaction commits.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, Protocol
 
 from django.conf import settings
@@ -46,10 +47,16 @@ def article_import(
     url: str = "",
     source_format: str | None = None,
     title: str = "",
+    byline: str = "",
+    publisher: str = "",
+    published_on: date | None = None,
     imported_by: Any,
     force: bool = False,
 ) -> Article:
     """Import an article: its text (``content``), a file (``upload``), or a URL alone.
+
+    ``title``, ``byline``, ``publisher`` and ``published_on`` given here are kept; what
+    the article or its page says fills only those left empty.
 
     A URL alone means "fetch the page": the article is created at once with
     ``import_status`` fetching, and a worker imports it. Otherwise the text is imported
@@ -57,6 +64,11 @@ def article_import(
     (or, for a URL alone, the same URL) is refused unless ``force``.
     """
     policies.check_import_article(imported_by)
+    metadata: dict[str, Any] = {
+        "byline": clean_line(byline),
+        "publisher": clean_line(publisher),
+        "published_on": published_on,
+    }
     if content is not None and upload is not None:
         raise ImportRejected("Upload a file or paste the text, not both.", code="ambiguous")
     if upload is not None:
@@ -67,7 +79,9 @@ def article_import(
                 "Upload a file, paste the article, or give only its URL to have it fetched.",
                 code="missing",
             )
-        return article_import_url(url=url, title=title, imported_by=imported_by, force=force)
+        return article_import_url(
+            url=url, title=title, imported_by=imported_by, force=force, **metadata
+        )
     return _import_text(
         content=content,
         filename=filename,
@@ -76,6 +90,7 @@ def article_import(
         title=title,
         imported_by=imported_by,
         force=force,
+        **metadata,
     )
 
 
@@ -100,6 +115,9 @@ def _import_text(
     title: str,
     imported_by: Any,
     force: bool,
+    byline: str = "",
+    publisher: str = "",
+    published_on: date | None = None,
 ) -> Article:
     text = decode_article(content)
     fmt = ArticleFormat(source_format) if source_format else detect_format(text, filename)
@@ -113,6 +131,9 @@ def _import_text(
     article = Article(
         title=choose_title(title, document, filename),
         url=clean_web_url(url, required=False),
+        byline=byline,
+        publisher=publisher,
+        published_on=published_on,
         source_text=text,
         source_format=fmt,
         content_sha256=digest,
@@ -123,7 +144,14 @@ def _import_text(
 
 
 def article_import_url(
-    *, url: str, imported_by: Any, title: str = "", force: bool = False
+    *,
+    url: str,
+    imported_by: Any,
+    title: str = "",
+    force: bool = False,
+    byline: str = "",
+    publisher: str = "",
+    published_on: date | None = None,
 ) -> Article:
     """Create the article at once, empty, and let a worker fetch and import the page."""
     policies.check_import_article(imported_by)
@@ -135,6 +163,9 @@ def article_import_url(
     article = Article(
         title=clean_line(title)[:TITLE_MAX_LENGTH] or url[:TITLE_MAX_LENGTH],
         url=url,
+        byline=clean_line(byline),
+        publisher=clean_line(publisher),
+        published_on=published_on,
         source_format=ArticleFormat.HTML,
         import_status=ImportStatus.FETCHING,
         imported_by=policies.person(imported_by),
@@ -146,11 +177,16 @@ def article_import_url(
     return article
 
 
-_ARTICLE_METADATA = ("title", "byline", "publisher", "url", "published_on", "status")
+# What reviewers correct about an article (the reader's form, the API's PATCH, the admin).
+ARTICLE_METADATA = ("title", "byline", "publisher", "url", "published_on")
+_ARTICLE_METADATA = (*ARTICLE_METADATA, "status")
 
 
 def article_update(*, article: Article, user: Any, **changes: Any) -> Article:
-    """Change an article's metadata (never its text: claims are anchored into it)."""
+    """Change an article's metadata or status (never its text: claims are anchored into it).
+
+    Who may: ``policies.check_change_article``.
+    """
     policies.check_change_article(user, article, fields=changes)
     unknown = set(changes) - set(_ARTICLE_METADATA)
     if unknown:

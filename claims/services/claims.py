@@ -122,29 +122,50 @@ def claim_update(
     user: Any,
     kind: str | None = None,
     sources: Iterable[Source] | None = None,
+    start: int | None = None,
+    end: int | None = None,
+    quote: str = "",
 ) -> Claim:
-    """Change a claim's kind and which of the article's sources it relies on.
+    """Change a claim's kind, which of the article's sources it relies on, and its passage.
 
-    Its status changes only through the workflow (``editorial.services.workflow``).
+    A new passage is given by ``start`` and ``end`` (``quote``, if given too, must be the
+    text there) or by ``quote`` alone (its only occurrence); its quote and context are
+    taken from the article's text again. Its status changes only through the workflow
+    (``editorial.services.workflow``). A quote claim is checked again against its sources.
     """
     policies.check_change_claim(user, claim)
     changed = []
+    if start is not None or end is not None or quote:
+        span = locate_quote(article=claim.article, quote=quote, start=start, end=end)
+        if (span.start, span.end) != (claim.start, claim.end):
+            policies.check_change_claim_span(user, claim, has_ratings=claim.ratings.exists())
+            claim.start, claim.end = span.start, span.end
+            claim.quote = claim.article.text[span.start : span.end]
+            claim.prefix, claim.suffix = span.prefix, span.suffix
+            changed += ["start", "end", "quote", "prefix", "suffix"]
     if kind is not None and kind != claim.kind:
         claim.kind = kind
         changed.append("kind")
     if changed:
         claim.full_clean(validate_constraints=False)
-        save_as(claim, user, update_fields=[*changed, "updated_at"])
+        try:
+            with transaction.atomic():
+                save_as(claim, user, update_fields=[*changed, "updated_at"])
+        except IntegrityError:  # another claim already covers exactly these words
+            raise ValidationError(
+                "A claim on exactly this passage already exists.", code="duplicate"
+            ) from None
     if sources is not None:
         linked = _article_sources(claim.article, sources)
-        claim._history_user = user  # type: ignore[attr-defined]
+        claim._history_user = policies.person(user)  # type: ignore[attr-defined]
         claim.sources.set(linked)
-    if "kind" in changed or sources is not None:
+    if changed or sources is not None:
         enqueue_claim_verification(claim.pk)
     return claim
 
 
 def claim_delete(*, claim: Claim, user: Any) -> None:
+    """Delete a claim; its history keeps it, with who deleted it."""
     policies.check_delete_claim(user, claim, has_ratings=claim.ratings.exists())
-    claim._history_user = user  # type: ignore[attr-defined]
+    claim._history_user = policies.person(user)  # type: ignore[attr-defined]
     claim.delete()

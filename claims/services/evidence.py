@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 
 from claims import policies
 from claims.history import save_as
@@ -49,7 +50,9 @@ def _after_evidence_change(evidence: Evidence, *, url_changed: bool) -> None:
 _EVIDENCE_FIELDS = frozenset({"stance", "url", "excerpt", "note"})
 
 
+@transaction.atomic
 def evidence_update(*, evidence: Evidence, user: Any, **changes: str) -> Evidence:
+    """Correct evidence; a changed URL is fetched afresh (earlier snapshots stay)."""
     policies.check_change_evidence(user, evidence)
     unknown = set(changes) - _EVIDENCE_FIELDS
     if unknown:
@@ -58,16 +61,21 @@ def evidence_update(*, evidence: Evidence, user: Any, **changes: str) -> Evidenc
     for name, value in changes.items():
         setattr(evidence, name, value.strip() if name == "url" else clean_text(value))
     url_changed = evidence.url != old_url
+    fields = list(changes)
     if url_changed:
-        evidence.status = SourceStatus.PENDING if evidence.url else SourceStatus.NEEDS_URL
-        evidence.status_detail = ""
+        fields += evidence.restart_fetch()
     full_clean_with_web_url(evidence)
-    save_as(evidence, user)
+    # Only the fields corrected: a worker may be storing a fetch result meanwhile.
+    save_as(evidence, user, update_fields=[*dict.fromkeys(fields), "updated_at"])
     _after_evidence_change(evidence, url_changed=url_changed)
+    if url_changed and evidence.url:
+        # Until the new page is in, the excerpt is not shown as checked against the old one.
+        enqueue_evidence_verification(evidence.pk)
     return evidence
 
 
 def evidence_delete(*, evidence: Evidence, user: Any) -> None:
+    """Delete evidence; its history keeps it, with who deleted it."""
     policies.check_delete_evidence(user, evidence)
-    evidence._history_user = user  # type: ignore[attr-defined]
+    evidence._history_user = policies.person(user)  # type: ignore[attr-defined]
     evidence.delete()

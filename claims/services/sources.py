@@ -3,25 +3,35 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 
 from claims import policies
 from claims.history import save_as
 from claims.models import Source, SourceStatus
-from claims.tasks import enqueue_source_fetches
+from claims.tasks import enqueue_source_fetches, enqueue_source_quote_verification
 from claims.url_rules import clean_web_url
 
 
+@transaction.atomic
 def source_set_url(*, source: Source, url: str, user: Any) -> Source:
-    """Give a source the URL to fetch (typically one that needs a URL) and queue it."""
+    """Give a source the URL to fetch, or correct it, whatever its status, and fetch it.
+
+    Earlier snapshots stay (they are the fetch history). A fetch of the old URL still
+    running can no longer store its result, and the quotes checked against the old page
+    are checked again (as not fetched yet, until the new page is in). The same URL again
+    changes nothing.
+    """
     policies.check_set_source_url(user, source)
     url = clean_web_url(url)
     if url == source.url and source.status != SourceStatus.NEEDS_URL:
         return source
+    corrected = bool(source.url)  # a page was fetched, and perhaps quotes checked against it
     source.url = url
-    source.status = SourceStatus.PENDING
-    source.status_detail = ""
-    save_as(source, user, update_fields=["url", "status", "status_detail", "updated_at"])
+    fields = source.restart_fetch()
+    save_as(source, user, update_fields=["url", *fields, "updated_at"])
     enqueue_source_fetches([source.pk])
+    if corrected:
+        enqueue_source_quote_verification(source.pk)
     return source
 
 

@@ -1,10 +1,15 @@
+"""A claim's discussion: messages added, corrected and deleted by their authors (and
+editors, who moderate it). History keeps every version."""
+
 from __future__ import annotations
 
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from claims import policies
+from claims.history import save_as
 from claims.models import Claim
 from editorial.models import Comment
 from texts.textnorm import clean_text
@@ -12,9 +17,7 @@ from texts.textnorm import clean_text
 MAX_COMMENT_CHARS = 20_000
 
 
-def comment_create(*, claim: Claim, author: Any, body: str) -> Comment:
-    """Add a message to the claim's discussion."""
-    policies.check_comment(author, claim)
+def _clean_body(body: str) -> str:
     body = clean_text(body)
     if not body:
         raise ValidationError({"body": "Write something."}, code="required")
@@ -22,4 +25,31 @@ def comment_create(*, claim: Claim, author: Any, body: str) -> Comment:
         raise ValidationError(
             {"body": f"A comment is at most {MAX_COMMENT_CHARS:,} characters."}, code="too_long"
         )
-    return Comment.objects.create(claim=claim, author=author, body=body)
+    return body
+
+
+def comment_create(*, claim: Claim, author: Any, body: str) -> Comment:
+    """Add a message to the claim's discussion."""
+    policies.check_comment(author, claim)
+    comment = Comment(claim=claim, author=policies.person(author), body=_clean_body(body))
+    save_as(comment, author)
+    return comment
+
+
+def comment_update(*, comment: Comment, user: Any, body: str) -> Comment:
+    """Correct a message; it then says it was edited, and when."""
+    policies.check_change_comment(user, comment)
+    body = _clean_body(body)
+    if body == comment.body:
+        return comment
+    comment.body = body
+    comment.edited_at = timezone.now()
+    save_as(comment, user, update_fields=["body", "edited_at"])
+    return comment
+
+
+def comment_delete(*, comment: Comment, user: Any) -> None:
+    """Delete a message; its history keeps it, with who deleted it."""
+    policies.check_delete_comment(user, comment)
+    comment._history_user = policies.person(user)  # type: ignore[attr-defined]
+    comment.delete()

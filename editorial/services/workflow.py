@@ -139,14 +139,17 @@ def claim_revise(
     kind: str | None = None,
     status: str | None = None,
     sources: Iterable[Source] | None = None,
+    start: int | None = None,
+    end: int | None = None,
     note: str = "",
 ) -> Claim:
-    """Change a claim's kind, sources and status at once (the API's PATCH, the admin's
-    form): the status through ``claim_transition``, so by the transition table exactly."""
+    """Change a claim's kind, sources, passage and status at once (the API's PATCH, the
+    admin's form): the status through ``claim_transition``, so by the transition table
+    exactly, the rest through ``claim_update``."""
     if status is not None and status != claim.status:
         claim_transition(claim=claim, to_status=status, user=user, note=note)
-    if kind is not None or sources is not None:
-        claim_update(claim=claim, user=user, kind=kind, sources=sources)
+    if kind is not None or sources is not None or start is not None or end is not None:
+        claim_update(claim=claim, user=user, kind=kind, sources=sources, start=start, end=end)
     return claim
 
 

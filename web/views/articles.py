@@ -22,7 +22,7 @@ from texts.structure import header_blocks
 from web import forms, selectors
 from web.reader import ClaimMark, SourceMark, excerpt, render_article
 from web.verdicts import LEGEND, claim_look_for
-from web.views.common import go, is_htmx, reviewer_required
+from web.views.common import failed_forms, go, is_htmx, reviewer_required
 
 IMPORT_FORMS: dict[str, type[forms.forms.Form]] = {
     "paste": forms.ImportTextForm,
@@ -41,6 +41,9 @@ def _import(form: forms.forms.Form, user: Any) -> Article:
         url=data.get("url") or "",
         source_format=data.get("source_format") or None,
         title=data["title"],
+        byline=data["byline"],
+        publisher=data["publisher"],
+        published_on=data["published_on"],
         imported_by=user,
         force=data["force"],
     )
@@ -76,7 +79,7 @@ def article_import_page(request: HttpRequest) -> HttpResponse:
     return render(request, "web/import.html", context, status=422 if form.errors else 200)
 
 
-def _reader_context(request: HttpRequest, article: Article) -> dict[str, Any]:
+def reader_context(request: HttpRequest, article: Article) -> dict[str, Any]:
     sources = list(selectors.article_sources(article))
     claims = list(selectors.article_claims(article, request.user))
     claims_url = reverse("web:claims")  # reverse() for each of hundreds of claims is slow
@@ -124,14 +127,34 @@ def _reader_context(request: HttpRequest, article: Article) -> dict[str, Any]:
         "status_form": forms.ArticleStatusForm(initial={"status": article.status})
         if policies.can_change_article_status(request.user, article)
         else None,
+        "details_form": forms.ArticleMetadataForm(instance=article)
+        if policies.can_change_article(request.user, article)
+        else None,
+        "moving": _claim_to_move(request, claims),
     }
+
+
+def _claim_to_move(request: HttpRequest, claims: list[Any]) -> Any:
+    """``?move=<claim id>``: the reader asks for the claim's new passage to be selected."""
+    wanted = request.GET.get("move", "")
+    claim = next((c for c in claims if str(c.pk) == wanted), None)
+    if claim is None or not policies.can_change_claim(request.user, claim):
+        return None
+    rated = bool(claim.ratings_count)
+    return claim if policies.can_change_claim_span(request.user, claim, has_ratings=rated) else None
 
 
 @require_safe
 @reviewer_required
 def article_reader(request: HttpRequest, article_id: int) -> HttpResponse:
     article = get_object_or_404(Article.objects.select_related("imported_by"), pk=article_id)
-    return render(request, "web/article.html", _reader_context(request, article))
+    context = reader_context(request, article)
+    failed = failed_forms(
+        request, {"details_form": lambda data: forms.ArticleMetadataForm(data, instance=article)}
+    )
+    if "details_form" in failed:  # the page shows what is stored, the form what was sent
+        context |= {"details_form": failed["details_form"], "details_open": True}
+    return render(request, "web/article.html", context)
 
 
 @require_POST

@@ -32,6 +32,7 @@ from editorial.services.ratings import rating_submit
 from editorial.services.workflow import lacks_support
 from texts.paragraphs import passage_span
 from web import forms, selectors
+from web.corrections import claim_corrections
 from web.history import claim_history
 from web.reader import ClaimMark, render_article
 from web.verdicts import claim_look, claim_look_for, ratings_hidden
@@ -105,6 +106,14 @@ def claim_page_response(
         "history": claim_history(claim, verdicts=not hidden),
         **_editorial_context(request, claim, forms_),
     }
+    context |= claim_corrections(
+        request.user,
+        claim,
+        ratings=ratings,
+        evidence=context["evidence"],
+        comments=context["comments"],
+        bound=forms_,
+    )
     if status is None:
         status = 422 if forms_ else 200
     return render(request, "web/claim.html", context, status=status)
@@ -227,7 +236,21 @@ def claim_form_builders(claim: Claim) -> dict[str, Any]:
             data, requests=open_correction_requests(claim=claim)
         ),
         "report_form": forms.CorrectionRequestForm,
+        "claim_edit_form": lambda data: forms.ClaimEditForm(data, article=claim.article),
+        "span_form": forms.ClaimSpanForm,
+        "evidence_edit_form": lambda data: forms.EvidenceEditForm(
+            data, evidence_id=_kept_id(data, "evidence_id")
+        ),
+        "comment_edit_form": lambda data: forms.CommentEditForm(
+            data, comment_id=_kept_id(data, "comment_id")
+        ),
     }
+
+
+def _kept_id(data: Any, name: str) -> int:
+    """The id ``form_failed`` kept beside a failed form's input (0 if it is not there)."""
+    value = str(data.get(name) or "")
+    return int(value) if value.isdigit() else 0
 
 
 def claim_form_failed(

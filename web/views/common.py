@@ -58,17 +58,17 @@ def go(request: HttpRequest, url: str) -> HttpResponse:
 FAILED_FORMS_KEY = "web:failed_forms"
 UNKEPT_FIELDS = ("csrfmiddlewaretoken",)
 
-FormBuilder = Callable[[QueryDict], forms.Form]
+FormBuilder = Callable[[QueryDict], forms.BaseForm]
 
 
-def error_summary_id(form: forms.Form) -> str:
+def error_summary_id(form: forms.BaseForm) -> str:
     """The id of the form's error summary (templates/web/_form_errors.html)."""
     return f"{getattr(form, 'id_prefix', '') or 'form'}-errors"
 
 
 def form_failed(
     request: HttpRequest,
-    form: forms.Form,
+    form: forms.BaseForm,
     *,
     name: str,
     url: str,
@@ -109,7 +109,7 @@ def failed_forms(request: HttpRequest, builders: Mapping[str, FormBuilder]) -> d
     return {name: _rebound(builders[name], entry) for name, entry in mine.items()}
 
 
-def _rebound(build: FormBuilder, entry: dict[str, Any]) -> forms.Form:
+def _rebound(build: FormBuilder, entry: dict[str, Any]) -> forms.BaseForm:
     data = QueryDict(mutable=True)
     for key, values in entry["data"].items():
         data.setlist(key, values)

@@ -140,8 +140,18 @@
         if (found) showAction(found);
       }, 400);
     });
+    // Re-selecting a claim's passage (?move=<claim>): the selection moves that claim.
+    const moveForm = $("#move-form");
+    if (moveForm) action.querySelector("button").textContent = "Move the claim here";
     action.querySelector("button").addEventListener("click", () => {
       hideAction();
+      if (moveForm && pending) {
+        moveForm.elements.start.value = pending.start;
+        moveForm.elements.end.value = pending.end;
+        moveForm.elements.quote.value = pending.quote;
+        moveForm.submit();
+        return;
+      }
       openDialog(pending);
     });
     $$("[data-open-claim-dialog]").forEach((link) => {
