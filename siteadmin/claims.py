@@ -86,6 +86,26 @@ def short(text: str, length: int = 60) -> str:
     return Truncator(" ".join(text.split())).chars(length)
 
 
+# List columns that show a row's long text cut short, so that every list fits a laptop's
+# screen (1440 pixels) whatever the length of titles, quotes and URLs; the full text is
+# on the row's page.
+
+
+@admin.display(description="article", ordering="article__title")
+def article_column(obj: Any) -> str:
+    return short(obj.article.title, 40)
+
+
+@admin.display(description="claim", ordering="claim__quote")
+def claim_column(obj: Any) -> str:
+    return short(obj.claim.quote, 50)
+
+
+@admin.display(description="URL", ordering="url")
+def url_column(obj: Any) -> str:
+    return short(obj.url, 40)
+
+
 def adopt(target: models.Model, saved: models.Model) -> None:
     """Make the admin's form object the row a service saved, for the log and redirect."""
     for field in saved._meta.concrete_fields:
@@ -291,9 +311,9 @@ class ArticleAdmin(HistoryAdmin):
         return policies.is_editor(user) if obj is None else policies.can_delete_article(user, obj)
 
     list_display = (
-        "title",
+        "title_column",
         "status",
-        "publisher",
+        "publisher_column",
         "published_on",
         "sources_figure",
         "needing_url_figure",
@@ -347,6 +367,14 @@ class ArticleAdmin(HistoryAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Article]:
         return article_list_with_counts()
+
+    @admin.display(description="title", ordering="title")
+    def title_column(self, obj: Article) -> str:
+        return short(obj.title, 60)
+
+    @admin.display(description="publisher", ordering="publisher")
+    def publisher_column(self, obj: Article) -> str:
+        return short(obj.publisher, 24)
 
     @admin.display(description="sources OK", ordering="sources_total")
     def sources_figure(self, obj: Article) -> str:
@@ -441,13 +469,12 @@ class ArticleAdmin(HistoryAdmin):
 class SourceAdmin(HistoryAdmin):
     form = SourceForm
     list_display = (
-        "__str__",
-        "article",
+        "anchor_column",
+        article_column,
         "position",
         "status",
         "url_or_href",
         "claims_figure",
-        "snapshots_figure",
         "last_fetched_at",
     )
     list_filter = ("status", ArticleFilter, "last_fetched_at")
@@ -490,17 +517,17 @@ class SourceAdmin(HistoryAdmin):
     def may_change(self, user: Any, obj: Source | None) -> bool:
         return policies.is_reviewer(user) if obj is None else policies.can_set_source_url(user, obj)
 
+    @admin.display(description="source", ordering="anchor_text")
+    def anchor_column(self, obj: Source) -> str:
+        return short(str(obj), 32)
+
     @admin.display(description="URL (or href)", ordering="url")
     def url_or_href(self, obj: Source) -> str:
-        return short(obj.url or obj.href, 80)
+        return short(obj.url or obj.href, 36)
 
     @admin.display(description="claims", ordering="claims_count")
     def claims_figure(self, obj: Source) -> int:
         return obj.claims_count  # type: ignore[attr-defined]
-
-    @admin.display(description="snapshots", ordering="snapshots_count")
-    def snapshots_figure(self, obj: Source) -> int:
-        return obj.snapshots_count  # type: ignore[attr-defined]
 
     def save_model(self, request: HttpRequest, obj: Source, form: Any, change: bool) -> None:
         if "url" in form.changed_data:
@@ -537,9 +564,8 @@ class SourceSnapshotAdmin(ReadOnlyAdmin):
         "article",
         "fetched_at",
         "http_status",
-        "content_type",
-        "byte_size",
-        "final_url",
+        "content_type_column",
+        "final_url_column",
         "error_excerpt",
     )
     list_filter = (
@@ -559,17 +585,25 @@ class SourceSnapshotAdmin(ReadOnlyAdmin):
 
     @admin.display(description="source or evidence")
     def fetched(self, obj: SourceSnapshot) -> str:
-        return str(obj.source or obj.evidence)
+        return short(str(obj.source or obj.evidence), 32)
 
     @admin.display(description="article")
-    def article(self, obj: SourceSnapshot) -> Article | None:
+    def article(self, obj: SourceSnapshot) -> str:
         if obj.source is not None:
-            return obj.source.article
-        return obj.evidence.claim.article if obj.evidence is not None else None
+            return short(obj.source.article.title, 30)
+        return short(obj.evidence.claim.article.title, 30) if obj.evidence is not None else "-"
+
+    @admin.display(description="content type", ordering="content_type")
+    def content_type_column(self, obj: SourceSnapshot) -> str:
+        return short(obj.content_type.partition(";")[0], 24)
+
+    @admin.display(description="final URL", ordering="final_url")
+    def final_url_column(self, obj: SourceSnapshot) -> str:
+        return short(obj.final_url, 36)
 
     @admin.display(description="error")
     def error_excerpt(self, obj: SourceSnapshot) -> str:
-        return short(obj.error)
+        return short(obj.error, 40)
 
 
 # --- Claims --------------------------------------------------------------------
@@ -616,8 +650,8 @@ class ClaimAdmin(HistoryAdmin):
         return policies.can_delete_claim(user, obj, has_ratings=has_ratings)
 
     list_display = (
-        "__str__",
-        "article",
+        "quote_column",
+        article_column,
         "kind",
         "status",
         "sources_figure",
@@ -668,6 +702,10 @@ class ClaimAdmin(HistoryAdmin):
 
     def get_inlines(self, request: HttpRequest, obj: Claim | None) -> Any:
         return self.inlines if obj is not None else ()
+
+    @admin.display(description="claim", ordering="quote")
+    def quote_column(self, obj: Claim) -> str:
+        return short(obj.quote, 60)
 
     @admin.display(description="in context")
     def in_context(self, obj: Claim) -> str:
@@ -739,7 +777,15 @@ class EvidenceAdmin(HistoryAdmin):
 
     may_delete = may_change
 
-    list_display = ("claim", "stance", "url", "status", "excerpt_short", "author", "created_at")
+    list_display = (
+        claim_column,
+        "stance",
+        url_column,
+        "status",
+        "excerpt_short",
+        "author",
+        "created_at",
+    )
     list_filter = ("stance", "status", ClaimArticleFilter, "created_at")
     search_fields = ("url", "excerpt", "note", "claim__quote")
     date_hierarchy = "created_at"
@@ -809,7 +855,14 @@ class RatingAdmin(HistoryAdmin):
 
     may_delete = may_change
 
-    list_display = ("claim", "reviewer", "verdict", "confidence", "rationale_short", "updated_at")
+    list_display = (
+        claim_column,
+        "reviewer",
+        "verdict",
+        "confidence",
+        "rationale_short",
+        "updated_at",
+    )
     list_filter = ("verdict", "confidence", ClaimArticleFilter, "created_at")
     search_fields = ("claim__quote", "rationale", "reviewer__username", "reviewer__display_name")
     date_hierarchy = "created_at"
@@ -866,7 +919,7 @@ class RatingAdmin(HistoryAdmin):
 class QuoteCheckAdmin(ReadOnlyAdmin):
     """Results are computed from snapshots: read-only here, re-run by the workers."""
 
-    list_display = ("quote_excerpt", "result", "score", "claim", "source", "evidence", "checked_at")
+    list_display = ("quote_excerpt", "result", "score", "checked_against", "checked_at")
     list_filter = ("result", "checked_at")
     search_fields = ("quote", "source_wording")
     date_hierarchy = "checked_at"
@@ -875,7 +928,11 @@ class QuoteCheckAdmin(ReadOnlyAdmin):
 
     @admin.display(description="quote")
     def quote_excerpt(self, check: QuoteCheck) -> str:
-        return check.quote if len(check.quote) <= 80 else f"{check.quote[:79]}…"
+        return short(check.quote, 60)
+
+    @admin.display(description="against")
+    def checked_against(self, check: QuoteCheck) -> str:
+        return short(str(check.source or check.evidence or "-"), 40)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[QuoteCheck]:
         return super().get_queryset(request).defer("snapshot__text")

@@ -21,13 +21,13 @@ from editorial.models import Assignment, ClaimConsensus, ClaimTransition, Commen
 from editorial.selectors import assignment_list
 from editorial.services.assignments import assignment_check, assignment_delete, claim_assign
 from editorial.services.workflow import claim_publish, publish_check
-from siteadmin.claims import ClaimArticleFilter, HistoryAdmin, adopt, short
+from siteadmin.claims import ClaimArticleFilter, HistoryAdmin, adopt, claim_column, short
 from siteadmin.permissions import PolicyAdmin, ReadOnlyAdmin
 
 
 @admin.register(ClaimConsensus)
 class ClaimConsensusAdmin(ReadOnlyAdmin):
-    list_display = ("claim", "state", "verdict", "agreement", "ratings_count", "updated_at")
+    list_display = (claim_column, "state", "verdict", "agreement", "ratings_count", "updated_at")
     list_filter = ("state", "verdict", ClaimArticleFilter)
     search_fields = ("claim__quote",)
     list_select_related = ("claim",)
@@ -35,7 +35,7 @@ class ClaimConsensusAdmin(ReadOnlyAdmin):
 
 @admin.register(ClaimTransition)
 class ClaimTransitionAdmin(ReadOnlyAdmin):
-    list_display = ("claim", "from_status", "to_status", "user", "note_short", "created_at")
+    list_display = (claim_column, "from_status", "to_status", "user", "note_short", "created_at")
     list_filter = ("to_status", "from_status", ClaimArticleFilter, "created_at")
     search_fields = ("claim__quote", "note", "user__username")
     date_hierarchy = "created_at"
@@ -43,12 +43,12 @@ class ClaimTransitionAdmin(ReadOnlyAdmin):
 
     @admin.display(description="note")
     def note_short(self, obj: ClaimTransition) -> str:
-        return short(obj.note)
+        return short(obj.note, 40)
 
 
 @admin.register(Comment)
 class CommentAdmin(ReadOnlyAdmin):
-    list_display = ("claim", "author", "body_short", "created_at")
+    list_display = (claim_column, "author", "body_short", "created_at")
     list_filter = (ClaimArticleFilter, "created_at")
     search_fields = ("claim__quote", "body", "author__username")
     date_hierarchy = "created_at"
@@ -56,7 +56,7 @@ class CommentAdmin(ReadOnlyAdmin):
 
     @admin.display(description="comment")
     def body_short(self, obj: Comment) -> str:
-        return short(obj.body, 80)
+        return short(obj.body, 50)
 
 
 class AssignmentForm(forms.ModelForm):
@@ -94,7 +94,7 @@ class AssignmentAdmin(PolicyAdmin):
             else policies.can_assign_reviewers(user, obj.claim)
         )
 
-    list_display = ("claim", "reviewer", "rated", "assigned_by", "assigned_at")
+    list_display = (claim_column, "reviewer", "rated", "assigned_by", "assigned_at")
     list_filter = (ClaimArticleFilter, "assigned_at")
     search_fields = ("claim__quote", "reviewer__username", "reviewer__display_name")
     autocomplete_fields = ("claim", "reviewer")
@@ -162,7 +162,7 @@ class PublicationAdmin(HistoryAdmin):
     """Published verdicts, each with its history; adding one publishes a ready claim."""
 
     list_display = (
-        "claim",
+        claim_column,
         "verdict",
         "overrides_consensus",
         "consensus_verdict",
