@@ -28,6 +28,7 @@ from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.text import Truncator
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from claims import policies
@@ -80,6 +81,11 @@ URL_FIELD_OVERRIDES: dict[type[models.Field[Any, Any]], dict[str, Any]] = {
 def changelist_url(model: type[models.Model], **filters: Any) -> str:
     url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
     return f"{url}?{urlencode(filters)}" if filters else url
+
+
+def counted(count: int, one: str, many: str) -> str:
+    """ "1 claim", "1,200 claims"."""
+    return f"{count:,} {ngettext(one, many, count)}"
 
 
 def short(text: str, length: int = 60) -> str:
@@ -406,10 +412,14 @@ class ArticleAdmin(HistoryAdmin):
         if not hasattr(obj, "sources_total"):  # a historical version has no figures
             return "-"
         return format_html(
-            '<a href="{sources_url}">{sources_total} sources</a>: {sources_ok} OK, '
-            "{sources_needing_url} need a URL, {sources_broken} failed, dead or blocked.<br>"
-            '<a href="{claims_url}">{claims_count} claims</a> with {ratings_count} ratings. '
+            '<a href="{sources_url}">{sources}</a>: {sources_ok} OK, '
+            "{sources_needing_url} {need} a URL, {sources_broken} failed, dead or blocked.<br>"
+            '<a href="{claims_url}">{claims}</a> with {ratings}. '
             '<a href="{add_claim_url}">Add a claim</a>.',
+            sources=counted(obj.sources_total, "source", "sources"),  # type: ignore[attr-defined]
+            need=ngettext("needs", "need", obj.sources_needing_url),  # type: ignore[attr-defined]
+            claims=counted(obj.claims_count, "claim", "claims"),  # type: ignore[attr-defined]
+            ratings=counted(obj.ratings_count, "rating", "ratings"),  # type: ignore[attr-defined]
             sources_url=changelist_url(Source, article=obj.pk),
             claims_url=changelist_url(Claim, article=obj.pk),
             add_claim_url=f"{reverse('admin:claims_claim_add')}?{urlencode({'article': obj.pk})}",
@@ -428,7 +438,16 @@ class ArticleAdmin(HistoryAdmin):
         articles = list(queryset.exclude(status=ArticleStatus.IN_REVIEW))
         for article in articles:
             article_update(article=article, user=request.user, status=ArticleStatus.IN_REVIEW)
-        self.message_user(request, f"{len(articles)} article(s) marked as in review.")
+        count = len(articles)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d article marked as in review.",
+                "%(count)d articles marked as in review.",
+                count,
+            )
+            % {"count": count},
+        )
 
     def add_view(
         self, request: HttpRequest, form_url: str = "", extra_context: dict[str, Any] | None = None
@@ -545,11 +564,24 @@ class SourceAdmin(HistoryAdmin):
                 without_url += 1
             else:
                 queued += 1
-        self.message_user(request, f"{queued} source(s) queued to be fetched.")
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d source queued to be fetched.",
+                "%(count)d sources queued to be fetched.",
+                queued,
+            )
+            % {"count": queued},
+        )
         if without_url:
             self.message_user(
                 request,
-                f"{without_url} source(s) need a URL first; give it on the source's page.",
+                ngettext(
+                    "%(count)d source needs a URL first; give it on the source's page.",
+                    "%(count)d sources need a URL first; give each on the source's page.",
+                    without_url,
+                )
+                % {"count": without_url},
                 messages.WARNING,
             )
 
