@@ -350,7 +350,8 @@ def run(
         ("peak fetches in flight (all servers)", str(in_flight.peak), "", None),
         ("peak in flight at one server", str(max(s.peak_in_flight for s in servers)), "", None),
         (
-            f"worker peak memory ({memory.processes} process(es))",
+            f"worker peak memory ({memory.processes} "
+            f"{'process' if memory.processes == 1 else 'processes'})",
             f"{memory.peak_mb:.0f} MB",
             f"<= {GOAL_MEGABYTES} MB",
             memory.peak_mb <= GOAL_MEGABYTES,

@@ -113,6 +113,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "web.context_processors.site",
             ],
         },
     },
@@ -337,6 +338,9 @@ FETCH_USER_AGENT = env_str("FETCH_USER_AGENT") or (
 
 # Largest article accepted by import (pasted, uploaded or from a file), in bytes.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 2 * 1024 * 1024, minimum=1024)
+# A form may carry an article of that size in its fields, not only as a file: pasted
+# (percent-encoded, up to three bytes for one) or a file sent back in base64.
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(2_621_440, 3 * IMPORT_MAX_BYTES + 65_536)
 
 # --- Consensus and publishing (editorial) ----------------------------------
 

@@ -28,6 +28,7 @@ from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.text import Truncator
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from claims import policies
@@ -83,8 +84,33 @@ def changelist_url(model: type[models.Model], **filters: Any) -> str:
     return f"{url}?{urlencode(filters)}" if filters else url
 
 
+def counted(count: int, one: str, many: str) -> str:
+    """ "1 claim", "1,200 claims"."""
+    return f"{count:,} {ngettext(one, many, count)}"
+
+
 def short(text: str, length: int = 60) -> str:
     return Truncator(" ".join(text.split())).chars(length)
+
+
+# List columns that show a row's long text cut short, so that every list fits a laptop's
+# screen (1440 pixels) whatever the length of titles, quotes and URLs; the full text is
+# on the row's page.
+
+
+@admin.display(description="article", ordering="article__title")
+def article_column(obj: Any) -> str:
+    return short(obj.article.title, 40)
+
+
+@admin.display(description="claim", ordering="claim__quote")
+def claim_column(obj: Any) -> str:
+    return short(obj.claim.quote, 50)
+
+
+@admin.display(description="URL", ordering="url")
+def url_column(obj: Any) -> str:
+    return short(obj.url, 40)
 
 
 def adopt(target: models.Model, saved: models.Model) -> None:
@@ -292,9 +318,9 @@ class ArticleAdmin(HistoryAdmin):
         return policies.is_editor(user) if obj is None else policies.can_delete_article(user, obj)
 
     list_display = (
-        "title",
+        "title_column",
         "status",
-        "publisher",
+        "publisher_column",
         "published_on",
         "sources_figure",
         "needing_url_figure",
@@ -349,6 +375,14 @@ class ArticleAdmin(HistoryAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Article]:
         return article_list_with_counts()
 
+    @admin.display(description="title", ordering="title")
+    def title_column(self, obj: Article) -> str:
+        return short(obj.title, 60)
+
+    @admin.display(description="publisher", ordering="publisher")
+    def publisher_column(self, obj: Article) -> str:
+        return short(obj.publisher, 24)
+
     @admin.display(description="sources OK", ordering="sources_total")
     def sources_figure(self, obj: Article) -> str:
         return format_html(
@@ -379,10 +413,14 @@ class ArticleAdmin(HistoryAdmin):
         if not hasattr(obj, "sources_total"):  # a historical version has no figures
             return "-"
         return format_html(
-            '<a href="{sources_url}">{sources_total} sources</a>: {sources_ok} OK, '
-            "{sources_needing_url} need a URL, {sources_broken} failed, dead or blocked.<br>"
-            '<a href="{claims_url}">{claims_count} claims</a> with {ratings_count} ratings. '
+            '<a href="{sources_url}">{sources}</a>: {sources_ok} OK, '
+            "{sources_needing_url} {need} a URL, {sources_broken} failed, dead or blocked.<br>"
+            '<a href="{claims_url}">{claims}</a> with {ratings}. '
             '<a href="{add_claim_url}">Add a claim</a>.',
+            sources=counted(obj.sources_total, "source", "sources"),  # type: ignore[attr-defined]
+            need=ngettext("needs", "need", obj.sources_needing_url),  # type: ignore[attr-defined]
+            claims=counted(obj.claims_count, "claim", "claims"),  # type: ignore[attr-defined]
+            ratings=counted(obj.ratings_count, "rating", "ratings"),  # type: ignore[attr-defined]
             sources_url=changelist_url(Source, article=obj.pk),
             claims_url=changelist_url(Claim, article=obj.pk),
             add_claim_url=f"{reverse('admin:claims_claim_add')}?{urlencode({'article': obj.pk})}",
@@ -401,7 +439,16 @@ class ArticleAdmin(HistoryAdmin):
         articles = list(queryset.exclude(status=ArticleStatus.IN_REVIEW))
         for article in articles:
             article_update(article=article, user=request.user, status=ArticleStatus.IN_REVIEW)
-        self.message_user(request, f"{len(articles)} article(s) marked as in review.")
+        count = len(articles)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d article marked as in review.",
+                "%(count)d articles marked as in review.",
+                count,
+            )
+            % {"count": count},
+        )
 
     def add_view(
         self, request: HttpRequest, form_url: str = "", extra_context: dict[str, Any] | None = None
@@ -442,13 +489,12 @@ class ArticleAdmin(HistoryAdmin):
 class SourceAdmin(HistoryAdmin):
     form = SourceForm
     list_display = (
-        "__str__",
-        "article",
+        "anchor_column",
+        article_column,
         "position",
         "status",
         "url_or_href",
         "claims_figure",
-        "snapshots_figure",
         "last_fetched_at",
     )
     list_filter = ("status", ArticleFilter, "last_fetched_at")
@@ -491,17 +537,17 @@ class SourceAdmin(HistoryAdmin):
     def may_change(self, user: Any, obj: Source | None) -> bool:
         return policies.is_reviewer(user) if obj is None else policies.can_set_source_url(user, obj)
 
+    @admin.display(description="source", ordering="anchor_text")
+    def anchor_column(self, obj: Source) -> str:
+        return short(str(obj), 32)
+
     @admin.display(description="URL (or href)", ordering="url")
     def url_or_href(self, obj: Source) -> str:
-        return short(obj.url or obj.href, 80)
+        return short(obj.url or obj.href, 36)
 
     @admin.display(description="claims", ordering="claims_count")
     def claims_figure(self, obj: Source) -> int:
         return obj.claims_count  # type: ignore[attr-defined]
-
-    @admin.display(description="snapshots", ordering="snapshots_count")
-    def snapshots_figure(self, obj: Source) -> int:
-        return obj.snapshots_count  # type: ignore[attr-defined]
 
     def save_model(self, request: HttpRequest, obj: Source, form: Any, change: bool) -> None:
         if "url" in form.changed_data:
@@ -519,11 +565,24 @@ class SourceAdmin(HistoryAdmin):
                 without_url += 1
             else:
                 queued += 1
-        self.message_user(request, f"{queued} source(s) queued to be fetched.")
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d source queued to be fetched.",
+                "%(count)d sources queued to be fetched.",
+                queued,
+            )
+            % {"count": queued},
+        )
         if without_url:
             self.message_user(
                 request,
-                f"{without_url} source(s) need a URL first; give it on the source's page.",
+                ngettext(
+                    "%(count)d source needs a URL first; give it on the source's page.",
+                    "%(count)d sources need a URL first; give each on the source's page.",
+                    without_url,
+                )
+                % {"count": without_url},
                 messages.WARNING,
             )
 
@@ -538,9 +597,8 @@ class SourceSnapshotAdmin(ReadOnlyAdmin):
         "article",
         "fetched_at",
         "http_status",
-        "content_type",
-        "byte_size",
-        "final_url",
+        "content_type_column",
+        "final_url_column",
         "error_excerpt",
     )
     list_filter = (
@@ -560,17 +618,25 @@ class SourceSnapshotAdmin(ReadOnlyAdmin):
 
     @admin.display(description="source or evidence")
     def fetched(self, obj: SourceSnapshot) -> str:
-        return str(obj.source or obj.evidence)
+        return short(str(obj.source or obj.evidence), 32)
 
     @admin.display(description="article")
-    def article(self, obj: SourceSnapshot) -> Article | None:
+    def article(self, obj: SourceSnapshot) -> str:
         if obj.source is not None:
-            return obj.source.article
-        return obj.evidence.claim.article if obj.evidence is not None else None
+            return short(obj.source.article.title, 30)
+        return short(obj.evidence.claim.article.title, 30) if obj.evidence is not None else "-"
+
+    @admin.display(description="content type", ordering="content_type")
+    def content_type_column(self, obj: SourceSnapshot) -> str:
+        return short(obj.content_type.partition(";")[0], 24)
+
+    @admin.display(description="final URL", ordering="final_url")
+    def final_url_column(self, obj: SourceSnapshot) -> str:
+        return short(obj.final_url, 36)
 
     @admin.display(description="error")
     def error_excerpt(self, obj: SourceSnapshot) -> str:
-        return short(obj.error)
+        return short(obj.error, 40)
 
 
 # --- Claims --------------------------------------------------------------------
@@ -618,8 +684,8 @@ class ClaimAdmin(HistoryAdmin):
 
     list_display = (
         "label_figure",
-        "__str__",
-        "article",
+        "quote_column",
+        article_column,
         "kind",
         "status",
         "sources_figure",
@@ -669,6 +735,10 @@ class ClaimAdmin(HistoryAdmin):
 
     def get_inlines(self, request: HttpRequest, obj: Claim | None) -> Any:
         return self.inlines if obj is not None else ()
+
+    @admin.display(description="claim", ordering="quote")
+    def quote_column(self, obj: Claim) -> str:
+        return short(obj.quote, 60)
 
     @admin.display(description="in context")
     def in_context(self, obj: Claim) -> str:
@@ -758,7 +828,15 @@ class EvidenceAdmin(HistoryAdmin):
 
     may_delete = may_change
 
-    list_display = ("claim", "stance", "url", "status", "excerpt_short", "author", "created_at")
+    list_display = (
+        claim_column,
+        "stance",
+        url_column,
+        "status",
+        "excerpt_short",
+        "author",
+        "created_at",
+    )
     list_filter = ("stance", "status", ClaimArticleFilter, "created_at")
     search_fields = ("url", "excerpt", "note", "claim__quote")
     date_hierarchy = "created_at"
@@ -828,7 +906,14 @@ class RatingAdmin(HistoryAdmin):
 
     may_delete = may_change
 
-    list_display = ("claim", "reviewer", "verdict", "confidence", "rationale_short", "updated_at")
+    list_display = (
+        claim_column,
+        "reviewer",
+        "verdict",
+        "confidence",
+        "rationale_short",
+        "updated_at",
+    )
     list_filter = ("verdict", "confidence", ClaimArticleFilter, "created_at")
     search_fields = ("claim__quote", "rationale", "reviewer__username", "reviewer__display_name")
     date_hierarchy = "created_at"
@@ -885,7 +970,7 @@ class RatingAdmin(HistoryAdmin):
 class QuoteCheckAdmin(ReadOnlyAdmin):
     """Results are computed from snapshots: read-only here, re-run by the workers."""
 
-    list_display = ("quote_excerpt", "result", "score", "claim", "source", "evidence", "checked_at")
+    list_display = ("quote_excerpt", "result", "score", "checked_against", "checked_at")
     list_filter = ("result", "checked_at")
     search_fields = ("quote", "source_wording")
     date_hierarchy = "checked_at"
@@ -894,7 +979,11 @@ class QuoteCheckAdmin(ReadOnlyAdmin):
 
     @admin.display(description="quote")
     def quote_excerpt(self, check: QuoteCheck) -> str:
-        return check.quote if len(check.quote) <= 80 else f"{check.quote[:79]}…"
+        return short(check.quote, 60)
+
+    @admin.display(description="against")
+    def checked_against(self, check: QuoteCheck) -> str:
+        return short(str(check.source or check.evidence or "-"), 40)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[QuoteCheck]:
         return super().get_queryset(request).defer("snapshot__text")

@@ -35,13 +35,13 @@ from editorial.services.correction_requests import (
     correction_request_handle,
 )
 from editorial.services.workflow import claim_publish, publish_check
-from siteadmin.claims import ClaimArticleFilter, HistoryAdmin, adopt, short
+from siteadmin.claims import ClaimArticleFilter, HistoryAdmin, adopt, claim_column, short
 from siteadmin.permissions import PolicyAdmin, ReadOnlyAdmin
 
 
 @admin.register(ClaimConsensus)
 class ClaimConsensusAdmin(ReadOnlyAdmin):
-    list_display = ("claim", "state", "verdict", "agreement", "ratings_count", "updated_at")
+    list_display = (claim_column, "state", "verdict", "agreement", "ratings_count", "updated_at")
     list_filter = ("state", "verdict", ClaimArticleFilter)
     search_fields = ("claim__quote",)
     list_select_related = ("claim",)
@@ -49,7 +49,7 @@ class ClaimConsensusAdmin(ReadOnlyAdmin):
 
 @admin.register(ClaimTransition)
 class ClaimTransitionAdmin(ReadOnlyAdmin):
-    list_display = ("claim", "from_status", "to_status", "user", "note_short", "created_at")
+    list_display = (claim_column, "from_status", "to_status", "user", "note_short", "created_at")
     list_filter = ("to_status", "from_status", ClaimArticleFilter, "created_at")
     search_fields = ("claim__quote", "note", "user__username")
     date_hierarchy = "created_at"
@@ -57,7 +57,7 @@ class ClaimTransitionAdmin(ReadOnlyAdmin):
 
     @admin.display(description="note")
     def note_short(self, obj: ClaimTransition) -> str:
-        return short(obj.note)
+        return short(obj.note, 40)
 
 
 class CommentForm(forms.ModelForm):
@@ -81,7 +81,7 @@ class CommentAdmin(HistoryAdmin):
     may_delete = may_change
 
     form = CommentForm
-    list_display = ("claim", "author", "body_short", "created_at", "edited_at")
+    list_display = (claim_column, "author", "body_short", "created_at", "edited_at")
     list_filter = (ClaimArticleFilter, "created_at")
     search_fields = ("claim__quote", "body", "author__username")
     date_hierarchy = "created_at"
@@ -92,7 +92,7 @@ class CommentAdmin(HistoryAdmin):
 
     @admin.display(description="comment")
     def body_short(self, obj: Comment) -> str:
-        return short(obj.body, 80)
+        return short(obj.body, 50)
 
     def save_model(self, request: HttpRequest, obj: Comment, form: Any, change: bool) -> None:
         if "body" in form.changed_data:
@@ -138,7 +138,7 @@ class AssignmentAdmin(PolicyAdmin):
             else policies.can_assign_reviewers(user, obj.claim)
         )
 
-    list_display = ("claim", "reviewer", "rated", "assigned_by", "assigned_at")
+    list_display = (claim_column, "reviewer", "rated", "assigned_by", "assigned_at")
     list_filter = (ClaimArticleFilter, "assigned_at")
     search_fields = ("claim__quote", "reviewer__username", "reviewer__display_name")
     autocomplete_fields = ("claim", "reviewer")
@@ -212,7 +212,7 @@ class PublicationAdmin(HistoryAdmin):
     """Published verdicts, each with its history; adding one publishes a ready claim."""
 
     list_display = (
-        "claim",
+        claim_column,
         "verdict",
         "overrides_consensus",
         "consensus_verdict",

@@ -18,6 +18,9 @@ class AdminSignInForm(SignInForm, AdminAuthenticationForm):
 
 class SiteAdmin(admin.AdminSite):
     login_form = AdminSignInForm
+    # The side list of every model repeats the index and the breadcrumbs, and takes a fifth
+    # of a laptop's screen from the lists' columns.
+    enable_nav_sidebar = False
 
     def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
         response: HttpResponseBase = super().login(request, extra_context)

@@ -238,7 +238,7 @@ def test_the_article_page_shows_its_figures_and_links_to_its_sources_and_claims(
 ) -> None:
     article = article_with_everything(claims=2, sources=3)
     page = admin_client.get(url_of(Article, "change", article.pk)).content.decode()
-    assert "3 sources</a>: 1 OK, 1 need a URL" in page
+    assert "3 sources</a>: 1 OK, 1 needs a URL" in page
     assert "2 claims</a> with 2 ratings" in page
     assert f"{url_of(Source)}?article={article.pk}" in page
     assert f"{url_of(Claim)}?article={article.pk}" in page
@@ -417,8 +417,8 @@ def test_fetching_sources_again_queues_those_that_have_a_url(
             follow=True,
         )
     notes = " ".join(str(message) for message in response.context["messages"])
-    assert "1 source(s) queued to be fetched." in notes
-    assert "1 source(s) need a URL first" in notes
+    assert "1 source queued to be fetched." in notes
+    assert "1 source needs a URL first" in notes
     assert len(fetches) == 1
     dead.refresh_from_db()
     assert dead.status == SourceStatus.PENDING

@@ -26,7 +26,7 @@ def test_import_prints_the_id_and_source_counts():
     output = run(str(SAMPLE_ARTICLE))
     article = Article.objects.get()
     assert output.strip() == (
-        f"Imported article {article.pk}: {article.title!r} (Markdown), 5 sources, 1 need a URL."
+        f"Imported article {article.pk}: {article.title!r} (Markdown), 5 sources, 1 needs a URL."
     )
 
 
@@ -36,7 +36,7 @@ def test_title_and_format_options_are_used(tmp_path: Path):
     output = run(str(path), "--title", "My title", "--format", "html")
     article = Article.objects.get()
     assert (article.title, article.source_format) == ("My title", "html")
-    assert "1 sources, 0 need a URL" in output
+    assert "1 source, 0 need a URL" in output
 
 
 def test_importing_identical_content_twice_says_so_and_creates_nothing():

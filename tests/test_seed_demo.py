@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from django.core.management import call_command
@@ -8,6 +9,7 @@ from django.core.management.base import CommandError
 
 from accounts.models import User
 from claims.models import Article, Claim, Evidence, Rating
+from tests.conftest import REPO_DIR
 
 pytestmark = pytest.mark.django_db
 
@@ -67,3 +69,17 @@ def test_seed_demo_refuses_to_run_in_production(settings):
     with pytest.raises(CommandError, match="DEBUG is off"):
         seed()
     assert not User.objects.exists()
+
+
+def test_seed_demo_says_what_the_readme_says(settings):
+    """Where to sign in and each demo user's password and role, as in the README's table."""
+    settings.DEBUG = True
+    output = seed()
+    assert "Sign in at / (the reviewers' UI; the Django admin is at /admin/)" in output
+    readme = (REPO_DIR / "README.md").read_text()
+    assert "Sign in at <http://127.0.0.1:8000/> (the reviewers' UI; the" in readme
+    row = r"^\| `(\w+)` +\| `(factcheck-\w+)` +\| ([^|]+?) +\|$"
+    rows = re.findall(row, readme, re.MULTILINE)
+    assert len(rows) == 4
+    for username, password, role in rows:
+        assert re.search(rf"^  {username} +{password} +{re.escape(role)}$", output, re.MULTILINE)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import re
+from html import unescape
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -164,3 +168,77 @@ def test_an_unknown_way_of_importing_falls_back_to_pasting(client_: Client):
     assert response.status_code == 200
     assert 'value="paste"' in response.content.decode()
     assert "<script>" not in response.content.decode()
+
+
+def upload_twice(client_: Client, content: bytes, name: str = "trees.md") -> str:
+    client_.post("/articles/import/", {"via": "file", "file": SimpleUploadedFile(name, content)})
+    response = client_.post(
+        "/articles/import/", {"via": "file", "file": SimpleUploadedFile(name, content)}
+    )
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def hidden(html: str, name: str) -> str:
+    found = re.search(rf'<input type="hidden" name="{name}" value="([^"]*)"', html)
+    assert found, f"no hidden {name} in the page"
+    return unescape(found.group(1))
+
+
+def test_the_duplicate_warning_keeps_the_uploaded_file_to_import_it_anyway(client_: Client):
+    # CRLF line endings and a byte-order mark: the copy must be the same bytes.
+    content = "\ufeff# Trees\r\n\r\nThe city planted [4,000 trees](https://example.org/r).\r\n"
+    html = upload_twice(client_, content.encode())
+    assert "already imported" in html
+    assert "trees.md" in html
+    first = Article.objects.get()
+
+    response = client_.post(
+        "/articles/import/",
+        {
+            "via": "file",
+            "force": "on",
+            "kept_file": hidden(html, "kept_file"),
+            "kept_name": hidden(html, "kept_name"),
+        },
+    )
+    assert response.status_code == 302
+    second = Article.objects.exclude(pk=first.pk).get()
+    assert response["Location"] == f"/articles/{second.pk}/"
+    assert (second.source_text, second.content_sha256) == (first.source_text, first.content_sha256)
+    assert (second.title, second.source_format) == ("Trees", "markdown")  # the name's .md
+
+
+def test_a_file_chosen_again_wins_over_the_kept_one(client_: Client):
+    html = upload_twice(client_, MARKDOWN.encode())
+    other = SimpleUploadedFile("other.txt", b"Another article altogether.")
+    response = client_.post(
+        "/articles/import/",
+        {"via": "file", "file": other, "kept_file": hidden(html, "kept_file"), "force": "on"},
+    )
+    assert response.status_code == 302
+    assert Article.objects.latest("pk").source_text == "Another article altogether."
+
+
+def test_a_damaged_kept_file_is_a_form_error_and_imports_nothing(client_: Client):
+    response = client_.post(
+        "/articles/import/", {"via": "file", "force": "on", "kept_file": "not base64!"}
+    )
+    assert response.status_code == 422
+    assert "choose it again" in response.content.decode()
+    assert not Article.objects.exists()
+
+
+def test_a_kept_file_gets_the_same_checks_as_an_upload(client_: Client, settings):
+    settings.IMPORT_MAX_BYTES = 1024
+    kept = base64.b64encode(b"x" * 2000).decode()
+    response = client_.post("/articles/import/", {"via": "file", "force": "on", "kept_file": kept})
+    assert response.status_code == 422
+    assert "The article is 2,000 bytes; the limit is 1,024 bytes" in response.content.decode()
+    assert not Article.objects.exists()
+
+
+def test_without_a_file_or_a_kept_one_the_file_is_required(client_: Client):
+    response = client_.post("/articles/import/", {"via": "file"})
+    assert response.status_code == 422
+    assert not Article.objects.exists()

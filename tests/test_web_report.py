@@ -91,7 +91,7 @@ def test_the_report_shows_the_chart_the_map_and_the_quote_checks(
     # The quote checks: result, score and both wordings, escaped.
     checks = html[html.index('id="quote-checks"') :]
     assert "Altered" in checks
-    assert "score 0.80" in checks
+    assert "80% similar" in checks
     assert "&lt;programme&gt;" in checks
     assert "&lt;scheme&gt;" in checks
     assert "<programme>" not in html

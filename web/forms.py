@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 from typing import Any
 
 from django import forms
@@ -99,6 +101,30 @@ class ImportFileForm(ArticleDetailsFields):
     source_format = forms.ChoiceField(label="Format", choices=FORMAT_CHOICES, required=False)
     title = forms.CharField(max_length=300, required=False)
     force = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    # A file already sent, its bytes in base64 (exact: no line ending changes on the way):
+    # the page that says it was imported before sends it back with "Import it again
+    # anyway", since a browser cannot fill in a file input.
+    kept_file = forms.CharField(required=False, widget=forms.HiddenInput)
+    kept_name = forms.CharField(required=False, max_length=255, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.data.get("kept_file"):
+            self.fields["file"].required = False
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        kept, data["kept_file"] = data.get("kept_file"), None
+        if data.get("file"):  # a file chosen again wins over the one kept
+            data["kept_name"] = ""
+        elif kept:
+            try:
+                data["kept_file"] = base64.b64decode(kept, validate=True)
+            except binascii.Error:
+                self.add_error(
+                    "file", "The file sent before did not come back whole; choose it again."
+                )
+        return data
 
 
 class ImportUrlForm(ArticleDetailsFields):

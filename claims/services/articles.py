@@ -13,6 +13,7 @@ from typing import Any, Protocol
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import ngettext
 
 from claims import policies
 from claims.errors import DuplicateArticle, ImportRejected
@@ -190,7 +191,8 @@ def article_update(*, article: Article, user: Any, **changes: Any) -> Article:
     policies.check_change_article(user, article, fields=changes)
     unknown = set(changes) - set(_ARTICLE_METADATA)
     if unknown:
-        raise ValidationError(f"Articles have no field(s) {sorted(unknown)} to change.")
+        fields = ngettext("field", "fields", len(unknown))
+        raise ValidationError(f"Articles have no {fields} {sorted(unknown)} to change.")
     if "url" in changes:
         changes["url"] = clean_web_url(changes["url"], required=False)
     for name, value in changes.items():

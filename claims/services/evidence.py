@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import ngettext
 
 from claims import policies
 from claims.history import save_as
@@ -56,7 +57,10 @@ def evidence_update(*, evidence: Evidence, user: Any, **changes: str) -> Evidenc
     policies.check_change_evidence(user, evidence)
     unknown = set(changes) - _EVIDENCE_FIELDS
     if unknown:
-        raise ValidationError(f"Evidence has no field(s) {sorted(unknown)}.", code="unknown_field")
+        raise ValidationError(
+            f"Evidence has no {ngettext('field', 'fields', len(unknown))} {sorted(unknown)}.",
+            code="unknown_field",
+        )
     old_url = evidence.url
     for name, value in changes.items():
         setattr(evidence, name, value.strip() if name == "url" else clean_text(value))

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince
+from django.utils.translation import ngettext
 
 from claims.models import Claim, SourceStatus, Verdict
 from texts.relevance import may_not_be_cited_page
@@ -129,14 +130,15 @@ def field_errors(form: Any) -> list[tuple[Any, str]]:
     return [(field, str(error)) for field in form for error in field.errors]
 
 
+# (one, many): "1 dead link", "2 dead links".
 _SUMMARY_LABELS = {
-    SourceStatus.OK: "fetched",
-    SourceStatus.PENDING: "waiting",
-    SourceStatus.FETCHING: "being fetched",
-    SourceStatus.NEEDS_URL: "need a URL",
-    SourceStatus.FAILED: "failed",
-    SourceStatus.DEAD: "dead links",
-    SourceStatus.BLOCKED: "blocked",
+    SourceStatus.OK: ("fetched", "fetched"),
+    SourceStatus.PENDING: ("waiting", "waiting"),
+    SourceStatus.FETCHING: ("being fetched", "being fetched"),
+    SourceStatus.NEEDS_URL: ("needs a URL", "need a URL"),
+    SourceStatus.FAILED: ("failed", "failed"),
+    SourceStatus.DEAD: ("dead link", "dead links"),
+    SourceStatus.BLOCKED: ("blocked", "blocked"),
 }
 
 
@@ -147,7 +149,7 @@ def source_summary(sources: list[Any]) -> list[tuple[int, str, str]]:
     for source in sources:
         counts[source.status] = counts.get(source.status, 0) + 1
     return [
-        (counts[status], _SUMMARY_LABELS[status], status_tone(status))
+        (counts[status], ngettext(*_SUMMARY_LABELS[status], counts[status]), status_tone(status))
         for status in (
             SourceStatus.OK,
             SourceStatus.FETCHING,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 from django.conf import settings
@@ -34,10 +35,11 @@ IMPORT_FORMS: dict[str, type[forms.forms.Form]] = {
 def _import(form: forms.forms.Form, user: Any) -> Article:
     data = form.cleaned_data
     upload = data.get("file")
+    kept = data.get("kept_file")
     return article_import(
-        content=data.get("content"),
+        content=data.get("content") if kept is None else kept,
         upload=upload,
-        filename=upload.name if upload else None,
+        filename=upload.name if upload else data.get("kept_name") or None,
         url=data.get("url") or "",
         source_format=data.get("source_format") or None,
         title=data["title"],
@@ -49,19 +51,33 @@ def _import(form: forms.forms.Form, user: Any) -> Article:
     )
 
 
+def _kept_file(form: forms.forms.Form) -> dict[str, Any] | None:
+    """The file sent, to send back with "Import it again anyway": name, size, base64."""
+    data = form.cleaned_data
+    if upload := data.get("file"):
+        upload.seek(0)
+        name, content = upload.name or "", upload.read()
+    elif data.get("kept_file") is not None:
+        name, content = data.get("kept_name") or "", data["kept_file"]
+    else:
+        return None
+    return {"name": name, "size": len(content), "base64": base64.b64encode(content).decode()}
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 @reviewer_required
 def article_import_page(request: HttpRequest) -> HttpResponse:
     via = request.POST.get("via") or request.GET.get("via") or "paste"
     if via not in IMPORT_FORMS:
         via = "paste"
-    duplicate = None
+    duplicate = kept = None
     form = IMPORT_FORMS[via](request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             article = _import(form, request.user)
         except DuplicateArticle as exc:
             duplicate = exc.existing
+            kept = _kept_file(form)
         except ValidationError as exc:
             field = {"paste": "content", "file": "file", "url": "url"}[via]
             if not hasattr(exc, "error_dict"):
@@ -74,6 +90,7 @@ def article_import_page(request: HttpRequest) -> HttpResponse:
         "form": form,
         "via": via,
         "duplicate": duplicate,
+        "kept": kept,
         "max_bytes": settings.IMPORT_MAX_BYTES,
     }
     return render(request, "web/import.html", context, status=422 if form.errors else 200)

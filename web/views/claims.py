@@ -56,7 +56,7 @@ def claim_or_404(claim_id: int) -> Claim:
 
 
 def claim_in_context(claim: Claim, *, hidden: bool = False) -> Any:
-    """The paragraph(s) the claim stands in, with the claim highlighted."""
+    """The paragraphs the claim stands in, with the claim highlighted."""
     text = claim.article.text
     start, end = passage_span(text, claim.start, claim.end)
     look = claim_look(claim, hidden=hidden)

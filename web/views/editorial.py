@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from claims.models import Claim, ClaimStatus
@@ -129,7 +130,9 @@ def claim_assign_view(request: HttpRequest, claim_id: int) -> HttpResponse:
         except ValidationError as exc:
             forms.add_service_error(form, exc)
         else:
-            return _back(request, claim.pk, "#assignments", f"{len(new)} reviewer(s) assigned.")
+            count = len(new)
+            done = ngettext("%(n)d reviewer assigned.", "%(n)d reviewers assigned.", count)
+            return _back(request, claim.pk, "#assignments", done % {"n": count})
     return claim_form_failed(request, claim, form, name="assign_form")
 
 

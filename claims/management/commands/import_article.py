@@ -11,6 +11,7 @@ from typing import Any, BinaryIO
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import ngettext
 
 from claims import policies
 from claims.errors import DuplicateArticle
@@ -88,8 +89,9 @@ class Command(BaseCommand):
         needing_url = sum(1 for source in sources if source.status == SourceStatus.NEEDS_URL)
         self.stdout.write(
             f"Imported article {article.pk}: {article.title!r} "
-            f"({article.get_source_format_display()}), {total} sources, "
-            f"{needing_url} need a URL."
+            f"({article.get_source_format_display()}), {total} "
+            f"{ngettext('source', 'sources', total)}, {needing_url} "
+            f"{ngettext('needs', 'need', needing_url)} a URL."
         )
 
     def _say_duplicate(self, duplicate: DuplicateArticle) -> None:

@@ -69,6 +69,12 @@ DEMO_PAGES = {
         "Newly planted trees take about a decade to add measurable shade.",
     ),
 }
+# As the README's table of demo users says.
+ROLE_DESCRIPTIONS = {
+    None: "administrator (superuser)",
+    Role.EDITOR: "editor (staff)",
+    Role.REVIEWER: "reviewer",
+}
 DEMO_SNAPSHOT_NOTE = "Demo snapshot written by seed_demo (not fetched)"
 
 # quote, kind, anchor texts of the sources it relies on
@@ -125,9 +131,10 @@ class Command(BaseCommand):
         self._reviews(claims, users)
         self._demo_snapshots(article)
         self.stdout.write(f"Demo article {article.pk}: {article.title!r}, {len(claims)} claims.")
-        self.stdout.write("Sign in at /admin/ as:")
+        self.stdout.write("Sign in at / (the reviewers' UI; the Django admin is at /admin/) as:")
         for username, password, role, _ in DEMO_USERS:
-            self.stdout.write(f"  {username:<7} {password:<19} {role or 'admin (staff)'}")
+            described = ROLE_DESCRIPTIONS[role]
+            self.stdout.write(f"  {username:<7} {password:<19} {described}")
 
     def _users(self) -> dict[str, Any]:
         ensure_roles()
