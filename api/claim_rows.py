@@ -44,6 +44,12 @@ COLUMNS = (
     "consensus__agreement",
     "consensus__ratings_count",
     "publication__verdict",
+    "summary",
+    "claim_date",
+    "claimant_id",
+    "claimant__name",
+    "claimant__kind",
+    "claimant__same_as",
 )
 
 
@@ -105,9 +111,23 @@ def render(rows: list[dict[str, Any]], *, user_id: int | None) -> list[dict[str,
             "my_rating": mine.get(row["id"]),
             "consensus": _consensus(row),
             "published_verdict": row["publication__verdict"],
+            "summary": row["summary"],
+            "claimant": _claimant(row),
+            "claim_date": row["claim_date"].isoformat() if row["claim_date"] else None,
         }
         for row in rows
     ]
+
+
+def _claimant(row: dict[str, Any]) -> dict[str, Any] | None:
+    if row["claimant_id"] is None:
+        return None
+    return {
+        "id": row["claimant_id"],
+        "name": row["claimant__name"],
+        "kind": row["claimant__kind"],
+        "same_as": row["claimant__same_as"],
+    }
 
 
 def _consensus(row: dict[str, Any]) -> dict[str, Any]:

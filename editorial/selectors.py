@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import (
     Case,
+    Count,
     Exists,
     F,
     IntegerField,
@@ -128,12 +129,15 @@ def transition_list(*, claim: Claim) -> QuerySet[ClaimTransition]:
 
 
 def published_claims(*, claims: QuerySet[Claim] | None = None) -> QuerySet[Publication]:
-    """Publications (of currently published claims) with their claim and article."""
+    """Publications (of currently published claims) with their claim, its article,
+    claimant and appearances: all that a ClaimReview reads."""
     publications = Publication.objects.filter(claim__status=ClaimStatus.PUBLISHED)
     if claims is not None:
         publications = publications.filter(claim__in=claims)
-    return publications.select_related("claim__article", "published_by").defer(
-        "claim__article__source_text", "claim__article__text"
+    return (
+        publications.select_related("claim__article", "claim__claimant", "published_by")
+        .prefetch_related("claim__appearances")
+        .defer("claim__article__source_text", "claim__article__text")
     )
 
 
@@ -201,3 +205,36 @@ def article_alpha(*, claims: QuerySet[Claim]) -> float | None:
     for claim_id, verdict in rows.values_list("claim_id", "verdict"):
         units[claim_id].append(VERDICT_ORDINALS[verdict])
     return krippendorff_alpha(units.values(), metric="ordinal")
+
+
+# --- Claimants' track records ---------------------------------------------------------
+
+
+def claimant_claims(claimant: Any, *, public: bool) -> QuerySet[Claim]:
+    """The claimant's claims, newest first, with their article and publication: every
+    claim for the reviewers' page, only the public fact-checks for the public page."""
+    claims = Claim.objects.filter(claimant=claimant)
+    if public:
+        claims = claims.public()
+    return (
+        claims.select_related("article", "publication")
+        .defer("article__source_text", "article__text")
+        .order_by(F("claim_date").desc(nulls_last=True), "-created_at", "-id")
+    )
+
+
+def claimant_verdict_counts(claimant_ids: list[int], *, public: bool) -> dict[int, dict[str, int]]:
+    """For each claimant, how many of their claims were published with each verdict."""
+    claims = Claim.objects.filter(claimant_id__in=claimant_ids, publication__isnull=False)
+    if public:
+        claims = claims.public()
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    rows = claims.values("claimant_id", "publication__verdict").annotate(n=Count("id"))
+    for row in rows.order_by():
+        counts[row["claimant_id"]][row["publication__verdict"]] = row["n"]
+    return dict(counts)
+
+
+def has_public_fact_check(claimant: Any) -> bool:
+    """A claimant's public page exists once one of their claims is a public fact-check."""
+    return Claim.objects.public().filter(claimant=claimant).exists()

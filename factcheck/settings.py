@@ -348,6 +348,12 @@ PUBLIC_BASE_URL = env_url("PUBLIC_BASE_URL")
 # The organisation that publishes the fact-checks (ClaimReview's author).
 CLAIMREVIEW_ORGANIZATION_NAME = env_str("CLAIMREVIEW_ORGANIZATION_NAME") or "factcheck"
 CLAIMREVIEW_ORGANIZATION_URL = env_url("CLAIMREVIEW_ORGANIZATION_URL")
+# The organisation's own sites (host names, comma-separated; subdomains count), besides
+# the hosts of PUBLIC_BASE_URL and CLAIMREVIEW_ORGANIZATION_URL: publishing a check of an
+# article found there warns that the claim reviewed is the organisation's own.
+CLAIMREVIEW_ORGANIZATION_DOMAINS = [
+    host.lower().strip(".") for host in env_list("CLAIMREVIEW_ORGANIZATION_DOMAINS")
+]
 
 # --- Cache, client addresses, sign-in limits --------------------------------
 

@@ -13,7 +13,7 @@ from api import errors as api_errors
 from factcheck.health import healthz
 from web import urls as web_urls
 from web.csp import csp_relaxed
-from web.views import public
+from web.views import claimants, public
 
 # Redoc's bundle builds its styles at run time in <style> elements (styled-components) and
 # runs its search in a worker made from a blob: its page alone allows both. Scripts stay
@@ -40,6 +40,12 @@ urlpatterns = [
     ),
     path("api/redoc/", redoc_view, name="api-redoc"),
     path("fact-checks/<id:claim_id>/", public.public_claim, name="fact-check"),
+    # A claimant's public track record (their published fact-checks); no sign-in.
+    path(
+        "claimants/<id:claimant_id>/public/",
+        claimants.public_claimant,
+        name="claimant-public",
+    ),
     path("", include(web_urls.auth_urlpatterns)),
     path("", include("web.urls")),
 ]

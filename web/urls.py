@@ -1,7 +1,16 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from web.views import articles, claims, dashboard, editorial, report, signin, sources
+from web.views import (
+    articles,
+    claimants,
+    claims,
+    dashboard,
+    editorial,
+    report,
+    signin,
+    sources,
+)
 
 app_name = "web"
 
@@ -34,4 +43,12 @@ urlpatterns = [
     path("claims/<id:claim_id>/unpublish/", editorial.claim_unpublish_view, name="claim-unpublish"),
     path("claims/<id:claim_id>/assign/", editorial.claim_assign_view, name="claim-assign"),
     path("claims/<id:claim_id>/comments/", editorial.comment_add, name="comment-add"),
+    path(
+        "claims/<id:claim_id>/description/",
+        claimants.claim_describe_view,
+        name="claim-describe",
+    ),
+    path("claimants/", claimants.claimant_list, name="claimants"),
+    path("claimants/options/", claimants.claimant_options, name="claimant-options"),
+    path("claimants/<id:claimant_id>/", claimants.claimant_page, name="claimant"),
 ]

@@ -29,6 +29,7 @@ from claims.pipeline.article_store import (
 from claims.tasks import enqueue_article_fetch, enqueue_source_fetches
 from claims.url_rules import clean_web_url
 from texts.extraction import extract
+from texts.language import normalize_language_tag
 from texts.textnorm import clean_line
 
 
@@ -48,8 +49,11 @@ def article_import(
     title: str = "",
     imported_by: Any,
     force: bool = False,
+    language: str = "",
 ) -> Article:
     """Import an article: its text (``content``), a file (``upload``), or a URL alone.
+
+    Its ``language`` (a BCP-47 tag) is detected from the text unless given.
 
     A URL alone means "fetch the page": the article is created at once with
     ``import_status`` fetching, and a worker imports it. Otherwise the text is imported
@@ -67,7 +71,9 @@ def article_import(
                 "Upload a file, paste the article, or give only its URL to have it fetched.",
                 code="missing",
             )
-        return article_import_url(url=url, title=title, imported_by=imported_by, force=force)
+        return article_import_url(
+            url=url, title=title, imported_by=imported_by, force=force, language=language
+        )
     return _import_text(
         content=content,
         filename=filename,
@@ -76,6 +82,7 @@ def article_import(
         title=title,
         imported_by=imported_by,
         force=force,
+        language=language,
     )
 
 
@@ -100,7 +107,9 @@ def _import_text(
     title: str,
     imported_by: Any,
     force: bool,
+    language: str,
 ) -> Article:
+    language = clean_language(language)
     text = decode_article(content)
     fmt = ArticleFormat(source_format) if source_format else detect_format(text, filename)
     digest = content_sha256(text)
@@ -117,17 +126,19 @@ def _import_text(
         source_format=fmt,
         content_sha256=digest,
         imported_by=policies.person(imported_by),
+        language=language,
     )
     enqueue_source_fetches(store_extracted(article, document, user=imported_by))
     return article
 
 
 def article_import_url(
-    *, url: str, imported_by: Any, title: str = "", force: bool = False
+    *, url: str, imported_by: Any, title: str = "", force: bool = False, language: str = ""
 ) -> Article:
     """Create the article at once, empty, and let a worker fetch and import the page."""
     policies.check_import_article(imported_by)
     url = clean_web_url(url)
+    language = clean_language(language)
     if not force:
         existing = Article.objects.filter(url=url).order_by("id").first()
         if existing is not None:
@@ -138,6 +149,7 @@ def article_import_url(
         source_format=ArticleFormat.HTML,
         import_status=ImportStatus.FETCHING,
         imported_by=policies.person(imported_by),
+        language=language,
     )
     article.full_clean(exclude=["source_text", "text", "content_sha256"])
     with transaction.atomic():
@@ -146,7 +158,23 @@ def article_import_url(
     return article
 
 
-_ARTICLE_METADATA = ("title", "byline", "publisher", "url", "published_on", "status")
+_ARTICLE_METADATA = (
+    "title",
+    "byline",
+    "publisher",
+    "url",
+    "published_on",
+    "language",
+    "status",
+)
+
+
+def clean_language(tag: str) -> str:
+    """A BCP-47 language tag in its usual case ("pt-BR"), "" for none; else a field error."""
+    try:
+        return normalize_language_tag(tag)
+    except ValueError as exc:
+        raise ValidationError({"language": str(exc)}, code="invalid_language") from None
 
 
 def article_update(*, article: Article, user: Any, **changes: Any) -> Article:
@@ -157,6 +185,8 @@ def article_update(*, article: Article, user: Any, **changes: Any) -> Article:
         raise ValidationError(f"Articles have no field(s) {sorted(unknown)} to change.")
     if "url" in changes:
         changes["url"] = clean_web_url(changes["url"], required=False)
+    if "language" in changes:
+        changes["language"] = clean_language(changes["language"])
     for name, value in changes.items():
         setattr(article, name, clean_line(value) if isinstance(value, str) else value)
     article.full_clean(exclude=["source_text", "text"])

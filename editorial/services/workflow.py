@@ -17,6 +17,7 @@ from django.utils import timezone
 from claims import policies
 from claims.history import save_as
 from claims.models import Claim, ClaimStatus, Source, Verdict
+from claims.services.claimants import claim_describe
 from claims.services.claims import claim_update
 from claims.transitions import Transition, targets_from, transition_for
 from editorial.models import ClaimConsensus, ClaimTransition, ConsensusState, Publication
@@ -115,9 +116,15 @@ def claim_revise(
     status: str | None = None,
     sources: Iterable[Source] | None = None,
     note: str = "",
+    description: dict[str, Any] | None = None,
 ) -> Claim:
-    """Change a claim's kind, sources and status at once (the API's PATCH, the admin's
-    form): the status through ``claim_transition``, so by the transition table exactly."""
+    """Change a claim's kind, sources, description and status at once (the API's PATCH,
+    the admin's form): the status through ``claim_transition``, so by the transition
+    table exactly; the ``description`` (summary, claimant, claim_date, appearances)
+    through ``claim_describe``, before the status moves, so a claim described and
+    published in one request is published as described."""
+    if description:
+        claim_describe(claim=claim, user=user, **description)
     if status is not None and status != claim.status:
         claim_transition(claim=claim, to_status=status, user=user, note=note)
     if kind is not None or sources is not None:
@@ -147,6 +154,14 @@ def publish_check(
     if is_blank(rationale):
         raise ValidationError(
             {"rationale": "Give the rationale that the public will read."}, code="required"
+        )
+    if is_blank(claim.summary):
+        raise ValidationError(
+            {
+                "summary": "Write the claim's summary first: a short, neutral restatement of "
+                "what is claimed, which the public page and search engines show."
+            },
+            code="summary_required",
         )
     row = ClaimConsensus.objects.filter(claim_id=claim.pk).values_list("state", "verdict").first()
     state, consensus_verdict = row or (ConsensusState.NEEDS_RATINGS, "")

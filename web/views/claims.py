@@ -16,7 +16,9 @@ from claims import policies
 from claims.models import Article, Claim, ClaimStatus, Rating
 from claims.policies import is_public_claim
 from claims.services.evidence import evidence_create
+from claims.summaries import claim_warnings
 from claims.transitions import targets_from, transition_for
+from editorial.claimreview import publish_warnings
 from editorial.selectors import assignment_list, comment_list, consensus_summary
 from editorial.services.ratings import rating_submit
 from texts.paragraphs import passage_span
@@ -79,6 +81,10 @@ def claim_page_response(request: HttpRequest, claim: Claim, **forms_: Any) -> Ht
         "evidence_form": forms_.get("evidence_form") or forms.EvidenceForm(),
         "rating_form": rating_form,
         "history": claim_history(claim),
+        "describe_form": forms_.get("describe_form")
+        or forms.ClaimDescribeForm(initial=forms.ClaimDescribeForm.initial_for(claim)),
+        "can_describe": policies.can_describe_claim(request.user, claim),
+        "claim_warnings": claim_warnings(claim),
         **_editorial_context(request, claim, forms_),
     }
     return render(request, "web/claim.html", context, status=422 if forms_ else 200)
@@ -106,6 +112,7 @@ def _editorial_context(request: HttpRequest, claim: Claim, bound: dict[str, Any]
         "publish_form": bound.get("publish_form")
         or forms.PublishForm(initial={"verdict": consensus["verdict"]}),
         "unpublish_form": bound.get("unpublish_form") or forms.UnpublishForm(),
+        "publish_warnings": publish_warnings(claim) if editor else [],
         "can_assign": policies.can_assign_reviewers(user, claim) and not claim.is_closed,
         "assign_form": bound.get("assign_form")
         or forms.AssignForm(reviewers=selectors.eligible_reviewers()),

@@ -26,8 +26,11 @@ def public_claim(request: HttpRequest, claim_id: int) -> HttpResponse:
         "verdict_label": Verdict(publication.verdict).label,
         "rating_value": VERDICT_ORDINALS.get(publication.verdict),
         "organization": claimreview.organization(),
-        "page_url": review["url"],
+        "page_url": claimreview.page_url(publication.claim_id, base_url=base_url),
         "updated": publication.published_at.date() != publication.first_published_at.date(),
-        "claim_review_json": claimreview.json_for_script(review),
+        # An opinion has no ClaimReview: the page says it is no checkable claim.
+        "claim_review_json": claimreview.json_for_script(review) if review else "",
+        "is_opinion": review is None,
+        "page_language": publication.claim.article.language,
     }
     return render(request, "editorial/public_claim.html", context)
