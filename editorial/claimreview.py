@@ -157,7 +157,8 @@ def claim_review(*, publication: Publication, base_url: str) -> dict[str, Any] |
         "url": page_url(claim.pk, base_url=base_url),
         "claimReviewed": claim.summary or claim.quote,
         "datePublished": published.isoformat(),
-        "author": organization(),
+        # Google recommends the organisation's url: without a setting, its public site.
+        "author": {"url": base_url.rstrip("/") + "/", **organization()},
         "reviewRating": _rating(publication),
         "itemReviewed": _item_reviewed(claim),
     }
