@@ -428,7 +428,7 @@ def _description(fields: dict[str, Any]) -> dict[str, Any]:
         description["claimant"] = _claimant_choice(fields)
     if "appearances" in fields:
         description["appearances"] = [
-            Appearance(item["url"], item["first"]) for item in fields["appearances"]
+            Appearance(item["url"], item.get("first", False)) for item in fields["appearances"]
         ]
     return description
 
