@@ -12,7 +12,13 @@ from django.test import Client, RequestFactory
 from django.urls import URLPattern, reverse
 
 from claims.models import ArticleStatus, Verdict
-from tests.factories import ArticleFactory, ClaimFactory, SourceFactory, UserFactory
+from tests.factories import (
+    ArticleFactory,
+    ClaimantFactory,
+    ClaimFactory,
+    SourceFactory,
+    UserFactory,
+)
 from tests.workflow import publish
 from web import urls as web_urls
 from web.csp import csp_sandboxed
@@ -51,7 +57,7 @@ def policy_of(
 def claim(editor) -> Any:
     article = ArticleFactory.create(status=ArticleStatus.PUBLISHED)
     source = SourceFactory.create(article=article)
-    claim = ClaimFactory.create(article=article, start=0, end=39)
+    claim = ClaimFactory.create(article=article, start=0, end=39, claimant=ClaimantFactory.create())
     claim.sources.add(source)
     publish(claim, editor, Verdict.TRUE, rationale="As the report says.")
     return claim
@@ -63,6 +69,7 @@ def web_urls_of(claim: Any) -> list[str]:
         "article_id": claim.article_id,
         "claim_id": claim.pk,
         "source_id": claim.sources.get().pk,
+        "claimant_id": claim.claimant_id,
     }
     urls = []
     for pattern in [*web_urls.auth_urlpatterns, *web_urls.urlpatterns]:
