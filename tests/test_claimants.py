@@ -90,11 +90,12 @@ def test_only_reviewers_add_and_only_editors_change_claimants(reviewer, editor, 
 
 
 def test_a_claimant_with_claims_is_not_deleted(editor) -> None:
-    claim = ClaimFactory.create(claimant=ClaimantFactory.create())
+    claimant = ClaimantFactory.create()
+    ClaimFactory.create(claimant=claimant)
 
     with pytest.raises(ValidationError, match="another claimant first"):
-        claimant_delete(claimant=claim.claimant, user=editor)
-    assert Claimant.objects.filter(pk=claim.claimant_id).exists()
+        claimant_delete(claimant=claimant, user=editor)
+    assert Claimant.objects.filter(pk=claimant.pk).exists()
 
 
 # --- Claims with their claimant, summary, date and appearances ------------------------

@@ -25,7 +25,8 @@ from claims.models import (
 from claims.policies import OPERATOR
 from claims.services.claimants import Appearance, NewClaimant, claim_describe, claimant_create
 from claims.services.claims import claim_create
-from editorial.claimreview import article_claim_reviews, claim_review
+from editorial.claimreview import article_claim_reviews
+from editorial.claimreview import claim_review as build_claim_review
 from editorial.selectors import published_claims
 from tests.factories import ArticleFactory, ClaimantFactory, ClaimFactory
 from tests.workflow import publish
@@ -35,6 +36,13 @@ pytestmark = pytest.mark.django_db
 SCHEMA = json.loads((Path(__file__).parent / "schemas" / "claimreview.schema.json").read_text())
 VALIDATOR = Draft202012Validator(SCHEMA, format_checker=Draft202012Validator.FORMAT_CHECKER)
 BASE = "https://factcheck.example.org"
+
+
+def claim_review(*, publication: Any, base_url: str) -> dict[str, Any]:
+    """The ClaimReview of a publication that has one (not an opinion)."""
+    review = build_claim_review(publication=publication, base_url=base_url)
+    assert review is not None
+    return review
 
 
 def assert_valid(document: dict[str, Any]) -> None:
@@ -175,7 +183,7 @@ def test_an_opinion_gets_no_claimreview(editor, article) -> None:
     opinion = publish(ClaimFactory.create(article=article, start=0, end=10), editor, "opinion")
     checked = publish(ClaimFactory.create(article=article, start=20, end=30), editor, "false")
 
-    assert claim_review(publication=opinion, base_url=BASE) is None
+    assert build_claim_review(publication=opinion, base_url=BASE) is None
     document = article_claim_reviews(publications=[opinion, checked], base_url=BASE)
     assert [review["url"] for review in document] == [f"{BASE}/fact-checks/{checked.claim_id}/"]
 
@@ -194,7 +202,8 @@ def test_date_modified_follows_the_publications_last_change(editor, article) -> 
     review = claim_review(publication=publication, base_url=BASE)
     assert "dateModified" not in review
 
-    publication.updated_at = publication.first_published_at + timedelta(days=3)  # a correction
+    # A correction changes the publication in place (a model with updated_at).
+    publication.updated_at = publication.first_published_at + timedelta(days=3)  # type: ignore[attr-defined]
     review = claim_review(publication=publication, base_url=BASE)
 
     assert_valid(review)

@@ -41,6 +41,7 @@ def test_a_quote_is_marked_with_a_new_claimant_and_a_summary(client_, sample_art
 
     assert response.status_code == 200
     claim = Claim.objects.select_related("claimant").get()
+    assert claim.claimant is not None
     assert (claim.claimant.name, claim.summary) == ("Dana Ruiz", "Riverside planted 4,000 trees")
     assert QUOTE_WITHOUT_CLAIMANT not in response.content.decode()
 
@@ -97,6 +98,7 @@ def test_the_claim_page_describes_the_claim_and_saves_changes(client_, reviewer)
 
     assert response.status_code == 302
     claim.refresh_from_db()
+    assert claim.claimant is not None
     assert claim.summary == "The city planted 4,000 trees"
     assert (claim.claimant.name, claim.claimant.kind) == ("Green Future Institute", "organization")
     assert str(claim.claim_date) == "2024-01-12"

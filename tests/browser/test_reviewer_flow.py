@@ -90,6 +90,7 @@ def review_flow(
     dialog.get_by_role("button", name="Mark claim").click()
     page.wait_for_url(re.compile(r"\?marked=\d+#hl-\d+$"))
     claim = Claim.objects.select_related("claimant").get()
+    assert claim.claimant is not None
     assert (claim.quote, claim.kind, claim.created_by) == (QUOTE, "quote", reviewer)
     assert (claim.claimant.name, claim.claimant.kind, claim.summary) == (
         CLAIMANT,
