@@ -109,6 +109,9 @@ def test_the_claim_page_describes_the_claim_and_saves_changes(client_, reviewer)
     page = client_.get(f"/claims/{claim.pk}/").content.decode()
     assert "first appearance" in page
     assert "name the person quoted" not in page
+    assert "named Green Future Institute as the claimant" in page
+    assert "changed the summary to “The city planted 4,000 trees”" in page
+    assert "dated the claim 12 Jan 2024" in page
 
 
 def test_a_bad_appearance_is_a_form_error_and_changes_nothing(client_) -> None:
