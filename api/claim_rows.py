@@ -46,6 +46,12 @@ COLUMNS = (
     "consensus__agreement",
     "consensus__ratings_count",
     "publication__verdict",
+    "summary",
+    "claim_date",
+    "claimant_id",
+    "claimant__name",
+    "claimant__kind",
+    "claimant__same_as",
 )
 
 
@@ -119,9 +125,23 @@ def render(rows: list[dict[str, Any]], *, user: Any) -> list[dict[str, Any]]:
             "consensus_hidden": hidden[row["id"]] is not None,
             "hidden_reason": hidden[row["id"]],
             "published_verdict": row["publication__verdict"],
+            "summary": row["summary"],
+            "claimant": _claimant(row),
+            "claim_date": row["claim_date"].isoformat() if row["claim_date"] else None,
         }
         for row in rows
     ]
+
+
+def _claimant(row: dict[str, Any]) -> dict[str, Any] | None:
+    if row["claimant_id"] is None:
+        return None
+    return {
+        "id": row["claimant_id"],
+        "name": row["claimant__name"],
+        "kind": row["claimant__kind"],
+        "same_as": row["claimant__same_as"],
+    }
 
 
 def _consensus(row: dict[str, Any]) -> dict[str, Any]:

@@ -145,6 +145,10 @@ class UnpublishInputSerializer(serializers.Serializer):
 class PublicationSerializer(serializers.ModelSerializer[Publication]):
     published_by = UsernameField(read_only=True)
     public_url = serializers.SerializerMethodField(help_text="The fact-check's public page.")
+    warnings = serializers.SerializerMethodField(
+        help_text="What to reconsider about the published fact-check (the summary's length "
+        "or words, a quote without its speaker, an article on the organisation's own site)."
+    )
 
     class Meta:
         model = Publication
@@ -160,8 +164,13 @@ class PublicationSerializer(serializers.ModelSerializer[Publication]):
             "published_at",
             "first_published_at",
             "public_url",
+            "warnings",
         ]
         read_only_fields = fields
+
+    @extend_schema_field({"type": "array", "items": {"type": "string"}})
+    def get_warnings(self, publication: Publication) -> list[str]:
+        return list(self.context.get("warnings", []))
 
     @extend_schema_field({"type": "string", "format": "uri"})
     def get_public_url(self, publication: Publication) -> str:

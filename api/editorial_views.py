@@ -23,7 +23,12 @@ from api.serializers import ClaimSerializer
 from api.views import ERRORS, ClaimChildViewSet, claims_for_api
 from claims.models import Article, Claim, ClaimStatus
 from editorial import selectors
-from editorial.claimreview import article_claim_reviews, claim_review, public_base_url
+from editorial.claimreview import (
+    article_claim_reviews,
+    claim_review,
+    public_base_url,
+    publish_warnings,
+)
 from editorial.models import (
     Assignment,
     ClaimTransition,
@@ -273,7 +278,10 @@ class PublicationViewSet(ClaimChildViewSet):
         publication = workflow.claim_publish(
             claim=claim, editor=request.user, resolves=resolves, **fields
         )
-        context = {"base_url": public_base_url(request.build_absolute_uri("/"))}
+        context = {
+            "base_url": public_base_url(request.build_absolute_uri("/")),
+            "warnings": publish_warnings(claim),
+        }
         return Response(
             s.PublicationSerializer(publication, context=context).data,
             status=status.HTTP_200_OK if correcting else status.HTTP_201_CREATED,
@@ -315,11 +323,15 @@ class ClaimReviewViewSet(JSONErrors, ClaimChildViewSet):
         publication = selectors.published_claims().filter(claim=self.get_claim()).first()
         if publication is None:
             raise NotFound("This claim has no published verdict.")
-        return Response(
-            claim_review(
-                publication=publication, base_url=public_base_url(request.build_absolute_uri("/"))
-            )
+        review = claim_review(
+            publication=publication, base_url=public_base_url(request.build_absolute_uri("/"))
         )
+        if review is None:
+            raise NotFound(
+                "This claim is published as an opinion, which is not a checkable claim: "
+                "it has no ClaimReview."
+            )
+        return Response(review)
 
 
 def _article(request: Request, article_id: int) -> Article:

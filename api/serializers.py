@@ -12,10 +12,14 @@ from rest_framework.authtoken.serializers import AuthTokenSerializer
 from accounts.signin import SignInRefused, signin_attempt
 from claims import policies
 from claims.models import (
+    SUMMARY_MAX_LENGTH,
     Article,
     ArticleFormat,
     ArticleStatus,
     Claim,
+    Claimant,
+    ClaimantKind,
+    ClaimAppearance,
     ClaimKind,
     ClaimStatus,
     Confidence,
@@ -27,6 +31,7 @@ from claims.models import (
     Stance,
     Verdict,
 )
+from claims.summaries import claim_warnings, summary_warnings
 from editorial.models import ConsensusState
 from editorial.selectors import consensus_summary, publication_of
 from texts.paragraphs import passage_span
@@ -110,6 +115,7 @@ class ArticleSerializer(serializers.ModelSerializer[Article]):
             "publisher",
             "url",
             "published_on",
+            "language",
             "status",
             "source_format",
             "content_sha256",
@@ -180,6 +186,13 @@ class ArticleCreateSerializer(serializers.Serializer):
     force = serializers.BooleanField(
         required=False, default=False, help_text="Import even if identical content exists."
     )
+    language = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=35,
+        default="",
+        help_text='BCP-47 tag of the article\'s language ("en"); default: detected from its text.',
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if "body" in attrs and "file" in attrs:
@@ -193,6 +206,12 @@ class ArticleCreateSerializer(serializers.Serializer):
 
 class ArticleUpdateSerializer(serializers.Serializer):
     title = serializers.CharField(required=False, max_length=300)
+    language = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=35,
+        help_text='BCP-47 tag of the article\'s language ("en", "pt-BR").',
+    )
     byline = serializers.CharField(required=False, allow_blank=True, max_length=300)
     publisher = serializers.CharField(required=False, allow_blank=True, max_length=200)
     url = OptionalURLField(required=False, allow_blank=True, max_length=2000)
@@ -310,6 +329,72 @@ class SourceUrlSerializer(serializers.Serializer):
     )
 
 
+# --- Claimants -----------------------------------------------------------------
+
+
+class ClaimantBriefSerializer(serializers.ModelSerializer[Claimant]):
+    """A claimant as a claim shows them."""
+
+    class Meta:
+        model = Claimant
+        fields = ["id", "name", "kind", "same_as"]
+        read_only_fields = fields
+
+
+class ClaimantSerializer(serializers.ModelSerializer[Claimant]):
+    created_by = UsernameField(read_only=True)
+
+    class Meta:
+        model = Claimant
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "description",
+            "same_as",
+            "created_by",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class ClaimantDetailSerializer(ClaimantSerializer):
+    claims_count = serializers.IntegerField(read_only=True, help_text="Claims marked as theirs.")
+    published_verdicts = serializers.SerializerMethodField(
+        help_text="Their track record: how many of their claims were published with each verdict."
+    )
+
+    class Meta(ClaimantSerializer.Meta):
+        fields = [*ClaimantSerializer.Meta.fields, "claims_count", "published_verdicts"]
+        read_only_fields = fields
+
+    @extend_schema_field(
+        {
+            "type": "object",
+            "additionalProperties": {"type": "integer"},
+            "example": {"false": 2, "mostly_true": 1},
+        }
+    )
+    def get_published_verdicts(self, claimant: Claimant) -> dict[str, int]:
+        return getattr(claimant, "published_verdicts", {})
+
+
+class ClaimantInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    kind = serializers.ChoiceField(choices=ClaimantKind.choices, default=ClaimantKind.PERSON)
+    description = serializers.CharField(
+        required=False, allow_blank=True, max_length=300, default=""
+    )
+    same_as = serializers.ListField(
+        child=serializers.CharField(max_length=2000, allow_blank=True),
+        required=False,
+        default=list,
+        max_length=50,
+        help_text="Pages that identify them (Wikipedia, Wikidata, an official site).",
+    )
+
+
 # --- Claims --------------------------------------------------------------------
 
 
@@ -352,6 +437,9 @@ class ClaimSerializer(serializers.ModelSerializer[Claim]):
     published_verdict = serializers.SerializerMethodField(
         help_text="The verdict an editor published; null unless the claim is published."
     )
+    claimant = ClaimantBriefSerializer(
+        read_only=True, allow_null=True, help_text="Who made the claim."
+    )
 
     class Meta:
         model = Claim
@@ -379,6 +467,9 @@ class ClaimSerializer(serializers.ModelSerializer[Claim]):
             "consensus_hidden",
             "hidden_reason",
             "published_verdict",
+            "summary",
+            "claimant",
+            "claim_date",
         ]
         read_only_fields = fields
 
@@ -450,9 +541,35 @@ class QuoteCheckSerializer(serializers.ModelSerializer[QuoteCheck]):
         read_only_fields = fields
 
 
+class AppearanceSerializer(serializers.ModelSerializer[ClaimAppearance]):
+    first = serializers.BooleanField(source="is_first", read_only=True)
+
+    class Meta:
+        model = ClaimAppearance
+        fields = ["url", "first"]
+        read_only_fields = fields
+
+
+class AppearanceInputSerializer(serializers.Serializer):
+    url = serializers.CharField(max_length=2000)
+    first = serializers.BooleanField(required=False, default=False)
+
+
 class ClaimDetailSerializer(ClaimSerializer):
     paragraph = serializers.SerializerMethodField(
         help_text="The paragraph of the article that holds the claim."
+    )
+    appearances = AppearanceSerializer(
+        many=True,
+        read_only=True,
+        help_text="Pages where the claim appears; at most one is its first appearance.",
+    )
+    summary_warnings = serializers.SerializerMethodField(
+        help_text="What to reconsider in the summary: its length, a verdict in its words."
+    )
+    warnings = serializers.SerializerMethodField(
+        help_text="Everything to reconsider in how the claim is described (the summary's "
+        "warnings, a quote without its speaker)."
     )
     quote_checks = QuoteCheckSerializer(
         many=True,
@@ -461,8 +578,23 @@ class ClaimDetailSerializer(ClaimSerializer):
     )
 
     class Meta(ClaimSerializer.Meta):
-        fields = [*ClaimSerializer.Meta.fields, "paragraph", "quote_checks"]
+        fields = [
+            *ClaimSerializer.Meta.fields,
+            "paragraph",
+            "quote_checks",
+            "appearances",
+            "summary_warnings",
+            "warnings",
+        ]
         read_only_fields = fields
+
+    @extend_schema_field({"type": "array", "items": {"type": "string"}})
+    def get_summary_warnings(self, claim: Claim) -> list[str]:
+        return summary_warnings(claim.summary)
+
+    @extend_schema_field({"type": "array", "items": {"type": "string"}})
+    def get_warnings(self, claim: Claim) -> list[str]:
+        return claim_warnings(claim)
 
     def get_paragraph(self, claim: Claim) -> str:
         text = claim.article.text
@@ -482,6 +614,40 @@ class ClaimCreateSerializer(serializers.Serializer):
         default=list,
         max_length=500,
     )
+    summary = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=SUMMARY_MAX_LENGTH,
+        default="",
+        help_text="A short, neutral restatement of what is claimed (at most about 75 "
+        "characters reads best); publishing needs one.",
+    )
+    claimant = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=MAX_ID,
+        help_text="The id of who made the claim; or give `claimant_name` (and `claimant_kind`).",
+    )
+    claimant_name = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        help_text="A claimant by name: the existing one of that name, else a new one.",
+    )
+    claimant_kind = serializers.ChoiceField(
+        choices=ClaimantKind.choices, default=ClaimantKind.PERSON
+    )
+    claim_date = serializers.DateField(
+        required=False, allow_null=True, help_text="When it was said; default the article's date."
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs.get("claimant") and attrs.get("claimant_name"):
+            raise serializers.ValidationError(
+                {"claimant_name": "Give `claimant` (an id) or `claimant_name`, not both."}
+            )
+        return attrs
 
 
 class ClaimUpdateSerializer(serializers.Serializer):
@@ -500,9 +666,29 @@ class ClaimUpdateSerializer(serializers.Serializer):
     )
     end = serializers.IntegerField(required=False, min_value=0, max_value=MAX_OFFSET)
 
+    summary = serializers.CharField(required=False, allow_blank=True, max_length=SUMMARY_MAX_LENGTH)
+    claimant = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=MAX_ID
+    )
+    claimant_name = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    claimant_kind = serializers.ChoiceField(
+        choices=ClaimantKind.choices, default=ClaimantKind.PERSON
+    )
+    claim_date = serializers.DateField(required=False, allow_null=True)
+    appearances = serializers.ListField(
+        child=AppearanceInputSerializer(),
+        required=False,
+        max_length=100,
+        help_text="Replaces the list: pages where the claim appears, `first` on at most one.",
+    )
+
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if ("start" in attrs) != ("end" in attrs):
             raise serializers.ValidationError("Send both `start` and `end` to move the claim.")
+        if attrs.get("claimant") and attrs.get("claimant_name"):
+            raise serializers.ValidationError(
+                {"claimant_name": "Give `claimant` (an id) or `claimant_name`, not both."}
+            )
         return attrs
 
 

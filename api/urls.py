@@ -9,6 +9,7 @@ router = DefaultRouter(use_regex_path=False)
 router.register("claims", views.ClaimViewSet, basename="claim")
 router.register("articles", views.ArticleViewSet, basename="article")
 router.register("sources", views.SourceViewSet, basename="source")
+router.register("claimants", views.ClaimantViewSet, basename="claimant")
 router.register("claims/<id:claim_id>/evidence", views.EvidenceViewSet, basename="claim-evidence")
 router.register("claims/<id:claim_id>/ratings", views.RatingViewSet, basename="claim-rating")
 

@@ -9,7 +9,13 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.db.models.functions import Substr
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, status, viewsets
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
@@ -32,6 +38,7 @@ from claims.errors import DuplicateArticle
 from claims.models import (
     Article,
     Claim,
+    Claimant,
     ClaimQuerySet,
     Evidence,
     ImportStatus,
@@ -40,10 +47,12 @@ from claims.models import (
     SourceSnapshot,
 )
 from claims.services import articles as article_services
+from claims.services import claimants as claimant_services
 from claims.services import claims as claim_services
 from claims.services import evidence as review_services
 from claims.services import sources as source_services
-from editorial.selectors import article_alpha
+from claims.services.claimants import Appearance, NewClaimant
+from editorial.selectors import article_alpha, claimant_verdict_counts
 from editorial.services import ratings as rating_services
 from editorial.services import workflow
 
@@ -181,6 +190,7 @@ class ArticleViewSet(
                 published_on=fields["published_on"],
                 imported_by=request.user,
                 force=fields["force"],
+                language=fields["language"],
             )
         except DuplicateArticle as duplicate:
             return Response(
@@ -286,16 +296,20 @@ class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
 
 def claims_for_api() -> ClaimQuerySet:
-    return selectors.claim_list_with_counts().prefetch_related(
-        Prefetch("sources", queryset=Source.objects.only("id")),
-        Prefetch(
-            "ratings", queryset=Rating.objects.only("id", "claim_id", "reviewer_id", "verdict")
-        ),
+    return (
+        selectors.claim_list_with_counts()
+        .select_related("claimant")
+        .prefetch_related(
+            Prefetch("sources", queryset=Source.objects.only("id")),
+            Prefetch(
+                "ratings", queryset=Rating.objects.only("id", "claim_id", "reviewer_id", "verdict")
+            ),
+        )
     )
 
 
 def claim_detail_queryset() -> ClaimQuerySet:
-    return claims_for_api().prefetch_related("quote_checks")
+    return claims_for_api().prefetch_related("quote_checks", "appearances")
 
 
 @extend_schema_view(
@@ -371,11 +385,14 @@ class ClaimViewSet(
             end=fields.get("end"),
             kind=fields["kind"],
             sources=_sources_by_id(fields["sources"]),
+            claimant=_claimant_choice(fields),
+            summary=fields["summary"],
+            claim_date=fields.get("claim_date"),
         )
         return Response(self._detail(claim), status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        summary="Change a claim's kind, status, sources or passage",
+        summary="Change a claim's kind, status, sources, passage or description",
         description=(
             "`start` and `end` move the claim to another passage of its article: the quote "
             "and its context are taken from the text there (and a quote claim is checked "
@@ -397,6 +414,7 @@ class ClaimViewSet(
             sources=_sources_by_id(fields["sources"]) if "sources" in fields else None,
             start=fields.get("start"),
             end=fields.get("end"),
+            description=_description(fields),
         )
         return Response(self._detail(claim))
 
@@ -406,6 +424,32 @@ class ClaimViewSet(
     def _detail(self, claim: Claim) -> dict[str, Any]:
         fresh = claim_detail_queryset().defer(None).defer("article__source_text").get(pk=claim.pk)
         return s.ClaimDetailSerializer(fresh, context=self.get_serializer_context()).data
+
+
+def _claimant_choice(fields: dict[str, Any]) -> Claimant | NewClaimant | None:
+    """The claimant a request names: by id, by name and kind, or none."""
+    if fields.get("claimant_name"):
+        return NewClaimant(fields["claimant_name"], fields["claimant_kind"])
+    if not fields.get("claimant"):
+        return None
+    claimant = Claimant.objects.filter(pk=fields["claimant"]).first()
+    if claimant is None:
+        raise ValidationError({"claimant": f"No claimant with id {fields['claimant']}."})
+    return claimant
+
+
+def _description(fields: dict[str, Any]) -> dict[str, Any]:
+    """The parts of a claim's description (``claim_describe``) that the request changes."""
+    description: dict[str, Any] = {
+        name: fields[name] for name in ("summary", "claim_date") if name in fields
+    }
+    if "claimant" in fields or "claimant_name" in fields:
+        description["claimant"] = _claimant_choice(fields)
+    if "appearances" in fields:
+        description["appearances"] = [
+            Appearance(item["url"], item.get("first", False)) for item in fields["appearances"]
+        ]
+    return description
 
 
 def _sources_by_id(ids: list[int]) -> list[Source]:
@@ -584,3 +628,85 @@ class MyRatingViewSet(ClaimChildViewSet):
         if not rating_services.rating_withdraw(claim=self.get_claim(), reviewer=request.user):
             raise NotFound("You have not rated this claim.")
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- Claimants -----------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List claimants",
+        parameters=[
+            OpenApiParameter(
+                "q", OpenApiTypes.STR, description="Words of the name (case and accents ignored)."
+            )
+        ],
+        responses={200: s.ClaimantSerializer, **ERRORS},
+    ),
+    retrieve=extend_schema(
+        summary="A claimant with their track record",
+        responses={200: s.ClaimantDetailSerializer, **ERRORS},
+    ),
+    destroy=extend_schema(
+        summary="Delete a claimant (editors; only one without claims)",
+        responses={204: None, **ERRORS},
+    ),
+)
+class ClaimantViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    permission_classes = [IsReviewer]
+    lookup_value_converter = "id"
+
+    def get_queryset(self) -> QuerySet[Claimant]:
+        claimants = Claimant.objects.select_related("created_by").annotate(
+            claims_count=Count("claims")
+        )
+        if self.action == "list":
+            claimants = claimants.search(self.request.query_params.get("q", "")[:200])
+        return claimants.order_by("name", "id")
+
+    def get_serializer_class(self) -> type[s.serializers.BaseSerializer]:
+        return s.ClaimantSerializer if self.action == "list" else s.ClaimantDetailSerializer
+
+    def get_object(self) -> Claimant:
+        claimant: Claimant = super().get_object()
+        counts = claimant_verdict_counts([claimant.pk], public=False)
+        claimant.published_verdicts = counts.get(claimant.pk, {})  # type: ignore[attr-defined]
+        return claimant
+
+    @extend_schema(
+        summary="Add a claimant",
+        request=s.ClaimantInputSerializer,
+        responses={201: s.ClaimantDetailSerializer, **ERRORS},
+    )
+    def create(self, request: Request) -> Response:
+        data = s.ClaimantInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        claimant = claimant_services.claimant_create(user=request.user, **data.validated_data)
+        return Response(self._detail(claimant), status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Change a claimant (editors)",
+        request=s.ClaimantInputSerializer(partial=True),
+        responses={200: s.ClaimantDetailSerializer, **ERRORS},
+    )
+    def partial_update(self, request: Request, pk: int) -> Response:
+        claimant = self.get_object()
+        data = s.ClaimantInputSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        claimant_services.claimant_update(
+            claimant=claimant, user=request.user, **data.validated_data
+        )
+        return Response(self._detail(claimant))
+
+    def perform_destroy(self, instance: Claimant) -> None:
+        claimant_services.claimant_delete(claimant=instance, user=self.request.user)
+
+    def _detail(self, claimant: Claimant) -> dict[str, Any]:
+        self.kwargs["pk"] = claimant.pk
+        self.action = "retrieve"
+        return s.ClaimantDetailSerializer(self.get_object()).data

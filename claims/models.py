@@ -9,6 +9,7 @@ does not need one.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
@@ -74,6 +75,11 @@ class Article(Timestamped):
     publisher = models.CharField(max_length=200, blank=True)
     url = models.URLField("original URL", max_length=2000, blank=True)
     published_on = models.DateField("publication date", null=True, blank=True)
+    language = models.CharField(
+        max_length=35,
+        blank=True,
+        help_text='BCP-47 tag of the text\'s language ("en", "pt-BR"); detected at import.',
+    )
     source_text = models.TextField(blank=True, help_text="The article exactly as imported.")
     source_format = models.CharField(max_length=10, choices=ArticleFormat.choices)
     text = models.TextField(blank=True, help_text="Plain text that claims and sources anchor into.")
@@ -298,6 +304,73 @@ class SourceSnapshot(models.Model):
         return f"{self.source or self.evidence} @ {self.fetched_at:%Y-%m-%d %H:%M}"
 
 
+# --- Claimants -----------------------------------------------------------------
+
+
+class ClaimantKind(models.TextChoices):
+    PERSON = "person", "Person"
+    ORGANIZATION = "organization", "Organization"
+
+
+def fold_name(name: str) -> str:
+    """A name as search compares it: without case or accents ("Zoë" finds "zoe").
+
+    Stored beside the name, so search is a plain ``contains`` on every database.
+    """
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
+class ClaimantQuerySet(models.QuerySet["Claimant"]):
+    def search(self, words: str) -> ClaimantQuerySet:
+        """Claimants whose name contains ``words``, ignoring case and accents."""
+        folded = fold_name(words)
+        return self.filter(name_folded__contains=folded) if folded else self
+
+
+class Claimant(Timestamped):
+    """A person or organisation who made claims, shared by every article that quotes them."""
+
+    name = models.CharField(max_length=200)
+    name_folded = models.CharField(max_length=200, db_index=True, editable=False)
+    kind = models.CharField(
+        max_length=12, choices=ClaimantKind.choices, default=ClaimantKind.PERSON
+    )
+    description = models.CharField(
+        max_length=300, blank=True, help_text='Who they are, in a few words ("think tank").'
+    )
+    same_as = models.JSONField(
+        "same as",
+        default=list,
+        blank=True,
+        help_text="Pages that identify them: Wikipedia, Wikidata, their official site.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="created_claimants",
+    )
+    history = HistoricalRecords(excluded_fields=["name_folded"])
+
+    objects = ClaimantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(name=""),
+                name="claimant_has_name",
+                violation_error_message="A claimant needs a name.",
+            ),
+            in_choices("kind", ClaimantKind.values, "claimant_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 # --- Claims --------------------------------------------------------------------
 
 
@@ -377,6 +450,9 @@ class ClaimQuerySet(models.QuerySet["Claim"]):
         return self.exclude(status__in=CLOSED_CLAIM_STATUSES)
 
 
+SUMMARY_MAX_LENGTH = 300
+
+
 class Claim(Timestamped):
     """An exact span of an article's text, with enough context to find it again."""
 
@@ -399,6 +475,22 @@ class Claim(Timestamped):
         related_name="created_claims",
     )
     sources = models.ManyToManyField(Source, related_name="claims", blank=True)
+    claimant = models.ForeignKey(
+        Claimant,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="claims",
+        help_text="Who made the claim.",
+    )
+    summary = models.CharField(
+        max_length=SUMMARY_MAX_LENGTH,
+        blank=True,
+        help_text="A short, neutral restatement of what is claimed (ClaimReview's claimReviewed).",
+    )
+    claim_date = models.DateField(
+        "date of the claim", null=True, blank=True, help_text="When the claim was made."
+    )
     history = HistoricalRecords(m2m_fields=[sources])
 
     objects = ClaimQuerySet.as_manager()
@@ -438,6 +530,35 @@ class Claim(Timestamped):
     def is_closed(self) -> bool:
         """Published or rejected (as ``Claim.objects.closed()``)."""
         return self.status in CLOSED_CLAIM_STATUSES
+
+
+class ClaimAppearance(models.Model):
+    """A page where the claim was made or repeated; at most one is its first appearance."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="appearances")
+    url = models.URLField("URL", max_length=2000)
+    is_first = models.BooleanField("first appearance", default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["claim", "-is_first", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claim", "url"],
+                name="appearance_unique_url",
+                violation_error_message="This claim already lists this page.",
+            ),
+            models.UniqueConstraint(
+                fields=["claim"],
+                condition=Q(is_first=True),
+                name="appearance_one_first",
+                violation_error_message="A claim has at most one first appearance.",
+            ),
+            models.CheckConstraint(condition=~Q(url=""), name="appearance_has_url"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.url} (first)" if self.is_first else self.url
 
 
 # --- Reviews -------------------------------------------------------------------

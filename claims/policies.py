@@ -13,6 +13,10 @@
 - An article's metadata (title, byline, publisher, original URL, publication date) is
   corrected by any reviewer or editor; once the article is published, by editors only,
   since readers have seen it.
+- What a claim says and who said it (summary, claimant, date, appearances) is
+  described by reviewers and editors; once the claim is published, by editors only.
+  Reviewers add claimants; editors change or delete them (they are shared by every
+  article that quotes them).
 - A source's URL is set by its article's importer or an editor; once the article
   is published, by an editor only (history records who changed it).
 - A fact-check is public (its page and ClaimReview) once the claim is published
@@ -44,7 +48,7 @@ from claims.statuses import ArticleStatus, ClaimStatus
 from claims.transitions import Who, transition_for
 
 if TYPE_CHECKING:  # the models' QuerySets ask these rules: no import of the models here
-    from claims.models import Article, Claim, Evidence, Source
+    from claims.models import Article, Claim, Claimant, Evidence, Source
 
 
 class _Operator:
@@ -129,6 +133,21 @@ def can_delete_claim(user: Any, claim: Claim, *, has_ratings: bool) -> bool:
 def can_change_claim_span(user: Any, claim: Claim, *, has_ratings: bool) -> bool:
     """Moving a claim to other words: as deleting it, since its ratings are of the old ones."""
     return can_delete_claim(user, claim, has_ratings=has_ratings)
+
+
+def can_describe_claim(user: Any, claim: Claim) -> bool:
+    """May ``user`` change the claim's summary, claimant, date and appearances?"""
+    if claim.status == ClaimStatus.PUBLISHED:
+        return is_editor(user)
+    return is_reviewer(user)
+
+
+def can_create_claimant(user: Any) -> bool:
+    return is_reviewer(user)
+
+
+def can_change_claimant(user: Any, claimant: Claimant) -> bool:
+    return is_editor(user)
 
 
 def can_change_evidence(user: Any, evidence: Evidence) -> bool:
@@ -321,6 +340,30 @@ def check_change_claim_span(user: Any, claim: Claim, *, has_ratings: bool) -> No
         can_change_claim_span(user, claim, has_ratings=has_ratings),
         "The claim has ratings, which are of its present words: only editors may move it "
         "to another passage.",
+    )
+
+
+def check_describe_claim(user: Any, claim: Claim) -> None:
+    if is_reviewer(user) and not can_describe_claim(user, claim):
+        raise PermissionDenied(
+            "The claim is published: only editors may change its summary, claimant, date "
+            "or appearances."
+        )
+    _require(
+        can_describe_claim(user, claim),
+        "Only reviewers and editors may describe a claim.",
+    )
+
+
+def check_create_claimant(user: Any) -> None:
+    _require(can_create_claimant(user), "Only reviewers and editors may add claimants.")
+
+
+def check_change_claimant(user: Any, claimant: Claimant) -> None:
+    _require(
+        can_change_claimant(user, claimant),
+        "Only editors may change or delete a claimant: every article that quotes them "
+        "shares the record.",
     )
 
 

@@ -3,13 +3,26 @@
 The fields follow schema.org's ClaimReview, Rating and Claim types and Google's
 fact-check markup guidelines (required: ``claimReviewed``, ``reviewRating`` with
 ``alternateName``, ``url``; recommended: ``author``, ``datePublished``,
-``itemReviewed`` with the claim's ``author``, ``datePublished`` and
-``appearance``/``firstAppearance``). ``tests/schemas/claimreview.schema.json``
+``itemReviewed`` with the claim's ``author`` (with ``sameAs``), ``datePublished``
+and ``appearance``/``firstAppearance``). ``tests/schemas/claimreview.schema.json``
 checks the output.
 
+- ``claimReviewed`` is the claim's summary, a short neutral restatement (publishing
+  requires one); a publication made before summaries existed falls back to the quote.
+- ``itemReviewed.author`` is the claimant, a ``Person`` or an ``Organization`` with
+  their ``sameAs`` pages; without one, the article's byline (or its publisher), who
+  then made the claim themselves.
+- ``itemReviewed.datePublished`` is the claim's date; ``appearance`` lists the pages
+  where the claim appears, and ``firstAppearance`` is given only when a reviewer
+  marked one as the first: the article is not assumed to be the origin.
+- ``inLanguage`` is the article's language; ``dateModified`` the day the publication
+  last changed (``modified_at``), given when it is not the day of first publication.
+- A claim published as an *opinion* gets no ClaimReview (``claim_review`` returns
+  None): an opinion is not a checkable claim, and a rating of it would read as one.
+
 Ordinal verdicts carry a ``ratingValue`` from 1 (false) to 5 (true) on that
-scale; categorical ones (misleading, unverifiable, opinion) have no place on it,
-so they carry only their name (``alternateName``).
+scale; categorical ones (misleading, unverifiable) have no place on it, so they
+carry only their name (``alternateName``).
 """
 
 from __future__ import annotations
@@ -18,17 +31,21 @@ import json
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
-from claims.models import VERDICT_ORDINALS, Article, Verdict
+from claims.models import VERDICT_ORDINALS, Article, Claim, Claimant, ClaimantKind, Verdict
+from claims.summaries import claim_warnings
 from editorial.models import Publication
 
 CONTEXT = "https://schema.org"
 BEST_RATING, WORST_RATING = max(VERDICT_ORDINALS.values()), min(VERDICT_ORDINALS.values())
+# Verdicts that are no finding about a checkable claim: no ClaimReview is published for them.
+NOT_REVIEWED = frozenset({Verdict.OPINION})
 
 
 def public_base_url(request_root: str) -> str:
@@ -49,8 +66,24 @@ def organization() -> dict[str, str]:
     return author
 
 
+def is_reviewed(verdict: str) -> bool:
+    """Does a claim published with ``verdict`` get a ClaimReview? (Not an opinion.)"""
+    return verdict not in NOT_REVIEWED
+
+
+def claimant_agent(claimant: Claimant) -> dict[str, Any]:
+    """A claimant as a schema.org ``Person`` or ``Organization``."""
+    kind = "Person" if claimant.kind == ClaimantKind.PERSON else "Organization"
+    agent: dict[str, Any] = {"@type": kind, "name": claimant.name}
+    if claimant.description:
+        agent["description"] = claimant.description
+    if claimant.same_as:
+        agent["sameAs"] = list(claimant.same_as)
+    return agent
+
+
 def _article_author(article: Article) -> dict[str, str] | None:
-    """Whoever made the claim: the article's byline (a person), else its publisher."""
+    """The article's byline (a person), else its publisher."""
     if article.byline:
         return {"@type": "Person", "name": article.byline}
     if article.publisher:
@@ -58,10 +91,12 @@ def _article_author(article: Article) -> dict[str, str] | None:
     return None
 
 
-def _appearance(article: Article) -> dict[str, Any] | None:
-    if not article.url:
-        return None
-    work: dict[str, Any] = {"@type": "CreativeWork", "url": article.url, "headline": article.title}
+def _work(url: str, article: Article) -> dict[str, Any]:
+    """A page the claim appears on; the article's own page with what we know of it."""
+    work: dict[str, Any] = {"@type": "CreativeWork", "url": url}
+    if url != article.url:
+        return work
+    work["headline"] = article.title
     if author := _article_author(article):
         work["author"] = author
     if article.published_on:
@@ -69,6 +104,24 @@ def _appearance(article: Article) -> dict[str, Any] | None:
     if article.publisher:
         work["publisher"] = {"@type": "Organization", "name": article.publisher}
     return work
+
+
+def _item_reviewed(claim: Claim) -> dict[str, Any]:
+    article = claim.article
+    item: dict[str, Any] = {"@type": "Claim"}
+    if claim.claimant is not None:
+        item["author"] = claimant_agent(claim.claimant)
+    elif author := _article_author(article):
+        item["author"] = author
+    if claim_date := claim.claim_date or article.published_on:
+        item["datePublished"] = claim_date.isoformat()
+    appearances = list(claim.appearances.all())
+    if appearances:
+        item["appearance"] = [_work(a.url, article) for a in appearances]
+    first = next((a for a in appearances if a.is_first), None)
+    if first is not None:
+        item["firstAppearance"] = _work(first.url, article)
+    return item
 
 
 def _rating(publication: Publication) -> dict[str, Any]:
@@ -81,29 +134,29 @@ def _rating(publication: Publication) -> dict[str, Any]:
     return rating
 
 
-def claim_review(*, publication: Publication, base_url: str) -> dict[str, Any]:
-    """The ClaimReview of a published claim (``publication.claim.article`` is read)."""
+def claim_review(*, publication: Publication, base_url: str) -> dict[str, Any] | None:
+    """The ClaimReview of a published claim, or None for an opinion.
+
+    Reads ``publication.claim`` with its article, claimant and appearances (see
+    ``editorial.selectors.published_claims``).
+    """
+    if not is_reviewed(publication.verdict):
+        return None
     claim = publication.claim
-    article = claim.article
-    item: dict[str, Any] = {"@type": "Claim"}
-    if author := _article_author(article):
-        item["author"] = author
-    if article.published_on:
-        item["datePublished"] = article.published_on.isoformat()
-    if appearance := _appearance(article):
-        # The article is where the claim appears, and the first place we know of.
-        item["appearance"] = appearance
-        item["firstAppearance"] = appearance
+    published = timezone.localdate(publication.first_published_at)
     review: dict[str, Any] = {
         "@context": CONTEXT,
         "@type": "ClaimReview",
         "url": page_url(claim.pk, base_url=base_url),
-        "claimReviewed": claim.quote,
-        "datePublished": timezone.localdate(publication.first_published_at).isoformat(),
-        "author": organization(),
+        "claimReviewed": claim.summary or claim.quote,
+        "datePublished": published.isoformat(),
+        # Google recommends the organisation's url: without a setting, its public site.
+        "author": {"url": base_url.rstrip("/") + "/", **organization()},
         "reviewRating": _rating(publication),
-        "itemReviewed": item,
+        "itemReviewed": _item_reviewed(claim),
     }
+    if claim.article.language:
+        review["inLanguage"] = claim.article.language
     if (modified := date_modified(publication)) is not None:
         review["dateModified"] = timezone.localdate(modified).isoformat()
     return review
@@ -122,7 +175,35 @@ def article_claim_reviews(
     *, publications: Iterable[Publication], base_url: str
 ) -> list[dict[str, Any]]:
     """One JSON-LD document for an article: the list of its claims' ClaimReviews."""
-    return [claim_review(publication=p, base_url=base_url) for p in publications]
+    reviews = (claim_review(publication=p, base_url=base_url) for p in publications)
+    return [review for review in reviews if review is not None]
+
+
+def own_hosts() -> list[str]:
+    """The organisation's own host names (``CLAIMREVIEW_ORGANIZATION_DOMAINS`` and the
+    hosts of ``PUBLIC_BASE_URL`` and ``CLAIMREVIEW_ORGANIZATION_URL``)."""
+    hosts = list(settings.CLAIMREVIEW_ORGANIZATION_DOMAINS)
+    for url in (settings.PUBLIC_BASE_URL, settings.CLAIMREVIEW_ORGANIZATION_URL):
+        if host := (urlsplit(url).hostname or "") if url else "":
+            hosts.append(host.lower())
+    return [host.removeprefix("www.") for host in hosts if host]
+
+
+def is_own_site(url: str) -> bool:
+    host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
+    return bool(host) and any(host == own or host.endswith("." + own) for own in own_hosts())
+
+
+def publish_warnings(claim: Claim) -> list[str]:
+    """What an editor should reconsider before publishing the claim (none of it blocks):
+    how it is described (``claims.summaries``), and an article on our own site."""
+    warnings = claim_warnings(claim)
+    if claim.article.url and is_own_site(claim.article.url):
+        warnings.append(
+            "The article is on the organisation's own site: a ClaimReview reviews someone "
+            "else's claim, and search engines may ignore one about the publisher's own page."
+        )
+    return warnings
 
 
 # Characters that could end a <script> element or confuse an HTML parser; JSON reads

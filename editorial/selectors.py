@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db.models import (
     Case,
+    Count,
     Exists,
     F,
     IntegerField,
@@ -29,6 +30,7 @@ from accounts.models import Role, User
 from claims.models import (
     VERDICT_ORDINALS,
     Claim,
+    Claimant,
     ClaimQuerySet,
     ClaimStatus,
     Evidence,
@@ -180,13 +182,15 @@ def transition_list(*, claim: Claim) -> QuerySet[ClaimTransition]:
 
 
 def published_claims(*, claims: QuerySet[Claim] | None = None) -> QuerySet[Publication]:
-    """Publications (of currently published claims) with their claim and article."""
+    """Publications (of currently published claims) with their claim, its article,
+    claimant and appearances: all that a ClaimReview reads."""
     publications = Publication.objects.filter(claim__status=ClaimStatus.PUBLISHED)
     if claims is not None:
         publications = publications.filter(claim__in=claims)
     latest_correction = Correction.objects.filter(claim=OuterRef("claim")).order_by("-corrected_at")
     return (
-        publications.select_related("claim__article", "published_by")
+        publications.select_related("claim__article", "claim__claimant", "published_by")
+        .prefetch_related("claim__appearances")
         .defer("claim__article__source_text", "claim__article__text")
         .annotate(last_corrected_at=Subquery(latest_correction.values("corrected_at")[:1]))
     )
@@ -196,6 +200,7 @@ def published_claims(*, claims: QuerySet[Claim] | None = None) -> QuerySet[Publi
 # ``Publication`` it filters by.
 PUBLIC_FILTERS: dict[str, str] = {
     "verdict": "verdict",
+    "claimant": "claim__claimant",
 }
 
 
@@ -209,6 +214,7 @@ def public_fact_checks(*, text: str = "", **filters: Any) -> QuerySet[Publicatio
     for word in text.split()[:10]:
         publications = publications.filter(
             Q(claim__quote__icontains=word)
+            | Q(claim__summary__icontains=word)
             | Q(claim__article__title__icontains=word)
             | Q(rationale__icontains=word)
         )
@@ -331,3 +337,42 @@ def article_alpha(*, claims: QuerySet[Claim]) -> float | None:
     for claim_id, verdict in rows.values_list("claim_id", "verdict"):
         units[claim_id].append(VERDICT_ORDINALS[verdict])
     return krippendorff_alpha(units.values(), metric="ordinal")
+
+
+# --- Claimants' track records ---------------------------------------------------------
+
+
+def claimant_claims(claimant: Any, *, public: bool) -> QuerySet[Claim]:
+    """The claimant's claims, newest first, with their article and publication: every
+    claim for the reviewers' page, only the public fact-checks for the public page."""
+    claims = Claim.objects.filter(claimant=claimant)
+    if public:
+        claims = claims.public()
+    return (
+        claims.select_related("article", "publication")
+        .defer("article__source_text", "article__text")
+        .order_by(F("claim_date").desc(nulls_last=True), "-created_at", "-id")
+    )
+
+
+def claimant_verdict_counts(claimant_ids: list[int], *, public: bool) -> dict[int, dict[str, int]]:
+    """For each claimant, how many of their claims were published with each verdict."""
+    claims = Claim.objects.filter(claimant_id__in=claimant_ids, publication__isnull=False)
+    if public:
+        claims = claims.public()
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    rows = claims.values("claimant_id", "publication__verdict").annotate(n=Count("id"))
+    for row in rows.order_by():
+        counts[row["claimant_id"]][row["publication__verdict"]] = row["n"]
+    return dict(counts)
+
+
+def public_claimants() -> QuerySet[Claimant]:
+    """Claimants with at least one public fact-check, by name (the index's filter)."""
+    public = Claim.objects.public().filter(claimant=OuterRef("pk"))
+    return Claimant.objects.filter(Exists(public)).order_by("name", "pk")
+
+
+def has_public_fact_check(claimant: Any) -> bool:
+    """A claimant's public page exists once one of their claims is a public fact-check."""
+    return Claim.objects.public().filter(claimant=claimant).exists()

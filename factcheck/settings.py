@@ -365,6 +365,12 @@ PUBLIC_REVIEWER_NAMES = env_bool("PUBLIC_REVIEWER_NAMES", default=False)
 # Readers' reports of errors accepted per client address within the window.
 CORRECTION_REQUESTS_PER_CLIENT = env_int("CORRECTION_REQUESTS_PER_CLIENT", 5, minimum=1)
 CORRECTION_REQUEST_WINDOW_MINUTES = env_int("CORRECTION_REQUEST_WINDOW_MINUTES", 60, minimum=1)
+# The organisation's own sites (host names, comma-separated; subdomains count), besides
+# the hosts of PUBLIC_BASE_URL and CLAIMREVIEW_ORGANIZATION_URL: publishing a check of an
+# article found there warns that the claim reviewed is the organisation's own.
+CLAIMREVIEW_ORGANIZATION_DOMAINS = [
+    host.lower().strip(".") for host in env_list("CLAIMREVIEW_ORGANIZATION_DOMAINS")
+]
 
 # --- Cache, client addresses, sign-in limits --------------------------------
 
@@ -464,6 +470,7 @@ SPECTACULAR_SETTINGS = {
         "VerdictEnum": "claims.models.Verdict",
         "ConsensusStateEnum": "editorial.models.ConsensusState",
         "CorrectionRequestStatusEnum": "editorial.models.CorrectionRequestStatus",
+        "ClaimantKindEnum": "claims.models.ClaimantKind",
     },
 }
 

@@ -14,7 +14,7 @@ from factcheck.health import healthz
 from web import feeds
 from web import urls as web_urls
 from web.csp import csp_relaxed
-from web.views import public
+from web.views import claimants, public
 
 # Redoc's bundle builds its styles at run time in <style> elements (styled-components) and
 # runs its search in a worker made from a blob: its page alone allows both. Scripts stay
@@ -47,6 +47,12 @@ urlpatterns = [
     path("corrections/", public.corrections_page, name="corrections"),
     path("methodology/", public.methodology_page, name="methodology"),
     path("sitemap.xml", feeds.sitemap, name="sitemap"),
+    # A claimant's public track record (their published fact-checks); no sign-in.
+    path(
+        "claimants/<id:claimant_id>/public/",
+        claimants.public_claimant,
+        name="claimant-public",
+    ),
     path("", include(web_urls.auth_urlpatterns)),
     path("", include("web.urls")),
 ]

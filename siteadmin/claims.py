@@ -36,6 +36,7 @@ from claims.models import (
     Article,
     ArticleStatus,
     Claim,
+    Claimant,
     Evidence,
     ImportStatus,
     QuoteCheck,
@@ -57,6 +58,7 @@ from claims.services.articles import (
     article_import,
     article_update,
 )
+from claims.services.claimants import claimant_create, claimant_delete, claimant_update
 from claims.services.claims import claim_create, claim_delete
 from claims.services.evidence import evidence_create, evidence_delete, evidence_update
 from claims.services.sources import source_request_fetch, source_set_url
@@ -343,7 +345,20 @@ class ArticleAdmin(HistoryAdmin):
     inlines = (SourceInline, ClaimInline)
     fieldsets = (
         (None, {"fields": ("at_a_glance",)}),
-        (None, {"fields": ("title", "byline", "publisher", "url", "published_on", "status")}),
+        (
+            None,
+            {
+                "fields": (
+                    "title",
+                    "byline",
+                    "publisher",
+                    "url",
+                    "published_on",
+                    "language",
+                    "status",
+                )
+            },
+        ),
         (
             "Import",
             {
@@ -664,6 +679,50 @@ class RatingInline(ReadOnlyInline):
     @admin.display(description="rationale")
     def rationale_short(self, obj: Rating) -> str:
         return short(obj.rationale)
+
+
+@admin.register(Claimant)
+class ClaimantAdmin(HistoryAdmin):
+    def may_add(self, user: Any) -> bool:
+        return policies.can_create_claimant(user)
+
+    def may_change(self, user: Any, obj: Claimant | None) -> bool:
+        return policies.is_editor(user) if obj is None else policies.can_change_claimant(user, obj)
+
+    def may_delete(self, user: Any, obj: Claimant | None) -> bool:
+        return self.may_change(user, obj)
+
+    list_display = ("name", "kind", "description", "claims_figure", "created_at")
+    list_filter = ("kind", "created_at")
+    # name_folded holds the name without case or accents: "zoe" finds "Zoë".
+    search_fields = ("name", "name_folded", "description")
+    fields = ("name", "kind", "description", "same_as", "created_by", "created_at")
+    readonly_fields = ("created_by", "created_at")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Claimant]:
+        return super().get_queryset(request).annotate(claims_count=models.Count("claims"))
+
+    @admin.display(description="claims", ordering="claims_count")
+    def claims_figure(self, obj: Claimant) -> int:
+        return getattr(obj, "claims_count", 0)
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Claimant], search_term: str
+    ) -> tuple[QuerySet[Claimant], bool]:
+        queryset, duplicates = super().get_search_results(request, queryset, search_term)
+        folded = Claimant.objects.search(search_term).values("pk")
+        return queryset | self.get_queryset(request).filter(pk__in=folded), duplicates
+
+    def save_model(self, request: HttpRequest, obj: Claimant, form: Any, change: bool) -> None:
+        fields = {name: form.cleaned_data[name] for name in ("name", "kind", "description")}
+        fields["same_as"] = form.cleaned_data["same_as"] or []
+        if change:
+            claimant_update(claimant=obj, user=request.user, **fields)
+        else:
+            adopt(obj, claimant_create(user=request.user, **fields))
+
+    def delete_model(self, request: HttpRequest, obj: Claimant) -> None:
+        claimant_delete(claimant=obj, user=request.user)
 
 
 @admin.register(Claim)

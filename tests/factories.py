@@ -9,6 +9,8 @@ from claims.models import (
     Article,
     ArticleFormat,
     Claim,
+    Claimant,
+    ClaimantKind,
     Evidence,
     Rating,
     Source,
@@ -16,6 +18,7 @@ from claims.models import (
     SourceStatus,
     Stance,
     Verdict,
+    fold_name,
 )
 from claims.pipeline.article_store import content_sha256
 from claims.services.claims import claim_number_next
@@ -95,7 +98,18 @@ class ClaimFactory(factory.django.DjangoModelFactory[Claim]):
     start = factory.Sequence(lambda n: n % 60)
     end = factory.LazyAttribute(lambda c: c.start + 10)
     quote = factory.LazyAttribute(lambda c: c.article.text[c.start : c.end])
+    # Publishing needs a summary: every claim made here can be published.
+    summary = factory.Sequence(lambda n: f"The city planted {n} trees")
     created_by = factory.SubFactory(UserFactory, roles=["reviewer"])
+
+
+class ClaimantFactory(factory.django.DjangoModelFactory[Claimant]):
+    class Meta:
+        model = Claimant
+
+    name = factory.Sequence(lambda n: f"Claimant {n}")
+    name_folded = factory.LazyAttribute(lambda c: fold_name(c.name))
+    kind = ClaimantKind.PERSON
 
 
 class EvidenceFactory(factory.django.DjangoModelFactory[Evidence]):

@@ -4,6 +4,7 @@ exactly what ``ClaimSerializer``, which documents it in the schema, says."""
 from __future__ import annotations
 
 import json
+from datetime import date
 from types import SimpleNamespace
 
 import pytest
@@ -15,7 +16,7 @@ from api.views import claims_for_api
 from claims.models import Claim, ClaimKind, Verdict
 from claims.services.claims import claim_create
 from editorial.services.ratings import rating_submit
-from tests.factories import UserFactory
+from tests.factories import ClaimantFactory, UserFactory
 from tests.workflow import publish, rate
 
 pytestmark = pytest.mark.django_db
@@ -32,6 +33,7 @@ def test_the_claims_list_says_what_the_claim_serializer_says(
 ) -> None:
     settings.TIME_ZONE = time_zone
     sources = list(sample_article.sources.order_by("position"))
+    claimant = ClaimantFactory.create(same_as=["https://example.org/who"])
     words = sample_article.text.split()
     claims = [
         claim_create(
@@ -41,6 +43,9 @@ def test_the_claims_list_says_what_the_claim_serializer_says(
             end=sample_article.text.index(words[n * 7]) + len(words[n * 7]),
             kind=ClaimKind.QUOTE if n == 1 else ClaimKind.FACTUAL,
             sources=sources[n : n + 3][::-1],
+            summary=f"Summary {n}" if n != 3 else "",
+            claimant=claimant if n in (1, 2) else None,
+            claim_date=date(2024, 5, n + 1) if n != 2 else None,
         )
         for n in range(4)
     ]
@@ -62,3 +67,10 @@ def test_the_claims_list_says_what_the_claim_serializer_says(
     assert listed[0]["my_rating"] == Verdict.MIXED
     assert listed[0]["sources"] == [source.pk for source in sources[0:3]]
     assert listed[1]["published_verdict"] == Verdict.MISLEADING
+    assert listed[1]["claimant"] == {
+        "id": claimant.pk,
+        "name": claimant.name,
+        "kind": "person",
+        "same_as": ["https://example.org/who"],
+    }
+    assert (listed[1]["summary"], listed[1]["claim_date"]) == ("Summary 1", "2024-05-02")

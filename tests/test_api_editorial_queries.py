@@ -42,10 +42,11 @@ PINS = {
     "transitions": 5,
     "report": 8,
     "report csv": 8,
-    "claimreview": 4,
-    "article claimreview": 4,
-    "anonymous article claimreview": 2,
-    "anonymous claimreview": 2,
+    # The ClaimReviews read their claims' appearances (1).
+    "claimreview": 5,
+    "article claimreview": 5,
+    "anonymous article claimreview": 3,
+    "anonymous claimreview": 3,
 }
 
 

@@ -18,6 +18,8 @@ PATHS = {
     "/api/v1/sources/{id}/fetch/": {"post"},
     "/api/v1/claims/": {"get", "post"},
     "/api/v1/claims/{id}/": {"get", "patch", "delete"},
+    "/api/v1/claimants/": {"get", "post"},
+    "/api/v1/claimants/{id}/": {"get", "patch", "delete"},
     "/api/v1/claims/{claim_id}/evidence/": {"get", "post"},
     "/api/v1/claims/{claim_id}/evidence/{id}/": {"get", "patch", "delete"},
     "/api/v1/claims/{claim_id}/ratings/": {"get"},

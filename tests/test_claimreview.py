@@ -4,17 +4,31 @@ from schema.org's and Google's documentation (tests/schemas/claimreview.schema.j
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+import lxml.html
 import pytest
+from django.test import Client
 from jsonschema import Draft202012Validator
 
-from claims.models import ArticleStatus, ClaimStatus, Verdict
-from editorial.claimreview import article_claim_reviews, claim_review
+from claims.models import (
+    ArticleStatus,
+    Claim,
+    ClaimantKind,
+    ClaimAppearance,
+    ClaimKind,
+    ClaimStatus,
+    Verdict,
+)
+from claims.policies import OPERATOR
+from claims.services.claimants import Appearance, NewClaimant, claim_describe, claimant_create
+from claims.services.claims import claim_create
+from editorial.claimreview import article_claim_reviews
+from editorial.claimreview import claim_review as build_claim_review
 from editorial.selectors import published_claims
-from tests.factories import ArticleFactory, ClaimFactory
+from tests.factories import ArticleFactory, ClaimantFactory, ClaimFactory
 from tests.workflow import publish
 
 pytestmark = pytest.mark.django_db
@@ -22,6 +36,13 @@ pytestmark = pytest.mark.django_db
 SCHEMA = json.loads((Path(__file__).parent / "schemas" / "claimreview.schema.json").read_text())
 VALIDATOR = Draft202012Validator(SCHEMA, format_checker=Draft202012Validator.FORMAT_CHECKER)
 BASE = "https://factcheck.example.org"
+
+
+def claim_review(*, publication: Any, base_url: str) -> dict[str, Any]:
+    """The ClaimReview of a publication that has one (not an opinion)."""
+    review = build_claim_review(publication=publication, base_url=base_url)
+    assert review is not None
+    return review
 
 
 def assert_valid(document: dict[str, Any]) -> None:
@@ -52,7 +73,10 @@ def test_the_schema_is_a_valid_json_schema() -> None:
 
 
 def test_an_ordinal_verdict_is_a_rating_from_1_to_5_with_its_name(editor, article) -> None:
-    claim = ClaimFactory.create(article=article, start=0, end=39)
+    claim = ClaimFactory.create(
+        article=article, start=0, end=39, summary="Riverside planted 4,000 trees"
+    )
+    claim_appears(claim, article.url)
     publication = publish(claim, editor, Verdict.MOSTLY_TRUE, rationale="3,950 trees.")
 
     review = claim_review(publication=publication, base_url=BASE)
@@ -61,7 +85,7 @@ def test_an_ordinal_verdict_is_a_rating_from_1_to_5_with_its_name(editor, articl
     assert review["@context"] == "https://schema.org"
     assert review["@type"] == "ClaimReview"
     assert review["url"] == f"{BASE}/fact-checks/{claim.pk}/"
-    assert review["claimReviewed"] == claim.quote
+    assert review["claimReviewed"] == "Riverside planted 4,000 trees"
     assert review["datePublished"] == publication.first_published_at.date().isoformat()
     assert review["author"] == {
         "@type": "Organization",
@@ -84,13 +108,117 @@ def test_an_ordinal_verdict_is_a_rating_from_1_to_5_with_its_name(editor, articl
         "datePublished": "2024-01-15",
         "publisher": {"@type": "Organization", "name": "The Ledger"},
     }
+    # No claimant named: the byline made the claim. No page marked first: no firstAppearance.
     assert review["itemReviewed"] == {
         "@type": "Claim",
         "author": {"@type": "Person", "name": "Ana Writer"},
         "datePublished": "2024-01-15",
-        "appearance": appearance,
-        "firstAppearance": appearance,
+        "appearance": [appearance],
     }
+    assert "inLanguage" not in review
+
+
+def claim_appears(claim, *urls: str, first: str = "") -> None:
+    claim_describe(
+        claim=claim,
+        user=OPERATOR,
+        appearances=[Appearance(url, url == first) for url in urls],
+    )
+
+
+def test_the_claimant_is_the_claims_author_with_their_pages(editor, article) -> None:
+    claimant = claimant_create(
+        name="Green Future Institute",
+        kind=ClaimantKind.ORGANIZATION,
+        description="Think tank",
+        same_as=["https://www.wikidata.org/wiki/Q1", "https://greenfuture.example.org/"],
+        user=editor,
+    )
+    claim = ClaimFactory.create(article=article, claimant=claimant, claim_date=date(2023, 12, 1))
+    review = claim_review(publication=publish(claim, editor, Verdict.FALSE), base_url=BASE)
+
+    assert_valid(review)
+    assert review["itemReviewed"]["author"] == {
+        "@type": "Organization",
+        "name": "Green Future Institute",
+        "description": "Think tank",
+        "sameAs": ["https://www.wikidata.org/wiki/Q1", "https://greenfuture.example.org/"],
+    }
+    assert review["itemReviewed"]["datePublished"] == "2023-12-01"
+
+
+def test_a_person_claimant_without_pages_has_no_same_as(editor, article) -> None:
+    claim = ClaimFactory.create(article=article, claimant=ClaimantFactory.create(name="Dana Ruiz"))
+    review = claim_review(publication=publish(claim, editor, Verdict.FALSE), base_url=BASE)
+
+    assert_valid(review)
+    assert review["itemReviewed"]["author"] == {"@type": "Person", "name": "Dana Ruiz"}
+
+
+def test_first_appearance_only_when_one_is_marked(editor, article) -> None:
+    claim = ClaimFactory.create(article=article)
+    origin = "https://social.example.net/@ruiz/1"
+    claim_appears(claim, article.url, origin, first=origin)
+
+    item = claim_review(publication=publish(claim, editor, Verdict.FALSE), base_url=BASE)[
+        "itemReviewed"
+    ]
+
+    assert [work["url"] for work in item["appearance"]] == [origin, article.url]
+    assert item["firstAppearance"] == {"@type": "CreativeWork", "url": origin}
+
+
+def test_the_article_language_is_the_reviews_language(editor, article) -> None:
+    article.language = "pt-BR"
+    article.save()
+    claim = ClaimFactory.create(article=article)
+
+    review = claim_review(publication=publish(claim, editor, Verdict.FALSE), base_url=BASE)
+
+    assert_valid(review)
+    assert review["inLanguage"] == "pt-BR"
+
+
+def test_an_opinion_gets_no_claimreview(editor, article) -> None:
+    opinion = publish(ClaimFactory.create(article=article, start=0, end=10), editor, "opinion")
+    checked = publish(ClaimFactory.create(article=article, start=20, end=30), editor, "false")
+
+    assert build_claim_review(publication=opinion, base_url=BASE) is None
+    document = article_claim_reviews(publications=[opinion, checked], base_url=BASE)
+    assert [review["url"] for review in document] == [f"{BASE}/fact-checks/{checked.claim_id}/"]
+
+
+def test_an_old_publication_without_summary_reviews_the_quote(editor, article) -> None:
+    claim = ClaimFactory.create(article=article)
+    publication = publish(claim, editor, Verdict.FALSE)
+    Claim.objects.filter(pk=claim.pk).update(summary="")
+    claim.refresh_from_db()
+
+    assert claim_review(publication=publication, base_url=BASE)["claimReviewed"] == claim.quote
+
+
+def test_date_modified_follows_the_publications_last_change(editor, article) -> None:
+    publication = publish(ClaimFactory.create(article=article), editor, Verdict.FALSE)
+    review = claim_review(publication=publication, base_url=BASE)
+    assert "dateModified" not in review
+
+    # Published again three days later (corrections: tests/test_published_corrections.py).
+    publication.published_at = publication.first_published_at + timedelta(days=3)
+    review = claim_review(publication=publication, base_url=BASE)
+
+    assert_valid(review)
+    expected = (publication.first_published_at + timedelta(days=3)).date().isoformat()
+    assert review["dateModified"] == expected
+
+
+def test_without_an_organisation_url_the_public_site_is_the_authors(editor, article, settings):
+    settings.CLAIMREVIEW_ORGANIZATION_URL = ""
+    publication = publish(ClaimFactory.create(article=article), editor, Verdict.FALSE)
+
+    review = claim_review(publication=publication, base_url=BASE)
+
+    assert_valid(review)
+    assert review["author"]["url"] == f"{BASE}/"
 
 
 @pytest.mark.parametrize(
@@ -108,7 +236,7 @@ def test_each_ordinal_verdict_has_its_rating_value(
     assert review["reviewRating"]["ratingValue"] == value
 
 
-@pytest.mark.parametrize("verdict", ["misleading", "unverifiable", "opinion"])
+@pytest.mark.parametrize("verdict", ["misleading", "unverifiable"])
 def test_a_categorical_verdict_has_its_name_and_no_number(editor, article, verdict: str) -> None:
     publication = publish(ClaimFactory.create(article=article), editor, verdict)
 
@@ -127,6 +255,7 @@ def test_an_article_without_byline_url_or_date_still_gives_valid_output(editor) 
 
     assert_valid(review)
     assert review["itemReviewed"] == {"@type": "Claim"}
+    assert not ClaimAppearance.objects.filter(claim=publication.claim).exists()
 
 
 def test_a_publisher_without_a_byline_is_the_claims_organization(editor) -> None:
@@ -244,3 +373,72 @@ def test_a_draft_articles_document_is_not_public(api, reviewer_api) -> None:
 
     assert api.get(f"/api/v1/articles/{draft.pk}/claimreview/").status_code == 404
     assert reviewer_api.get(f"/api/v1/articles/{draft.pk}/claimreview/").json() == []
+
+
+def test_an_opinions_claimreview_is_not_found_with_the_reason(api, editor, article) -> None:
+    claim = ClaimFactory.create(article=article)
+    publish(claim, editor, Verdict.OPINION)
+
+    response = api.get(f"/api/v1/claims/{claim.pk}/claimreview/")
+
+    assert response.status_code == 404
+    assert "opinion" in response.json()["detail"]
+
+
+# --- As a crawler reads it: the JSON-LD of the public page --------------------------
+
+
+def crawl(path: str) -> tuple[str, list[dict[str, Any]]]:
+    """The page's <html lang> and its JSON-LD documents, parsed from the HTML."""
+    html = Client().get(path).content.decode()
+    tree = lxml.html.fromstring(html)
+    scripts = tree.xpath('//script[@type="application/ld+json"]/text()')
+    return tree.get("lang"), [json.loads(script) for script in scripts]
+
+
+def test_the_public_page_carries_the_claimreview_a_crawler_reads(editor, article) -> None:
+    article.language = "en"
+    article.save()
+    claim = claim_create(
+        article=article,
+        created_by=editor,
+        start=0,
+        end=20,
+        kind=ClaimKind.QUOTE,
+        claimant=NewClaimant("Dana Ruiz", ClaimantKind.PERSON),
+        summary="Riverside planted 4,000 trees in 2023",
+    )
+    publish(claim, editor, Verdict.MOSTLY_TRUE)
+
+    lang, (review,) = crawl(f"/fact-checks/{claim.pk}/")
+
+    assert_valid(review)
+    assert lang == "en"
+    assert review["inLanguage"] == "en"
+    assert review["claimReviewed"] == "Riverside planted 4,000 trees in 2023"
+    assert review["itemReviewed"]["author"] == {"@type": "Person", "name": "Dana Ruiz"}
+    assert review["itemReviewed"]["datePublished"] == "2024-01-15"  # the article's date
+    assert [work["url"] for work in review["itemReviewed"]["appearance"]] == [article.url]
+    assert "firstAppearance" not in review["itemReviewed"]
+
+
+def test_a_german_articles_page_is_in_german(editor) -> None:
+    article = ArticleFactory.create(status=ArticleStatus.PUBLISHED, language="de")
+    claim = ClaimFactory.create(article=article)
+    publish(claim, editor, Verdict.FALSE)
+
+    lang, (review,) = crawl(f"/fact-checks/{claim.pk}/")
+
+    assert (lang, review["inLanguage"]) == ("de", "de")
+
+
+def test_an_opinions_page_says_so_and_has_no_claimreview(editor, article) -> None:
+    claim = ClaimFactory.create(article=article)
+    publish(claim, editor, Verdict.OPINION)
+
+    response = Client().get(f"/fact-checks/{claim.pk}/")
+    _, documents = crawl(f"/fact-checks/{claim.pk}/")
+
+    assert response.status_code == 200
+    assert "This is an opinion, not a checkable claim" in response.content.decode()
+    assert documents == []

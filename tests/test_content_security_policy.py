@@ -15,6 +15,7 @@ from claims.models import ArticleStatus, Verdict
 from editorial.models import Comment, CorrectionRequest
 from tests.factories import (
     ArticleFactory,
+    ClaimantFactory,
     ClaimFactory,
     EvidenceFactory,
     SourceFactory,
@@ -60,7 +61,7 @@ def policy_of(
 def claim(editor) -> Any:
     article = ArticleFactory.create(status=ArticleStatus.PUBLISHED)
     source = SourceFactory.create(article=article)
-    claim = ClaimFactory.create(article=article, start=0, end=39)
+    claim = ClaimFactory.create(article=article, start=0, end=39, claimant=ClaimantFactory.create())
     claim.sources.add(source)
     publish(claim, editor, Verdict.TRUE, rationale="As the report says.")
     return claim
@@ -76,6 +77,7 @@ def web_urls_of(claim: Any) -> list[str]:
         "request_id": report.pk,
         "evidence_id": EvidenceFactory.create(claim=claim).pk,
         "comment_id": Comment.objects.create(claim=claim, body="Which report?").pk,
+        "claimant_id": claim.claimant_id,
     }
     urls = []
     for pattern in [*web_urls.auth_urlpatterns, *web_urls.urlpatterns]:

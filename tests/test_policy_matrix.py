@@ -33,6 +33,8 @@ from claims.models import (
     Article,
     ArticleStatus,
     Claim,
+    Claimant,
+    ClaimAppearance,
     ClaimKind,
     ClaimStatus,
     Evidence,
@@ -56,6 +58,7 @@ from editorial.models import (
 from editorial.services.workflow import claim_publish
 from tests.factories import (
     ArticleFactory,
+    ClaimantFactory,
     ClaimFactory,
     EvidenceFactory,
     RatingFactory,
@@ -96,6 +99,7 @@ class World:
     assignment: Assignment  # ``rater`` on ``in_review``
     report: CorrectionRequest  # a reader's, open, on ``published_claim``
     comment: Comment  # the owner's, on ``claim``
+    claimant: Claimant  # made no claim of the world's
     mine: Rating | None = None  # the actor's own rating, for the "my rating" writes
 
     @property
@@ -166,6 +170,7 @@ def build_world(actor_name: str) -> World:
             claim=published_claim, message="The figure is 3,950, not 4,000."
         ),
         comment=Comment.objects.create(claim=first, author=owner, body="Which report?"),
+        claimant=ClaimantFactory.create(name="Dana Ruiz"),
     )
 
 
@@ -585,6 +590,51 @@ WRITES: dict[str, Write] = {
         web=lambda w: (f"/claims/{w.claim.pk}/comments/{w.comment.pk}/delete/", {}),
         admin=lambda w: admin_delete(w.comment),
     ),
+    "describe a claim": Write(
+        done=now(lambda w: w.claim, summary="Trees were planted"),
+        api=lambda w: (
+            "patch",
+            f"/api/v1/claims/{w.claim.pk}/",
+            {"summary": "Trees were planted"},
+        ),
+        web=lambda w: (f"/claims/{w.claim.pk}/description/", {"summary": "Trees were planted"}),
+        admin=None,  # described on the claim page
+    ),
+    "describe a published claim": Write(
+        done=now(lambda w: w.published_claim, summary="Trees were planted"),
+        api=lambda w: (
+            "patch",
+            f"/api/v1/claims/{w.published_claim.pk}/",
+            {"summary": "Trees were planted"},
+        ),
+        web=lambda w: (
+            f"/claims/{w.published_claim.pk}/description/",
+            {"summary": "Trees were planted"},
+        ),
+        admin=None,
+    ),
+    "add a claimant": Write(
+        done=lambda w: Claimant.objects.filter(name="Green Future", created_by=w.actor).exists(),
+        api=lambda w: ("post", "/api/v1/claimants/", {"name": "Green Future"}),
+        web=None,  # named in the claim forms
+        admin=lambda w: (
+            admin_url(Claimant, "add"),
+            {"name": "Green Future", "kind": "organization", "same_as": "[]"},
+        ),
+    ),
+    "change a claimant": Write(
+        done=now(lambda w: w.claimant, description="Councillor"),
+        api=lambda w: (
+            "patch",
+            f"/api/v1/claimants/{w.claimant.pk}/",
+            {"description": "Councillor"},
+        ),
+        web=None,
+        admin=lambda w: (
+            admin_url(w.claimant, "change"),
+            {"name": "Dana Ruiz", "kind": "person", "description": "Councillor", "same_as": "[]"},
+        ),
+    ),
     "unpublish a claim": Write(
         done=lambda w: (
             now(lambda w: w.published_claim, status=ClaimStatus.READY)(w)
@@ -667,15 +717,25 @@ EXPECTED: dict[str, tuple[bool, ...]] = {
     "unpublish a claim":                            (N,   N,    N,    N,    Y,     Y,    Y),
     "correct a published verdict":                  (N,   N,    N,    N,    Y,     Y,    Y),
     "answer a reader's report":                     (N,   N,    N,    N,    Y,     Y,    Y),
+    "describe a claim":                             (N,   N,    Y,    Y,    Y,     Y,    Y),
+    "describe a published claim":                   (N,   N,    N,    N,    Y,     Y,    Y),
+    "add a claimant":                               (N,   N,    Y,    Y,    Y,     Y,    Y),
+    "change a claimant":                            (N,   N,    N,    N,    Y,     Y,    Y),
 }  # fmt: skip
 
 
 def database_state() -> tuple[list[tuple[Any, ...]], ...]:
     """Every row a write of the table could change, by the fields it could change."""
     tables: list[tuple[type[models.Model], tuple[str, ...]]] = [
-        (Article, ("id", "title", "byline", "publisher", "url", "published_on", "status")),
+        (
+            Article,
+            ("id", "title", "byline", "publisher", "url", "published_on", "language", "status"),
+        ),
         (Source, ("id", "url", "status", "status_detail")),
         (Claim, ("id", "kind", "status", "start", "end", "quote")),
+        (Claim, ("id", "summary", "claimant_id", "claim_date")),
+        (ClaimAppearance, ("id", "claim_id", "url", "is_first")),
+        (Claimant, ("id", "name", "kind", "description")),
         (Claim.sources.through, ("claim_id", "source_id")),
         (Evidence, ("id", "stance", "url", "excerpt", "note")),
         (Rating, ("id", "reviewer_id", "verdict", "confidence", "rationale")),

@@ -14,7 +14,7 @@ from django.urls import URLPattern, reverse
 from claims.models import ClaimStatus
 from editorial.models import CorrectionRequest
 from editorial.services.comments import comment_create
-from tests.factories import ClaimFactory, EvidenceFactory, SourceFactory
+from tests.factories import ClaimantFactory, ClaimFactory, EvidenceFactory, SourceFactory
 from web import urls as web_urls
 from web.views.common import FAILED_FORMS_KEY
 
@@ -55,6 +55,7 @@ def _objects(editor: Any) -> dict[str, int]:
     comment = comment_create(claim=claim, author=editor, body="A first word.")
     report = CorrectionRequest.objects.create(claim=claim, message="The count is wrong.")
     return {
+        "claimant_id": ClaimantFactory.create().pk,
         "request_id": report.pk,
         "article_id": claim.article_id,
         "claim_id": claim.pk,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from claims.models import Claim, ClaimStatus
+from claims.models import SUMMARY_MAX_LENGTH, Claim, ClaimStatus
+from claims.services.claimants import claim_describe
 from editorial.models import Publication
 from editorial.services.ratings import rating_submit
 from editorial.services.workflow import claim_publish, claim_transition
@@ -33,6 +34,8 @@ def make_ready(claim: Claim, editor: Any) -> Claim:
 def publish(
     claim: Claim, editor: Any, verdict: str, rationale: str = "The report says so.", note: str = ""
 ) -> Publication:
+    if not claim.summary:  # publishing needs one: the claim's own words will do here
+        claim_describe(claim=claim, user=editor, summary=claim.quote[:SUMMARY_MAX_LENGTH])
     make_ready(claim, editor)
     return claim_publish(
         claim=claim,

@@ -8,11 +8,15 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from accounts.models import User
 from claims.models import (
+    SUMMARY_MAX_LENGTH,
     Article,
     ArticleStatus,
+    Claimant,
+    ClaimantKind,
     ClaimKind,
     ClaimStatus,
     Confidence,
@@ -21,9 +25,12 @@ from claims.models import (
     Verdict,
 )
 from claims.services.articles import ARTICLE_METADATA
+from claims.services.claimants import Appearance, NewClaimant
+from claims.summaries import QUOTE_WITHOUT_CLAIMANT, summary_warnings
 from claims.url_rules import MAX_URL_LENGTH
 from editorial.models import ConsensusState, CorrectionRequest, CorrectionRequestStatus
 from editorial.queues import QUEUES
+from editorial.selectors import public_claimants
 from editorial.services.correction_requests import (
     MESSAGE_MAX_CHARS,
     MESSAGE_MIN_CHARS,
@@ -138,7 +145,64 @@ class ImportUrlForm(ArticleDetailsFields):
     force = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
-class ClaimCreateForm(IdPrefixed):
+class ClaimantFields(forms.Form):
+    """Who made the claim: an existing claimant's name (offered as one types) or a new one."""
+
+    claimant_name = forms.CharField(
+        label="Who said it",
+        required=False,
+        max_length=200,
+        help_text="The person or organisation who made the claim; for a quote, the person "
+        "quoted. Pick a name offered as you type, or type a new one.",
+    )
+    claimant_kind = forms.ChoiceField(
+        label="They are",
+        required=False,
+        choices=ClaimantKind.choices,
+        initial=ClaimantKind.PERSON,
+        widget=forms.RadioSelect,
+        help_text="For a new name.",
+    )
+    summary = forms.CharField(
+        label="Summary",
+        required=False,
+        max_length=SUMMARY_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="What is claimed, restated short and neutrally (about 75 characters), "
+        "without the verdict. Search results show it.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["claimant_name"].widget.attrs.update(
+            {
+                "list": f"{self.id_prefix}-claimant-options",  # type: ignore[attr-defined]
+                "autocomplete": "off",
+                "hx-get": reverse("web:claimant-options"),
+                "hx-trigger": "input changed delay:250ms, focus once",
+                "hx-target": f"#{self.id_prefix}-claimant-options",  # type: ignore[attr-defined]
+                "hx-swap": "innerHTML",
+                "hx-sync": "this:replace",
+            }
+        )
+
+    def claimant_choice(self) -> NewClaimant | None:
+        name = self.cleaned_data.get("claimant_name") or ""
+        if is_blank(name):
+            return None
+        return NewClaimant(name, self.cleaned_data.get("claimant_kind") or ClaimantKind.PERSON)
+
+    @property
+    def warnings(self) -> list[str]:
+        """What to reconsider (none of it stops the form): ``claims.summaries``'s rules."""
+        data = getattr(self, "cleaned_data", None) or {}
+        warnings = []
+        if data.get("kind") == ClaimKind.QUOTE and is_blank(data.get("claimant_name") or ""):
+            warnings.append(QUOTE_WITHOUT_CLAIMANT)
+        return warnings + summary_warnings(data.get("summary") or "")
+
+
+class ClaimCreateForm(ClaimantFields, IdPrefixed):
     id_prefix = "claim"
 
     quote = forms.CharField(
@@ -199,6 +263,66 @@ class ArticleMetadataForm(forms.ModelForm):
 
     def _post_clean(self) -> None:
         """The service validates and saves; the form only parses (no instance changes)."""
+
+
+class ClaimDescribeForm(ClaimantFields, IdPrefixed):
+    """The claim page's form for what a claim says and who said it, when and where."""
+
+    id_prefix = "describe"
+
+    claim_date = forms.DateField(
+        label="Date of the claim",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="When it was said or written.",
+    )
+    appearances = forms.CharField(
+        label="Where it appears",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false"}),
+        help_text="One address per line: the pages where the claim was made or repeated.",
+    )
+    first_appearance = forms.CharField(
+        label="First appearance",
+        required=False,
+        max_length=MAX_URL_LENGTH,
+        widget=forms.URLInput(attrs={"placeholder": "https://"}),
+        help_text="The page where it first appeared, if you found it (added to the list).",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields[
+            "claimant_name"
+        ].help_text = "The person or organisation who made the claim. Leave empty for none."
+
+    def clean_appearances(self) -> list[str]:
+        lines = (self.cleaned_data.get("appearances") or "").splitlines()
+        urls = [line.strip() for line in lines if line.strip()]
+        if len(urls) > 100:
+            raise ValidationError("List at most 100 pages.")
+        return urls
+
+    def appearance_list(self) -> list[Appearance]:
+        first = (self.cleaned_data.get("first_appearance") or "").strip()
+        urls = self.cleaned_data["appearances"]
+        listed = [Appearance(url, url == first) for url in urls]
+        if first and first not in urls:
+            listed.insert(0, Appearance(first, True))
+        return listed
+
+    @staticmethod
+    def initial_for(claim: Any) -> dict[str, Any]:
+        appearances = list(claim.appearances.all())
+        first = next((a.url for a in appearances if a.is_first), "")
+        return {
+            "summary": claim.summary,
+            "claimant_name": claim.claimant.name if claim.claimant else "",
+            "claimant_kind": claim.claimant.kind if claim.claimant else ClaimantKind.PERSON,
+            "claim_date": claim.claim_date,
+            "appearances": "\n".join(a.url for a in appearances),
+            "first_appearance": first,
+        }
 
 
 class ArticleStatusForm(forms.Form):
@@ -511,6 +635,17 @@ class PublicSearchForm(forms.Form):
     verdict = forms.ChoiceField(
         label="Verdict", choices=[("", "Any verdict"), *Verdict.choices], required=False
     )
+    claimant = forms.ModelChoiceField(
+        label="Claimant",
+        queryset=Claimant.objects.none(),
+        required=False,
+        empty_label="Anyone",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        claimant: Any = self.fields["claimant"]
+        claimant.queryset = public_claimants()
 
 
 class UnpublishForm(IdPrefixed):

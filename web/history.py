@@ -7,7 +7,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from claims.models import Claim, ClaimKind, ClaimStatus, Confidence, Evidence, Rating, Verdict
+from claims.models import (
+    Claim,
+    Claimant,
+    ClaimKind,
+    ClaimStatus,
+    Confidence,
+    Evidence,
+    Rating,
+    Verdict,
+)
 from editorial.models import Comment
 from editorial.selectors import transition_list
 
@@ -29,24 +38,47 @@ def _label(choices: Any, value: str) -> str:
         return value
 
 
+def _description_changes(previous: Any, record: Any, names: dict[int, str]) -> list[str]:
+    """What a change did to the claim's description (summary, claimant, date)."""
+    texts = []
+    if previous.summary != record.summary:
+        texts.append(
+            f"changed the summary to “{record.summary}”"
+            if record.summary
+            else "removed the summary"
+        )
+    if previous.claimant_id != record.claimant_id:
+        name = names.get(record.claimant_id, "") if record.claimant_id else ""
+        texts.append(f"named {name} as the claimant" if name else "removed the claimant")
+    if previous.claim_date != record.claim_date:
+        texts.append(
+            f"dated the claim {record.claim_date.day} {record.claim_date:%b %Y}"
+            if record.claim_date
+            else "removed the claim's date"
+        )
+    return texts
+
+
 def _claim_events(claim: Claim) -> list[Event]:
     events = []
     previous = None
-    records = claim.history.select_related("history_user").order_by("history_date", "history_id")
-    for record in records[:HISTORY_LIMIT]:
+    history = claim.history.select_related("history_user").order_by("history_date", "history_id")
+    records = list(history[:HISTORY_LIMIT])
+    claimant_ids = {record.claimant_id for record in records if record.claimant_id}
+    names = dict(Claimant.objects.filter(pk__in=claimant_ids).values_list("pk", "name"))
+    for record in records:
         if record.history_type == "+":
             events.append(Event(record.history_date, record.history_user, "marked the claim"))
         # Status changes come from the workflow's log, with their notes.
         elif record.history_type == "~" and previous is not None:
+            texts = _description_changes(previous, record, names)
             if previous.kind != record.kind:
-                events.append(
-                    Event(
-                        record.history_date,
-                        record.history_user,
-                        f"changed the kind from {_label(ClaimKind, previous.kind)} "
-                        f"to {_label(ClaimKind, record.kind)}",
-                    )
+                texts.insert(
+                    0,
+                    f"changed the kind from {_label(ClaimKind, previous.kind)} "
+                    f"to {_label(ClaimKind, record.kind)}",
                 )
+            events.extend(Event(record.history_date, record.history_user, t) for t in texts)
             if (previous.start, previous.end) != (record.start, record.end):
                 events.append(
                     Event(

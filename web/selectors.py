@@ -191,7 +191,8 @@ def sources_in_flight(sources: list[Source]) -> bool:
 def claim_for_page(claim_id: int) -> Claim | None:
     return (
         claims_with_verdicts()
-        .select_related("article")
+        .select_related("article", "claimant")
+        .prefetch_related("appearances")
         .defer(None)  # the page shows the claim in its paragraph: it needs the text
         .filter(pk=claim_id)
         .first()

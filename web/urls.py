@@ -3,6 +3,7 @@ from django.urls import path
 
 from web.views import (
     articles,
+    claimants,
     claims,
     corrections,
     dashboard,
@@ -76,4 +77,12 @@ urlpatterns = [
         editorial.correction_request_view,
         name="correction-request",
     ),
+    path(
+        "claims/<id:claim_id>/description/",
+        claimants.claim_describe_view,
+        name="claim-describe",
+    ),
+    path("claimants/", claimants.claimant_list, name="claimants"),
+    path("claimants/options/", claimants.claimant_options, name="claimant-options"),
+    path("claimants/<id:claimant_id>/", claimants.claimant_page, name="claimant"),
 ]

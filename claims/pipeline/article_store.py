@@ -22,6 +22,7 @@ from claims.models import Article, ArticleFormat, ImportStatus, Source, SourceSt
 from claims.policies import person
 from claims.url_rules import fetchable_url_for
 from texts.extraction import ExtractedDocument, extract_html
+from texts.language import detect_language
 from texts.textnorm import clean_line, is_blank
 
 TITLE_MAX_LENGTH = 300
@@ -106,6 +107,7 @@ def store_extracted(article: Article, document: ExtractedDocument, *, user: Any)
     article.structure = document.structure
     article.byline = article.byline or clean_line(document.byline)[:300]
     article.publisher = article.publisher or clean_line(document.publisher)[:200]
+    article.language = article.language or detect_language(document.text)
     article.full_clean()
     save_as(article, user)
 

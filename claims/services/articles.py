@@ -31,6 +31,7 @@ from claims.pipeline.article_store import (
 from claims.tasks import enqueue_article_fetch, enqueue_source_fetches
 from claims.url_rules import clean_web_url
 from texts.extraction import extract
+from texts.language import normalize_language_tag
 from texts.textnorm import clean_line
 
 
@@ -53,11 +54,14 @@ def article_import(
     published_on: date | None = None,
     imported_by: Any,
     force: bool = False,
+    language: str = "",
 ) -> Article:
     """Import an article: its text (``content``), a file (``upload``), or a URL alone.
 
     ``title``, ``byline``, ``publisher`` and ``published_on`` given here are kept; what
     the article or its page says fills only those left empty.
+
+    Its ``language`` (a BCP-47 tag) is detected from the text unless given.
 
     A URL alone means "fetch the page": the article is created at once with
     ``import_status`` fetching, and a worker imports it. Otherwise the text is imported
@@ -69,6 +73,7 @@ def article_import(
         "byline": clean_line(byline),
         "publisher": clean_line(publisher),
         "published_on": published_on,
+        "language": language,
     }
     if content is not None and upload is not None:
         raise ImportRejected("Upload a file or paste the text, not both.", code="ambiguous")
@@ -119,7 +124,9 @@ def _import_text(
     byline: str = "",
     publisher: str = "",
     published_on: date | None = None,
+    language: str = "",
 ) -> Article:
+    language = clean_language(language)
     text = decode_article(content)
     fmt = ArticleFormat(source_format) if source_format else detect_format(text, filename)
     digest = content_sha256(text)
@@ -139,6 +146,7 @@ def _import_text(
         source_format=fmt,
         content_sha256=digest,
         imported_by=policies.person(imported_by),
+        language=language,
     )
     enqueue_source_fetches(store_extracted(article, document, user=imported_by))
     return article
@@ -153,10 +161,12 @@ def article_import_url(
     byline: str = "",
     publisher: str = "",
     published_on: date | None = None,
+    language: str = "",
 ) -> Article:
     """Create the article at once, empty, and let a worker fetch and import the page."""
     policies.check_import_article(imported_by)
     url = clean_web_url(url)
+    language = clean_language(language)
     if not force:
         existing = Article.objects.filter(url=url).order_by("id").first()
         if existing is not None:
@@ -170,6 +180,7 @@ def article_import_url(
         source_format=ArticleFormat.HTML,
         import_status=ImportStatus.FETCHING,
         imported_by=policies.person(imported_by),
+        language=language,
     )
     article.full_clean(exclude=["source_text", "text", "content_sha256"])
     with transaction.atomic():
@@ -179,8 +190,16 @@ def article_import_url(
 
 
 # What reviewers correct about an article (the reader's form, the API's PATCH, the admin).
-ARTICLE_METADATA = ("title", "byline", "publisher", "url", "published_on")
+ARTICLE_METADATA = ("title", "byline", "publisher", "url", "published_on", "language")
 _ARTICLE_METADATA = (*ARTICLE_METADATA, "status")
+
+
+def clean_language(tag: str) -> str:
+    """A BCP-47 language tag in its usual case ("pt-BR"), "" for none; else a field error."""
+    try:
+        return normalize_language_tag(tag)
+    except ValueError as exc:
+        raise ValidationError({"language": str(exc)}, code="invalid_language") from None
 
 
 def article_update(*, article: Article, user: Any, **changes: Any) -> Article:
@@ -195,6 +214,8 @@ def article_update(*, article: Article, user: Any, **changes: Any) -> Article:
         raise ValidationError(f"Articles have no {fields} {sorted(unknown)} to change.")
     if "url" in changes:
         changes["url"] = clean_web_url(changes["url"], required=False)
+    if "language" in changes:
+        changes["language"] = clean_language(changes["language"])
     for name, value in changes.items():
         setattr(article, name, clean_line(value) if isinstance(value, str) else value)
     article.full_clean(exclude=["source_text", "text"])

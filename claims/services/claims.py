@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -10,10 +11,11 @@ from django.db.models import F
 from claims import policies
 from claims.errors import AmbiguousQuote, QuoteNotFound
 from claims.history import save_as
-from claims.models import Article, Claim, ClaimKind, Source
+from claims.models import Article, Claim, Claimant, ClaimKind, Source
+from claims.services.claimants import NewClaimant, article_appearance, claimant_resolve
 from claims.tasks import enqueue_claim_verification
 from texts.anchoring import Span, find_spans, span_at
-from texts.textnorm import is_blank, nfc
+from texts.textnorm import clean_line, is_blank, nfc
 
 
 def locate_quote(
@@ -84,8 +86,17 @@ def claim_create(
     end: int | None = None,
     kind: str = ClaimKind.FACTUAL,
     sources: Iterable[Source] = (),
+    claimant: Claimant | NewClaimant | None = None,
+    summary: str = "",
+    claim_date: date | None = None,
 ) -> Claim:
-    """Mark a passage of an article as a claim to check; it takes the article's next number."""
+    """Mark a passage of an article as a claim to check; it takes the article's next number.
+
+    ``claimant`` is who made it: an existing claimant, or a name and kind
+    (``NewClaimant``). The claim's date is the article's unless given, and the
+    article's URL, when it has one, is recorded as a page the claim appears on (not as
+    its first appearance: that is a reviewer's finding).
+    """
     policies.check_create_claim(created_by, article)
     span = locate_quote(article=article, quote=quote, start=start, end=end)
     claim = Claim(
@@ -98,9 +109,12 @@ def claim_create(
         suffix=span.suffix,
         kind=kind,
         created_by=policies.person(created_by),
+        summary=clean_line(summary),
+        claim_date=claim_date or article.published_on,
     )
     linked = _article_sources(article, sources)
-    claim.full_clean()
+    claim.full_clean(exclude=["claimant"])
+    claim.claimant = claimant_resolve(claimant, user=created_by)
     try:
         with transaction.atomic():
             save_as(claim, created_by)
@@ -110,6 +124,7 @@ def claim_create(
         ) from None
     if linked:
         claim.sources.set(linked)
+    article_appearance(claim, created_by)
     if claim.kind == ClaimKind.QUOTE:
         enqueue_claim_verification(claim.pk)
     return claim

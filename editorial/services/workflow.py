@@ -18,6 +18,7 @@ from claims import policies
 from claims.history import save_as
 from claims.models import ArticleStatus, Claim, ClaimStatus, Evidence, Source, Verdict
 from claims.services.articles import article_update
+from claims.services.claimants import claim_describe
 from claims.services.claims import claim_update
 from claims.transitions import Transition, targets_from, transition_for
 from editorial.models import (
@@ -142,10 +143,16 @@ def claim_revise(
     start: int | None = None,
     end: int | None = None,
     note: str = "",
+    description: dict[str, Any] | None = None,
 ) -> Claim:
-    """Change a claim's kind, sources, passage and status at once (the API's PATCH, the
-    admin's form): the status through ``claim_transition``, so by the transition table
-    exactly, the rest through ``claim_update``."""
+    """Change a claim's kind, sources, passage, description and status at once (the
+    API's PATCH, the admin's form): the status through ``claim_transition``, so by the
+    transition table exactly; the ``description`` (summary, claimant, claim_date,
+    appearances) through ``claim_describe``, before the status moves, so a claim
+    described and published in one request is published as described; the rest
+    through ``claim_update``."""
+    if description:
+        claim_describe(claim=claim, user=user, **description)
     if status is not None and status != claim.status:
         claim_transition(claim=claim, to_status=status, user=user, note=note)
     if kind is not None or sources is not None or start is not None or end is not None:
@@ -185,6 +192,14 @@ def publish_check(
     policies.check_publish_claim(editor, claim)
     transition_check(claim=claim, to_status=ClaimStatus.PUBLISHED, user=editor, note=note)
     _check_verdict_and_rationale(verdict, rationale)
+    if is_blank(claim.summary):
+        raise ValidationError(
+            {
+                "summary": "Write the claim's summary first: a short, neutral restatement of "
+                "what is claimed, which the public page and search engines show."
+            },
+            code="summary_required",
+        )
     check = _consensus_check(claim, verdict, note)
     if not confirm_no_evidence and lacks_support(claim):
         raise ValidationError(

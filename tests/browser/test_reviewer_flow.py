@@ -25,6 +25,8 @@ from tests.worker import broker_is_shared, running_worker
 pytestmark = pytest.mark.django_db(transaction=True)
 
 QUOTE = "Relatively safe enclaves should emerge from this effort."
+CLAIMANT = "Richard Haass"
+SUMMARY = "A two-track US policy would create safe enclaves in Syria"
 ARTICLE = f"""# Enclaves in Syria
 
 By Test Writer
@@ -80,11 +82,21 @@ def review_flow(
     expect(dialog.get_by_role("textbox", name="Passage")).to_have_value(QUOTE)
     dialog.get_by_label("Quote (attributed passage)").check()
     dialog.get_by_label("[1] Testing Putin in Syria").check()
+    # The person quoted is new: typed by name, as a person, with a neutral summary.
+    dialog.get_by_role("combobox", name="Who said it").fill(CLAIMANT)
+    dialog.get_by_label("Person", exact=True).check()
+    dialog.get_by_role("textbox", name="Summary").fill(SUMMARY)
     shoot(page, "03-reader-mark-claim", full_page=False)
     dialog.get_by_role("button", name="Mark claim").click()
     page.wait_for_url(re.compile(r"\?marked=\d+#hl-\d+$"))
-    claim = Claim.objects.get()
+    claim = Claim.objects.select_related("claimant").get()
+    assert claim.claimant is not None
     assert (claim.quote, claim.kind, claim.created_by) == (QUOTE, "quote", reviewer)
+    assert (claim.claimant.name, claim.claimant.kind, claim.summary) == (
+        CLAIMANT,
+        "person",
+        SUMMARY,
+    )
     source = Source.objects.get()
     assert list(claim.sources.all()) == [source]
     expect(page.locator(f'mark[data-claims="{claim.pk}"]')).to_have_text(QUOTE)
@@ -185,9 +197,17 @@ def review_flow(
             visitor.locator('script[type="application/ld+json"]').text_content() or ""
         )
         assert review["@type"] == "ClaimReview"
-        assert review["claimReviewed"] == QUOTE
+        assert review["claimReviewed"] == SUMMARY
+        assert review["itemReviewed"]["author"] == {"@type": "Person", "name": CLAIMANT}
+        assert review["inLanguage"] == "en"
         assert review["reviewRating"]["ratingValue"] == 5
         shoot(visitor, "10-public-fact-check")
+
+        # The claimant's public track record, linked from the fact-check.
+        visitor.get_by_role("link", name=CLAIMANT).click()
+        expect(visitor.get_by_role("heading", name=CLAIMANT)).to_be_visible()
+        expect(visitor.locator(".track-record")).to_contain_text("True")
+        shoot(visitor, "10b-public-claimant")
 
     # The reviewer opens the article's report from the reader: the verdict chart and the map.
     page.goto(f"{base_url}/articles/{claim.article_id}/")

@@ -228,6 +228,8 @@ def claim_create_page(request: HttpRequest, article_id: int) -> HttpResponse:
                 end=data["end"],
                 kind=data["kind"],
                 sources=data["sources"],
+                claimant=form.claimant_choice(),
+                summary=data["summary"],
             )
         except AmbiguousQuote as exc:
             form.add_error(
@@ -239,6 +241,8 @@ def claim_create_page(request: HttpRequest, article_id: int) -> HttpResponse:
             forms.add_service_error(form, exc)
         else:
             messages.success(request, "Claim marked. Add evidence or rate it from its page.")
+            for warning in form.warnings:
+                messages.warning(request, warning)
             # The query string makes the browser load the page again (a new hash alone
             # would only scroll), so the new claim shows highlighted.
             url = reverse("web:article", args=[article.pk]) + f"?marked={claim.pk}#hl-{claim.pk}"

@@ -17,7 +17,9 @@ from claims import policies
 from claims.models import Claim, ClaimStatus, Evidence, Rating
 from claims.policies import is_public_article, is_public_claim
 from claims.services.evidence import evidence_create
+from claims.summaries import claim_warnings
 from claims.transitions import targets_from, transition_for
+from editorial.claimreview import publish_warnings
 from editorial.models import ConsensusState, CorrectionRequestStatus
 from editorial.queues import QUEUES
 from editorial.selectors import (
@@ -104,6 +106,10 @@ def claim_page_response(
         "evidence_form": forms_.get("evidence_form") or forms.EvidenceForm(),
         "rating_form": rating_form,
         "history": claim_history(claim, verdicts=not hidden),
+        "describe_form": forms_.get("describe_form")
+        or forms.ClaimDescribeForm(initial=forms.ClaimDescribeForm.initial_for(claim)),
+        "can_describe": policies.can_describe_claim(request.user, claim),
+        "claim_warnings": claim_warnings(claim),
         **_editorial_context(request, claim, forms_),
     }
     context |= claim_corrections(
@@ -169,6 +175,7 @@ def _editorial_context(request: HttpRequest, claim: Claim, bound: dict[str, Any]
         "can_publish_article": policies.can_change_article_status(user, claim.article),
         "can_assign": policies.can_assign_reviewers(user, claim)
         and (not claim.is_closed or "assign_form" in bound),
+        "publish_warnings": publish_warnings(claim) if editor else [],
         "assign_form": bound.get("assign_form")
         or forms.AssignForm(reviewers=selectors.eligible_reviewers()),
         "assignments": list(assignment_list(claim=claim)),
@@ -236,6 +243,7 @@ def claim_form_builders(claim: Claim) -> dict[str, Any]:
             data, requests=open_correction_requests(claim=claim)
         ),
         "report_form": forms.CorrectionRequestForm,
+        "describe_form": forms.ClaimDescribeForm,
         "claim_edit_form": lambda data: forms.ClaimEditForm(data, article=claim.article),
         "span_form": forms.ClaimSpanForm,
         "evidence_edit_form": lambda data: forms.EvidenceEditForm(

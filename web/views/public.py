@@ -59,14 +59,17 @@ def public_claim_response(
         "verdict": Verdict(publication.verdict),
         "rating_value": VERDICT_ORDINALS.get(publication.verdict),
         "organization": claimreview.organization(),
-        "page_url": review["url"],
+        "page_url": claimreview.page_url(publication.claim_id, base_url=base_url),
         "updated_at": claimreview.date_modified(publication),
         "sources": selectors.claim_sources(claim),
         "evidence": selectors.claim_evidence(claim),
         "reviewers": _reviewers(claim),
         "corrections": list(claim_corrections(claim=claim)),
         "report_form": report_form or forms.ReportErrorForm(),
-        "claim_review_json": claimreview.json_for_script(review),
+        # An opinion has no ClaimReview: the page says it is no checkable claim.
+        "claim_review_json": claimreview.json_for_script(review) if review else "",
+        "is_opinion": review is None,
+        "page_language": claim.article.language,
     }
     return render(request, "editorial/public_claim.html", context, status=status)
 

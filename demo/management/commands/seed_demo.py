@@ -21,6 +21,8 @@ from claims.errors import DuplicateArticle
 from claims.models import (
     Article,
     Claim,
+    Claimant,
+    ClaimantKind,
     ClaimKind,
     Evidence,
     Source,
@@ -31,6 +33,7 @@ from claims.models import (
 from claims.pipeline import fetches as fetch_services
 from claims.pipeline import quotes as verification
 from claims.services.articles import article_import
+from claims.services.claimants import claimant_create
 from claims.services.claims import claim_create
 from claims.services.evidence import evidence_create
 from editorial.services.ratings import rating_submit
@@ -77,33 +80,65 @@ ROLE_DESCRIPTIONS = {
 }
 DEMO_SNAPSHOT_NOTE = "Demo snapshot written by seed_demo (not fetched)"
 
-# quote, kind, anchor texts of the sources it relies on
+# name, kind, description, pages that identify them
+DEMO_CLAIMANTS = {
+    "parks": (
+        "Riverside Parks Department",
+        ClaimantKind.ORGANIZATION,
+        "The city's parks and street-trees service",
+        ["https://parks.example.org/"],
+    ),
+    "ruiz": (
+        "Dana Ruiz",
+        ClaimantKind.PERSON,
+        "Riverside city councillor",
+        ["https://council.example.org/members/dana-ruiz"],
+    ),
+    "greenfuture": (
+        "Green Future Institute",
+        ClaimantKind.ORGANIZATION,
+        "Urban-policy think tank",
+        ["https://greenfuture.example.org/"],
+    ),
+}
+
+# quote, kind, anchor texts of the sources it relies on, claimant, summary
 DEMO_CLAIMS = [
     (
         "Riverside planted 4,000 street trees in 2023",
         ClaimKind.FACTUAL,
         ["parks department's annual report"],
+        "parks",
+        "Riverside planted 4,000 street trees in 2023",
     ),
     (
         "cost twice what the council was promised, and a third of the saplings died in the "
         "first summer.",
         ClaimKind.QUOTE,
         ["council's budget papers"],
+        "ruiz",
+        "The tree programme cost twice its budget and a third of saplings died",
     ),
     (
         "The city's canopy now covers 23 percent of its area, up from 19 percent in 2015",
         ClaimKind.FACTUAL,
         ["university survey"],
+        None,
+        "Riverside's tree canopy grew from 19% (2015) to 23% of the city",
     ),
     (
         "If the survival rate holds, Riverside will reach 30 percent canopy by 2035.",
         ClaimKind.PREDICTION,
         [],
+        "parks",
+        "Riverside will reach 30% tree canopy by 2035",
     ),
     (
         "the programme is the best thing the city has done for its neighbourhoods in a generation",
         ClaimKind.OPINION,
         [],
+        "greenfuture",
+        "The tree programme is the city's best in a generation",
     ),
 ]
 
@@ -170,17 +205,28 @@ class Command(BaseCommand):
 
     def _claims(self, article: Article, users: dict[str, Any]) -> list[Claim]:
         sources = {source.anchor_text: source for source in article.sources.all()}
+        claimants = self._claimants(users)
         claims = []
-        for quote, kind, anchors in DEMO_CLAIMS:
+        for quote, kind, anchors, claimant, summary in DEMO_CLAIMS:
             claim = article.claims.filter(quote=quote).first() or claim_create(
                 article=article,
                 created_by=users["ana"],
                 quote=quote,
                 kind=kind,
                 sources=[sources[anchor] for anchor in anchors],
+                claimant=claimants[claimant] if claimant else None,
+                summary=summary,
             )
             claims.append(claim)
         return claims
+
+    def _claimants(self, users: dict[str, Any]) -> dict[str, Claimant]:
+        claimants = {}
+        for key, (name, kind, description, same_as) in DEMO_CLAIMANTS.items():
+            claimants[key] = Claimant.objects.filter(name=name).first() or claimant_create(
+                name=name, kind=kind, description=description, same_as=same_as, user=users["ana"]
+            )
+        return claimants
 
     def _demo_snapshots(self, article: Article) -> None:
         """Give the demo's sources and evidence a first snapshot, through the fetch protocol."""
