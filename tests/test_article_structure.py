@@ -214,8 +214,16 @@ def test_only_lines_that_repeat_the_header_count_and_only_at_the_start():
     text = "Body first.\n\nMy title"
     assert header_blocks(text, [], title="My title", byline="", publisher="") == []
     text = "My title\n\nBy Someone Else\n\nBody."
-    found = header_blocks(text, [], title="my  TITLE", byline="Ana", publisher="")
+    found = header_blocks(text, [["h1", 0, 8]], title="my  TITLE", byline="Ana", publisher="")
     assert [(start, end) for start, end, _ in found] == [(0, 8)]
+
+
+def test_a_plain_paragraph_that_is_also_the_title_stays_in_the_text():
+    # A plain-text article's title is its first line: that line is text to read and mark.
+    text = "The city planted 4,000 trees.\n\nCritics say otherwise."
+    title = "The city planted 4,000 trees."
+    assert header_blocks(text, [], title=title, byline="", publisher="") == []
+    assert header_blocks(text, [["h1", 0, 29]], title=title, byline="", publisher="") != []
 
 
 # --- Imports and the back-fill ------------------------------------------------------

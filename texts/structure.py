@@ -189,13 +189,15 @@ def header_blocks(
     text: str, structure: Iterable[Sequence[Any]], *, title: str, byline: str, publisher: str
 ) -> list[tuple[int, int, int]]:
     """The leading blocks that repeat the title, the byline or the "Source:" line shown
-    above the article, as (start, end, next block's start), in order."""
+    above the article, as (start, end, next block's start), in order. Only a heading
+    repeats the title: a plain-text article's first sentence may be its title too, and
+    it is the article's text, to be read and marked."""
     top = _top_level_blocks(layout(text, structure))
     found = []
     wanted = {"title": title, "byline": byline, "publisher": publisher}
     for block, following in pairwise(top):
         line = text[block.start : block.end]
-        if wanted.get("title") and _same(line, title):
+        if wanted.get("title") and block.kind in HEADINGS and _same(line, title):
             del wanted["title"]
         elif wanted.get("byline") and _same(_BYLINE_PREFIX.sub("", line), byline):
             del wanted["byline"]

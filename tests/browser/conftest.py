@@ -79,7 +79,8 @@ def select_text(page: Page, text: str) -> None:
           const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
           for (let node = walker.nextNode(); node; node = walker.nextNode()) {
             const at = node.textContent.indexOf(text);
-            if (at < 0) continue;
+            // Skip text that is not shown (the header lines the reader hides).
+            if (at < 0 || node.parentElement.getClientRects().length === 0) continue;
             node.parentElement.scrollIntoView({block: 'center'});
             const range = (from, to) => {
               const r = document.createRange(); r.setStart(node, from); r.setEnd(node, to);

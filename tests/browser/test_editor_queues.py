@@ -52,7 +52,11 @@ def test_an_editor_works_the_ready_and_disputed_queues(
     publish.get_by_label("Mostly true").check()
     publish.get_by_label("Rationale for the public").fill("The parks report lists 3,950 trees.")
     publish.get_by_role("button", name="Publish").click()
-    expect(page.get_by_text("confirm that you publish it without evidence")).to_be_visible()
+    expect(
+        page.locator("#publish-confirm_no_evidence_errors").get_by_text(
+            "confirm that you publish it without evidence"
+        )
+    ).to_be_visible()
     assert not Publication.objects.exists()
     page.locator("#publish").scroll_into_view_if_needed()
     shoot(page, "queues-03-publish-asks-to-confirm", full_page=False)

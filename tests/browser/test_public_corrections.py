@@ -59,7 +59,7 @@ def test_a_reader_reports_an_error_and_an_editor_corrects_the_fact_check(
         reader.goto(f"{base}/fact-checks/")
         expect(reader.get_by_role("heading", name="Fact-checks", level=1)).to_be_visible()
         shoot(reader, "public-01-index")
-        reader.get_by_role("link", name=claim.quote[:30]).click()
+        reader.get_by_role("link", name=claim.summary[:30]).click()
         expect(reader.get_by_role("heading", name="Verdict: True")).to_be_visible()
         expect(reader.locator('a[href="https://stats.example.org/trees"]')).to_have_attribute(
             "rel", "nofollow noopener"
