@@ -9,6 +9,7 @@ from django.core.management.base import CommandError
 
 from accounts.models import User
 from claims.models import Article, Claim, Evidence, Rating
+from editorial.models import Correction, Publication
 from tests.conftest import REPO_DIR
 
 pytestmark = pytest.mark.django_db
@@ -56,12 +57,31 @@ def test_seed_demo_gives_sources_a_demo_snapshot_and_checks_the_quote(settings):
     assert QuoteCheck.objects.filter(evidence__isnull=False).exists()
 
 
+def test_seed_demo_publishes_a_fact_check_with_evidence_and_one_correction(settings, client):
+    settings.DEBUG = True
+    seed()
+    publication = Publication.objects.get()
+    claim = publication.claim
+    assert claim.summary
+    assert claim.claimant is not None
+    assert claim.evidence.exists()
+    assert (publication.verdict, Correction.objects.get(claim=claim).previous_verdict) == (
+        "mostly_true",
+        "true",
+    )
+    page = client.get(f"/fact-checks/{claim.pk}/").content.decode()
+    assert claim.summary in page
+    assert "1,150 of the trees were replacements" in page
+    assert claim.summary in client.get("/corrections/").content.decode()
+
+
 def test_seed_demo_twice_changes_nothing(settings):
     settings.DEBUG = True
     seed()
-    counts = [m.objects.count() for m in (User, Article, Claim, Evidence, Rating)]
+    models = (User, Article, Claim, Evidence, Rating, Publication, Correction)
+    counts = [m.objects.count() for m in models]
     seed()
-    assert [m.objects.count() for m in (User, Article, Claim, Evidence, Rating)] == counts
+    assert [m.objects.count() for m in models] == counts
 
 
 def test_seed_demo_refuses_to_run_in_production(settings):

@@ -29,6 +29,7 @@ from editorial.services.correction_requests import ReportRefused, correction_req
 from web import forms, selectors
 from web.csp import csp_public
 from web.robots import indexable
+from web.views.common import failed_forms, form_failed
 
 FACT_CHECKS_PER_PAGE = 20
 CORRECTIONS_PER_PAGE = 25
@@ -78,7 +79,9 @@ def public_claim_response(
 @csp_public
 @require_safe
 def public_claim(request: HttpRequest, claim_id: int) -> HttpResponse:
-    return public_claim_response(request, _publication_or_404(claim_id))
+    failed = failed_forms(request, {"report_form": forms.ReportErrorForm})
+    publication = _publication_or_404(claim_id)
+    return public_claim_response(request, publication, report_form=failed.get("report_form"))
 
 
 @csp_public
@@ -93,7 +96,7 @@ def report_error(request: HttpRequest, claim_id: int) -> HttpResponse:
     if form.is_bot:
         messages.success(request, THANKS)
         return HttpResponseRedirect(page)
-    status, retry_after = 422, 0
+    status, retry_after = 429, 0
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -112,10 +115,14 @@ def report_error(request: HttpRequest, claim_id: int) -> HttpResponse:
         else:
             messages.success(request, THANKS)
             return HttpResponseRedirect(page)
-    response = public_claim_response(request, publication, report_form=form, status=status)
-    if retry_after:
+    if retry_after:  # too many reports: the page with the form, answering 429
+        response = public_claim_response(request, publication, report_form=form, status=status)
         response["Retry-After"] = str(retry_after)
-    return response
+        return response
+    # Back to the page, which shows the form as sent with its errors: reloading it never
+    # lands on this POST-only address.
+    url = reverse("fact-check", args=[claim_id])
+    return form_failed(request, form, name="report_form", url=url)
 
 
 @indexable

@@ -24,6 +24,7 @@ from claims.models import (
     Claimant,
     ClaimantKind,
     ClaimKind,
+    ClaimStatus,
     Evidence,
     Source,
     SourceStatus,
@@ -36,7 +37,9 @@ from claims.services.articles import article_import
 from claims.services.claimants import claimant_create
 from claims.services.claims import claim_create
 from claims.services.evidence import evidence_create
+from editorial.models import Correction, Publication
 from editorial.services.ratings import rating_submit
+from editorial.services.workflow import claim_publish, claim_transition
 
 SAMPLE_ARTICLE = Path(__file__).resolve().parents[3] / "claims" / "demo" / "riverside-trees.md"
 
@@ -165,6 +168,7 @@ class Command(BaseCommand):
         claims = self._claims(article, users)
         self._reviews(claims, users)
         self._demo_snapshots(article)
+        self._publication(claims[0], users["editor"])
         self.stdout.write(f"Demo article {article.pk}: {article.title!r}, {len(claims)} claims.")
         self.stdout.write("Sign in at / (the reviewers' UI; the Django admin is at /admin/) as:")
         for username, password, role, _ in DEMO_USERS:
@@ -219,6 +223,33 @@ class Command(BaseCommand):
             )
             claims.append(claim)
         return claims
+
+    def _publication(self, claim: Claim, editor: Any) -> None:
+        """The first claim published (with its article), then corrected once: the public
+        pages, the index, the feed and /corrections/ have something to show."""
+        if not Publication.objects.filter(claim=claim).exists():
+            claim.refresh_from_db()
+            if claim.status != ClaimStatus.READY:
+                claim_transition(claim=claim, to_status=ClaimStatus.READY, user=editor)
+            claim_publish(
+                claim=claim,
+                editor=editor,
+                verdict=Verdict.TRUE,
+                rationale="The parks department's annual report lists 4,012 street trees "
+                "planted in 2023.",
+                note="The reviewers differ on the replacements; the headline figure stands.",
+                publish_article=True,
+            )
+        if not Correction.objects.filter(claim=claim).exists():
+            claim_publish(
+                claim=claim,
+                editor=editor,
+                verdict=Verdict.MOSTLY_TRUE,
+                rationale="The annual report lists 4,012 street trees planted in 2023, but "
+                "1,150 of them replaced trees that had been removed.",
+                correction="We first rated this true; 1,150 of the trees were replacements, "
+                "so the net gain is smaller than the claim suggests.",
+            )
 
     def _claimants(self, users: dict[str, Any]) -> dict[str, Claimant]:
         claimants = {}
