@@ -14,12 +14,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
+from claims import policies
 from claims.models import Claim, ClaimQuerySet, ClaimStatus, Rating, others_ratings_visible_q
 from claims.selectors import count_subquery
-from editorial.models import ConsensusState
+from editorial.models import ConsensusState, CorrectionRequest, CorrectionRequestStatus
 from editorial.selectors import consensus_state_q, inactive_since_q
 
 Narrow = Callable[[ClaimQuerySet], ClaimQuerySet]
@@ -36,6 +37,8 @@ class Queue:
     # The queue is decided by the consensus: under independent ratings a reviewer sees
     # in it only the claims whose consensus they may see.
     by_consensus: bool = False
+    # Only editors may know which claims are in it (``readers``: who may, by policy).
+    readers: Callable[[Any], bool] | None = None
 
     @property
     def summary(self) -> str:
@@ -49,6 +52,8 @@ class Queue:
     def claims_seen_by(self, user: Any, claims: ClaimQuerySet | None = None) -> ClaimQuerySet:
         """``claims`` in this queue, as ``user`` may know it (see ``by_consensus``)."""
         found = self.claims(claims)
+        if self.readers is not None and not self.readers(user):
+            return found.none()
         return found.filter(others_ratings_visible_q(user)) if self.by_consensus else found
 
 
@@ -56,14 +61,19 @@ QUEUES: dict[str, Queue] = {}
 
 
 def queue(
-    name: str, *, label: str, description: str, by_consensus: bool = False
+    name: str,
+    *,
+    label: str,
+    description: str,
+    by_consensus: bool = False,
+    readers: Callable[[Any], bool] | None = None,
 ) -> Callable[[Narrow], Narrow]:
     """Register the decorated function as the queue ``name`` (shown in this order)."""
 
     def register(narrow: Narrow) -> Narrow:
         if name in QUEUES:
             raise ValueError(f"There is already a queue named {name!r}.")
-        QUEUES[name] = Queue(name, label, description, narrow, by_consensus)
+        QUEUES[name] = Queue(name, label, description, narrow, by_consensus, readers)
         return narrow
 
     return register
@@ -140,3 +150,17 @@ def needs_ratings(claims: ClaimQuerySet) -> ClaimQuerySet:
 )
 def stale(claims: ClaimQuerySet) -> ClaimQuerySet:
     return claims.open_for_review().filter(inactive_since_q(stale_cutoff()))
+
+
+@queue(
+    "correction_requested",
+    label="Correction requested",
+    description="Published fact-checks that a reader reported an error on: an editor "
+    "answers, corrects or dismisses the report.",
+    readers=policies.can_handle_correction_requests,
+)
+def correction_requested(claims: ClaimQuerySet) -> ClaimQuerySet:
+    reports = CorrectionRequest.objects.filter(
+        claim=OuterRef("pk"), status=CorrectionRequestStatus.OPEN
+    )
+    return claims.filter(Exists(reports))

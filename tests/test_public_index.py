@@ -10,12 +10,12 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from claims.models import ArticleStatus, ClaimStatus, Verdict
+from claims.models import ArticleStatus, Claim, ClaimStatus, Verdict
 from claims.transitions import TRANSITIONS
 from editorial.models import SitePage, SiteText
 from editorial.selectors import PUBLIC_FILTERS
 from editorial.services.workflow import claim_publish
-from tests.factories import ArticleFactory, ClaimFactory
+from tests.factories import ArticleFactory, ClaimantFactory, ClaimFactory
 from tests.workflow import publish
 from web.forms import PublicSearchForm
 
@@ -61,6 +61,24 @@ def test_the_index_filters_by_verdict(fact_checks):
     assert f"/fact-checks/{fact_checks['false'].pk}/" in links(html)
     assert f"/fact-checks/{fact_checks['true'].pk}/" not in links(html)
     assert "1 fact-check." in html
+
+
+def test_the_index_filters_by_claimant(fact_checks):
+    dana = ClaimantFactory.create(name="Dana Ruiz")
+    unpublished = ClaimantFactory.create(name="Lee Park")
+    Claim.objects.filter(pk=fact_checks["true"].pk).update(claimant=dana)
+    ClaimFactory.create(claimant=unpublished)
+
+    html = Client().get(f"/fact-checks/?claimant={dana.pk}").content.decode()
+
+    assert f"/fact-checks/{fact_checks['true'].pk}/" in links(html)
+    assert f"/fact-checks/{fact_checks['false'].pk}/" not in links(html)
+    assert "Claimed by Dana Ruiz" in html
+    # The filter offers the claimants who have a public fact-check, no one else.
+    assert f'<option value="{dana.pk}" selected>Dana Ruiz</option>' in html
+    assert "Lee Park" not in html
+    refused = Client().get(f"/fact-checks/?claimant={unpublished.pk}").content.decode()
+    assert "Select a valid choice" in refused
 
 
 def test_the_index_searches_by_words(fact_checks):

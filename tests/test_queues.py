@@ -11,7 +11,7 @@ from django.utils import timezone
 from claims.models import Claim, ClaimStatus, Evidence, Rating, Verdict
 from claims.policies import can_move_claim_now
 from editorial import queues
-from editorial.models import ClaimTransition, Comment
+from editorial.models import ClaimTransition, Comment, CorrectionRequest, CorrectionRequestStatus
 from editorial.queues import QUEUES, queue, queue_counts, queue_get
 from editorial.services.comments import comment_create
 from editorial.services.ratings import rating_submit
@@ -26,8 +26,8 @@ def members(name: str) -> set[int]:
     return set(queue_get(name).claims().values_list("pk", flat=True))
 
 
-def test_the_registry_holds_the_four_queues_in_order() -> None:
-    assert list(QUEUES) == ["ready", "disputed", "needs_ratings", "stale"]
+def test_the_registry_holds_the_queues_in_order() -> None:
+    assert list(QUEUES) == ["ready", "disputed", "needs_ratings", "stale", "correction_requested"]
     assert "7 days" in QUEUES["stale"].summary
 
 
@@ -124,7 +124,13 @@ def test_queue_counts_are_one_query_whatever_the_claims(django_assert_num_querie
     rate(disputed, Verdict.TRUE, Verdict.FALSE)
     with django_assert_num_queries(1):
         counts = queue_counts()
-    assert counts == {"ready": 1, "disputed": 1, "needs_ratings": 0, "stale": 0}
+    assert counts == {
+        "ready": 1,
+        "disputed": 1,
+        "needs_ratings": 0,
+        "stale": 0,
+        "correction_requested": 0,
+    }
     ClaimFactory.create_batch(10, status=ClaimStatus.READY)
     with django_assert_num_queries(1):
         assert queue_counts()["ready"] == 11
@@ -212,3 +218,20 @@ def test_a_reviewer_may_mark_ready_only_once_the_ratings_agree(reviewer, editor)
     rate(claim, Verdict.TRUE, Verdict.FALSE)
     with pytest.raises(Exception, match="disputed"):
         claim_transition(claim=claim, to_status=ClaimStatus.READY, user=reviewer)
+
+
+def test_correction_requested_holds_claims_with_open_reports_for_editors_only(
+    editor, reviewer
+) -> None:
+    reported, answered, quiet = (ClaimFactory.create() for _ in range(3))
+    CorrectionRequest.objects.create(claim=reported, message="The figure is wrong.")
+    CorrectionRequest.objects.create(
+        claim=answered, message="Typo.", status=CorrectionRequestStatus.ANSWERED
+    )
+    correction_requested = queue_get("correction_requested")
+
+    assert members("correction_requested") == {reported.pk}
+    assert set(correction_requested.claims_seen_by(editor)) == {reported}
+    # Readers' reports are the editors' to read: a reviewer's queue search finds nothing.
+    assert list(correction_requested.claims_seen_by(reviewer)) == []
+    assert quiet not in correction_requested.claims()
