@@ -5,14 +5,14 @@ correction; the reader sees the correction on the page and on the corrections pa
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Page, expect
 
-from claims.models import ArticleStatus, SourceStatus, Stance, Verdict
+from claims.models import ArticleStatus, Claim, SourceStatus, Stance, Verdict
 from editorial.models import CorrectionRequest, CorrectionRequestStatus
 from tests.browser.conftest import sign_in
-from tests.browser.test_content_security_policy import ViolationLog
 from tests.factories import (
     ArticleFactory,
     ClaimFactory,
@@ -50,21 +50,46 @@ def test_a_reader_reports_an_error_and_an_editor_corrects_the_fact_check(
     )
     rate(claim, Verdict.TRUE, Verdict.TRUE)
     publish(claim, editor, Verdict.TRUE, rationale="The parks department confirms it.")
-    base = live_server.url
+    # Imported here: that module imports the review flow, which walks through this one.
+    from tests.browser.test_content_security_policy import ViolationLog, WatchedBrowser
+
     log = ViolationLog()
+    reader_reports_and_editor_corrects(
+        WatchedBrowser(browser, log),  # type: ignore[arg-type]
+        live_server.url,
+        claim,
+        editor,
+        shoot,
+        check_page=lambda reader: expect(
+            reader.locator('a[href="https://stats.example.org/trees"]')
+        ).to_have_attribute("rel", "nofollow noopener"),
+    )
+    log.assert_none()  # the public pages and the report form keep to their policy
+
+
+def reader_reports_and_editor_corrects(
+    browser: Browser,
+    base: str,
+    claim: Claim,
+    editor: Any,
+    shoot: Callable[..., None],
+    *,
+    check_page: Callable[[Page], None] = lambda reader: None,
+    prefix: str = "public",
+) -> None:
+    """From the public index: a reader reports an error on ``claim`` (published true),
+    ``editor`` resolves the report with a correction to mostly true, the reader sees it."""
 
     # The reader: the index, the fact-check, the report form.
-    with log.watch(browser.new_context(viewport={"width": 1280, "height": 900})) as reader_context:
+    with browser.new_context(viewport={"width": 1280, "height": 900}) as reader_context:
         reader = reader_context.new_page()
         reader.goto(f"{base}/fact-checks/")
         expect(reader.get_by_role("heading", name="Fact-checks", level=1)).to_be_visible()
-        shoot(reader, "public-01-index")
+        shoot(reader, f"{prefix}-01-index")
         reader.get_by_role("link", name=claim.summary[:30]).click()
         expect(reader.get_by_role("heading", name="Verdict: True")).to_be_visible()
-        expect(reader.locator('a[href="https://stats.example.org/trees"]')).to_have_attribute(
-            "rel", "nofollow noopener"
-        )
-        shoot(reader, "public-02-fact-check")
+        check_page(reader)
+        shoot(reader, f"{prefix}-02-fact-check")
         reader.get_by_label("What is wrong?").fill(REPORT)
         reader.get_by_label("Your name").fill("Rita Reader")
         expect(reader.get_by_label("Leave this empty")).not_to_be_in_viewport()
@@ -72,9 +97,8 @@ def test_a_reader_reports_an_error_and_an_editor_corrects_the_fact_check(
         expect(
             reader.get_by_text("Thank you: the editors will look at your report.")
         ).to_be_visible()
-        shoot(reader, "public-03-reported")
-        log.assert_none()
-        filed = CorrectionRequest.objects.get()
+        shoot(reader, f"{prefix}-03-reported")
+        filed = CorrectionRequest.objects.get(claim=claim)
         assert (filed.message, filed.name) == (REPORT, "Rita Reader")
 
         # The editor: the dashboard's reports, the claim page, the correction.
@@ -83,7 +107,7 @@ def test_a_reader_reports_an_error_and_an_editor_corrects_the_fact_check(
             sign_in(desk, base, editor.username)
             reports = desk.locator("#reports")
             expect(reports).to_contain_text("1 open report")
-            shoot(desk, "public-04-dashboard-reports")
+            shoot(desk, f"{prefix}-04-dashboard-reports")
             reports.get_by_role("link").first.click()
             expect(desk.locator("#reports")).to_contain_text(REPORT)
             correct = desk.locator("#correct")
@@ -94,12 +118,13 @@ def test_a_reader_reports_an_error_and_an_editor_corrects_the_fact_check(
             correct.get_by_label("Correction note for the public").fill(
                 "We first said the figure was exact; the report gives 3,950."
             )
+            correct.get_by_label("Note for the team").fill("The report's own figure.")
             correct.get_by_label("Resolves a reader's report").select_option(str(filed.pk))
-            shoot(desk, "public-05-correction-form")
+            shoot(desk, f"{prefix}-05-correction-form")
             correct.get_by_role("button", name="Publish the correction").click()
             expect(desk.get_by_text("Corrected; the public page shows it.")).to_be_visible()
             expect(desk.locator("#reports")).to_contain_text("Resolved")
-            shoot(desk, "public-06-corrected")
+            shoot(desk, f"{prefix}-06-corrected")
         filed.refresh_from_db()
         assert filed.status == CorrectionRequestStatus.RESOLVED
 
@@ -110,12 +135,11 @@ def test_a_reader_reports_an_error_and_an_editor_corrects_the_fact_check(
         expect(log_section).to_contain_text("the report gives 3,950")
         expect(log_section).to_contain_text("Verdict changed from True to Mostly true.")
         log_section.scroll_into_view_if_needed()
-        shoot(reader, "public-07-fact-check-corrected")
+        shoot(reader, f"{prefix}-07-fact-check-corrected")
         reader.get_by_role("link", name="Corrections", exact=True).click()
         expect(reader.get_by_role("heading", name="Corrections", level=1)).to_be_visible()
         expect(reader.locator(".corrections-log")).to_contain_text("the report gives 3,950")
-        shoot(reader, "public-08-corrections")
+        shoot(reader, f"{prefix}-08-corrections")
         reader.get_by_role("link", name="How we check").click()
         expect(reader.get_by_role("heading", name="The rating scale")).to_be_visible()
-        shoot(reader, "public-09-methodology")
-        log.assert_none()
+        shoot(reader, f"{prefix}-09-methodology")

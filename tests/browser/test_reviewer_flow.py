@@ -18,6 +18,7 @@ from claims.models import Claim, Evidence, Rating, Source, SourceStatus
 from claims.tasks import fetch_source
 from factcheck.celery import app as celery_app
 from tests.browser.conftest import select_text, sign_in
+from tests.browser.test_public_corrections import reader_reports_and_editor_corrects
 from tests.factories import UserFactory
 from tests.webserver import PageServer, article_page
 from tests.worker import broker_is_shared, running_worker
@@ -208,6 +209,11 @@ def review_flow(
         expect(visitor.get_by_role("heading", name=CLAIMANT)).to_be_visible()
         expect(visitor.locator(".track-record")).to_contain_text("True")
         shoot(visitor, "10b-public-claimant")
+
+    # The visitor reports an error from the index; the editor resolves it with a correction.
+    reader_reports_and_editor_corrects(
+        browser, base_url, claim, editor, shoot, prefix="10c-correction"
+    )
 
     # The reviewer opens the article's report from the reader: the verdict chart and the map.
     page.goto(f"{base_url}/articles/{claim.article_id}/")
