@@ -202,22 +202,9 @@ class ClaimantFields(forms.Form):
         return warnings + summary_warnings(data.get("summary") or "")
 
 
-class ClaimCreateForm(ClaimantFields, IdPrefixed):
-    id_prefix = "claim"
+class ClaimKindFields(IdPrefixed):
+    """A claim's kind and the sources it relies on, chosen among its article's."""
 
-    quote = forms.CharField(
-        label="Passage",
-        required=False,
-        strip=False,
-        widget=forms.Textarea(attrs={"rows": 3, "aria-required": "true"}),
-        help_text="Select it in the article, or type or paste it exactly as it stands.",
-    )
-    start = forms.IntegerField(
-        required=False, min_value=0, max_value=MAX_OFFSET, widget=forms.HiddenInput
-    )
-    end = forms.IntegerField(
-        required=False, min_value=0, max_value=MAX_OFFSET, widget=forms.HiddenInput
-    )
     kind = forms.ChoiceField(
         choices=ClaimKind.choices, initial=ClaimKind.FACTUAL, widget=forms.RadioSelect
     )
@@ -233,6 +220,24 @@ class ClaimCreateForm(ClaimantFields, IdPrefixed):
         sources = self.fields["sources"]
         assert isinstance(sources, forms.ModelMultipleChoiceField)
         sources.queryset = article.sources.all()
+
+
+class ClaimCreateForm(ClaimantFields, ClaimKindFields):
+    id_prefix = "claim"
+
+    quote = forms.CharField(
+        label="Passage",
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 3, "aria-required": "true"}),
+        help_text="Select it in the article, or type or paste it exactly as it stands.",
+    )
+    start = forms.IntegerField(
+        required=False, min_value=0, max_value=MAX_OFFSET, widget=forms.HiddenInput
+    )
+    end = forms.IntegerField(
+        required=False, min_value=0, max_value=MAX_OFFSET, widget=forms.HiddenInput
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -362,24 +367,10 @@ class EvidenceForm(IdPrefixed):
         return data
 
 
-class ClaimEditForm(IdPrefixed):
+class ClaimEditForm(ClaimKindFields):
     """A claim's kind and the sources it relies on."""
 
     id_prefix = "edit"
-
-    kind = forms.ChoiceField(choices=ClaimKind.choices, widget=forms.RadioSelect)
-    sources = forms.ModelMultipleChoiceField(
-        queryset=Source.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        label="Sources it relies on",
-    )
-
-    def __init__(self, *args: Any, article: Article, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        sources = self.fields["sources"]
-        assert isinstance(sources, forms.ModelMultipleChoiceField)
-        sources.queryset = article.sources.all()
 
 
 class ClaimSpanForm(IdPrefixed):
