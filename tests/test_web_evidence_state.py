@@ -107,3 +107,15 @@ def test_the_poll_reads_a_fixed_number_of_queries(client_: Client, django_assert
     ids = ",".join(str(item.pk) for item in items)
     with django_assert_max_num_queries(8):
         client_.get(f"/claims/{claim.pk}/evidence/state/?ids={ids}")
+
+
+def test_a_swapped_item_keeps_its_edit_and_delete_for_its_author_only(client_: Client, reviewer):
+    claim = ClaimFactory.create()
+    mine = EvidenceFactory.create(claim=claim, author=reviewer, status=SourceStatus.OK)
+    theirs = EvidenceFactory.create(claim=claim, status=SourceStatus.OK)
+
+    html = client_.get(f"/claims/{claim.pk}/evidence/state/?ids={mine.pk},{theirs.pk}").content
+    html_text = html.decode()
+
+    assert f'action="/claims/{claim.pk}/evidence/{mine.pk}/edit/"' in html_text
+    assert f'action="/claims/{claim.pk}/evidence/{theirs.pk}/edit/"' not in html_text

@@ -31,19 +31,7 @@ def claim_corrections(
         article=claim.article,
         initial={"kind": claim.kind, "sources": [source.pk for source in claim.sources.all()]},
     )
-    for item in evidence:
-        item.may_change = policies.can_change_evidence(user, item)  # type: ignore[attr-defined]
-        if item.may_change:  # type: ignore[attr-defined]
-            failed = _failed(bound, "evidence_edit_form", "evidence_id", item.pk)
-            item.edit_form = failed or forms.EvidenceEditForm(  # type: ignore[attr-defined]
-                evidence_id=item.pk,
-                initial={
-                    "stance": item.stance,
-                    "url": item.url,
-                    "excerpt": item.excerpt,
-                    "note": item.note,
-                },
-            )
+    evidence_corrections(user, evidence, bound=bound)
     for comment in comments:
         comment.may_change = policies.can_change_comment(user, comment)  # type: ignore[attr-defined]
         if comment.may_change:  # type: ignore[attr-defined]
@@ -63,6 +51,26 @@ def claim_corrections(
         else [],
         "corrections_open": any(key in bound for key in ("claim_edit_form", "span_form")),
     }
+
+
+def evidence_corrections(
+    user: Any, evidence: Sequence[Evidence], *, bound: dict[str, Any] | None = None
+) -> None:
+    """Give each piece of evidence ``may_change`` and, where the user may, its
+    ``edit_form`` (the claim page, and each item the page's poller swaps in)."""
+    for item in evidence:
+        item.may_change = policies.can_change_evidence(user, item)  # type: ignore[attr-defined]
+        if item.may_change:  # type: ignore[attr-defined]
+            failed = _failed(bound or {}, "evidence_edit_form", "evidence_id", item.pk)
+            item.edit_form = failed or forms.EvidenceEditForm(  # type: ignore[attr-defined]
+                evidence_id=item.pk,
+                initial={
+                    "stance": item.stance,
+                    "url": item.url,
+                    "excerpt": item.excerpt,
+                    "note": item.note,
+                },
+            )
 
 
 def _failed(bound: dict[str, Any], name: str, id_name: str, pk: int) -> Any:

@@ -34,7 +34,7 @@ from editorial.services.ratings import rating_submit
 from editorial.services.workflow import lacks_support
 from texts.paragraphs import passage_span
 from web import forms, selectors
-from web.corrections import claim_corrections
+from web.corrections import claim_corrections, evidence_corrections
 from web.history import claim_history
 from web.reader import ClaimMark, render_article
 from web.verdicts import claim_look, claim_look_for, ratings_hidden
@@ -291,6 +291,7 @@ def evidence_state(request: HttpRequest, claim_id: int) -> HttpResponse:
     form = forms.IdListForm(request.GET)
     ids = form.cleaned_data["ids"] if form.is_valid() else []
     evidence = selectors.claim_evidence(claim, ids=ids)
+    evidence_corrections(request.user, evidence)  # a swapped item keeps its Edit and Delete
     pending = Evidence.objects.filter(claim=claim, status__in=selectors.IN_FLIGHT)
     context = {
         "claim": claim,
