@@ -255,6 +255,8 @@ def _quote_checks(claims: list[Claim]) -> list[QuoteCheckRow]:
 
 # --- CSV -------------------------------------------------------------------------------
 
+MISCITED_WARNING = "this page may not be the one cited"
+
 CSV_COLUMNS = [
     "row",
     "id",
@@ -271,6 +273,7 @@ CSV_COLUMNS = [
     "citation",
     "url",
     "quote_checks",
+    "warning",
 ]
 
 
@@ -325,6 +328,7 @@ def report_csv(report: ArticleReport) -> str:
                 "claims": _ids(source.claims),
                 "citation": "unused" if not source.claims else f"cited by {len(source.claims)}",
                 "url": source.url or source.href,
+                "warning": MISCITED_WARNING if source.may_not_be_cited_page else "",
             }
         )
     for row in rows:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
 from django.test import Client
 
@@ -153,3 +156,19 @@ def test_the_api_says_which_source_may_not_be_the_page_cited(reviewer_api):
     report = reviewer_api.get(f"/api/v1/articles/{source.article_id}/report/").json()
     assert report["citations"]["sources_maybe_miscited"] == [source.pk]
     assert report["sources"][0]["may_not_be_cited_page"] is True
+
+
+@pytest.mark.django_db
+def test_the_csv_report_flags_the_source_that_may_not_be_the_page_cited(reviewer_api):
+    source = _miscited_source()
+    fine = SourceFactory.create(article=source.article, status=SourceStatus.OK)
+    SnapshotFactory.create(source=fine, anchor_relevance=0.9)
+
+    response = reviewer_api.get(f"/api/v1/articles/{source.article_id}/report/?format=csv")
+    rows = {
+        (row["row"], row["id"]): row
+        for row in csv.DictReader(io.StringIO(response.content.decode()))
+    }
+
+    assert rows[("source", str(source.pk))]["warning"] == "this page may not be the one cited"
+    assert rows[("source", str(fine.pk))]["warning"] == ""
