@@ -757,13 +757,14 @@ class ClaimAdmin(HistoryAdmin):
     search_fields = ("quote", "article__title")
     date_hierarchy = "created_at"
     list_select_related = ("article", "created_by")
-    autocomplete_fields = ("article", "sources")
+    autocomplete_fields = ("article", "sources", "claimant")
     inlines = (EvidenceInline, RatingInline)
     history_list_display = ("kind", "status")
     add_fieldsets = ((None, {"fields": ("article", "quote", ("start", "end"), "kind", "sources")}),)
     fieldsets = (
         (None, {"fields": ("article", "number", "in_context", ("start", "end"))}),
         (None, {"fields": ("kind", "status", "note", "sources")}),
+        ("What is claimed, by whom", {"fields": ("summary", "claimant", "claim_date")}),
         (None, {"fields": ("created_by", ("created_at", "updated_at"))}),
     )
     readonly_fields = (
@@ -844,6 +845,7 @@ class ClaimAdmin(HistoryAdmin):
                 start=start,
                 end=end,
                 note=data.get("note") or "",
+                description=form.description(),
             )
         else:
             claim = claim_create(

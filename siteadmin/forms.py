@@ -169,7 +169,12 @@ class ClaimChangeForm(forms.ModelForm):
 
     class Meta:
         model = Claim
-        fields = ("start", "end", "kind", "status", "sources")
+        fields = ("start", "end", "kind", "status", "sources", "summary", "claimant", "claim_date")
+
+    def description(self) -> dict[str, Any]:
+        """The summary, claimant and date as changed here (``claim_describe``'s arguments)."""
+        names = ("summary", "claimant", "claim_date")
+        return {name: self.cleaned_data[name] for name in names if name in self.changed_data}
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -9,7 +9,13 @@ import pytest
 from django.test import Client
 
 from claims.models import Claim, SourceStatus
-from tests.factories import ClaimFactory, RatingFactory, SnapshotFactory, SourceFactory
+from tests.factories import (
+    ClaimantFactory,
+    ClaimFactory,
+    RatingFactory,
+    SnapshotFactory,
+    SourceFactory,
+)
 from tests.test_admin import errors_of, management_forms, url_of
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +24,15 @@ NEW_URL = "https://parks.example/report-2023"
 
 
 def claim_form(claim: Claim, **changes: Any) -> dict[str, Any]:
-    fields = {"start": claim.start, "end": claim.end, "kind": claim.kind, "status": claim.status}
+    fields = {
+        "start": claim.start,
+        "end": claim.end,
+        "kind": claim.kind,
+        "status": claim.status,
+        "summary": claim.summary,
+        "claimant": claim.claimant_id or "",
+        "claim_date": claim.claim_date.isoformat() if claim.claim_date else "",
+    }
     return {**fields, "note": "", **changes, **management_forms("evidence", "ratings")}
 
 
@@ -107,3 +121,26 @@ def test_a_deleted_claims_history_in_the_admin_names_who_deleted_it(
     html = history.content.decode()
     assert "Deleted" in html
     assert admin_user.username in html
+
+
+def test_the_summary_claimant_and_date_are_described_in_the_admin(
+    admin_client: Client, admin_user
+) -> None:
+    claim = ClaimFactory.create(summary="Before")
+    dana = ClaimantFactory.create(name="Dana Ruiz")
+
+    response = admin_client.post(
+        url_of(Claim, "change", claim.pk),
+        claim_form(
+            claim, summary="The city planted 4,000 trees", claimant=dana.pk, claim_date="2024-03-01"
+        ),
+    )
+
+    assert response.status_code == 302, errors_of(response)
+    claim.refresh_from_db()
+    assert (claim.summary, claim.claimant, str(claim.claim_date)) == (
+        "The city planted 4,000 trees",
+        dana,
+        "2024-03-01",
+    )
+    assert claim.history.latest().history_user == admin_user
