@@ -175,12 +175,28 @@ def needs_consensus_first(user: Any, claim: Claim, to_status: str) -> bool:
     )
 
 
-def can_move_claim_now(user: Any, claim: Claim, to_status: str, *, consensus: bool) -> bool:
+def needs_own_rating_first(user: Any, claim: Claim, to_status: str, *, has_rated: bool) -> bool:
+    """Must ``user`` rate the claim before this move? A move that waits for the consensus
+    would tell, under independent ratings, what the consensus is: a reviewer makes it
+    only once the consensus is theirs to see."""
+    return (
+        needs_consensus_first(user, claim, to_status)
+        and not has_rated
+        and not sees_every_rating(user)
+    )
+
+
+def can_move_claim_now(
+    user: Any, claim: Claim, to_status: str, *, consensus: bool, has_rated: bool = True
+) -> bool:
     """May ``user`` make this move now, the claim's ratings having reached a consensus or
-    not? What the UI offers; the services refuse the rest with the reason."""
+    not, and ``user`` having rated it or not? What the UI offers; the services refuse the
+    rest with the reason."""
     if transition_for(claim.status, to_status) is None:
         return False
     if not can_transition_claim(user, claim, to_status):
+        return False
+    if needs_own_rating_first(user, claim, to_status, has_rated=has_rated):
         return False
     return consensus or not needs_consensus_first(user, claim, to_status)
 

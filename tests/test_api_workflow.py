@@ -109,6 +109,9 @@ def test_a_reviewer_may_not_reject_assign_or_publish(reviewer_api, second_review
     assert not Publication.objects.exists()
 
 
+# A reviewer who has not rated is never offered "Mark ready" (the rate-first rule):
+# these test the consensus rule itself, with every rating shown.
+@pytest.mark.usefixtures("every_rating_shown")
 def test_a_reviewer_cannot_mark_a_disputed_claim_ready(reviewer_api) -> None:
     claim = ClaimFactory.create(status=ClaimStatus.IN_REVIEW)
     rate(claim, Verdict.TRUE, Verdict.FALSE)

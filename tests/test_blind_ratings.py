@@ -5,11 +5,13 @@ everyone with ``BLIND_RATINGS`` off."""
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 
 from claims import policies
 from claims.models import Claim, ClaimStatus, Verdict, others_ratings_visible_q
 from editorial.services.ratings import rating_submit
+from editorial.services.workflow import claim_transition
 from tests.factories import ArticleFactory, ClaimFactory, UserFactory
 from tests.workflow import publish
 
@@ -348,3 +350,50 @@ def test_the_web_report_counts_hidden_verdicts_as_undecided(reviewer_web) -> Non
 
     assert "1 claim you have not rated counts as undecided here" in html
     assert '<th scope="row">False</th><td>0</td>' in html
+
+
+# --- Moves that would tell the consensus -------------------------------------------------
+
+
+def test_a_reviewer_who_has_not_rated_is_not_offered_mark_ready_nor_told_the_state(
+    reviewer, client: Client
+) -> None:
+    agreed = rated_false_by_others(ClaimFactory.create(status=ClaimStatus.IN_REVIEW))
+    disputed = ClaimFactory.create(status=ClaimStatus.IN_REVIEW)
+    rate_as(UserFactory.create(roles=["reviewer"]), disputed, Verdict.TRUE)
+    rate_as(UserFactory.create(roles=["reviewer"]), disputed, Verdict.FALSE)
+    client.force_login(reviewer)
+
+    for claim in (agreed, disputed):
+        assert "Mark ready" not in client.get(f"/claims/{claim.pk}/").content.decode()
+        with pytest.raises(ValidationError) as refused:
+            claim_transition(claim=claim, to_status=ClaimStatus.READY, user=reviewer)
+        # The same sentence whatever the ratings: it tells nothing about them.
+        assert "Rate this claim first" in str(refused.value)
+        assert "disputed" not in str(refused.value)
+        claim.refresh_from_db()
+        assert claim.status == ClaimStatus.IN_REVIEW
+
+    rate_as(reviewer, agreed, Verdict.FALSE)
+    assert "Mark ready" in client.get(f"/claims/{agreed.pk}/").content.decode()
+    claim_transition(claim=agreed, to_status=ClaimStatus.READY, user=reviewer)
+    agreed.refresh_from_db()
+    assert agreed.status == ClaimStatus.READY
+
+
+def test_the_api_refuses_mark_ready_before_rating_with_the_same_sentence(
+    reviewer_api, editor_api
+) -> None:
+    claim = rated_false_by_others(ClaimFactory.create(status=ClaimStatus.IN_REVIEW))
+
+    refused = reviewer_api.post(
+        f"/api/v1/claims/{claim.pk}/transition/", {"to": "ready"}, format="json"
+    )
+
+    assert refused.status_code == 400
+    assert "Rate this claim first" in refused.content.decode()
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.IN_REVIEW
+    # Editors see every rating: they decide without rating.
+    done = editor_api.post(f"/api/v1/claims/{claim.pk}/transition/", {"to": "ready"}, format="json")
+    assert done.status_code == 201

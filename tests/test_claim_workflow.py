@@ -112,6 +112,9 @@ def test_a_reviewer_starts_a_review(reviewer) -> None:
     assert claim.status == S.IN_REVIEW
 
 
+# A reviewer who has not rated is never offered "Mark ready" (the rate-first rule):
+# these test the consensus rule itself, with every rating shown.
+@pytest.mark.usefixtures("every_rating_shown")
 def test_a_reviewer_marks_a_claim_ready_once_its_ratings_reach_consensus(reviewer) -> None:
     claim = ClaimFactory.create(status=S.IN_REVIEW)
     rate(claim, Verdict.FALSE, Verdict.MOSTLY_FALSE)
@@ -122,6 +125,9 @@ def test_a_reviewer_marks_a_claim_ready_once_its_ratings_reach_consensus(reviewe
     assert claim.status == S.READY
 
 
+# A reviewer who has not rated is never offered "Mark ready" (the rate-first rule):
+# these test the consensus rule itself, with every rating shown.
+@pytest.mark.usefixtures("every_rating_shown")
 @pytest.mark.parametrize(
     ("verdicts", "state"),
     [((), "needs ratings"), ((Verdict.TRUE,), "needs ratings"), (("true", "false"), "disputed")],

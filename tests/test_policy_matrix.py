@@ -66,7 +66,9 @@ from tests.factories import (
     UserFactory,
 )
 
-pytestmark = pytest.mark.django_db
+# Who may read the others' ratings is tested in test_blind_ratings.py; here every rating
+# is shown, so that "mark ready" is decided by the consensus rule alone.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("every_rating_shown")]
 
 ACTORS = ("anonymous", "deactivated", "owner", "other", "editor", "staff", "editor_staff")
 ADAPTERS = ("api", "web", "admin")

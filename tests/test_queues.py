@@ -207,6 +207,9 @@ def test_a_refused_rating_moves_nothing() -> None:
 # --- Which moves the UI offers ------------------------------------------------------------
 
 
+# A reviewer who has not rated is never offered "Mark ready" (the rate-first rule):
+# these test the consensus rule itself, with every rating shown.
+@pytest.mark.usefixtures("every_rating_shown")
 def test_a_reviewer_may_mark_ready_only_once_the_ratings_agree(reviewer, editor) -> None:
     claim = ClaimFactory.create(status=ClaimStatus.IN_REVIEW)
     assert not can_move_claim_now(reviewer, claim, ClaimStatus.READY, consensus=False)

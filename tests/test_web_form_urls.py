@@ -141,6 +141,9 @@ def test_a_failed_form_shows_only_on_its_own_claim(client: Client, reviewer):
     assert "data-error-summary" in client.get(f"/claims/{claim.pk}/").content.decode()
 
 
+# A reviewer who has not rated is never offered "Mark ready" (the rate-first rule):
+# these test the consensus rule itself, with every rating shown.
+@pytest.mark.usefixtures("every_rating_shown")
 def test_a_service_refusal_comes_back_as_the_forms_error(client: Client, reviewer):
     claim = ClaimFactory.create(status=ClaimStatus.IN_REVIEW)
     client.force_login(reviewer)

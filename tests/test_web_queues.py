@@ -153,6 +153,9 @@ def test_the_reject_note_says_it_is_required(editor) -> None:
     assert 'value="rejected"' in reject
 
 
+# A reviewer who has not rated is never offered "Mark ready" (the rate-first rule):
+# these test the consensus rule itself, with every rating shown.
+@pytest.mark.usefixtures("every_rating_shown")
 def test_a_reviewer_is_offered_mark_ready_only_with_a_consensus(reviewer) -> None:
     disputed = ClaimFactory.create()
     rate(disputed, Verdict.TRUE, Verdict.FALSE)

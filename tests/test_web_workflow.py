@@ -48,6 +48,9 @@ def test_a_reviewer_starts_the_review_and_the_move_is_logged(client: Client, rev
     assert "<q>Looks checkable.</q>" in html
 
 
+# A reviewer who has not rated is never offered "Mark ready" (the rate-first rule):
+# these test the consensus rule itself, with every rating shown.
+@pytest.mark.usefixtures("every_rating_shown")
 def test_editors_see_every_move_they_may_make(client: Client, editor, reviewer):
     claim = ClaimFactory.create(status=ClaimStatus.IN_REVIEW)
     html = page(signed_in(client, editor), claim)
@@ -60,6 +63,9 @@ def test_editors_see_every_move_they_may_make(client: Client, editor, reviewer):
     assert move_buttons(page(signed_in(Client(), reviewer), claim)) == ["ready"]
 
 
+# A reviewer who has not rated is never offered "Mark ready" (the rate-first rule):
+# these test the consensus rule itself, with every rating shown.
+@pytest.mark.usefixtures("every_rating_shown")
 def test_ready_needs_a_consensus_from_a_reviewer_and_the_page_says_why(client: Client, reviewer):
     claim = ClaimFactory.create(status=ClaimStatus.IN_REVIEW)
     signed_in(client, reviewer)

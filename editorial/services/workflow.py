@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from claims import policies
 from claims.history import save_as
-from claims.models import ArticleStatus, Claim, ClaimStatus, Evidence, Source, Verdict
+from claims.models import ArticleStatus, Claim, ClaimStatus, Evidence, Rating, Source, Verdict
 from claims.services.articles import article_update
 from claims.services.claimants import claim_describe
 from claims.services.claims import claim_update
@@ -65,6 +65,13 @@ def transition_check(*, claim: Claim, to_status: str, user: Any, note: str = "")
     if not policies.can_transition_claim(user, claim, to_status):
         raise PermissionDenied(
             f"Only editors may move a claim from {_label(claim.status)} to {_label(to_status)}."
+        )
+    has_rated = Rating.objects.filter(claim_id=claim.pk, reviewer_id=getattr(user, "pk", None))
+    if policies.needs_own_rating_first(user, claim, to_status, has_rated=has_rated.exists()):
+        raise ValidationError(
+            "Rate this claim first: ratings are independent, so whether they agree is "
+            "yours to see, and to act on, once you have given yours.",
+            code="rate_first",
         )
     if policies.needs_consensus_first(user, claim, to_status):
         state = (

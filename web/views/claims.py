@@ -110,7 +110,7 @@ def claim_page_response(
         or forms.ClaimDescribeForm(initial=forms.ClaimDescribeForm.initial_for(claim)),
         "can_describe": policies.can_describe_claim(request.user, claim),
         "claim_warnings": claim_warnings(claim),
-        **_editorial_context(request, claim, forms_),
+        **_editorial_context(request, claim, forms_, has_rated=mine is not None),
     }
     context |= claim_corrections(
         request.user,
@@ -125,7 +125,9 @@ def claim_page_response(
     return render(request, "web/claim.html", context, status=status)
 
 
-def _editorial_context(request: HttpRequest, claim: Claim, bound: dict[str, Any]) -> dict[str, Any]:
+def _editorial_context(
+    request: HttpRequest, claim: Claim, bound: dict[str, Any], *, has_rated: bool
+) -> dict[str, Any]:
     """Workflow moves the user may make, publishing, assignments and the discussion."""
     user = request.user
     consensus = consensus_summary(claim)
@@ -137,7 +139,9 @@ def _editorial_context(request: HttpRequest, claim: Claim, bound: dict[str, Any]
         transition = transition_for(claim.status, target)
         if transition is None or transition.service:
             continue  # publishing and unpublishing have their own forms
-        if not policies.can_move_claim_now(user, claim, target, consensus=reached):
+        if not policies.can_move_claim_now(
+            user, claim, target, consensus=reached, has_rated=has_rated
+        ):
             continue
         move: dict[str, Any] = {
             "to": target,
