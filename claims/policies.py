@@ -319,6 +319,15 @@ def check_create_claim(user: Any, article: Article) -> None:
     _require(is_reviewer(user), "Only reviewers and editors may mark claims.")
 
 
+def can_dismiss_suggestion(user: Any) -> bool:
+    """Hiding a suggested claim hides it for the whole team: reviewers and editors."""
+    return is_reviewer(user)
+
+
+def check_dismiss_suggestion(user: Any) -> None:
+    _require(can_dismiss_suggestion(user), "Only reviewers and editors may dismiss suggestions.")
+
+
 def check_change_claim(user: Any, claim: Claim) -> None:
     _require(
         can_change_claim(user, claim),
