@@ -54,10 +54,11 @@ def article_suggestions(*, article: Article, limit: int = DEFAULT_LIMIT) -> list
     taken = list(article.claims.values_list("start", "end"))
     dismissed = set(article.dismissed_suggestions.values_list("start", "end"))
     out = []
-    for s in _scored(article):
-        if (s.start, s.end) in dismissed or any(a < s.end and b > s.start for a, b in taken):
+    for suggestion in _scored(article):
+        start, end = suggestion.start, suggestion.end
+        if (start, end) in dismissed or any(a < end and b > start for a, b in taken):
             continue
-        out.append(s)
+        out.append(suggestion)
         if len(out) >= limit:
             break
     return out
