@@ -234,9 +234,10 @@ class ArticleViewSet(
         summary="Suggested claims",
         description="The article's check-worthy sentences, best first, without those already "
         "marked as claims or dismissed. `limit` (1-200, default 20).",
+        parameters=[s.SuggestionLimitSerializer],
         responses={200: s.SuggestionSerializer(many=True), **ERRORS},
     )
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def suggestions(self, request: Request, pk: int) -> Response:
         article = self.get_object()
         form = s.SuggestionLimitSerializer(data=request.query_params)
@@ -251,7 +252,13 @@ class ArticleViewSet(
         request=s.SuggestionDismissSerializer,
         responses={201: s.SuggestionDismissSerializer, **ERRORS},
     )
-    @action(detail=True, methods=["post"], url_path="suggestions/dismiss")
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="suggestions/dismiss",
+        pagination_class=None,
+        filter_backends=[],
+    )
     def dismiss_suggestion(self, request: Request, pk: int) -> Response:
         article = self.get_object()
         form = s.SuggestionDismissSerializer(data=request.data)

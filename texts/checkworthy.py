@@ -249,3 +249,29 @@ def feature_matrix(
 def precision_at(scores: Sequence[float], labels: Sequence[int], k: int) -> float:
     ranked = sorted(zip(scores, labels, strict=True), key=lambda p: -p[0])[:k]
     return sum(label for _, label in ranked) / len(ranked) if ranked else 0.0
+
+
+def fit(
+    rows: Sequence[Sequence[float]],
+    labels: Sequence[int],
+    *,
+    start: Mapping[str, float] | None = None,
+    steps: int = 2000,
+    rate: float = 0.5,
+    l2: float = 0.01,
+) -> dict[str, float]:
+    """Logistic regression by gradient descent: weights (``bias`` + ``FEATURES``) for
+    feature ``rows`` labelled 1 (check-worthy) or 0, starting from ``start``."""
+    import numpy as np  # only fitting needs it
+
+    x = np.asarray(rows, dtype=float).reshape(len(rows), len(FEATURES))
+    y = np.asarray(labels, dtype=float)
+    x = np.hstack([np.ones((len(x), 1)), x])
+    names = ("bias", *FEATURES)
+    w = np.array([float((start or {}).get(n, 0.0)) for n in names])
+    penalty = np.full(len(names), l2)
+    penalty[0] = 0.0
+    for _ in range(steps):
+        p = 1.0 / (1.0 + np.exp(-(x @ w)))
+        w -= rate * ((x.T @ (p - y)) / len(y) + penalty * w)
+    return {n: round(float(v), 4) for n, v in zip(names, w, strict=True)}
