@@ -69,7 +69,7 @@ _OPINION = re.compile(
     r"\b(?:in essence|clearly|obviously|should|must|ought|I think|I believe|we believe|"
     r"in my view|in our view|arguably|surely|of course|perhaps|maybe|might|seems?|"
     r"frankly|shameful|disgrace(?:ful)?|wonderful|terrible|absurd|let us|let's|"
-    r"we need|it is time)\b",
+    r"we need|it is time|admittedly|so-called|desperate|instinctively|(?-i:may))\b",
     re.IGNORECASE,
 )
 _FUTURE = re.compile(
