@@ -26,6 +26,8 @@
 - Ratings are independent (``BLIND_RATINGS``, on by default): a reviewer sees the
   other reviewers' ratings of a claim and its consensus only once they have rated it
   themselves, or once it is published. Editors see them all along.
+- Suggested claims are read by whoever reads their article; reviewers and editors
+  dismiss one, which hides it for the whole team.
 - Someone at the server's command line (``manage.py`` without ``--user``) acts as
   ``OPERATOR``, with an editor's rights: they hold the database already.
 
