@@ -167,3 +167,12 @@ def test_a_bad_dismissal_from_the_reader_says_so(client_: Client, sample_article
     assert response.status_code == 200
     assert "could not be found" in response.content.decode()
     assert not DismissedSuggestion.objects.exists()
+
+
+def test_a_user_without_a_role_may_not_dismiss_from_the_reader(client: Client, sample_article):
+    client.force_login(UserFactory.create())
+    response = client.post(
+        f"/articles/{sample_article.pk}/suggestions/dismiss/", span_of(sample_article, CANOPY)
+    )
+    assert response.status_code == 403
+    assert not DismissedSuggestion.objects.exists()
