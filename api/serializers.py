@@ -785,3 +785,24 @@ class TokenRequestSerializer(AuthTokenSerializer):
             )
         attrs["user"] = user
         return attrs
+
+
+# --- Suggested claims ------------------------------------------------------------
+
+
+class SuggestionSerializer(serializers.Serializer):
+    start = serializers.IntegerField()
+    end = serializers.IntegerField()
+    text = serializers.CharField()
+    score = serializers.FloatField()
+    kind = serializers.CharField()
+    reasons = serializers.ListField(child=serializers.CharField())
+
+
+class SuggestionLimitSerializer(serializers.Serializer):
+    limit = serializers.IntegerField(min_value=1, max_value=200, default=20)
+
+
+class SuggestionDismissSerializer(serializers.Serializer):
+    start = serializers.IntegerField(min_value=0)
+    end = serializers.IntegerField(min_value=1)

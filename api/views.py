@@ -51,6 +51,7 @@ from claims.services import claimants as claimant_services
 from claims.services import claims as claim_services
 from claims.services import evidence as review_services
 from claims.services import sources as source_services
+from claims.services import suggestions as suggestion_services
 from claims.services.claimants import Appearance, NewClaimant
 from editorial.selectors import article_alpha, claimant_verdict_counts
 from editorial.services import ratings as rating_services
@@ -228,6 +229,44 @@ class ArticleViewSet(
         return s.ArticleDetailSerializer(
             self.get_object(), context=self.get_serializer_context()
         ).data
+
+    @extend_schema(
+        summary="Suggested claims",
+        description="The article's check-worthy sentences, best first, without those already "
+        "marked as claims or dismissed. `limit` (1-200, default 20).",
+        parameters=[s.SuggestionLimitSerializer],
+        responses={200: s.SuggestionSerializer(many=True), **ERRORS},
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def suggestions(self, request: Request, pk: int) -> Response:
+        article = self.get_object()
+        form = s.SuggestionLimitSerializer(data=request.query_params)
+        form.is_valid(raise_exception=True)
+        found = suggestion_services.article_suggestions(
+            article=article, limit=form.validated_data["limit"]
+        )
+        return Response(s.SuggestionSerializer(found, many=True).data)
+
+    @extend_schema(
+        summary="Dismiss a suggested claim",
+        request=s.SuggestionDismissSerializer,
+        responses={201: s.SuggestionDismissSerializer, **ERRORS},
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="suggestions/dismiss",
+        pagination_class=None,
+        filter_backends=[],
+    )
+    def dismiss_suggestion(self, request: Request, pk: int) -> Response:
+        article = self.get_object()
+        form = s.SuggestionDismissSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        suggestion_services.suggestion_dismiss(
+            article=article, actor=request.user, **form.validated_data
+        )
+        return Response(form.validated_data, status=status.HTTP_201_CREATED)
 
 
 # --- Sources -------------------------------------------------------------------

@@ -756,3 +756,40 @@ class QuoteCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_result_display()}: {self.quote[:60]}"
+
+
+# --- Suggested claims ----------------------------------------------------------
+
+
+class DismissedSuggestion(models.Model):
+    """A suggested sentence (``texts.checkworthy``) the team decided not to check."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="dismissed_suggestions"
+    )
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="dismissed_suggestions",
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["article", "start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "start", "end"], name="dismissed_suggestion_unique_span"
+            ),
+            models.CheckConstraint(
+                condition=Q(end__gt=models.F("start")),
+                name="dismissed_suggestion_span",
+                violation_error_message="A suggestion covers at least one character.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id}:{self.start}-{self.end}"

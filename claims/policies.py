@@ -26,6 +26,8 @@
 - Ratings are independent (``BLIND_RATINGS``, on by default): a reviewer sees the
   other reviewers' ratings of a claim and its consensus only once they have rated it
   themselves, or once it is published. Editors see them all along.
+- Suggested claims are read by whoever reads their article; reviewers and editors
+  dismiss one, which hides it for the whole team.
 - Someone at the server's command line (``manage.py`` without ``--user``) acts as
   ``OPERATOR``, with an editor's rights: they hold the database already.
 
@@ -333,6 +335,15 @@ def check_request_fetch(user: Any, source: Source) -> None:
 
 def check_create_claim(user: Any, article: Article) -> None:
     _require(is_reviewer(user), "Only reviewers and editors may mark claims.")
+
+
+def can_dismiss_suggestion(user: Any) -> bool:
+    """Hiding a suggested claim hides it for the whole team: reviewers and editors."""
+    return is_reviewer(user)
+
+
+def check_dismiss_suggestion(user: Any) -> None:
+    _require(can_dismiss_suggestion(user), "Only reviewers and editors may dismiss suggestions.")
 
 
 def check_change_claim(user: Any, claim: Claim) -> None:

@@ -37,6 +37,7 @@ from claims.models import (
     ArticleStatus,
     Claim,
     Claimant,
+    DismissedSuggestion,
     Evidence,
     ImportStatus,
     QuoteCheck,
@@ -1048,3 +1049,13 @@ class QuoteCheckAdmin(ReadOnlyAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[QuoteCheck]:
         return super().get_queryset(request).defer("snapshot__text")
+
+
+@admin.register(DismissedSuggestion)
+class DismissedSuggestionAdmin(ReadOnlyAdmin):
+    """Suggested claims the team dismissed in the reader or over the API."""
+
+    list_display = ("article", "start", "end", "by", "at")
+    list_filter = ("at",)
+    list_select_related = ("article", "by")
+    readonly_fields = [field.name for field in DismissedSuggestion._meta.fields]

@@ -667,3 +667,8 @@ class CommentForm(IdPrefixed):
     body = forms.CharField(
         label="Your message", widget=forms.Textarea(attrs={"rows": 3}), max_length=20_000
     )
+
+
+class SuggestionDismissForm(forms.Form):
+    start = forms.IntegerField(min_value=0, max_value=MAX_OFFSET)
+    end = forms.IntegerField(min_value=1, max_value=MAX_OFFSET)

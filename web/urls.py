@@ -34,6 +34,11 @@ urlpatterns = [
     path("articles/<id:article_id>/status/", articles.article_status, name="article-status"),
     path("articles/<id:article_id>/details/", corrections.article_details, name="article-details"),
     path("articles/<id:article_id>/claims/new/", articles.claim_create_page, name="claim-new"),
+    path(
+        "articles/<id:article_id>/suggestions/dismiss/",
+        articles.suggestion_dismiss_view,
+        name="suggestion-dismiss",
+    ),
     path("sources/<id:source_id>/url/", sources.source_url, name="source-url"),
     path("sources/<id:source_id>/fetch/", sources.source_fetch, name="source-fetch"),
     path("claims/", claims.claim_search, name="claims"),

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -19,6 +19,7 @@ from claims.errors import AmbiguousQuote, DuplicateArticle
 from claims.models import Article, ImportStatus
 from claims.services.articles import article_import, article_update
 from claims.services.claims import claim_create
+from claims.services.suggestions import article_suggestions, suggestion_dismiss
 from texts.structure import header_blocks
 from web import forms, selectors
 from web.reader import ClaimMark, SourceMark, excerpt, render_article
@@ -96,6 +97,9 @@ def article_import_page(request: HttpRequest) -> HttpResponse:
     return render(request, "web/import.html", context, status=422 if form.errors else 200)
 
 
+SUGGESTIONS_SHOWN = 10
+
+
 def reader_context(request: HttpRequest, article: Article) -> dict[str, Any]:
     sources = list(selectors.article_sources(article))
     claims = list(selectors.article_claims(article, request.user))
@@ -148,6 +152,14 @@ def reader_context(request: HttpRequest, article: Article) -> dict[str, Any]:
         if policies.can_change_article(request.user, article)
         else None,
         "moving": _claim_to_move(request, claims),
+        **suggestions_context(request, article),
+    }
+
+
+def suggestions_context(request: HttpRequest, article: Article) -> dict[str, Any]:
+    return {
+        "suggestions": article_suggestions(article=article, limit=SUGGESTIONS_SHOWN),
+        "may_dismiss_suggestions": policies.can_dismiss_suggestion(request.user),
     }
 
 
@@ -254,3 +266,24 @@ def claim_create_page(request: HttpRequest, article_id: int) -> HttpResponse:
         "source_choices": article.sources.order_by("position"),
     }
     return render(request, template, context, status=422 if form.errors else 200)
+
+
+@require_POST
+@reviewer_required
+def suggestion_dismiss_view(request: HttpRequest, article_id: int) -> HttpResponse:
+    """Hide a suggested claim for the team; HTMX gets the list again, others the page."""
+    article = get_object_or_404(Article, pk=article_id)
+    form = forms.SuggestionDismissForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "That suggestion could not be found: reload the page.")
+    else:
+        try:
+            suggestion_dismiss(article=article, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+    if is_htmx(request):
+        context = {"article": article, **suggestions_context(request, article)}
+        return render(request, "web/article/_suggestions.html", context)
+    return go(request, reverse("web:article", args=[article.pk]) + "#suggestions")
