@@ -40,17 +40,26 @@ class NumpyVectorIndex:
         self._last: datetime | None = None
 
     def _reload(self, count: int, last: datetime | None) -> None:
+        # Filled in place, row by row: the matrix is the only copy of the vectors held.
+        matrix = np.empty((count, DIMENSIONS), dtype=np.float32)
+        claim_ids = np.empty(count, dtype=np.int64)
+        article_ids = np.empty(count, dtype=np.int64)
         rows = ClaimVector.objects.values_list("claim_id", "claim__article_id", "vector")
-        claim_ids, article_ids, blobs = [], [], []
-        for claim_id, article_id, blob in rows.iterator(chunk_size=5000):
-            claim_ids.append(claim_id)
-            article_ids.append(article_id)
-            blobs.append(bytes(blob))
-        self._matrix = np.frombuffer(b"".join(blobs), dtype="<f4").reshape(-1, DIMENSIONS)
-        self._claim_ids = np.array(claim_ids, dtype=np.int64)
-        self._article_ids = np.array(article_ids, dtype=np.int64)
-        self._row_of = {claim_id: row for row, claim_id in enumerate(claim_ids)}
-        self._count, self._last = len(claim_ids), last
+        filled = 0
+        for claim_id, article_id, blob in rows.iterator(chunk_size=2000):
+            if filled == len(matrix):  # rows added since the count: make room
+                grow = max(1024, len(matrix) // 8)
+                matrix = np.concatenate([matrix, np.empty((grow, DIMENSIONS), np.float32)])
+                claim_ids = np.concatenate([claim_ids, np.empty(grow, np.int64)])
+                article_ids = np.concatenate([article_ids, np.empty(grow, np.int64)])
+            matrix[filled] = np.frombuffer(blob, dtype="<f4")
+            claim_ids[filled], article_ids[filled] = claim_id, article_id
+            filled += 1
+        self._matrix = matrix[:filled]
+        self._claim_ids = claim_ids[:filled]
+        self._article_ids = article_ids[:filled]
+        self._row_of = {int(claim_id): row for row, claim_id in enumerate(self._claim_ids)}
+        self._count, self._last = filled, last
 
     def _apply_changes(self, since: datetime) -> None:
         rows = ClaimVector.objects.filter(updated_at__gte=since).values_list(

@@ -17,7 +17,10 @@ def trigrams(text: str) -> set[str]:
 
 def similarity(a: str, b: str) -> float:
     """Shared trigrams over all trigrams of both, 0..1 (pg_trgm's ``similarity``)."""
-    left, right = trigrams(a), trigrams(b)
+    return overlap(trigrams(a), trigrams(b))
+
+
+def overlap(left: set[str], right: set[str]) -> float:
     if not left or not right:
         return 0.0
     return len(left & right) / len(left | right)

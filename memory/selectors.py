@@ -28,6 +28,17 @@ SEMANTIC_WEIGHT = 0.8
 LEXICAL_WEIGHT = 0.2
 # Scores this close count as equal, and a published fact-check goes first among them.
 NEAR_EQUAL = 0.02
+# What the API and the page show of a match: not the article's text.
+SHOWN_FIELDS = (
+    "number",
+    "status",
+    "summary",
+    "quote",
+    "article__id",
+    "article__title",
+    "publication__id",
+    "publication__verdict",
+)
 # Nearest vectors fetched for each claim shown: room for the ones the reader may not see.
 CANDIDATES_PER_RESULT = 10
 
@@ -67,26 +78,30 @@ def similar_claims(claim: Claim, limit: int = 10, *, user: Any = None) -> list[t
         exclude_article_id=claim.article_id,
         limit=limit * CANDIDATES_PER_RESULT,
     )
-    cosines = dict(nearest)
+    # Below this cosine not even identical wording would reach the threshold.
+    floor = (settings.SIMILAR_CLAIMS_THRESHOLD - LEXICAL_WEIGHT) / SEMANTIC_WEIGHT
+    cosines = {pk: cosine for pk, cosine in nearest if cosine >= floor}
+    if not cosines:
+        return []
     candidates = (
         Claim.objects.visible_to(user)
         .filter(pk__in=cosines)
         .exclude(article_id=claim.article_id)
         .select_related("article", "publication")
+        .only(*SHOWN_FIELDS)
     )
     if connection.vendor == "postgresql":
         candidates = candidates.annotate(lexical=TrigramSimilarity(_text_expression(), text))
+    grams = lexical.trigrams(text)
     scored = []
     for candidate in candidates:
         words = getattr(candidate, "lexical", None)  # pg_trgm's, on PostgreSQL
         if words is None:
-            words = lexical.similarity(text, claim_text(candidate))
+            words = lexical.overlap(grams, lexical.trigrams(claim_text(candidate)))
         score = SEMANTIC_WEIGHT * max(0.0, cosines[candidate.pk]) + LEXICAL_WEIGHT * words
         if score >= settings.SIMILAR_CLAIMS_THRESHOLD:
             scored.append((candidate, min(1.0, score)))
-    scored.sort(
-        key=lambda pair: (-round(pair[1] / NEAR_EQUAL), not is_published(pair[0]), -pair[1])
-    )
+    scored.sort(key=_rank)
     return scored[:limit]
 
 
