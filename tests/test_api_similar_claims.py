@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from claims.models import ArticleStatus, Claim, Verdict
-from memory import services
+from memory import index, services
 from memory.embeddings import get_embedder
 from tests.factories import ArticleFactory, ClaimFactory
 from tests.workflow import publish
@@ -21,6 +21,12 @@ PARAPHRASES = [
     "Last year, unemployment declined to four per cent.",
 ]
 UNRELATED = "The museum opens a new exhibition on Roman coins in May."
+
+
+@pytest.fixture(autouse=True)
+def _fresh_index() -> None:
+    """The index mirrors a database that each test rolls back."""
+    index.reset()
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,7 @@ from django.db import connection
 
 from claims.models import ArticleStatus, Claim, Verdict
 from claims.services.claimants import claim_describe
-from memory import lexical, services, tasks
+from memory import index, lexical, services, tasks
 from memory.embeddings import get_embedder, text_sha256
 from memory.models import ClaimVector
 from memory.selectors import similar_claims
@@ -22,6 +22,12 @@ from tests.workflow import publish
 ORIGINAL = "The unemployment rate fell to 4 percent last year."
 PARAPHRASE = "Last year the jobless rate dropped to four percent."
 UNRELATED = "The museum opens a new exhibition on Roman coins in May."
+
+
+@pytest.fixture(autouse=True)
+def _fresh_index() -> None:
+    """The index mirrors a database that each test rolls back."""
+    index.reset()
 
 
 @pytest.fixture(scope="session")
@@ -209,3 +215,31 @@ def test_reindex_computes_every_changed_vector_once(embedder: Any, capsys: Any) 
 def test_reindex_refuses_a_batch_size_below_one() -> None:
     with pytest.raises(CommandError, match="at least 1"):
         call_command("reindex_claims", "--batch-size", "0")
+
+
+# --- The in-process index ------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_index_follows_new_changed_and_deleted_vectors(embedder: Any, monkeypatch: Any) -> None:
+    nearest = index.NumpyVectorIndex()
+    probe = embedder.embed([ORIGINAL])[0]
+
+    def found() -> list[int]:
+        return [pk for pk, _ in nearest.search(probe, exclude_article_id=None, limit=5)]
+
+    first = claim(ORIGINAL)
+    index_all(embedder)
+    assert found() == [first.pk]
+
+    second = claim(PARAPHRASE)
+    index_all(embedder)
+    assert found() == [first.pk, second.pk]  # read alone, without a reload
+
+    claim_describe(claim=first, user=first.created_by, summary=UNRELATED)
+    index_all(embedder)
+    assert found() == [second.pk, first.pk]
+
+    monkeypatch.setattr(index, "RECOUNT_SECONDS", 0.0)
+    second.delete()
+    assert found() == [first.pk]
