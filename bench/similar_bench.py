@@ -2,7 +2,8 @@
 
     .venv/bin/python bench/similar_bench.py [--claims 100000] [--queries 200]
 
-Seeds a throw-away database (a SQLite file in a temp directory, or DATABASE_URL's)
+Seeds a throw-away database (a SQLite file in a temp directory, or DATABASE_URL's,
+which should be an empty database)
 with ``--claims`` claims in bulk, 10 per article, each a sentence built from a few
 hundred words; computes their vectors in batches (``memory.services``) and stores
 them with ``bulk_create``; loads the in-process index; then times
@@ -174,7 +175,7 @@ def serve(options: argparse.Namespace, *, embedding: float) -> None:
 
     get_embedder()
     reviewer = User.objects.get(username="similar-bench")
-    articles = list(Article.objects.order_by("pk").values_list("pk", flat=True)[:1000])
+    articles = list(Article.objects.order_by("-pk").values_list("pk", flat=True)[:1000])
     began = time.perf_counter()
     get_index().refresh()  # type: ignore[attr-defined]
     loaded = time.perf_counter() - began
