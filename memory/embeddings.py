@@ -8,6 +8,7 @@ its own, which ``_model_dir`` prepares once.
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import threading
 from pathlib import Path
@@ -40,7 +41,7 @@ def _model_dir() -> Path:
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
         shipped = Path(wordllama.__file__).parent / "tokenizers" / _TOKENIZER_CONFIG
-        partial = target.with_suffix(f".{threading.get_ident()}.part")
+        partial = target.with_suffix(f".{os.getpid()}.{threading.get_ident()}.part")
         shutil.copyfile(shipped, partial)
         partial.replace(target)  # atomic: a concurrent process sees all of it or none
     return folder
