@@ -1,7 +1,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from api import views
+from api import memory_views, views
 
 # Path converters, not regular expressions: ids are matched by ``<id:...>`` as everywhere.
 router = DefaultRouter(use_regex_path=False)
@@ -19,5 +19,10 @@ app_name = "api"
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="token"),
     path("claims/<id:claim_id>/my-rating/", my_rating, name="claim-my-rating"),
+    path(
+        "claims/<id:claim_id>/similar/",
+        memory_views.SimilarClaimsView.as_view(),
+        name="claim-similar",
+    ),
     path("", include(router.urls)),
 ]

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     # Holds only the migrations that created the quote checks' table (now claims').
     "verification",
     "editorial",
+    "memory",
     "web",
     "demo",
     "siteadmin",
@@ -341,6 +342,14 @@ IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 2 * 1024 * 1024, minimum=1024)
 # A form may carry an article of that size in its fields, not only as a file: pasted
 # (percent-encoded, up to three bytes for one) or a file sent back in base64.
 DATA_UPLOAD_MAX_MEMORY_SIZE = max(2_621_440, 3 * IMPORT_MAX_BYTES + 65_536)
+
+# --- Claims checked before (memory) ----------------------------------------
+
+# Lowest score (0.8 x meaning + 0.2 x shared trigrams, see memory/selectors.py) for a
+# claim of another article to be shown as saying the same thing.
+SIMILAR_CLAIMS_THRESHOLD = env_float("SIMILAR_CLAIMS_THRESHOLD", 0.55, minimum=0.0, maximum=1.0)
+# The nearest-vector search (memory/index.py); a pgvector class can take its place.
+SIMILAR_CLAIMS_INDEX = env_str("SIMILAR_CLAIMS_INDEX") or "memory.index.NumpyVectorIndex"
 
 # --- Consensus and publishing (editorial) ----------------------------------
 

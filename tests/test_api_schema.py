@@ -26,6 +26,7 @@ PATHS = {
     "/api/v1/claims/{claim_id}/evidence/{id}/": {"get", "patch", "delete"},
     "/api/v1/claims/{claim_id}/ratings/": {"get"},
     "/api/v1/claims/{claim_id}/my-rating/": {"get", "put", "delete"},
+    "/api/v1/claims/{claim_id}/similar/": {"get"},
     "/api/v1/claims/{claim_id}/transition/": {"post"},
     "/api/v1/claims/{claim_id}/transitions/": {"get"},
     "/api/v1/claims/{claim_id}/assignments/": {"get", "post"},

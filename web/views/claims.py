@@ -32,6 +32,7 @@ from editorial.selectors import (
 )
 from editorial.services.ratings import rating_submit
 from editorial.services.workflow import lacks_support
+from memory.selectors import checked_before
 from texts.paragraphs import passage_span
 from web import forms, selectors
 from web.corrections import claim_corrections, evidence_corrections
@@ -110,6 +111,7 @@ def claim_page_response(
         or forms.ClaimDescribeForm(initial=forms.ClaimDescribeForm.initial_for(claim)),
         "can_describe": policies.can_describe_claim(request.user, claim),
         "claim_warnings": claim_warnings(claim),
+        "checked_before": checked_before(claim, user=request.user),
         **_editorial_context(request, claim, forms_, has_rated=mine is not None),
     }
     context |= claim_corrections(

@@ -1,0 +1,2 @@
+"""Claims checked before: each claim's meaning as a vector, and the claims of other
+articles that say the same thing."""
