@@ -6,7 +6,7 @@ from typing import Any
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
+from rest_framework import exceptions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from api.permissions import ReadPublishedElseReviewer
 from api.views import ERRORS
 from claims.models import Claim
-from memory.selectors import similar_claim_rows
+from memory.selectors import checked_before
 
 
 class SimilarArticleSerializer(serializers.Serializer[Any]):
@@ -41,6 +41,14 @@ class SimilarClaimsView(APIView):
     def get(self, request: Request, claim_id: int) -> Response:
         visible = Claim.objects.visible_to(request.user).select_related("article")
         claim = get_object_or_404(visible, pk=claim_id)
+        matches = checked_before(claim, user=request.user)
+        if matches is None:  # the model cannot be loaded here: logged, and said
+            unavailable = exceptions.APIException(
+                "Similar claims cannot be looked up right now; try again later.",
+                code="unavailable",
+            )
+            unavailable.status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+            raise unavailable
         rows = [
             {
                 "claim": row.claim.pk,
@@ -50,6 +58,6 @@ class SimilarClaimsView(APIView):
                 "verdict": row.verdict,
                 "published": row.published,
             }
-            for row in similar_claim_rows(claim, user=request.user)
+            for row in matches
         ]
         return Response(SimilarClaimSerializer(rows, many=True).data)

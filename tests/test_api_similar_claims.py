@@ -156,3 +156,20 @@ def test_the_claim_page_works_on_when_the_model_cannot_be_loaded(
 
     assert response.status_code == 200
     assert "Similar claims cannot be looked up right now." in response.content.decode()
+
+
+def test_the_endpoint_answers_503_when_the_model_cannot_be_loaded(
+    reviewer_api: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    claim = ClaimFactory.create()
+
+    def no_model() -> None:
+        raise OSError("the model's files cannot be read")
+
+    monkeypatch.setattr("memory.selectors.get_embedder", no_model)
+
+    response = reviewer_api.get(f"/api/v1/claims/{claim.pk}/similar/")
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert "cannot be looked up right now" in response.json()["detail"]
