@@ -125,7 +125,7 @@ def test_the_reader_lists_ten_suggestions_with_reasons(client_: Client, sample_a
     panel = page[page.index('id="suggestions"') :]
     assert 0 < panel.count('class="suggestion"') <= 10
     assert "attributed: &#x27;according to&#x27;" in panel
-    assert "Mark as claim" in panel
+    assert "Mark this sentence" in panel
     assert "Dismiss" in panel
 
 

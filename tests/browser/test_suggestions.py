@@ -28,7 +28,7 @@ def test_a_claim_is_marked_and_another_dismissed_from_the_suggestions(
     expect(panel.get_by_role("heading", name="Suggested claims")).to_be_visible()
     first = panel.locator(".suggestion").first
     text = first.locator(".suggestion__text").inner_text()
-    first.get_by_role("button", name="Mark as claim").click()
+    first.get_by_role("button", name="Mark this sentence").click()
 
     expect(page.locator(".claim-list .claim-item")).to_have_count(1)
     claim = Claim.objects.get()
