@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.test import Client
 
 from claims.models import ArticleStatus, Claim, DismissedSuggestion
+from claims.services.articles import article_import
 from claims.services.suggestions import article_suggestions, suggestion_dismiss
 from tests.factories import ClaimFactory, UserFactory
 
@@ -176,3 +177,22 @@ def test_a_user_without_a_role_may_not_dismiss_from_the_reader(client: Client, s
     )
     assert response.status_code == 403
     assert not DismissedSuggestion.objects.exists()
+
+
+def test_a_line_about_the_author_is_not_suggested(reviewer) -> None:
+    article = article_import(
+        content=(
+            "The council spent $4.2 million on 3,100 street trees in 2023, according to its "
+            "annual report.\n\n"
+            "Ana Ruiz, a Bangkok-based writer, has reported from 40 countries since 2010."
+        ),
+        source_format="text",
+        title="Trees",
+        byline="By Ana Ruiz",
+        imported_by=reviewer,
+    )
+
+    texts = [suggestion.text for suggestion in article_suggestions(article=article)]
+
+    assert any(text.startswith("The council spent") for text in texts)
+    assert not any(text.startswith("Ana Ruiz") for text in texts)

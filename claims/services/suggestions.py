@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 from pathlib import Path
 from typing import Any
 
@@ -58,10 +59,19 @@ def article_suggestions(*, article: Article, limit: int = DEFAULT_LIMIT) -> list
         start, end = suggestion.start, suggestion.end
         if (start, end) in dismissed or any(a < end and b > start for a, b in taken):
             continue
+        if _about_the_author(suggestion.text, article.byline):
+            continue
         out.append(suggestion)
         if len(out) >= limit:
             break
     return out
+
+
+def _about_the_author(sentence: str, byline: str) -> bool:
+    """A line that starts with the author's name ("Ana Ruiz, a Bangkok-based writer, …")
+    is about the author, not a claim of the article."""
+    name = re.sub(r"^\s*by\s+", "", byline, flags=re.IGNORECASE).strip().casefold()
+    return len(name) >= 3 and sentence.lstrip(" \"'\u201c\u2018*_").casefold().startswith(name)
 
 
 @transaction.atomic
