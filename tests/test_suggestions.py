@@ -179,15 +179,17 @@ def test_a_user_without_a_role_may_not_dismiss_from_the_reader(client: Client, s
     assert not DismissedSuggestion.objects.exists()
 
 
-def test_a_line_about_the_author_is_not_suggested(reviewer) -> None:
+def test_a_line_about_the_author_and_the_repeated_headline_are_not_suggested(reviewer) -> None:
     article = article_import(
         content=(
+            "Council spent 4.2 million on 3,100 trees in 2023\n\n"
             "The council spent $4.2 million on 3,100 street trees in 2023, according to its "
             "annual report.\n\n"
+            "Ana Ruiz (Ledger): The city cut 1,200 trees in 2022, the parks department said.\n\n"
             "Ana Ruiz, a Bangkok-based writer, has reported from 40 countries since 2010."
         ),
         source_format="text",
-        title="Trees",
+        title="Council spent 4.2 million on 3,100 trees in 2023",
         byline="By Ana Ruiz",
         imported_by=reviewer,
     )
@@ -195,4 +197,7 @@ def test_a_line_about_the_author_is_not_suggested(reviewer) -> None:
     texts = [suggestion.text for suggestion in article_suggestions(article=article)]
 
     assert any(text.startswith("The council spent") for text in texts)
-    assert not any(text.startswith("Ana Ruiz") for text in texts)
+    assert not any(text.startswith("Ana Ruiz,") for text in texts)
+    assert not any(text.startswith("Council spent") for text in texts)
+    # A dateline with the author's name is no bio: the claim after it is suggested.
+    assert any(text.startswith("Ana Ruiz (Ledger)") for text in texts)

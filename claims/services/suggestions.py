@@ -61,6 +61,8 @@ def article_suggestions(*, article: Article, limit: int = DEFAULT_LIMIT) -> list
             continue
         if _about_the_author(suggestion.text, article.byline):
             continue
+        if suggestion.text.strip().casefold() == article.title.strip().casefold():
+            continue  # the headline repeated as the text's first line
         out.append(suggestion)
         if len(out) >= limit:
             break
@@ -68,10 +70,12 @@ def article_suggestions(*, article: Article, limit: int = DEFAULT_LIMIT) -> list
 
 
 def _about_the_author(sentence: str, byline: str) -> bool:
-    """A line that starts with the author's name ("Ana Ruiz, a Bangkok-based writer, …")
-    is about the author, not a claim of the article."""
+    """A line that presents the author ("Ana Ruiz, a Bangkok-based writer, …": the name,
+    then a comma) is about the author, not a claim of the article. A dateline such as
+    "Ana Ruiz (Ledger): The council …" stays: the claim follows it."""
     name = re.sub(r"^\s*by\s+", "", byline, flags=re.IGNORECASE).strip().casefold()
-    return len(name) >= 3 and sentence.lstrip(" \"'\u201c\u2018*_").casefold().startswith(name)
+    line = sentence.lstrip(" \"'\u201c\u2018*_").casefold()
+    return len(name) >= 3 and line.startswith(name + ",")
 
 
 @transaction.atomic
