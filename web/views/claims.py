@@ -80,11 +80,9 @@ def claim_in_context(claim: Claim, *, hidden: bool = False) -> Any:
     return render_article(text[start:end], [mark], [], structure=structure, markers=False)
 
 
-def claim_page_response(
-    request: HttpRequest, claim: Claim, *, status: int | None = None, **forms_: Any
-) -> HttpResponse:
-    """The claim page; ``forms_`` are bound forms with errors, shown in place (422 unless
-    ``status`` says otherwise)."""
+def claim_page_response(request: HttpRequest, claim: Claim, **forms_: Any) -> HttpResponse:
+    """The claim page; ``forms_`` are the forms that failed on the POST that sent the
+    browser here (``failed_forms``), shown with their errors."""
     ratings = list(selectors.claim_ratings(claim))
     mine = next((r for r in ratings if r.reviewer_id == request.user.pk), None)
     hidden = ratings_hidden(request.user, claim, has_rated=mine is not None)
@@ -122,9 +120,7 @@ def claim_page_response(
         comments=context["comments"],
         bound=forms_,
     )
-    if status is None:
-        status = 422 if forms_ else 200
-    return render(request, "web/claim.html", context, status=status)
+    return render(request, "web/claim.html", context)
 
 
 def _editorial_context(
@@ -285,7 +281,7 @@ def claim_form_failed(
 def claim_page(request: HttpRequest, claim_id: int) -> HttpResponse:
     claim = claim_or_404(claim_id)
     bound = failed_forms(request, claim_form_builders(claim))
-    return claim_page_response(request, claim, status=200, **bound)
+    return claim_page_response(request, claim, **bound)
 
 
 @require_safe
