@@ -177,6 +177,11 @@ _BYLINE_PREFIX = re.compile(r"^(?:by|written by)\s+", re.IGNORECASE)
 _PUBLISHER_PREFIX = re.compile(r"^(?:source|published by|via):\s*", re.IGNORECASE)
 
 
+def byline_name(line: str) -> str:
+    """The name a byline gives: "By Ana Ruiz" and "written by Ana Ruiz" give "Ana Ruiz"."""
+    return _BYLINE_PREFIX.sub("", line.strip())
+
+
 def _folded(line: str) -> str:
     return _SPACES.sub(" ", line).strip().casefold()
 
@@ -199,7 +204,7 @@ def header_blocks(
         line = text[block.start : block.end]
         if wanted.get("title") and block.kind in HEADINGS and _same(line, title):
             del wanted["title"]
-        elif wanted.get("byline") and _same(_BYLINE_PREFIX.sub("", line), byline):
+        elif wanted.get("byline") and _same(byline_name(line), byline):
             del wanted["byline"]
         elif (
             wanted.get("publisher")

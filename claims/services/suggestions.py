@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import re
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,7 @@ from claims import policies
 from claims.models import Article, DismissedSuggestion
 from texts import checkworthy
 from texts.checkworthy import Suggestion
+from texts.structure import byline_name
 
 DEFAULT_LIMIT = 20
 
@@ -73,7 +73,7 @@ def _about_the_author(sentence: str, byline: str) -> bool:
     """A line that presents the author ("Ana Ruiz, a Bangkok-based writer, …": the name,
     then a comma) is about the author, not a claim of the article. A dateline such as
     "Ana Ruiz (Ledger): The council …" stays: the claim follows it."""
-    name = re.sub(r"^\s*by\s+", "", byline, flags=re.IGNORECASE).strip().casefold()
+    name = byline_name(byline).casefold()
     line = sentence.lstrip(" \"'\u201c\u2018*_").casefold()
     return len(name) >= 3 and line.startswith(name + ",")
 
