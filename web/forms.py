@@ -222,15 +222,18 @@ class ClaimKindFields(IdPrefixed):
         sources.queryset = article.sources.all()
 
 
-class ClaimCreateForm(ClaimantFields, ClaimKindFields):
-    id_prefix = "claim"
+class PassageFields(IdPrefixed):
+    """A passage of the article: its words, or its offsets (a selection in the reader);
+    one of them is needed. ``passage_help`` and ``no_passage`` say it for each form."""
+
+    passage_help = ""
+    no_passage = ""
 
     quote = forms.CharField(
         label="Passage",
         required=False,
         strip=False,
         widget=forms.Textarea(attrs={"rows": 3, "aria-required": "true"}),
-        help_text="Select it in the article, or type or paste it exactly as it stands.",
     )
     start = forms.IntegerField(
         required=False, min_value=0, max_value=MAX_OFFSET, widget=forms.HiddenInput
@@ -239,12 +242,22 @@ class ClaimCreateForm(ClaimantFields, ClaimKindFields):
         required=False, min_value=0, max_value=MAX_OFFSET, widget=forms.HiddenInput
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["quote"].help_text = self.passage_help
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         has_offsets = data.get("start") is not None and data.get("end") is not None
         if not has_offsets and is_blank(data.get("quote") or ""):
-            raise ValidationError("Select a passage in the article, or type it.", code="empty")
+            raise ValidationError(self.no_passage, code="empty")
         return data
+
+
+class ClaimCreateForm(PassageFields, ClaimantFields, ClaimKindFields):
+    id_prefix = "claim"
+    passage_help = "Select it in the article, or type or paste it exactly as it stands."
+    no_passage = "Select a passage in the article, or type it."
 
 
 class ArticleMetadataForm(forms.ModelForm):
@@ -373,32 +386,15 @@ class ClaimEditForm(ClaimKindFields):
     id_prefix = "edit"
 
 
-class ClaimSpanForm(IdPrefixed):
+class ClaimSpanForm(PassageFields):
     """Another passage for a claim: its words, or its offsets (a selection in the reader)."""
 
     id_prefix = "span"
-
-    quote = forms.CharField(
-        label="Passage",
-        required=False,
-        strip=False,
-        widget=forms.Textarea(attrs={"rows": 3, "aria-required": "true"}),
-        help_text="The words exactly as they stand in the article (they must occur once), "
-        "or select them in the reader.",
+    passage_help = (
+        "The words exactly as they stand in the article (they must occur once), "
+        "or select them in the reader."
     )
-    start = forms.IntegerField(
-        required=False, min_value=0, max_value=MAX_OFFSET, widget=forms.HiddenInput
-    )
-    end = forms.IntegerField(
-        required=False, min_value=0, max_value=MAX_OFFSET, widget=forms.HiddenInput
-    )
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        has_offsets = data.get("start") is not None and data.get("end") is not None
-        if not has_offsets and is_blank(data.get("quote") or ""):
-            raise ValidationError("Type the passage, or select it in the reader.", code="empty")
-        return data
+    no_passage = "Type the passage, or select it in the reader."
 
 
 class EvidenceEditForm(forms.Form):
