@@ -35,7 +35,7 @@ def claim_corrections(
     for comment in comments:
         comment.may_change = policies.can_change_comment(user, comment)  # type: ignore[attr-defined]
         if comment.may_change:  # type: ignore[attr-defined]
-            failed = _failed(bound, "comment_edit_form", "comment_id", comment.pk)
+            failed = forms.failed_form_of(bound, "comment_edit_form", "comment_id", comment.pk)
             comment.edit_form = failed or forms.CommentEditForm(  # type: ignore[attr-defined]
                 comment_id=comment.pk, initial={"body": comment.body}
             )
@@ -61,7 +61,7 @@ def evidence_corrections(
     for item in evidence:
         item.may_change = policies.can_change_evidence(user, item)  # type: ignore[attr-defined]
         if item.may_change:  # type: ignore[attr-defined]
-            failed = _failed(bound or {}, "evidence_edit_form", "evidence_id", item.pk)
+            failed = forms.failed_form_of(bound or {}, "evidence_edit_form", "evidence_id", item.pk)
             item.edit_form = failed or forms.EvidenceEditForm(  # type: ignore[attr-defined]
                 evidence_id=item.pk,
                 initial={
@@ -71,9 +71,3 @@ def evidence_corrections(
                     "note": item.note,
                 },
             )
-
-
-def _failed(bound: dict[str, Any], name: str, id_name: str, pk: int) -> Any:
-    """The form ``name`` that came back with errors, if it was the one of item ``pk``."""
-    form = bound.get(name)
-    return form if form is not None and form.data.get(id_name) == str(pk) else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
@@ -668,3 +669,10 @@ class CommentForm(IdPrefixed):
 class SuggestionDismissForm(forms.Form):
     start = forms.IntegerField(min_value=0, max_value=MAX_OFFSET)
     end = forms.IntegerField(min_value=1, max_value=MAX_OFFSET)
+
+
+def failed_form_of(failed: Mapping[str, Any], name: str, id_name: str, pk: int) -> Any:
+    """Of the forms ``failed_forms`` gave back, the form ``name`` if it was the one of item
+    ``pk`` (the id ``form_failed`` kept under ``id_name`` in its ``context``), else None."""
+    form = failed.get(name)
+    return form if form is not None and form.data.get(id_name) == str(pk) else None

@@ -195,10 +195,8 @@ def _corrections_context(
     if not policies.can_handle_correction_requests(request.user):
         return {"correction_requests": [], "can_correct": False}
     reports = list(correction_request_list(claim=claim))
-    failed = bound.get("report_form")
     for report in reports:  # a report's answer that failed comes back with its errors
-        again = failed is not None and failed.data.get("report_id") == str(report.pk)
-        report.form = failed if again else None  # type: ignore[attr-defined]
+        report.form = forms.failed_form_of(bound, "report_form", "report_id", report.pk)  # type: ignore[attr-defined]
     publication = publication_of(claim)
     can_correct = claim.status == ClaimStatus.PUBLISHED and publication is not None
     correct_form = bound.get("correct_form")
