@@ -184,8 +184,14 @@ STATIC_URL = "static/"
 # Where collectstatic gathers the files WhiteNoise serves; an installed copy of the
 # project sets it outside site-packages.
 STATIC_ROOT = Path(env_str("STATIC_ROOT") or BASE_DIR / "staticfiles")
+# The raw bodies of fetched pages (claims.bodies), named by their sha256.
+SNAPSHOT_BODIES_DIR = Path(env_str("SNAPSHOT_BODIES_DIR") or DATA_DIR / "snapshots")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "snapshots": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(SNAPSHOT_BODIES_DIR), "allow_overwrite": True},
+    },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG

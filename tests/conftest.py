@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import socket
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -29,6 +32,11 @@ DEMO_ARTICLE = Path(
     or REPO_DIR.parent / "shared" / "demo" / "buffer-zone.md"
 )
 
+# Fetched bodies go to a folder of this test run's (workers the tests start inherit it).
+SNAPSHOT_BODIES_DIR = Path(tempfile.mkdtemp(prefix="factcheck-test-bodies-"))
+os.environ["SNAPSHOT_BODIES_DIR"] = str(SNAPSHOT_BODIES_DIR)
+atexit.register(shutil.rmtree, SNAPSHOT_BODIES_DIR, ignore_errors=True)
+
 
 def demo_article_text() -> str:
     """The opinion article's Markdown; skips the calling test when the file is absent."""
@@ -46,10 +54,14 @@ def _fast_password_hashing() -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings) -> None:
-    """Render pages without a collectstatic manifest."""
+    """Render pages without a collectstatic manifest; keep fetched bodies out of ``var/``."""
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        "snapshots": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(SNAPSHOT_BODIES_DIR), "allow_overwrite": True},
+        },
     }
 
 

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
+from claims import events
 from claims.errors import ImportRejected
 from claims.history import save_as
 from claims.models import Article, ArticleFormat, ImportStatus, Source, SourceStatus
@@ -127,6 +128,7 @@ def store_extracted(article: Article, document: ExtractedDocument, *, user: Any)
             )
         )
     bulk_create_with_history(sources, Source, batch_size=500, default_user=person(user))
+    events.emit(events.article_imported, article=article, actor=user)
     return [source.pk for source in sources if source.url]
 
 

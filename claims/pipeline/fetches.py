@@ -25,6 +25,8 @@ from django.db import transaction
 from django.db.models import Case, F, Q, When
 from django.utils import timezone
 
+from claims import events
+from claims.bodies import store_body
 from claims.models import Evidence, Source, SourceSnapshot, SourceStatus
 from claims.selectors import snapshots_latest_first
 from fetching import safe_http
@@ -66,6 +68,7 @@ class PageFetch:
     text: str = ""
     byte_size: int = 0
     sha256: str = ""
+    body: bytes = b""  # the raw body, kept in claims.bodies when the outcome is stored
     truncated: bool = False
     soft_404: bool = False
     error: str = ""
@@ -107,6 +110,7 @@ def fetch_page(url: str) -> PageFetch:
         content_type=response.content_type or "",
         byte_size=len(response.body),
         sha256=hashlib.sha256(response.body).hexdigest(),
+        body=response.body,
         truncated=response.truncated,
     )
     code = response.status_code
@@ -273,6 +277,8 @@ def busy_delay(hint: float | None = None) -> float:
 def finish(target: Source | Evidence, *, task_id: str, page: PageFetch) -> SourceSnapshot | None:
     """Store the outcome and its snapshot, once, if the fetch is still ours."""
     now = timezone.now()
+    if page.body:
+        store_body(page.body)  # before the row: a snapshot never names a body not kept
     owner: dict[str, Source | Evidence] = (
         {"source": target} if isinstance(target, Source) else {"evidence": target}
     )
@@ -296,6 +302,13 @@ def finish(target: Source | Evidence, *, task_id: str, page: PageFetch) -> Sourc
         previous = (
             snapshots_latest_first(**owner).exclude(sha256="").values_list("sha256", "text").first()
         )
+        # A dead link is news when it is first found, or when the page was read last time.
+        newly_dead = (
+            isinstance(target, Source)
+            and page.status == SourceStatus.DEAD
+            and snapshots_latest_first(**owner).values_list("error", flat=True).first()
+            in (None, "")
+        )
         snapshot = SourceSnapshot.objects.create(
             **owner,
             fetched_at=now,
@@ -312,6 +325,8 @@ def finish(target: Source | Evidence, *, task_id: str, page: PageFetch) -> Sourc
             error=page.error,
             anchor_relevance=_relevance(target, page),
         )
+        if newly_dead:
+            events.emit(events.source_died, source=target, snapshot=snapshot)
     return snapshot
 
 

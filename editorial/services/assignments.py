@@ -6,7 +6,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from claims import policies
+from claims import events, policies
 from claims.models import Claim, ClaimStatus
 from editorial.models import Assignment
 
@@ -47,7 +47,10 @@ def claim_assign(*, claim: Claim, reviewers: Iterable[Any], assigned_by: Any) ->
         for pk, reviewer in unique.items()
         if pk not in assigned
     ]
-    return Assignment.objects.bulk_create(new)
+    created = Assignment.objects.bulk_create(new)
+    if created:
+        events.emit(events.claim_assigned, claim=claim, assignments=created, actor=assigned_by)
+    return created
 
 
 def assignment_delete(*, claim: Claim, reviewer: Any, user: Any) -> bool:

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from claims import policies
+from claims import events, policies
 from claims.history import save_as
 from claims.models import Claim
 from editorial.models import Comment
@@ -33,6 +33,7 @@ def comment_create(*, claim: Claim, author: Any, body: str) -> Comment:
     policies.check_comment(author, claim)
     comment = Comment(claim=claim, author=policies.person(author), body=_clean_body(body))
     save_as(comment, author)
+    events.emit(events.comment_posted, comment=comment, actor=author)
     return comment
 
 

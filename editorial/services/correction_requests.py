@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.ratelimits import SlidingWindow, whole_seconds
-from claims import policies
+from claims import events, policies
 from claims.models import Claim
 from editorial.models import Correction, CorrectionRequest, CorrectionRequestStatus
 from texts.textnorm import clean_text, is_blank
@@ -95,9 +95,11 @@ def correction_request_file(
     decision = _window().take(f"correction-request:{digest[:32]}", now=time.time())
     if not decision.allowed:
         raise ReportRefused(wait=decision.wait)
-    return CorrectionRequest.objects.create(
+    request = CorrectionRequest.objects.create(
         claim=claim, message=message, name=name, email=email, client_hash=digest
     )
+    events.emit(events.correction_requested, correction_request=request)
+    return request
 
 
 def correction_request_check(

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
-from claims import policies
+from claims import events, policies
 from claims.history import save_as
 from claims.models import Claim, ClaimStatus, Confidence, Rating
 from editorial.services.consensus import consensus_refresh
@@ -49,7 +49,8 @@ def rating_submit(
                 # The unique constraint is checked by the database below.
                 rating.full_clean(validate_constraints=False)
                 save_as(rating, actor)
-                consensus = consensus_refresh(claim=claim)
+                consensus = consensus_refresh(claim=claim, actor=actor)
+                events.emit(events.claim_rated, claim=claim, rating=rating, actor=actor)
                 if consensus.ratings_count == 1:
                     claim_transition_automatic(
                         claim=claim,
@@ -75,5 +76,5 @@ def rating_withdraw(*, claim: Claim, reviewer: Any, actor: Any = None) -> bool:
         return False
     rating._history_user = policies.person(actor)  # type: ignore[attr-defined]
     rating.delete()
-    consensus_refresh(claim=claim)
+    consensus_refresh(claim=claim, actor=actor)
     return True

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
 
-from claims import policies
+from claims import events, policies
 from claims.history import save_as
 from claims.models import ArticleStatus, Claim, ClaimStatus, Evidence, Rating, Source, Verdict
 from claims.services.articles import article_update
@@ -310,6 +310,7 @@ def claim_publish(
     _move(claim, ClaimStatus.PUBLISHED, editor, note)
     if publish_article and claim.article.status != ArticleStatus.PUBLISHED:
         article_update(article=claim.article, user=editor, status=ArticleStatus.PUBLISHED)
+    events.emit(events.claim_published, claim=claim, publication=publication, actor=editor)
     return publication
 
 
@@ -396,6 +397,13 @@ def publication_correct(
             correction=record,
         )
     claim.publication = publication
+    events.emit(
+        events.claim_corrected,
+        claim=claim,
+        publication=publication,
+        correction=record,
+        actor=editor,
+    )
     return publication
 
 
@@ -409,4 +417,6 @@ def claim_unpublish(*, claim: Claim, editor: Any, note: str) -> ClaimTransition:
     if publication is not None:
         publication._history_user = editor  # type: ignore[attr-defined]
         publication.delete()
-    return _move(claim, ClaimStatus.READY, editor, note)
+    transition = _move(claim, ClaimStatus.READY, editor, note)
+    events.emit(events.claim_unpublished, claim=claim, actor=editor)
+    return transition
