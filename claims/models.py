@@ -277,6 +277,15 @@ class SourceSnapshot(models.Model):
         help_text="Share of the citing link's words the page has (texts.relevance); empty "
         "when not judged (evidence, a failed fetch, a link text too generic).",
     )
+    request_headers = models.JSONField(
+        default=list, blank=True, help_text="The request's headers, as [name, value] pairs."
+    )
+    response_headers = models.JSONField(
+        default=list, blank=True, help_text="The response's headers, as [name, value] pairs."
+    )
+    archive_url = models.URLField(
+        max_length=2000, blank=True, help_text="A public web archive's copy of this page."
+    )
 
     class Meta:
         ordering = ["-fetched_at", "-id"]
