@@ -1,8 +1,9 @@
-"""The app's URLs plus the bench's baseline: a bare Django view that returns fixed JSON bytes.
+"""The app's URLs plus the bench's baseline: a bare Django view that returns fixed bytes.
 
-Only ``bench/api_bench.py`` serves this (through a settings module it writes into its temp
-directory); the production URLs never include it. The bytes are the API's own claims page,
-saved by the bench in the file named by ``API_BENCH_BODY`` before the first request here.
+Only ``bench/api_bench.py`` and ``bench/load_bench.py`` serve this (through a settings module
+they write into their temp directory); the production URLs never include it. The bytes are
+the API's own claims page (or the reader's page, with ``API_BENCH_CONTENT_TYPE``), saved by
+the bench in the file named by ``API_BENCH_BODY`` before the first request here.
 """
 
 from __future__ import annotations
@@ -26,7 +27,9 @@ def body() -> bytes:
 
 
 def bare(request: HttpRequest) -> HttpResponse:
-    return HttpResponse(body(), content_type="application/json")
+    return HttpResponse(
+        body(), content_type=os.environ.get("API_BENCH_CONTENT_TYPE", "application/json")
+    )
 
 
 urlpatterns = [path("bench/bare/", bare), *app_urlpatterns]
