@@ -262,3 +262,33 @@ def _markers(
                 f"[{source.position}]</a>"
             )
     return markers
+
+
+def render_claim_list(claims: Iterable[Any]) -> SafeString:
+    """The side panel's list of claims, each with its look, kind, counts and whether the
+    viewer rated it (``web.views.articles.reader_context`` sets ``look``, ``url`` and
+    ``excerpt`` on each). Built here rather than by a template loop: for 300 claims the
+    template took most of the reader's time."""
+    out = ['<ol class="claim-list">']
+    for claim in claims:
+        look = claim.look
+        ratings, evidence = claim.ratings_count, claim.evidence_count
+        label = escape(claim.label)
+        out.append(
+            f'<li class="claim-item" id="claim-item-{claim.pk}" data-claim="{claim.pk}">'
+            f'<a class="claim-item__link" href="{escape(claim.url)}">'
+            f'<span class="claim-num hl-{escape(look.key)}" aria-hidden="true">{label}</span>'
+            f'<span class="claim-item__quote"><span class="visually-hidden">Claim {label}: </span>'
+            f"“{escape(claim.excerpt)}”</span></a>"
+            f'<p class="claim-item__meta">'
+            f'<span class="badge badge--{escape(look.key)}">'
+            f"{'Published: ' if look.published else ''}{escape(look.label)}</span> "
+            f"<span>{escape(claim.get_kind_display())}</span> "
+            f"<span>{ratings} rating{'' if ratings == 1 else 's'}</span> "
+            f"<span>{evidence} evidence item{'' if evidence == 1 else 's'}</span> "
+            + ('<span class="rated-by-me">✓ rated by you</span> ' if claim.rated_by_me else "")
+            + f'<a class="claim-item__jump" href="#hl-{claim.pk}" data-jump="{claim.pk}">'
+            "Show in text</a></p></li>"
+        )
+    out.append("</ol>")
+    return mark_safe("".join(out))  # every piece of text is escaped above

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from claims import events
@@ -21,9 +22,16 @@ def consensus_refresh(*, claim: Claim, actor: Any = None) -> ClaimConsensus:
     # Rating changes of one claim recompute one after the other, each reading the
     # ratings committed before it: two at once could each miss the other's rating.
     list(Claim.objects.select_for_update().filter(pk=claim.pk).values_list("pk", flat=True))
-    verdicts = Rating.objects.filter(claim_id=claim.pk).values_list("verdict", flat=True)
+    # One row per verdict given (eight at most), whatever the claim's number of ratings.
+    counts = (
+        Rating.objects.filter(claim_id=claim.pk)
+        .order_by()
+        .values_list("verdict")
+        .annotate(n=Count("id"))
+        .values_list("verdict", "n")
+    )
     result = consensus_of(
-        verdicts,
+        [verdict for verdict, n in counts for _ in range(n)],
         ordinals=VERDICT_ORDINALS,
         min_ratings=settings.CONSENSUS_MIN_RATINGS,
         min_agreement=settings.CONSENSUS_MIN_AGREEMENT,

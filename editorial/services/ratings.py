@@ -51,7 +51,7 @@ def rating_submit(
                 save_as(rating, actor)
                 consensus = consensus_refresh(claim=claim, actor=actor)
                 events.emit(events.claim_rated, claim=claim, rating=rating, actor=actor)
-                if consensus.ratings_count == 1:
+                if created and consensus.ratings_count == 1:
                     claim_transition_automatic(
                         claim=claim,
                         from_status=ClaimStatus.OPEN,

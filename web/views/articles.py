@@ -22,7 +22,7 @@ from claims.services.claims import claim_create
 from claims.services.suggestions import article_suggestions, suggestion_dismiss
 from texts.structure import header_blocks
 from web import forms, selectors
-from web.reader import ClaimMark, SourceMark, excerpt, render_article
+from web.reader import ClaimMark, SourceMark, excerpt, render_article, render_claim_list
 from web.verdicts import LEGEND, claim_look_for
 from web.views.common import failed_forms, go, is_htmx, reviewer_required
 
@@ -139,6 +139,7 @@ def reader_context(request: HttpRequest, article: Article) -> dict[str, Any]:
             ),
         ),
         "claims": claims,
+        "claim_list": render_claim_list(claims),
         "sources": sources,
         "may_set_urls": policies.can_set_source_urls_of(request.user, article),
         "polling": selectors.sources_in_flight(sources),
