@@ -1,18 +1,123 @@
+from collections.abc import Sequence
 from typing import Any
 
+from django.db.models import QuerySet
 from rest_framework import pagination
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+from claims.paging import CappedPaginator, decode_cursor, encode_cursor, keyset_after
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
-    """``?page=N&page_size=M``: DRF's count/next/previous/results envelope, bounded pages."""
+    """``?page=N&page_size=M``: DRF's count/next/previous/results envelope, bounded pages.
+
+    ``count`` stops at ``LIST_COUNT_LIMIT`` (``count_is_estimate`` then says there are
+    more), and pages are numbered within those rows."""
 
     page_size_query_param = "page_size"
+    django_paginator_class = CappedPaginator
 
     @property
     def max_page_size(self) -> int:  # type: ignore[override]
         from django.conf import settings
 
         return settings.API_MAX_PAGE_SIZE
+
+    def counted(self) -> tuple[int, bool]:
+        paginator = self.page.paginator
+        return paginator.count, paginator.count_is_estimate  # type: ignore[attr-defined]
+
+    def get_paginated_response(self, data: Any) -> Response:
+        count, estimate = self.counted()
+        return Response(
+            {
+                "count": count,
+                "count_is_estimate": estimate,
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        envelope: dict[str, Any] = super().get_paginated_response_schema(schema)
+        envelope["properties"]["count"]["description"] = (
+            "How many results, counted up to LIST_COUNT_LIMIT (10,000 by default)."
+        )
+        envelope["properties"]["count_is_estimate"] = {
+            "type": "boolean",
+            "description": "True when there are more results than `count` (the list was "
+            "counted only up to its limit): follow `next` to reach them.",
+        }
+        envelope["required"] = [*envelope.get("required", []), "count_is_estimate"]
+        return envelope
+
+
+class KeysetPagination(PageNumberPagination):
+    """Pages by number as ``PageNumberPagination``, and past them (or from any ``next``
+    link beyond the counted rows) by keyset: ``?cursor=`` names the last row seen, and
+    the page is the rows after it in the list's default order, found through an index
+    at the same cost wherever it is. A cursor page has no ``previous`` link."""
+
+    keyset: Sequence[str] = ()
+
+    def paginate_queryset(
+        self, queryset: QuerySet[Any], request: Request, view: Any = None
+    ) -> list[Any] | None:
+        self.request = request
+        self.cursor_rows: list[Any] | None = None
+        cursor = request.query_params.get("cursor")
+        if cursor is None:
+            return super().paginate_queryset(queryset, request, view)
+        if request.query_params.get("ordering") or request.query_params.get("page"):
+            raise ValidationError(
+                {"cursor": ["A cursor follows the list's default order: send no ordering or page."]}
+            )
+        values = decode_cursor(cursor, length=len(self.keyset))
+        if values is None:
+            raise ValidationError({"cursor": ["Not a cursor of this list: follow a next link."]})
+        size = self.get_page_size(request) or 1
+        self.counter = self.django_paginator_class(queryset, size)
+        rows = list(keyset_after(queryset, self.keyset, values)[: size + 1])
+        self.more = len(rows) > size
+        self.cursor_rows = rows[:size]
+        return self.cursor_rows
+
+    def counted(self) -> tuple[int, bool]:
+        if self.cursor_rows is None:
+            return super().counted()
+        return self.counter.count, self.counter.count_is_estimate  # type: ignore[attr-defined]
+
+    def _cursor_link(self, row: Any) -> str:
+        url = self.request.build_absolute_uri()
+        url = remove_query_param(url, self.page_query_param)
+        position = [
+            row[name] if isinstance(row, dict) else getattr(row, name) for name in self.keyset
+        ]
+        return replace_query_param(url, "cursor", encode_cursor(position))
+
+    def get_next_link(self) -> str | None:
+        if self.cursor_rows is not None:
+            return self._cursor_link(self.cursor_rows[-1]) if self.more else None
+        link = super().get_next_link()
+        paginator = self.page.paginator
+        ordered = not self.request.query_params.get("ordering")
+        beyond = paginator.count_is_estimate and not self.page.has_next()  # type: ignore[attr-defined]
+        if link is None and beyond and ordered and self.page.object_list:
+            return self._cursor_link(self.page.object_list[-1])
+        return link
+
+    def get_previous_link(self) -> str | None:
+        return None if self.cursor_rows is not None else super().get_previous_link()
+
+
+class ClaimPagination(KeysetPagination):
+    """The claims list, in its default order: article, place in the text, id."""
+
+    keyset = ("article_id", "start", "id")
 
 
 class RatingPagination(PageNumberPagination):

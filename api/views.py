@@ -30,7 +30,7 @@ from api import claim_rows
 from api import serializers as s
 from api.conditional import validated_per_caller
 from api.filters import ArticleFilter, ClaimFilter, SourceFilter
-from api.pagination import RatingPagination
+from api.pagination import ClaimPagination, RatingPagination
 from api.parsers import LimitedFormParser, LimitedJSONParser, LimitedMultiPartParser
 from api.permissions import IsReviewer, ReadPublishedElseReviewer
 from claims import policies, selectors
@@ -377,6 +377,7 @@ class ClaimViewSet(
     lookup_value_converter = "id"
     filter_backends = [DjangoFilterBackend, OrderingFilter]
     filterset_class = ClaimFilter
+    pagination_class = ClaimPagination
     ordering_fields = ["created_at", "updated_at", "start", "ratings_count", "evidence_count"]
     ordering = ["article_id", "start", "id"]
 

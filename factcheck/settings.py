@@ -420,6 +420,9 @@ SIGNIN_FAILURE_WINDOW_MINUTES = env_int("SIGNIN_FAILURE_WINDOW_MINUTES", 15, min
 
 API_PAGE_SIZE = env_int("API_PAGE_SIZE", 50, minimum=1)
 API_MAX_PAGE_SIZE = env_int("API_MAX_PAGE_SIZE", 100, minimum=1)
+# Lists count their rows up to this many (API ``count``, the web's and the admin's page
+# counts); past it they say "more than" (``count_is_estimate``) instead of counting them all.
+LIST_COUNT_LIMIT = env_int("LIST_COUNT_LIMIT", 10_000, minimum=100)
 
 
 def _throttle_rate(name: str, default: str) -> str:

@@ -31,7 +31,8 @@ def test_article_list_uses_the_pagination_envelope(reviewer_api) -> None:
 
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == {"count", "next", "previous", "results"}
+    assert set(body) == {"count", "count_is_estimate", "next", "previous", "results"}
+    assert body["count_is_estimate"] is False
     assert body["count"] == 3
     assert len(body["results"]) == 2
     assert "page=2" in body["next"]
