@@ -124,6 +124,8 @@ class Article(Timestamped):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        # The dashboard's and the admin's newest first.
+        indexes = [models.Index(fields=["-created_at", "-id"], name="article_newest")]
         constraints = [
             in_choices("status", ArticleStatus.values, "article_status_valid"),
             in_choices("source_format", ArticleFormat.values, "article_format_valid"),
@@ -506,6 +508,12 @@ class Claim(Timestamped):
 
     class Meta:
         ordering = ["article", "start", "end"]
+        indexes = [
+            # The API's claims list, its order and its keyset (api.pagination.ClaimPagination).
+            models.Index(fields=["article", "start", "id"], name="claim_list_order"),
+            # The claims search and the dashboard, newest first.
+            models.Index(fields=["-created_at", "-id"], name="claim_newest"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end__gt=models.F("start")),
@@ -602,6 +610,8 @@ class Evidence(Timestamped, Fetchable):
     class Meta:
         ordering = ["claim", "created_at", "id"]
         verbose_name_plural = "evidence"
+        # The dashboard's recent activity and the admin, newest first.
+        indexes = [models.Index(fields=["-created_at", "-id"], name="evidence_newest")]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(url="") | ~Q(excerpt=""),
@@ -692,6 +702,8 @@ class Rating(Timestamped):
 
     class Meta:
         ordering = ["claim", "created_at", "id"]
+        # The dashboard's recent activity, latest change first.
+        indexes = [models.Index(fields=["-updated_at", "-id"], name="rating_latest")]
         constraints = [
             models.UniqueConstraint(
                 fields=["claim", "reviewer"],

@@ -515,7 +515,6 @@ class SourceAdmin(HistoryAdmin):
     )
     list_filter = ("status", ArticleFilter, "last_fetched_at")
     search_fields = ("anchor_text", "href", "url", "article__title")
-    date_hierarchy = "created_at"
     list_select_related = ("article",)
     actions = ("fetch_again",)
     inlines = (SnapshotInline,)
@@ -626,7 +625,6 @@ class SourceSnapshotAdmin(ReadOnlyAdmin):
         "fetched_at",
     )
     search_fields = ("final_url", "title", "source__url", "source__anchor_text", "evidence__url")
-    date_hierarchy = "fetched_at"
     list_select_related = ("source__article", "evidence__claim__article")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[SourceSnapshot]:
@@ -756,7 +754,6 @@ class ClaimAdmin(HistoryAdmin):
     )
     list_filter = ("status", "kind", ArticleFilter, "created_at")
     search_fields = ("quote", "article__title")
-    date_hierarchy = "created_at"
     list_select_related = ("article", "created_by")
     autocomplete_fields = ("article", "sources", "claimant")
     inlines = (EvidenceInline, RatingInline)
@@ -901,7 +898,6 @@ class EvidenceAdmin(HistoryAdmin):
     )
     list_filter = ("stance", "status", ClaimArticleFilter, "created_at")
     search_fields = ("url", "excerpt", "note", "claim__quote")
-    date_hierarchy = "created_at"
     list_select_related = ("claim", "author")
     autocomplete_fields = ("claim", "author")
     inlines = (EvidenceSnapshotInline,)
@@ -978,7 +974,6 @@ class RatingAdmin(HistoryAdmin):
     )
     list_filter = ("verdict", "confidence", ClaimArticleFilter, "created_at")
     search_fields = ("claim__quote", "rationale", "reviewer__username", "reviewer__display_name")
-    date_hierarchy = "created_at"
     list_select_related = ("claim", "reviewer")
     autocomplete_fields = ("claim", "reviewer")
     fields = ("claim", "reviewer", "verdict", "confidence", "rationale", "created_at", "updated_at")
@@ -1035,7 +1030,6 @@ class QuoteCheckAdmin(ReadOnlyAdmin):
     list_display = ("quote_excerpt", "result", "score", "checked_against", "checked_at")
     list_filter = ("result", "checked_at")
     search_fields = ("quote", "source_wording")
-    date_hierarchy = "checked_at"
     list_select_related = ("claim", "source", "evidence")
     readonly_fields = [field.name for field in QuoteCheck._meta.fields]
 

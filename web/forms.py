@@ -39,7 +39,7 @@ from editorial.services.correction_requests import (
     RESPONSE_MAX_CHARS,
 )
 from texts.textnorm import is_blank
-from web.selectors import article_choices, eligible_reviewers
+from web.selectors import article_choices, article_choices_offered, eligible_reviewers
 
 FORMAT_CHOICES = [
     ("", "Detect it"),
@@ -490,6 +490,11 @@ class ClaimSearchForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = eligible_reviewers()  # type: ignore[attr-defined]
         self.fields["article"].queryset = article_choices()  # type: ignore[attr-defined]
+        # The menu lists only some articles (``article_choices_offered``), and the one
+        # asked for; any article's id is accepted.
+        chosen = str(self.data.get("article", ""))
+        offered = article_choices_offered(int(chosen) if chosen.isdigit() else None)
+        self.fields["article"].widget.choices = [("", "Any article"), *offered]  # type: ignore[attr-defined]
 
 
 # --- Editorial workflow ----------------------------------------------------------------

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Substr
 
 from accounts.models import Role, User
@@ -297,9 +297,20 @@ def search_claims(
     return claims.order_by("-created_at", "-id")
 
 
+ARTICLE_CHOICES = 100
+
+
 def article_choices() -> QuerySet[Article]:
     """Articles to narrow a search to: ids and titles only."""
     return Article.objects.only("id", "title").order_by("title", "id")
+
+
+def article_choices_offered(chosen_id: int | None = None) -> list[tuple[int, str]]:
+    """The articles the search form lists, by title (a menu of every article would not
+    scale): the newest ``ARTICLE_CHOICES``, and the one asked for if it is older."""
+    newest = Article.objects.order_by("-created_at", "-id").values("pk")[:ARTICLE_CHOICES]
+    offered = Article.objects.filter(Q(pk__in=Subquery(newest)) | Q(pk=chosen_id or 0))
+    return list(offered.order_by("title", "id").values_list("id", "title"))
 
 
 # --- Editorial ------------------------------------------------------------------------

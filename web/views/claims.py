@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from claims import policies
 from claims.models import Claim, ClaimStatus, Evidence, Rating
+from claims.paging import CappedPaginator
 from claims.policies import is_public_article, is_public_claim
 from claims.services.evidence import evidence_create
 from claims.summaries import claim_warnings
@@ -356,7 +356,7 @@ def claim_search(request: HttpRequest) -> HttpResponse:
             "queue": data["queue"],
         }
     claims = selectors.search_claims(user=request.user, **filters)
-    page = Paginator(claims, CLAIMS_PER_PAGE).get_page(request.GET.get("page"))
+    page = CappedPaginator(claims, CLAIMS_PER_PAGE).get_page(request.GET.get("page"))
     for claim in page:
         claim.look = claim_look_for(request.user, claim)  # type: ignore[attr-defined]
     names = ["queue", "verdict", "consensus", "status", "kind", "article", "assignee"]

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from claims import policies
+from claims.paging import CappedPaginator
 from editorial.queues import QUEUES, queue_counts
 from editorial.selectors import claims_with_open_correction_requests
 from web import selectors
@@ -19,7 +19,7 @@ QUEUE_LENGTH = 8
 @require_safe
 @reviewer_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    articles = Paginator(selectors.dashboard_articles(), ARTICLES_PER_PAGE)
+    articles = CappedPaginator(selectors.dashboard_articles(), ARTICLES_PER_PAGE)
     queue = list(selectors.my_queue(request.user)[:QUEUE_LENGTH])
     awaiting = [] if queue else list(selectors.awaiting_my_rating(request.user)[:QUEUE_LENGTH])
     for claim in queue + awaiting:  # none rated by me yet
