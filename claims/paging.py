@@ -35,6 +35,15 @@ class CappedPaginator(Paginator):
         self.count_is_estimate = counted > limit
         return min(counted, limit)
 
+    def page(self, number: Any) -> Any:
+        number = self.validate_number(number)  # counts
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        # The last counted page is a full page when there are more rows than counted.
+        if not self.count_is_estimate and top + self.orphans >= self.count:
+            top = self.count
+        return self._get_page(self.object_list[bottom:top], number, self)
+
 
 def encode_cursor(values: Sequence[int]) -> str:
     """The position of a row in a keyset order: its ordering values, URL-safe."""

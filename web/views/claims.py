@@ -361,8 +361,9 @@ def claim_search(request: HttpRequest) -> HttpResponse:
     page = CappedPaginator(claims.values_list("pk", flat=True), CLAIMS_PER_PAGE).get_page(
         request.GET.get("page")
     )
-    found = {claim.pk: claim for claim in claims.filter(pk__in=list(page.object_list))}
-    page.object_list = [found[pk] for pk in page.object_list if pk in found]
+    ids = list(page.object_list)
+    found = {claim.pk: claim for claim in claims.filter(pk__in=ids)}
+    page.object_list = [found[pk] for pk in ids if pk in found]
     for claim in page:
         claim.look = claim_look_for(request.user, claim)  # type: ignore[attr-defined]
     names = ["queue", "verdict", "consensus", "status", "kind", "article", "assignee"]
