@@ -1,5 +1,5 @@
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import QuerySet
 from rest_framework import pagination
@@ -27,8 +27,9 @@ class PageNumberPagination(pagination.PageNumberPagination):
         return settings.API_MAX_PAGE_SIZE
 
     def counted(self) -> tuple[int, bool]:
-        paginator = self.page.paginator
-        return paginator.count, paginator.count_is_estimate  # type: ignore[attr-defined]
+        assert self.page is not None
+        paginator = cast(CappedPaginator, self.page.paginator)
+        return paginator.count, paginator.count_is_estimate
 
     def get_paginated_response(self, data: Any) -> Response:
         count, estimate = self.counted()
@@ -80,7 +81,7 @@ class KeysetPagination(PageNumberPagination):
         if values is None:
             raise ValidationError({"cursor": ["Not a cursor of this list: follow a next link."]})
         size = self.get_page_size(request) or 1
-        self.counter = self.django_paginator_class(queryset, size)
+        self.counter = CappedPaginator(queryset, size)
         rows = list(keyset_after(queryset, self.keyset, values)[: size + 1])
         self.more = len(rows) > size
         self.cursor_rows = rows[:size]
@@ -89,9 +90,10 @@ class KeysetPagination(PageNumberPagination):
     def counted(self) -> tuple[int, bool]:
         if self.cursor_rows is None:
             return super().counted()
-        return self.counter.count, self.counter.count_is_estimate  # type: ignore[attr-defined]
+        return self.counter.count, self.counter.count_is_estimate
 
     def _cursor_link(self, row: Any) -> str:
+        assert self.request is not None
         url = self.request.build_absolute_uri()
         url = remove_query_param(url, self.page_query_param)
         position = [
@@ -103,11 +105,13 @@ class KeysetPagination(PageNumberPagination):
         if self.cursor_rows is not None:
             return self._cursor_link(self.cursor_rows[-1]) if self.more else None
         link = super().get_next_link()
-        paginator = self.page.paginator
-        ordered = not self.request.query_params.get("ordering")
-        beyond = paginator.count_is_estimate and not self.page.has_next()  # type: ignore[attr-defined]
-        if link is None and beyond and ordered and self.page.object_list:
-            return self._cursor_link(self.page.object_list[-1])
+        page, request = self.page, self.request
+        assert page is not None
+        assert request is not None
+        ordered = not request.query_params.get("ordering")
+        _, estimate = self.counted()
+        if link is None and estimate and ordered and page.object_list:
+            return self._cursor_link(page.object_list[-1])
         return link
 
     def get_previous_link(self) -> str | None:

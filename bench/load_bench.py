@@ -272,8 +272,8 @@ def reviewer_loop(
         for name, values in mine.latencies.items():
             tally.latencies[name].extend(values)
             tally.requests += len(values)
-        for name, values in mine.errors.items():
-            tally.errors[name].extend(values)
+        for name, errors in mine.errors.items():
+            tally.errors[name].extend(errors)
         tally.last_verdict.update(mine.last_verdict)
         tally.evidence_ids.extend(mine.evidence_ids)
         tally.comment_ids.extend(mine.comment_ids)

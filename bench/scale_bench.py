@@ -267,7 +267,7 @@ def pages(big_article: int, token: str, reviewer: Any, admin: Any) -> dict[str, 
     from claims.models import Claim
     from claims.paging import encode_cursor
 
-    api = {"HTTP_AUTHORIZATION": f"Token {token}"}
+    api = {"Authorization": f"Token {token}"}
     web, site = Client(), Client()
     web.force_login(reviewer)
     site.force_login(admin)
@@ -287,23 +287,25 @@ def pages(big_article: int, token: str, reviewer: Any, admin: Any) -> dict[str, 
     )
     cursor = encode_cursor(before) if before else ""
     return {
-        "API claims, first page": lambda: web.get("/api/v1/claims/", **api),
+        "API claims, first page": lambda: web.get("/api/v1/claims/", headers=api),
         "API claims, deepest ?page=": lambda: web.get(
-            f"/api/v1/claims/?page={deepest_numbered}", **api
+            f"/api/v1/claims/?page={deepest_numbered}", headers=api
         ),
         "API claims, ?cursor= (last page)": lambda: web.get(
-            f"/api/v1/claims/?cursor={cursor}", **api
+            f"/api/v1/claims/?cursor={cursor}", headers=api
         ),
         "API ?consensus=disputed&article=": lambda: web.get(
-            f"/api/v1/claims/?consensus=disputed&article={big_article}", **api
+            f"/api/v1/claims/?consensus=disputed&article={big_article}", headers=api
         ),
-        "API ?consensus=disputed": lambda: web.get("/api/v1/claims/?consensus=disputed", **api),
+        "API ?consensus=disputed": lambda: web.get(
+            "/api/v1/claims/?consensus=disputed", headers=api
+        ),
         f"search /claims/?q={SEARCH_WORD}": lambda: web.get(f"/claims/?q={SEARCH_WORD}"),
         "claims page /claims/": lambda: web.get("/claims/"),
         "dashboard": lambda: web.get("/"),
         "reader (300 claims)": lambda: web.get(f"/articles/{big_article}/"),
         "report page": lambda: web.get(f"/articles/{big_article}/report/"),
-        "report API": lambda: web.get(f"/api/v1/articles/{big_article}/report/", **api),
+        "report API": lambda: web.get(f"/api/v1/articles/{big_article}/report/", headers=api),
         "admin articles": lambda: site.get("/admin/claims/article/"),
         "admin claims": lambda: site.get("/admin/claims/claim/"),
         "admin sources": lambda: site.get("/admin/claims/source/"),

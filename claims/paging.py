@@ -42,7 +42,7 @@ class CappedPaginator(Paginator):
         # The last counted page is a full page when there are more rows than counted.
         if not self.count_is_estimate and top + self.orphans >= self.count:
             top = self.count
-        return self._get_page(self.object_list[bottom:top], number, self)
+        return self._get_page(self.object_list[bottom:top], number, self)  # type: ignore[attr-defined]
 
 
 def encode_cursor(values: Sequence[int]) -> str:
