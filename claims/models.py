@@ -112,12 +112,23 @@ class Article(Timestamped):
     # retry): an article still fetching long after it lost its job, and the recheck sends
     # another. Empty when no job was handed over (the broker was down).
     import_due_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # When its URL was last fetched to look for a new revision (the periodic recheck).
+    revision_checked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revision_check_detail = models.CharField(max_length=500, blank=True, editable=False)
     # The highest number a claim of this article was ever given (``claim_create`` counts
     # up): numbers of deleted claims are not given again.
     last_claim_number = models.PositiveIntegerField(default=0, editable=False)
     # The texts are large and never change after import: keep them out of history.
     history = HistoricalRecords(
-        excluded_fields=["source_text", "text", "structure", "import_due_at", "last_claim_number"]
+        excluded_fields=[
+            "source_text",
+            "text",
+            "structure",
+            "import_due_at",
+            "last_claim_number",
+            "revision_checked_at",
+            "revision_check_detail",
+        ]
     )
 
     objects = ArticleQuerySet.as_manager()
@@ -132,6 +143,52 @@ class Article(Timestamped):
 
     def __str__(self) -> str:
         return self.title
+
+
+class RevisionOrigin(models.TextChoices):
+    PASTED = "pasted", "Pasted or uploaded"
+    URL = "url", "Fetched from its URL"
+
+
+class ArticleRevision(models.Model):
+    """One version of an article's text: the first import is revision 1, each changed
+    re-import (pasted, or fetched again from its URL) the next. The article keeps the
+    latest one's text and structure, which claims and sources are anchored into."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    text = models.TextField()
+    structure = models.JSONField(default=list, blank=True, validators=[validate_structure])
+    source_text = models.TextField(blank=True)
+    source_format = models.CharField(max_length=10, choices=ArticleFormat.choices)
+    content_sha256 = models.CharField(max_length=64)
+    origin = models.CharField(max_length=10, choices=RevisionOrigin.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="article_revisions",
+    )
+    # How the claims fared when this revision came in: {"same": n, "changed": n,
+    # "orphaned": n}, and the sources: {"sources_new": n, "sources_removed": n}.
+    summary = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["article", "-number"]
+        get_latest_by = "number"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "number"], name="article_revision_unique_number"
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="article_revision_number"),
+            in_choices("origin", RevisionOrigin.values, "article_revision_origin_valid"),
+            in_choices("source_format", ArticleFormat.values, "article_revision_format_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} r{self.number}"
 
 
 # --- Sources -------------------------------------------------------------------
@@ -217,6 +274,11 @@ class Source(Timestamped, Fetchable):
     )
     start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()
+    in_text = models.BooleanField(
+        default=True,
+        help_text="False once a revision of the article no longer has the link (its offsets "
+        "are then of the last revision that had it).",
+    )
     history = HistoricalRecords(excluded_fields=FETCH_BOOKKEEPING)
 
     class Meta:
@@ -462,6 +524,12 @@ class ClaimQuerySet(models.QuerySet["Claim"]):
 SUMMARY_MAX_LENGTH = 300
 
 
+class AnchorState(models.TextChoices):
+    CURRENT = "current", "In the text"
+    CHANGED = "changed", "Changed since rated"
+    ORPHANED = "orphaned", "Not found in the latest revision"
+
+
 class Claim(Timestamped):
     """An exact span of an article's text, with enough context to find it again."""
 
@@ -500,7 +568,34 @@ class Claim(Timestamped):
     claim_date = models.DateField(
         "date of the claim", null=True, blank=True, help_text="When the claim was made."
     )
-    history = HistoricalRecords(m2m_fields=[sources])
+    revision = models.ForeignKey(
+        ArticleRevision,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="claims",
+        help_text="The revision of the article the offsets are in.",
+    )
+    anchor_state = models.CharField(
+        max_length=10, choices=AnchorState.choices, default=AnchorState.CURRENT
+    )
+    quote_as_marked = models.TextField(
+        blank=True,
+        help_text="Changed claims: the words as they were marked and rated, before a revision.",
+    )
+    anchor_candidate = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Orphaned claims: the closest passage of the latest revision "
+        "({start, end, text, score}), empty once dismissed or when none came close.",
+    )
+    orphan_dismissed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Orphaned claims a reviewer judged gone from the article: no longer offered "
+        "a passage nor looked for in later revisions.",
+    )
+    history = HistoricalRecords(m2m_fields=[sources], excluded_fields=["anchor_candidate"])
 
     objects = ClaimQuerySet.as_manager()
 
@@ -514,9 +609,12 @@ class Claim(Timestamped):
             ),
             models.UniqueConstraint(
                 fields=["article", "start", "end"],
+                # An orphaned claim's offsets are of an earlier revision's text.
+                condition=~Q(anchor_state="orphaned"),
                 name="claim_unique_span",
                 violation_error_message="A claim on exactly this passage already exists.",
             ),
+            in_choices("anchor_state", AnchorState.values, "claim_anchor_state_valid"),
             models.UniqueConstraint(
                 fields=["article", "number"],
                 name="claim_unique_number",

@@ -17,6 +17,10 @@
   described by reviewers and editors; once the claim is published, by editors only.
   Reviewers add claimants; editors change or delete them (they are shared by every
   article that quotes them).
+- A new revision of an article's text (pasted, or fetched again from its URL) is added,
+  and a claim the revision lost is settled (moved to the passage offered, or dismissed),
+  by any reviewer while the article is unpublished; once it is published, by editors
+  only, since it moves the claims readers have seen.
 - A source's URL is set by its article's importer or an editor; once the article
   is published, by an editor only (history records who changed it).
 - A fact-check is public (its page and ClaimReview) once the claim is published
@@ -111,6 +115,11 @@ def can_change_article(user: Any, article: Article) -> bool:
     if is_editor(user):
         return True
     return is_reviewer(user) and article.status != ArticleStatus.PUBLISHED
+
+
+def can_revise_article(user: Any, article: Article) -> bool:
+    """Add a revision of its text, or settle a claim a revision lost: as its details."""
+    return can_change_article(user, article)
 
 
 def can_delete_article(user: Any, article: Article) -> bool:
@@ -311,6 +320,17 @@ def check_change_article(user: Any, article: Article, *, fields: Iterable[str]) 
             can_change_article(user, article),
             "Only reviewers and editors may correct an article's details.",
         )
+
+
+def check_revise_article(user: Any, article: Article) -> None:
+    if is_reviewer(user) and not can_revise_article(user, article):
+        raise PermissionDenied(
+            "The article is published: only editors may add a revision or settle its claims."
+        )
+    _require(
+        can_revise_article(user, article),
+        "Only reviewers and editors may add a revision of an article.",
+    )
 
 
 def check_delete_article(user: Any, article: Article) -> None:

@@ -17,6 +17,7 @@ import logging
 import random
 from collections.abc import Iterable
 from itertools import zip_longest
+from typing import Any
 from urllib.parse import urlsplit
 
 import kombu.exceptions
@@ -24,6 +25,7 @@ import redis.exceptions
 from celery import Task, shared_task
 from celery.signals import worker_init
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 
@@ -171,6 +173,46 @@ def import_article_from_url(self: Task, article_id: int) -> str:
     return run.outcome
 
 
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None)
+def recheck_article_from_url(self: Task, article_id: int, user_id: int | None = None) -> str:
+    """Fetch an article's page again; a changed text becomes its next revision (running
+    twice makes one: the second finds the text unchanged)."""
+    try:
+        run = article_fetch.run_recheck(article_id, user=_user(user_id))
+    except DATABASE_ERRORS as exc:
+        raise _after_database_error(self, exc) from exc
+    if run.outcome == "busy":
+        _put_back(self, fetches.busy_delay(run.retry_after))
+        return run.outcome
+    if run.retry_after is not None:
+        if self.request.retries < settings.FETCH_MAX_RETRIES:
+            raise self.retry(countdown=backoff_seconds(self.request.retries, run.retry_after))
+        article_fetch.revision_check_done(
+            article_id, "The page could not be fetched after several attempts."
+        )
+        return "failed"
+    enqueue_source_fetches(run.source_ids)
+    for claim_id in run.claim_ids:
+        enqueue_claim_verification(claim_id)
+    return run.outcome
+
+
+def _user(user_id: int | None) -> Any:
+    if user_id is None:
+        return None
+    return get_user_model().objects.filter(pk=user_id).first()
+
+
+@shared_task(acks_late=True)
+def recheck_article_revisions() -> int:
+    """Periodic (beat): fetch again the pages of URL-imported articles that are due."""
+    article_ids = article_fetch.due_for_recheck()
+    for article_id in article_ids:
+        if not send(recheck_article_from_url, article_id):
+            break
+    return len(article_ids)
+
+
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def verify_claim(claim_id: int) -> int:
     return len(quotes.verify_claim(claim_id=claim_id))
@@ -211,6 +253,10 @@ def enqueue_evidence_fetch(evidence_id: int) -> None:
 
 def enqueue_article_fetch(article_id: int) -> None:
     transaction.on_commit(lambda: send_article_import(article_id), robust=True)
+
+
+def enqueue_article_recheck(article_id: int, *, user_id: int | None = None) -> None:
+    transaction.on_commit(lambda: send(recheck_article_from_url, article_id, user_id), robust=True)
 
 
 def enqueue_claim_verification(claim_id: int) -> None:

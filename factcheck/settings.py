@@ -317,6 +317,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "claims.tasks.recheck_sources",
         "schedule": float(env_int("FETCH_RECHECK_EVERY_SECONDS", 300, minimum=10)),
     },
+    "recheck-article-revisions": {
+        "task": "claims.tasks.recheck_article_revisions",
+        "schedule": float(env_int("FETCH_RECHECK_EVERY_SECONDS", 300, minimum=10)),
+    },
 }
 
 # --- Fetching cited sources and evidence -------------------------------------
@@ -337,6 +341,9 @@ FETCH_RETRY_BASE_SECONDS = env_int("FETCH_RETRY_BASE_SECONDS", 10, minimum=1)
 FETCH_LOST_AFTER_SECONDS = env_int("FETCH_LOST_AFTER_SECONDS", 900, minimum=1)
 # How often a fetched source is fetched again to detect links that died.
 FETCH_RECHECK_AFTER_HOURS = env_int("FETCH_RECHECK_AFTER_HOURS", 24 * 7, minimum=1)
+# How often the page of an article imported from its URL is fetched again to look for a
+# new revision of its text; 0: never (reviewers still "Check for updates").
+ARTICLE_RECHECK_AFTER_HOURS = env_int("ARTICLE_RECHECK_AFTER_HOURS", 24, minimum=0)
 FETCH_USER_AGENT = env_str("FETCH_USER_AGENT") or (
     "factcheck/0.1 (collaborative fact-checking; checks cited sources)"
 )

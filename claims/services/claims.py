@@ -111,6 +111,7 @@ def claim_create(
         created_by=policies.person(created_by),
         summary=clean_line(summary),
         claim_date=claim_date or article.published_on,
+        revision=article.revisions.order_by("-number").first(),
     )
     linked = _article_sources(article, sources)
     claim.full_clean(exclude=["claimant"])
