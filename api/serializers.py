@@ -13,8 +13,10 @@ from accounts.signin import SignInRefused, signin_attempt
 from claims import policies
 from claims.models import (
     SUMMARY_MAX_LENGTH,
+    AnchorState,
     Article,
     ArticleFormat,
+    ArticleRevision,
     ArticleStatus,
     Claim,
     Claimant,
@@ -154,6 +156,64 @@ class ArticleDetailSerializer(ArticleSerializer):
     )
     def get_claims_by_status(self, article: Article) -> dict[str, int]:
         return getattr(article, "claims_by_status", {})
+
+
+class RevisionSerializer(serializers.ModelSerializer[ArticleRevision]):
+    created_by = UsernameField(read_only=True)
+
+    class Meta:
+        model = ArticleRevision
+        fields = [
+            "number",
+            "origin",
+            "source_format",
+            "content_sha256",
+            "created_at",
+            "created_by",
+            "summary",
+        ]
+        read_only_fields = fields
+
+
+class RevisionDetailSerializer(RevisionSerializer):
+    class Meta(RevisionSerializer.Meta):
+        fields = [*RevisionSerializer.Meta.fields, "text", "structure", "source_text"]
+        read_only_fields = fields
+
+
+class RevisionCreateSerializer(serializers.Serializer):
+    body = serializers.CharField(
+        required=False, trim_whitespace=False, help_text="The new version's Markdown, HTML or text."
+    )
+    format = serializers.ChoiceField(
+        choices=ArticleFormat.choices, required=False, help_text="Default: the article's format."
+    )
+    from_url = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Instead of a body: fetch the article's page again (articles imported from "
+        "their URL), in the background.",
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if ("body" in attrs) == attrs["from_url"]:
+            raise serializers.ValidationError(
+                "Send the new version as `body`, or `from_url: true` to fetch the page again."
+            )
+        return attrs
+
+
+class RevisionResultSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text="What happened, in a sentence.")
+    unchanged = serializers.BooleanField(help_text="The text was the same: no new revision.")
+    revision = serializers.IntegerField(
+        allow_null=True, help_text="The new revision's number; null when unchanged."
+    )
+    same = serializers.IntegerField(help_text="Claims found again with the same words.")
+    changed = serializers.IntegerField(help_text="Claims found again, their words changed.")
+    orphaned = serializers.IntegerField(help_text="Claims not found in the new text.")
+    sources_new = serializers.IntegerField()
+    sources_removed = serializers.IntegerField()
 
 
 class ArticleCreateSerializer(serializers.Serializer):
@@ -440,6 +500,19 @@ class ClaimSerializer(serializers.ModelSerializer[Claim]):
     claimant = ClaimantBriefSerializer(
         read_only=True, allow_null=True, help_text="Who made the claim."
     )
+    revision = serializers.IntegerField(
+        source="revision_number",
+        read_only=True,
+        allow_null=True,
+        help_text="The number of the article's revision the claim's offsets are in.",
+    )
+    anchor_state = serializers.ChoiceField(
+        choices=AnchorState.choices,
+        read_only=True,
+        help_text="`current`: in the latest revision; `changed`: found there with other "
+        "words (`quote_as_marked` has the ones rated); `orphaned`: not found, kept on "
+        "its revision.",
+    )
 
     class Meta:
         model = Claim
@@ -470,6 +543,9 @@ class ClaimSerializer(serializers.ModelSerializer[Claim]):
             "summary",
             "claimant",
             "claim_date",
+            "anchor_state",
+            "revision",
+            "quote_as_marked",
         ]
         read_only_fields = fields
 

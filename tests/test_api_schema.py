@@ -15,6 +15,8 @@ PATHS = {
     "/api/v1/articles/{id}/": {"get", "patch", "delete"},
     "/api/v1/articles/{id}/suggestions/": {"get"},
     "/api/v1/articles/{id}/suggestions/dismiss/": {"post"},
+    "/api/v1/articles/{id}/revisions/": {"get", "post"},
+    "/api/v1/articles/{id}/revisions/{number}/": {"get"},
     "/api/v1/sources/": {"get"},
     "/api/v1/sources/{id}/": {"get", "patch"},
     "/api/v1/sources/{id}/fetch/": {"post"},
