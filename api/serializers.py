@@ -673,7 +673,7 @@ class ClaimDetailSerializer(ClaimSerializer):
         return claim_warnings(claim)
 
     def get_paragraph(self, claim: Claim) -> str:
-        text = claim.article.text
+        text, _ = claim.anchored_document()
         start, end = passage_span(text, claim.start, claim.end)
         return text[start:end]
 

@@ -633,6 +633,14 @@ class Claim(Timestamped):
         """How people name the claim within its article: "C3"."""
         return f"C{self.number}"
 
+    def anchored_document(self) -> tuple[str, list[Any]]:
+        """The text and structure its offsets are in: the article's, or for an orphaned
+        claim its revision's (one more query)."""
+        if self.anchor_state == AnchorState.ORPHANED and self.revision_id is not None:
+            revision = ArticleRevision.objects.only("text", "structure").get(pk=self.revision_id)
+            return revision.text, revision.structure
+        return self.article.text, self.article.structure
+
     @property
     def is_closed(self) -> bool:
         """Published or rejected (as ``Claim.objects.closed()``)."""

@@ -22,9 +22,7 @@ def bridge(reviewer):
         content=(DATA / "bridge-v1.txt").read_text(), source_format="text", imported_by=reviewer
     )
     claim_create(article=article, created_by=reviewer, quote="carries about 11,000 vehicles a day")
-    claim_create(
-        article=article, created_by=reviewer, quote="a detour of 7 miles through Greyford"
-    )
+    claim_create(article=article, created_by=reviewer, quote="a detour of 7 miles through Greyford")
     return article
 
 

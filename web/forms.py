@@ -15,6 +15,7 @@ from accounts.models import User
 from claims.models import (
     SUMMARY_MAX_LENGTH,
     Article,
+    ArticleFormat,
     ArticleStatus,
     Claimant,
     ClaimantKind,
@@ -676,3 +677,24 @@ def failed_form_of(failed: Mapping[str, Any], name: str, id_name: str, pk: int) 
     ``pk`` (the id ``form_failed`` kept under ``id_name`` in its ``context``), else None."""
     form = failed.get(name)
     return form if form is not None and form.data.get(id_name) == str(pk) else None
+
+
+class RevisionForm(forms.Form):
+    """A new version of the article's text, pasted in the reader (``article_revise``)."""
+
+    content = forms.CharField(
+        label="The new version",
+        widget=forms.Textarea(attrs={"rows": 10}),
+        strip=False,
+        help_text="Paste the whole article as it reads now: its claims and sources are "
+        "found again in it.",
+    )
+    source_format = forms.ChoiceField(
+        label="Format",
+        choices=[("", "As the article was imported"), *ArticleFormat.choices],
+        required=False,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "revision-%s")
+        super().__init__(*args, **kwargs)

@@ -10,12 +10,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Substr
 
 from accounts.models import Role, User
 from claims.models import (
     Article,
+    ArticleRevision,
     Claim,
     ClaimQuerySet,
     ClaimStatus,
@@ -175,10 +176,21 @@ def article_claims(article: Article, user: Any) -> QuerySet[Claim]:
         .annotate(
             evidence_count=count_subquery(Evidence.objects.all(), outer="claim"),
             ratings_count=count_subquery(Rating.objects.all(), outer="claim"),
+            revision_number=F("revision__number"),
         )
         .order_by("start", "end", "id")
     )
     return claims.with_rated_by_me(user)
+
+
+def article_revisions(article: Article) -> QuerySet[ArticleRevision]:
+    """The article's revisions, newest first, without their texts."""
+    return (
+        ArticleRevision.objects.filter(article=article)
+        .select_related("created_by")
+        .defer("text", "structure", "source_text")
+        .order_by("-number")
+    )
 
 
 def sources_in_flight(sources: list[Source]) -> bool:

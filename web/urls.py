@@ -9,6 +9,7 @@ from web.views import (
     dashboard,
     editorial,
     report,
+    revisions,
     signin,
     sources,
 )
@@ -38,6 +39,27 @@ urlpatterns = [
         "articles/<id:article_id>/suggestions/dismiss/",
         articles.suggestion_dismiss_view,
         name="suggestion-dismiss",
+    ),
+    path("articles/<id:article_id>/revisions/", revisions.revision_add, name="revision-add"),
+    path(
+        "articles/<id:article_id>/revisions/check/",
+        revisions.revision_check,
+        name="revision-check",
+    ),
+    path(
+        "articles/<id:article_id>/revisions/<int:number>/diff/",
+        revisions.revision_diff,
+        name="revision-diff",
+    ),
+    path(
+        "articles/<id:article_id>/orphans/<id:claim_id>/accept/",
+        revisions.orphan_accept_view,
+        name="orphan-accept",
+    ),
+    path(
+        "articles/<id:article_id>/orphans/<id:claim_id>/dismiss/",
+        revisions.orphan_dismiss_view,
+        name="orphan-dismiss",
     ),
     path("sources/<id:source_id>/url/", sources.source_url, name="source-url"),
     path("sources/<id:source_id>/fetch/", sources.source_fetch, name="source-fetch"),

@@ -12,7 +12,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from claims import policies
-from claims.models import AnchorState, Article, ArticleFormat, Claim, RevisionOrigin
+from claims.models import (
+    AnchorState,
+    Article,
+    ArticleFormat,
+    ArticleRevision,
+    Claim,
+    RevisionOrigin,
+)
 from claims.pipeline.article_fetch import url_imported
 from claims.pipeline.article_store import decode_article, detect_format
 from claims.pipeline.revisions import (
@@ -72,6 +79,15 @@ def _queue_follow_ups(outcome: RevisionOutcome) -> None:
 def can_check_for_updates(article: Article) -> bool:
     """Was the article imported from its URL, so that its page can be fetched again?"""
     return url_imported().filter(pk=article.pk).exists()
+
+
+def is_url_imported(revisions: list[ArticleRevision]) -> bool:
+    """``can_check_for_updates`` from the article's revisions, newest first, already read."""
+    return (
+        bool(revisions)
+        and revisions[-1].number == 1
+        and revisions[-1].origin == (RevisionOrigin.URL)
+    )
 
 
 def article_check_for_updates(*, article: Article, user: Any) -> None:

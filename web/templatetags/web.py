@@ -78,6 +78,12 @@ def quote_diff(quote: str, wording: str) -> dict[str, Any]:
     return {"quote": _render(quote_pieces), "source": _render(source_pieces)}
 
 
+@register.filter
+def diff_pieces(pieces: list[Any]) -> SafeString:
+    """A side of ``web.diff`` as escaped HTML with its changed words marked."""
+    return _render(pieces)
+
+
 def _render(pieces: list[Any]) -> SafeString:
     return mark_safe(  # every piece is escaped
         "".join(

@@ -16,9 +16,10 @@ from django_htmx.http import HttpResponseClientRefresh
 
 from claims import policies
 from claims.errors import AmbiguousQuote, DuplicateArticle
-from claims.models import Article, ImportStatus
+from claims.models import AnchorState, Article, ImportStatus
 from claims.services.articles import article_import, article_update
 from claims.services.claims import claim_create
+from claims.services.revisions import is_url_imported
 from claims.services.suggestions import article_suggestions, suggestion_dismiss
 from texts.structure import header_blocks
 from web import forms, selectors
@@ -102,8 +103,13 @@ SUGGESTIONS_SHOWN = 10
 
 def reader_context(request: HttpRequest, article: Article) -> dict[str, Any]:
     sources = list(selectors.article_sources(article))
-    claims = list(selectors.article_claims(article, request.user))
+    every_claim = list(selectors.article_claims(article, request.user))
+    claims = [c for c in every_claim if c.anchor_state != AnchorState.ORPHANED]
+    orphaned = [c for c in every_claim if c.anchor_state == AnchorState.ORPHANED]
+    revisions = list(selectors.article_revisions(article))
     claims_url = reverse("web:claims")  # reverse() for each of hundreds of claims is slow
+    for claim in orphaned:
+        claim.url = f"{claims_url}{claim.pk}/"  # type: ignore[attr-defined]
     marks = []
     for claim in claims:
         look = claim_look_for(request.user, claim)
@@ -122,7 +128,8 @@ def reader_context(request: HttpRequest, article: Article) -> dict[str, Any]:
                 url=claim.url,  # type: ignore[attr-defined]
             )
         )
-    source_marks = [SourceMark(s.pk, s.position, s.start, s.end) for s in sources]
+    source_marks = [SourceMark(s.pk, s.position, s.start, s.end) for s in sources if s.in_text]
+    may_revise = policies.can_revise_article(request.user, article)
     return {
         "article": article,
         "body": render_article(
@@ -139,6 +146,11 @@ def reader_context(request: HttpRequest, article: Article) -> dict[str, Any]:
             ),
         ),
         "claims": claims,
+        "orphaned": orphaned,
+        "revisions": revisions,
+        "revision_form": forms.RevisionForm() if may_revise else None,
+        "may_revise": may_revise,
+        "may_check_for_updates": may_revise and is_url_imported(revisions),
         "sources": sources,
         "may_set_urls": policies.can_set_source_urls_of(request.user, article),
         "polling": selectors.sources_in_flight(sources),
@@ -179,10 +191,16 @@ def article_reader(request: HttpRequest, article_id: int) -> HttpResponse:
     article = get_object_or_404(Article.objects.select_related("imported_by"), pk=article_id)
     context = reader_context(request, article)
     failed = failed_forms(
-        request, {"details_form": lambda data: forms.ArticleMetadataForm(data, instance=article)}
+        request,
+        {
+            "details_form": lambda data: forms.ArticleMetadataForm(data, instance=article),
+            "revision_form": forms.RevisionForm,
+        },
     )
     if "details_form" in failed:  # the page shows what is stored, the form what was sent
         context |= {"details_form": failed["details_form"], "details_open": True}
+    if "revision_form" in failed:
+        context |= {"revision_form": failed["revision_form"], "revision_open": True}
     return render(request, "web/article.html", context)
 
 

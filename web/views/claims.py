@@ -60,7 +60,7 @@ def claim_or_404(claim_id: int) -> Claim:
 
 def claim_in_context(claim: Claim, *, hidden: bool = False) -> Any:
     """The paragraphs the claim stands in, with the claim highlighted."""
-    text = claim.article.text
+    text, article_structure = claim.anchored_document()
     start, end = passage_span(text, claim.start, claim.end)
     look = claim_look(claim, hidden=hidden)
     mark = ClaimMark(
@@ -74,7 +74,7 @@ def claim_in_context(claim: Claim, *, hidden: bool = False) -> Any:
     )
     structure = [
         [kind, span_start - start, span_end - start]
-        for kind, span_start, span_end in claim.article.structure
+        for kind, span_start, span_end in article_structure
         if span_start < end and span_end > start
     ]
     return render_article(text[start:end], [mark], [], structure=structure, markers=False)
