@@ -26,7 +26,7 @@ from claims.models import (
     SourceStatus,
 )
 from claims.services.articles import article_import
-from claims.services.claims import claim_create
+from claims.services.claims import claim_create, claim_update
 from claims.services.revisions import article_revise, orphan_accept, orphan_dismiss
 from editorial.services.ratings import rating_submit
 from web.diff import word_diff
@@ -348,3 +348,14 @@ def test_reviewers_revise_unpublished_articles_and_editors_published_ones(review
     with pytest.raises(PermissionDenied, match="only editors"):
         article_revise(article=article, user=reviewer, content=new)
     assert article_revise(article=article, user=editor, content=new).revision is not None
+
+
+def test_an_orphan_moved_to_a_passage_by_hand_is_changed_in_the_latest_revision(editor):
+    quote = "The shipyard that built those boats closed in 1997."
+    article, [claim] = imported("ferry", "markdown", [quote], editor)
+    article_revise(article=article, user=editor, content=version("ferry", "markdown", 2))
+    claim.refresh_from_db()
+    claim_update(claim=claim, user=editor, quote="The current diesel boats are more than 40")
+    claim.refresh_from_db()
+    assert (claim.anchor_state, revision_of(claim)) == (CHANGED, 2)
+    assert claim.quote_as_marked == quote

@@ -49,6 +49,10 @@ def test_pasting_a_new_version_shows_the_changed_and_orphaned_claims(client_: Cl
     assert 'id="orphaned"' in html
     assert "Move the claim there" in html
     assert "Changes since revision 1" in html
+    changed = Claim.objects.get(article=ferry, anchor_state=AnchorState.CHANGED)
+    claim_page = client_.get(f"/claims/{changed.pk}/").content.decode()
+    assert "Changed since rated." in claim_page
+    assert '<mark class="diff">2,400</mark>' in claim_page
 
     diff = client_.get(f"/articles/{ferry.pk}/revisions/1/diff/").content.decode()
     assert "Changes from revision 1 to revision 2" in diff
@@ -70,6 +74,7 @@ def test_an_orphaned_claim_is_dismissed_or_moved_from_the_panel(client_: Client,
     claim_page = client_.get(f"/claims/{orphan.pk}/")
     assert claim_page.status_code == 200
     assert DELETED in claim_page.content.decode()  # shown in the revision it stands in
+    assert "Not found in the latest revision" in claim_page.content.decode()
     response = client_.post(f"/articles/{ferry.pk}/orphans/{orphan.pk}/dismiss/", follow=True)
     assert "stays on the revision it was marked in" in response.content.decode()
     orphan.refresh_from_db()

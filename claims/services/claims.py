@@ -11,7 +11,7 @@ from django.db.models import F
 from claims import policies
 from claims.errors import AmbiguousQuote, QuoteNotFound
 from claims.history import save_as
-from claims.models import Article, Claim, Claimant, ClaimKind, Source
+from claims.models import AnchorState, Article, Claim, Claimant, ClaimKind, Source
 from claims.services.claimants import NewClaimant, article_appearance, claimant_resolve
 from claims.tasks import enqueue_claim_verification
 from texts.anchoring import Span, find_spans, span_at
@@ -155,6 +155,11 @@ def claim_update(
         span = locate_quote(article=claim.article, quote=quote, start=start, end=end)
         if (span.start, span.end) != (claim.start, claim.end):
             policies.check_change_claim_span(user, claim, has_ratings=claim.ratings.exists())
+            if claim.anchor_state == AnchorState.ORPHANED:  # placed in the latest revision
+                claim.quote_as_marked = claim.quote_as_marked or claim.quote
+                claim.anchor_state, claim.anchor_candidate = AnchorState.CHANGED, {}
+                claim.revision = claim.article.revisions.order_by("-number").first()
+                changed += ["anchor_state", "anchor_candidate", "quote_as_marked", "revision"]
             claim.start, claim.end = span.start, span.end
             claim.quote = claim.article.text[span.start : span.end]
             claim.prefix, claim.suffix = span.prefix, span.suffix

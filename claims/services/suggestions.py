@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from claims import policies
-from claims.models import Article, DismissedSuggestion
+from claims.models import AnchorState, Article, DismissedSuggestion
 from texts import checkworthy
 from texts.checkworthy import Suggestion
 from texts.structure import byline_name
@@ -40,7 +40,7 @@ def _scored(article: Article) -> list[Suggestion]:
             Suggestion(start=a, end=b, text=t, score=sc, kind=k, reasons=tuple(r))
             for a, b, t, sc, k, r in cached
         ]
-    spans = list(article.sources.values_list("start", "end"))
+    spans = list(article.sources.filter(in_text=True).values_list("start", "end"))
     scored = checkworthy.suggest(
         article.text, citations=spans, weights=checkworthy.load_weights(path)
     )
@@ -52,7 +52,8 @@ def _scored(article: Article) -> list[Suggestion]:
 
 def article_suggestions(*, article: Article, limit: int = DEFAULT_LIMIT) -> list[Suggestion]:
     """The best ``limit`` suggestions, without sentences overlapping a claim or dismissed."""
-    taken = list(article.claims.values_list("start", "end"))
+    placed = article.claims.exclude(anchor_state=AnchorState.ORPHANED)
+    taken = list(placed.values_list("start", "end"))
     dismissed = set(article.dismissed_suggestions.values_list("start", "end"))
     out = []
     for suggestion in _scored(article):
