@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from texts.anchoring import Outcome, context_of, reanchor
 
 TEXT = (
@@ -10,7 +12,7 @@ TEXT = (
 )
 
 
-def anchored(text: str, quote: str) -> dict[str, object]:
+def anchored(text: str, quote: str) -> dict[str, Any]:
     start = text.index(quote)
     prefix, suffix = context_of(text, start, start + len(quote))
     return {
