@@ -9,7 +9,9 @@ exact; the quote and its context find the passage again if positions drift.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -117,8 +119,8 @@ MIN_QUOTE_SIMILARITY = 0.6
 MIN_SCORE = 0.6
 # Below this the closest passage is not worth offering a reviewer.
 MIN_CANDIDATE_SIMILARITY = 0.35
-_CANDIDATES = 12  # approximate windows refined with their context
-_REFINE_WORDS = 3  # how far a window's ends move, in words, while it is refined
+_CANDIDATES = 8  # approximate windows refined with their context
+_REFINE_WORDS = 2  # how far a window's ends move, in words, while it is refined
 _WORDS = re.compile(r"\S+")
 
 
@@ -142,22 +144,25 @@ def same_words(a: str, b: str) -> bool:
     return _comparable(a) == _comparable(b)
 
 
+_STRAIGHT = str.maketrans(_QUOTE_EQUIVALENTS)
+
+
 def _comparable(text: str) -> str:
-    plain = "".join(_QUOTE_EQUIVALENTS.get(char, char) for char in canonical_forms(text)[0])
-    return " ".join(plain.split())
+    return " ".join(unicodedata.normalize("NFC", text).translate(_STRAIGHT).split())
 
 
 def _similarity(a: str, b: str) -> float:
+    """0-1, of two texts already made ``_comparable`` (or near enough)."""
     if not a and not b:
         return 1.0
-    return float(fuzz.ratio(_comparable(a), _comparable(b))) / 100
+    return float(fuzz.ratio(a, b)) / 100
 
 
 def _scored(
     text: str, start: int, end: int, quote: str, prefix: str, suffix: str, expected: int | None
 ) -> tuple[float, float]:
     """(the weighted score, the quote's similarity) of the passage ``text[start:end]``."""
-    words = _similarity(quote, text[start:end])
+    words = _similarity(quote, _comparable(text[start:end]))
     before = _similarity(prefix, text[max(0, start - len(prefix)) : start]) if prefix else 0.5
     after = _similarity(suffix, text[end : end + len(suffix)]) if suffix else 0.5
     place = 0.5 if expected is None else max(0.0, 1 - abs(start - expected) / max(len(text), 1))
@@ -182,22 +187,35 @@ def passage_score(
 ) -> float:
     """How well ``text[start:end]`` agrees with a passage recorded as ``quote`` between
     ``prefix`` and ``suffix``, near ``expected`` (0-1, texts.anchoring's weights)."""
-    return _scored(text, start, end, quote, prefix, suffix, expected)[0]
+    return _scored(text, start, end, _comparable(quote), prefix, suffix, expected)[0]
+
+
+@lru_cache(maxsize=4)
+def _words(text: str) -> tuple[tuple[int, int], ...]:
+    return tuple((m.start(), m.end()) for m in _WORDS.finditer(text))
+
+
+@lru_cache(maxsize=16)
+def _windows(text: str, length: int) -> list[str]:
+    """Every run of ``length`` words of ``text``, as compared."""
+    words = _words(text)
+    return [
+        _comparable(text[words[i][0] : words[i + length - 1][1]])
+        for i in range(len(words) - length + 1)
+    ]
 
 
 def _approximate(
     text: str, quote: str, prefix: str, suffix: str, expected: int | None
 ) -> tuple[float, float, int, int] | None:
     """The best window of whole words for ``quote``: (score, similarity, start, end)."""
-    words = [(m.start(), m.end()) for m in _WORDS.finditer(text)]
-    length = len(_WORDS.findall(quote))
-    if not words or not length:
-        return None
-    length = min(length, len(words))
-    windows = [text[words[i][0] : words[i + length - 1][1]] for i in range(len(words) - length + 1)]
+    words = _words(text)
     target = _comparable(quote)
+    length = min(len(target.split()), len(words))
+    if not length:
+        return None
     found = process.extract(
-        target, windows, scorer=fuzz.ratio, processor=_comparable, limit=_CANDIDATES
+        target, _windows(text, length), scorer=fuzz.ratio, processor=None, limit=_CANDIDATES
     )
     best: tuple[float, float, int, int] | None = None
     for _, _, first in found:
@@ -206,7 +224,7 @@ def _approximate(
             high = min(len(words), i + length + _REFINE_WORDS)
             for j in range(low, high):
                 start, end = _trimmed(text, words[i][0], words[j][1], quote)
-                score, similarity = _scored(text, start, end, quote, prefix, suffix, expected)
+                score, similarity = _scored(text, start, end, target, prefix, suffix, expected)
                 if best is None or score > best[0]:
                     best = (score, similarity, start, end)
     return best
@@ -244,8 +262,9 @@ def reanchor(
         expected = round(start * scale)
     exact = find_spans(text, quote)
     if exact:
+        target = _comparable(quote)
         scored = [
-            (_scored(text, s.start, s.end, quote, prefix, suffix, expected)[0], s) for s in exact
+            (_scored(text, s.start, s.end, target, prefix, suffix, expected)[0], s) for s in exact
         ]
         score, span = max(scored, key=lambda pair: pair[0])
         return Reanchoring(Outcome.SAME, span, score)

@@ -139,7 +139,14 @@ def revision_apply(
     save_as(
         article,
         user,
-        update_fields=["text", "structure", "source_text", "source_format", "content_sha256"],
+        update_fields=[
+            "text",
+            "structure",
+            "source_text",
+            "source_format",
+            "content_sha256",
+            "updated_at",
+        ],
     )
     outcome = RevisionOutcome(revision=revision, latest=revision)
     _reanchor_claims(article, revision, old_text=old_text, user=user, outcome=outcome)
