@@ -101,8 +101,12 @@ def test_a_page_gone_leaves_the_article_as_it_was_and_says_why(tram, pages: Page
     assert ArticleRevision.objects.filter(article=article).count() == 1
 
 
-def test_check_for_updates_queues_the_recheck(tram, reviewer, django_capture_on_commit_callbacks):
+def test_check_for_updates_queues_the_recheck(
+    tram, reviewer, client, django_capture_on_commit_callbacks
+):
     article, _ = tram
+    client.force_login(reviewer)
+    assert "Check for updates" in client.get(f"/articles/{article.pk}/").content.decode()
     with django_capture_on_commit_callbacks() as callbacks:
         article_check_for_updates(article=article, user=reviewer)
     assert len(callbacks) == 1
