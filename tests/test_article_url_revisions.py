@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from claims import tasks
 from claims.models import (
     AnchorState,
     Article,
@@ -122,3 +123,12 @@ def test_the_periodic_recheck_takes_url_imports_not_checked_for_a_while(tram, se
     assert due_for_recheck(now=later + timedelta(hours=25)) == [article.pk]
     settings.ARTICLE_RECHECK_AFTER_HOURS = 0
     assert due_for_recheck(now=later + timedelta(hours=100)) == []
+
+
+def test_the_beat_task_sends_a_recheck_for_each_article_due(tram, monkeypatch):
+    article, _ = tram
+    Article.objects.filter(pk=article.pk).update(created_at=timezone.now() - timedelta(days=3))
+    sent: list[tuple[object, ...]] = []
+    monkeypatch.setattr(tasks, "send", lambda task, *args, **kw: sent.append((task, *args)) or True)
+    assert tasks.recheck_article_revisions.apply().get() == 1
+    assert sent == [(tasks.recheck_article_from_url, article.pk)]
