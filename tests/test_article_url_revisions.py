@@ -129,6 +129,11 @@ def test_the_beat_task_sends_a_recheck_for_each_article_due(tram, monkeypatch):
     article, _ = tram
     Article.objects.filter(pk=article.pk).update(created_at=timezone.now() - timedelta(days=3))
     sent: list[tuple[object, ...]] = []
-    monkeypatch.setattr(tasks, "send", lambda task, *args, **kw: sent.append((task, *args)) or True)
+
+    def send(task: object, *args: object, **options: object) -> bool:
+        sent.append((task, *args))
+        return True
+
+    monkeypatch.setattr(tasks, "send", send)
     assert tasks.recheck_article_revisions.apply().get() == 1
     assert sent == [(tasks.recheck_article_from_url, article.pk)]
