@@ -13,7 +13,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from claims import events
@@ -39,7 +38,6 @@ from texts.anchoring import (
     passage_score,
     reanchor,
     same_words,
-    span_at,
 )
 from texts.extraction import ExtractedDocument, ExtractedLink
 from texts.textnorm import is_blank
@@ -194,7 +192,7 @@ def _reanchor_claim(claim: Claim, text: str, old_text: str) -> Reanchoring:
     )
 
 
-_CLAIM_FIELDS = [
+CLAIM_ANCHOR_FIELDS = [
     "start",
     "end",
     "quote",
@@ -231,7 +229,7 @@ def _settle(
             claim.anchor_state, claim.quote_as_marked = AnchorState.CHANGED, as_marked
         try:
             with transaction.atomic():
-                save_as(claim, user, update_fields=_CLAIM_FIELDS)
+                save_as(claim, user, update_fields=CLAIM_ANCHOR_FIELDS)
         except IntegrityError:  # another claim took exactly these words
             _restore(claim, moved)
             found = Reanchoring(Outcome.ORPHANED, None, found.score, candidate=found.span)
@@ -262,68 +260,17 @@ def _settle(
         if candidate is not None
         else {}
     )
-    save_as(claim, user, update_fields=_CLAIM_FIELDS)
+    save_as(claim, user, update_fields=CLAIM_ANCHOR_FIELDS)
     outcome.orphaned += 1
 
 
 def _copy(claim: Claim) -> dict[str, Any]:
-    return {name: getattr(claim, name) for name in _CLAIM_FIELDS if name != "updated_at"}
+    return {name: getattr(claim, name) for name in CLAIM_ANCHOR_FIELDS if name != "updated_at"}
 
 
 def _restore(claim: Claim, values: dict[str, Any]) -> None:
     for name, value in values.items():
         setattr(claim, name, value)
-
-
-def claim_move_to_candidate(claim: Claim, *, user: Any) -> Claim:
-    """An orphaned claim takes the passage offered for it, as changed words (its ratings
-    are of the old ones). The caller checks who may."""
-    candidate = claim.anchor_candidate or {}
-    if claim.anchor_state != AnchorState.ORPHANED or "start" not in candidate:
-        raise ValidationError("This claim has no passage to take.", code="no_candidate")
-    article = claim.article
-    latest = first_revision(article)
-    start, end = int(candidate["start"]), int(candidate["end"])
-    if not 0 <= start < end <= len(article.text) or article.text[start:end] != candidate["text"]:
-        raise ValidationError(
-            "The passage offered is no longer in the article's text.", code="stale_candidate"
-        )
-    span = span_at(article.text, start, end)
-    old_quote = claim.quote
-    claim.quote_as_marked = claim.quote_as_marked or old_quote
-    claim.start, claim.end, claim.quote = start, end, article.text[start:end]
-    claim.prefix, claim.suffix = span.prefix, span.suffix
-    claim.revision, claim.anchor_candidate = latest, {}
-    claim.anchor_state = (
-        AnchorState.CURRENT
-        if same_words(claim.quote_as_marked, claim.quote)
-        else AnchorState.CHANGED
-    )
-    if claim.anchor_state == AnchorState.CURRENT:
-        claim.quote_as_marked = ""
-    try:
-        with transaction.atomic():
-            save_as(claim, user, update_fields=_CLAIM_FIELDS)
-    except IntegrityError:
-        raise ValidationError(
-            "Another claim already stands on exactly this passage.", code="duplicate"
-        ) from None
-    events.emit(
-        events.claim_wording_changed,
-        claim=claim,
-        old_quote=old_quote,
-        new_quote=claim.quote,
-        actor=user,
-    )
-    return claim
-
-
-def claim_dismiss_orphan(claim: Claim, *, user: Any) -> Claim:
-    if claim.anchor_state != AnchorState.ORPHANED:
-        raise ValidationError("Only a claim not found in the text can be dismissed.")
-    claim.orphan_dismissed_at, claim.anchor_candidate = timezone.now(), {}
-    save_as(claim, user, update_fields=["orphan_dismissed_at", "anchor_candidate", "updated_at"])
-    return claim
 
 
 # --- Sources -----------------------------------------------------------------------

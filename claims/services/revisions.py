@@ -9,9 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
-from claims import policies
+from claims import events, policies
+from claims.history import save_as
 from claims.models import (
     AnchorState,
     Article,
@@ -23,9 +25,9 @@ from claims.models import (
 from claims.pipeline.article_fetch import url_imported
 from claims.pipeline.article_store import decode_article, detect_format
 from claims.pipeline.revisions import (
+    CLAIM_ANCHOR_FIELDS,
     RevisionOutcome,
-    claim_dismiss_orphan,
-    claim_move_to_candidate,
+    first_revision,
     revision_apply,
 )
 from claims.tasks import (
@@ -33,6 +35,7 @@ from claims.tasks import (
     enqueue_claim_verification,
     enqueue_source_fetches,
 )
+from texts.anchoring import same_words, span_at
 from texts.extraction import extract
 
 
@@ -111,16 +114,52 @@ def _orphaned(claim: Claim) -> None:
 
 @transaction.atomic
 def orphan_accept(*, claim: Claim, user: Any) -> Claim:
-    """An orphaned claim takes the passage offered for it; its words are marked changed."""
+    """An orphaned claim takes the passage offered for it in the latest revision, as
+    changed words (its ratings are of the old ones)."""
     policies.check_revise_article(user, claim.article)
     _orphaned(claim)
-    claim = claim_move_to_candidate(claim, user=user)
+    candidate = claim.anchor_candidate or {}
+    if "start" not in candidate:
+        raise ValidationError("This claim has no passage to take.", code="no_candidate")
+    article = claim.article
+    start, end = int(candidate["start"]), int(candidate["end"])
+    if not 0 <= start < end <= len(article.text) or article.text[start:end] != candidate["text"]:
+        raise ValidationError(
+            "The passage offered is no longer in the article's text.", code="stale_candidate"
+        )
+    span = span_at(article.text, start, end)
+    old_quote = claim.quote
+    claim.quote_as_marked = claim.quote_as_marked or old_quote
+    claim.start, claim.end, claim.quote = start, end, article.text[start:end]
+    claim.prefix, claim.suffix = span.prefix, span.suffix
+    claim.revision, claim.anchor_candidate = first_revision(article), {}
+    if same_words(claim.quote_as_marked, claim.quote):
+        claim.anchor_state, claim.quote_as_marked = AnchorState.CURRENT, ""
+    else:
+        claim.anchor_state = AnchorState.CHANGED
+    try:
+        with transaction.atomic():
+            save_as(claim, user, update_fields=CLAIM_ANCHOR_FIELDS)
+    except IntegrityError:
+        raise ValidationError(
+            "Another claim already stands on exactly this passage.", code="duplicate"
+        ) from None
+    events.emit(
+        events.claim_wording_changed,
+        claim=claim,
+        old_quote=old_quote,
+        new_quote=claim.quote,
+        actor=user,
+    )
     enqueue_claim_verification(claim.pk)
     return claim
 
 
 def orphan_dismiss(*, claim: Claim, user: Any) -> Claim:
-    """The claim is no longer in the article: it stays on the revision it was marked in."""
+    """The claim is no longer in the article: it stays on the revision it was marked in,
+    and later revisions no longer look for it."""
     policies.check_revise_article(user, claim.article)
     _orphaned(claim)
-    return claim_dismiss_orphan(claim, user=user)
+    claim.orphan_dismissed_at, claim.anchor_candidate = timezone.now(), {}
+    save_as(claim, user, update_fields=["orphan_dismissed_at", "anchor_candidate", "updated_at"])
+    return claim
