@@ -570,7 +570,7 @@ class Claim(Timestamped):
     )
     revision = models.ForeignKey(
         ArticleRevision,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,  # goes only with its article, claims and all
         null=True,
         blank=True,
         related_name="claims",

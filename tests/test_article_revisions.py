@@ -359,3 +359,13 @@ def test_an_orphan_moved_to_a_passage_by_hand_is_changed_in_the_latest_revision(
     claim.refresh_from_db()
     assert (claim.anchor_state, revision_of(claim)) == (CHANGED, 2)
     assert claim.quote_as_marked == quote
+
+
+def test_an_article_with_revisions_and_claims_can_be_deleted(reviewer, editor):
+    from claims.services.articles import article_delete
+
+    article, _ = imported("bridge", "text", ["carries about 11,000 vehicles a day"], reviewer)
+    article_revise(article=article, user=reviewer, content=version("bridge", "text", 2))
+    article_delete(article=article, user=editor)
+    assert not ArticleRevision.objects.exists()
+    assert not Claim.objects.exists()

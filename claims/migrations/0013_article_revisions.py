@@ -127,7 +127,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='claim',
             name='revision',
-            field=models.ForeignKey(blank=True, help_text='The revision of the article the offsets are in.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='claims', to='claims.articlerevision'),
+            field=models.ForeignKey(blank=True, help_text='The revision of the article the offsets are in.', null=True, on_delete=django.db.models.deletion.RESTRICT, related_name='claims', to='claims.articlerevision'),
         ),
         migrations.AddField(
             model_name='historicalclaim',
