@@ -265,7 +265,16 @@ class SourceSnapshot(models.Model):
     sha256 = models.CharField(max_length=64, blank=True)
     truncated = models.BooleanField(default=False, help_text="The body was cut at the size cap.")
     text_changed = models.BooleanField(
-        default=False, help_text="The text differs from the previous snapshot's."
+        default=False,
+        help_text="The page's main text was edited since the previous snapshot that read it "
+        "(texts.edits: routine changes of dates and counters, and changes below "
+        "SOURCE_CHANGE_MIN_WORDS, are not edits).",
+    )
+    diff = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The word diff against the previous snapshot when the text was edited: "
+        '[op, text] pairs, op "=" kept, "-" removed, "+" added, "…" cut (texts.edits).',
     )
     soft_404 = models.BooleanField(
         default=False, help_text="Answered 200 but reads like a 'page not found'."
@@ -285,6 +294,11 @@ class SourceSnapshot(models.Model):
     )
     archive_url = models.URLField(
         max_length=2000, blank=True, help_text="A public web archive's copy of this page."
+    )
+    body_pruned_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the raw body was let go (SNAPSHOT_BODY_RETENTION_DAYS); the text stays.",
     )
 
     class Meta:

@@ -28,6 +28,10 @@
   themselves, or once it is published. Editors see them all along.
 - Suggested claims are read by whoever reads their article; reviewers and editors
   dismiss one, which hides it for the whole team.
+- Archived copies of fetched pages (a snapshot's text, its original HTML, its WARC file)
+  are for signed-in reviewers and editors only: they reproduce other sites' pages.
+- A published fact-check whose sources changed since publication is flagged for
+  editors (the "source changed" queue), who decide whether it needs a correction.
 - Someone at the server's command line (``manage.py`` without ``--user``) acts as
   ``OPERATOR``, with an editor's rights: they hold the database already.
 
@@ -246,6 +250,16 @@ def others_ratings_hidden_reason(user: Any, claim_status: str, *, has_rated: boo
 
 def can_handle_correction_requests(user: Any) -> bool:
     """Readers' reports of errors are read, answered, resolved and dismissed by editors."""
+    return is_editor(user)
+
+
+def can_view_archives(user: Any) -> bool:
+    """The archived copies of fetched pages (snapshots' bodies and WARC files)."""
+    return is_reviewer(user)
+
+
+def can_see_source_changes_since_publication(user: Any) -> bool:
+    """The "source changed since publication" flags: for the editors who correct."""
     return is_editor(user)
 
 

@@ -144,6 +144,16 @@ def snapshot_list() -> QuerySet[SourceSnapshot]:
     )
 
 
+# Fields a history of snapshots lists: not the text, nor the headers.
+HISTORY_DEFERRED = ("text", "request_headers", "response_headers")
+
+
+def snapshot_history(**owner: Source | Evidence) -> QuerySet[SourceSnapshot]:
+    """A source's or evidence's snapshots (``source=`` or ``evidence=``), newest first,
+    without their texts: what its history of fetches lists."""
+    return snapshots_latest_first(**owner).defer(*HISTORY_DEFERRED)
+
+
 def claim_list_with_counts() -> ClaimQuerySet:
     """Claims with their article and author, their consensus and publication (one-to-one
     rows of ``editorial``; either may be missing), ``sources_count``, ``evidence_count``

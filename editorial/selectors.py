@@ -35,6 +35,7 @@ from claims.models import (
     ClaimStatus,
     Evidence,
     Rating,
+    SourceSnapshot,
     others_ratings_visible_q,
 )
 from claims.selectors import claim_list_with_counts, count_subquery
@@ -271,6 +272,35 @@ def claims_with_open_correction_requests(*, claims: ClaimQuerySet | None = None)
         )
         .order_by("oldest_open_request_at", "pk")
     )
+
+
+# --- Sources that changed since publication ---------------------------------------
+
+
+def source_edits_since_publication(claim_ref: Any = None) -> QuerySet[SourceSnapshot]:
+    """Edits (``text_changed`` snapshots) of the pages a published claim relies on (its
+    sources and its evidence), found after its verdict was published or last corrected.
+
+    ``claim_ref`` is the claim (a row, an id or an ``OuterRef``; the outer row by default).
+    """
+    claim_ref = OuterRef("pk") if claim_ref is None else claim_ref
+    # One level further down (from a snapshot's subquery), the claim is one more OuterRef.
+    nested = OuterRef(claim_ref) if isinstance(claim_ref, OuterRef) else claim_ref
+    publication = Publication.objects.filter(claim=nested)
+    corrected_since = Correction.objects.filter(
+        claim=nested, corrected_at__gte=OuterRef("fetched_at")
+    )
+    return (
+        SourceSnapshot.objects.filter(text_changed=True)
+        .filter(Q(source__claims=claim_ref) | Q(evidence__claim=claim_ref))
+        .filter(fetched_at__gt=Subquery(publication.values("published_at")[:1]))
+        .exclude(Exists(corrected_since))
+    )
+
+
+def source_changed_since_publication_q() -> Q:
+    """Published claims whose sources were edited since (see above)."""
+    return Q(status=ClaimStatus.PUBLISHED) & Q(Exists(source_edits_since_publication()))
 
 
 # --- Agreement figures ---------------------------------------------------------------

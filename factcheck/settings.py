@@ -10,6 +10,7 @@ variable is documented in the README; a wrong value stops start-up with
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -184,14 +185,43 @@ STATIC_URL = "static/"
 # Where collectstatic gathers the files WhiteNoise serves; an installed copy of the
 # project sets it outside site-packages.
 STATIC_ROOT = Path(env_str("STATIC_ROOT") or BASE_DIR / "staticfiles")
-# The raw bodies of fetched pages (claims.bodies), named by their sha256.
+# The raw bodies of fetched pages (claims.bodies), named by their sha256: in a folder
+# (SNAPSHOT_STORAGE=filesystem, the default) or in an S3-compatible object store
+# (SNAPSHOT_STORAGE=s3, through django-storages; AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY, or the machine's role, give the credentials, as boto3 reads them).
 SNAPSHOT_BODIES_DIR = Path(env_str("SNAPSHOT_BODIES_DIR") or DATA_DIR / "snapshots")
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "snapshots": {
+SNAPSHOT_STORAGE = env_str("SNAPSHOT_STORAGE") or "filesystem"
+_snapshot_storage: dict[str, Any]
+if SNAPSHOT_STORAGE == "filesystem":
+    _snapshot_storage = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": str(SNAPSHOT_BODIES_DIR), "allow_overwrite": True},
-    },
+    }
+elif SNAPSHOT_STORAGE == "s3":
+    if not env_str("AWS_STORAGE_BUCKET_NAME"):
+        raise ImproperlyConfigured("SNAPSHOT_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME.")
+    _snapshot_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env_str("AWS_S3_ENDPOINT_URL") or None,  # None: AWS itself
+            "region_name": env_str("AWS_S3_REGION_NAME") or None,
+            "location": env_str("AWS_LOCATION"),  # a prefix inside the bucket
+            "default_acl": None,  # private: the bucket's own policy applies
+            "querystring_auth": True,
+            "file_overwrite": True,  # same name, same bytes
+        },
+    }
+else:
+    raise ImproperlyConfigured(
+        f"SNAPSHOT_STORAGE must be filesystem or s3, not {SNAPSHOT_STORAGE!r}."
+    )
+# Raw bodies of superseded snapshots older than this are let go by
+# ``manage.py prune_snapshots`` (0: kept forever); each source's latest stays.
+SNAPSHOT_BODY_RETENTION_DAYS = env_int("SNAPSHOT_BODY_RETENTION_DAYS", 365, minimum=0)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "snapshots": _snapshot_storage,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
@@ -337,6 +367,9 @@ FETCH_RETRY_BASE_SECONDS = env_int("FETCH_RETRY_BASE_SECONDS", 10, minimum=1)
 FETCH_LOST_AFTER_SECONDS = env_int("FETCH_LOST_AFTER_SECONDS", 900, minimum=1)
 # How often a fetched source is fetched again to detect links that died.
 FETCH_RECHECK_AFTER_HOURS = env_int("FETCH_RECHECK_AFTER_HOURS", 24 * 7, minimum=1)
+# A recheck that finds fewer changed words than this in a page's main text does not call
+# it an edit (a typo fixed); a changed number in running text always is one.
+SOURCE_CHANGE_MIN_WORDS = env_int("SOURCE_CHANGE_MIN_WORDS", 3, minimum=1)
 FETCH_USER_AGENT = env_str("FETCH_USER_AGENT") or (
     "factcheck/0.1 (collaborative fact-checking; checks cited sources)"
 )

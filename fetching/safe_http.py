@@ -122,6 +122,10 @@ class FetchResponse:
     truncated: bool
     redirects: list[str] = field(default_factory=list)
     elapsed: float = 0.0
+    # The last request's and response's headers as sent and received: names as written,
+    # in order, repeated headers apart (for an archive of the exchange, a WARC record).
+    request_headers: list[tuple[str, str]] = field(default_factory=list)
+    response_headers: list[tuple[str, str]] = field(default_factory=list)
 
 
 class FetchError(Exception):
@@ -192,6 +196,8 @@ class _Hop:
     headers: dict[str, str]
     body: bytes
     truncated: bool
+    request_headers: list[tuple[str, str]] = field(default_factory=list)
+    response_headers: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -271,6 +277,8 @@ def _fetch(url: str, policy: FetchPolicy) -> FetchResponse:
         truncated=hop.truncated,
         redirects=redirects,
         elapsed=time.monotonic() - started,
+        request_headers=hop.request_headers,
+        response_headers=hop.response_headers,
     )
 
 
@@ -558,8 +566,12 @@ def _read_hop(
     target: _Target, response: httpx.Response, policy: FetchPolicy, deadline: float
 ) -> _Hop:
     response_headers = dict(response.headers.items())
+    exchange = {
+        "request_headers": _header_pairs(response.request.headers.raw),
+        "response_headers": _header_pairs(response.headers.raw),
+    }
     if response.status_code in REDIRECT_STATUSES and "location" in response_headers:
-        return _Hop(response.status_code, response_headers, b"", truncated=False)
+        return _Hop(response.status_code, response_headers, b"", truncated=False, **exchange)
     try:
         # Raw bytes, decoded here: httpx's decoders expand a chunk without bounds.
         body = BoundedBody(response_headers.get("content-encoding"), max_bytes=policy.max_bytes)
@@ -570,7 +582,14 @@ def _read_hop(
                 break
     except BadEncoding as exc:
         raise BadResponse(f"{target.url}: {exc}") from exc
-    return _Hop(response.status_code, response_headers, bytes(body.body), body.truncated)
+    return _Hop(
+        response.status_code, response_headers, bytes(body.body), body.truncated, **exchange
+    )
+
+
+def _header_pairs(raw: list[tuple[bytes, bytes]]) -> list[tuple[str, str]]:
+    # Header bytes are Latin-1 on the wire (RFC 9110): every byte maps to one character.
+    return [(name.decode("latin-1"), value.decode("latin-1")) for name, value in raw]
 
 
 def parse_content_type(value: str | None) -> tuple[str | None, str | None]:

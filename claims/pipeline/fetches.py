@@ -31,6 +31,7 @@ from claims.models import Evidence, Source, SourceSnapshot, SourceStatus
 from claims.selectors import snapshots_latest_first
 from fetching import safe_http
 from fetching.content import page_content
+from texts.edits import TextComparison, compare_texts
 from texts.relevance import anchor_relevance
 from texts.textnorm import clean_line
 
@@ -69,6 +70,8 @@ class PageFetch:
     byte_size: int = 0
     sha256: str = ""
     body: bytes = b""  # the raw body, kept in claims.bodies when the outcome is stored
+    request_headers: list[tuple[str, str]] = field(default_factory=list)
+    response_headers: list[tuple[str, str]] = field(default_factory=list)
     truncated: bool = False
     soft_404: bool = False
     error: str = ""
@@ -112,6 +115,8 @@ def fetch_page(url: str) -> PageFetch:
         sha256=hashlib.sha256(response.body).hexdigest(),
         body=response.body,
         truncated=response.truncated,
+        request_headers=response.request_headers,
+        response_headers=response.response_headers,
     )
     code = response.status_code
     if code in (404, 410):
@@ -299,9 +304,13 @@ def finish(target: Source | Evidence, *, task_id: str, page: PageFetch) -> Sourc
         )
         if not updated:
             return None
-        previous = (
-            snapshots_latest_first(**owner).exclude(sha256="").values_list("sha256", "text").first()
+        previous = _previous_reading(owner) if page.status == SourceStatus.OK else None
+        comparison = (
+            compare_texts(previous.text, page.text)
+            if previous is not None and previous.text != page.text
+            else TextComparison()
         )
+        edited = comparison.is_edit(min_words=settings.SOURCE_CHANGE_MIN_WORDS)
         # A dead link is news when it is first found, or when the page was read last time.
         newly_dead = (
             isinstance(target, Source)
@@ -321,13 +330,32 @@ def finish(target: Source | Evidence, *, task_id: str, page: PageFetch) -> Sourc
             sha256=page.sha256,
             truncated=page.truncated,
             soft_404=page.soft_404,
-            text_changed=previous is not None and previous[1] != page.text,
+            text_changed=edited,
+            diff=comparison.diff if edited else [],
             error=page.error,
             anchor_relevance=_relevance(target, page),
+            request_headers=[list(pair) for pair in page.request_headers],
+            response_headers=[list(pair) for pair in page.response_headers],
         )
         if newly_dead:
             events.emit(events.source_died, source=target, snapshot=snapshot)
+        if edited:
+            events.emit(events.source_changed, source=target, snapshot=snapshot, previous=previous)
     return snapshot
+
+
+def _previous_reading(owner: dict[str, Source | Evidence]) -> SourceSnapshot | None:
+    """The latest snapshot that read the page's text: what a new reading is compared with.
+
+    Failed fetches in between (the site was down a day) are no edit, and neither is the
+    first reading after them."""
+    return (
+        snapshots_latest_first(**owner)
+        .filter(error="")
+        .exclude(text="")
+        .only("id", "fetched_at", "text", "source_id", "evidence_id")
+        .first()
+    )
 
 
 def _relevance(target: Source | Evidence, page: PageFetch) -> float | None:
