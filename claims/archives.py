@@ -10,6 +10,7 @@ retention) is never deleted, whichever snapshot it came with first.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -20,6 +21,7 @@ from django.utils import timezone
 
 from claims import bodies
 from claims.models import SourceSnapshot
+from fetching.safe_http import parse_content_type
 from fetching.warc import Exchange, warc_bytes
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
@@ -35,6 +37,22 @@ def body_of(snapshot: SourceSnapshot) -> bytes | None:
 
 def is_html(snapshot: SourceSnapshot) -> bool:
     return snapshot.content_type in HTML_TYPES
+
+
+def served_content_type(snapshot: SourceSnapshot) -> str:
+    """The type to serve a stored body as: its media type, and for HTML the charset the
+    server declared (a safe token only), so the page reads as it did."""
+    media_type = snapshot.content_type or "application/octet-stream"
+    if not is_html(snapshot):
+        return media_type
+    declared = next(
+        (value for name, value in snapshot.response_headers if name.lower() == "content-type"),
+        "",
+    )
+    _, charset = parse_content_type(declared)
+    if charset and re.fullmatch(r"[a-z0-9_.:-]{1,40}", charset):
+        return f"{media_type}; charset={charset}"
+    return media_type
 
 
 def warc_of(snapshot: SourceSnapshot) -> bytes | None:

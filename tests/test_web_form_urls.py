@@ -14,7 +14,13 @@ from django.urls import URLPattern, reverse
 from claims.models import ClaimStatus
 from editorial.models import CorrectionRequest
 from editorial.services.comments import comment_create
-from tests.factories import ClaimantFactory, ClaimFactory, EvidenceFactory, SourceFactory
+from tests.factories import (
+    ClaimantFactory,
+    ClaimFactory,
+    EvidenceFactory,
+    SnapshotFactory,
+    SourceFactory,
+)
 from web import urls as web_urls
 from web.views.common import FAILED_FORMS_KEY
 
@@ -62,6 +68,7 @@ def _objects(editor: Any) -> dict[str, int]:
         "source_id": source.pk,
         "evidence_id": evidence.pk,
         "comment_id": comment.pk,
+        "snapshot_id": SnapshotFactory.create(source=source).pk,
     }
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, JSONField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Substr
 
 from accounts.models import Role, User
@@ -34,6 +34,7 @@ from claims.selectors import (
     claim_list_with_counts,
     count_subquery,
     latest_snapshot_value,
+    snapshots_latest_first,
 )
 from editorial.models import Assignment, ClaimTransition, Publication
 from editorial.queues import queue_get
@@ -157,11 +158,25 @@ def _move_activity(move: ClaimTransition) -> Activity:
 # --- The article reader ------------------------------------------------------------
 
 
+def latest_change(*, owner: str = "source") -> dict[str, Subquery]:
+    """Annotations of the latest edit found in each listed row's page (a ``text_changed``
+    snapshot): ``changed_at``, ``change_diff`` and ``change_id``, None when never edited."""
+    edits = snapshots_latest_first(**{owner: OuterRef("pk")}).filter(text_changed=True)
+    return {
+        "changed_at": Subquery(edits.values("fetched_at")[:1]),
+        "change_diff": Subquery(edits.values("diff")[:1], output_field=JSONField()),
+        "change_id": Subquery(edits.values("id")[:1]),
+    }
+
+
 def article_sources(article: Article) -> QuerySet[Source]:
-    """The article's sources in order, each with its latest snapshot's title and relevance."""
+    """The article's sources in order, each with its latest snapshot's id, title and
+    relevance, and its page's latest edit (``latest_change``)."""
     return Source.objects.filter(article=article).annotate(
+        snapshot_id=latest_snapshot_value("id"),
         snapshot_title=latest_snapshot_value("title"),
         snapshot_relevance=latest_snapshot_value("anchor_relevance"),
+        **latest_change(),
     )
 
 
@@ -203,12 +218,14 @@ def claim_sources(claim: Claim) -> list[Source]:
     """The sources the claim relies on, each with its latest snapshot and quote check."""
     sources: list[Source] = list(
         claim.sources.order_by("position").annotate(
+            snapshot_id=latest_snapshot_value("id"),
             snapshot_title=latest_snapshot_value("title"),
             snapshot_url=latest_snapshot_value("final_url"),
             snapshot_status=latest_snapshot_value("http_status"),
             snapshot_at=latest_snapshot_value("fetched_at"),
             snapshot_excerpt=latest_snapshot_value(Substr("text", 1, EXCERPT_CHARS)),
             snapshot_relevance=latest_snapshot_value("anchor_relevance"),
+            **latest_change(),
         )
     )
     checks = {check.source_id: check for check in QuoteCheck.objects.filter(claim=claim)}
@@ -224,7 +241,9 @@ def claim_evidence(claim: Claim, *, ids: list[int] | None = None) -> list[Eviden
         rows = rows.filter(pk__in=ids)
     evidence: list[Evidence] = list(
         rows.select_related("author").annotate(
-            snapshot_title=latest_snapshot_value("title", owner="evidence")
+            snapshot_id=latest_snapshot_value("id", owner="evidence"),
+            snapshot_title=latest_snapshot_value("title", owner="evidence"),
+            **latest_change(owner="evidence"),
         )
     )
     checks_of = QuoteCheck.objects.filter(evidence__claim=claim)

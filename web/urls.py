@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from web.views import (
+    archives,
     articles,
     claimants,
     claims,
@@ -41,6 +42,13 @@ urlpatterns = [
     ),
     path("sources/<id:source_id>/url/", sources.source_url, name="source-url"),
     path("sources/<id:source_id>/fetch/", sources.source_fetch, name="source-fetch"),
+    path("snapshots/<id:snapshot_id>/", archives.snapshot_page, name="snapshot"),
+    path(
+        "snapshots/<id:snapshot_id>/original/",
+        archives.snapshot_original,
+        name="snapshot-original",
+    ),
+    path("snapshots/<id:snapshot_id>/warc/", archives.snapshot_warc, name="snapshot-warc"),
     path("claims/", claims.claim_search, name="claims"),
     path("claims/<id:claim_id>/", claims.claim_page, name="claim"),
     path("claims/<id:claim_id>/evidence/", claims.evidence_add, name="evidence-add"),

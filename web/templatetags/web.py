@@ -10,6 +10,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince
 from django.utils.translation import ngettext
 
+from claims import policies
 from claims.models import Claim, SourceStatus, Verdict
 from texts.relevance import may_not_be_cited_page
 from web.diff import word_diff
@@ -178,3 +179,9 @@ def optional(field: Any) -> bool:
     """Worth an "(optional)" next to the label: not required, and not marked aria-required
     (a field the form needs unless another one is given)."""
     return not field.field.required and field.field.widget.attrs.get("aria-required") != "true"
+
+
+@register.filter
+def reads_archives(user: Any) -> bool:
+    """``{% if user|reads_archives %}``: may this user open archived copies of pages?"""
+    return policies.can_view_archives(user)

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from claims import policies
-from claims.models import Claim, ClaimStatus, Evidence, Rating
+from claims.models import Claim, ClaimStatus, Evidence, Rating, SourceSnapshot
 from claims.policies import is_public_article, is_public_claim
 from claims.services.evidence import evidence_create
 from claims.summaries import claim_warnings
@@ -29,6 +29,7 @@ from editorial.selectors import (
     correction_request_list,
     open_correction_requests,
     publication_of,
+    source_edits_since_publication,
 )
 from editorial.services.ratings import rating_submit
 from editorial.services.workflow import lacks_support
@@ -110,6 +111,7 @@ def claim_page_response(request: HttpRequest, claim: Claim, **forms_: Any) -> Ht
         "can_describe": policies.can_describe_claim(request.user, claim),
         "claim_warnings": claim_warnings(claim),
         "checked_before": checked_before(claim, user=request.user),
+        "source_edits": _source_edits(request, claim),
         **_editorial_context(request, claim, forms_, has_rated=mine is not None),
     }
     context |= claim_corrections(
@@ -121,6 +123,16 @@ def claim_page_response(request: HttpRequest, claim: Claim, **forms_: Any) -> Ht
         bound=forms_,
     )
     return render(request, "web/claim.html", context)
+
+
+def _source_edits(request: HttpRequest, claim: Claim) -> list[SourceSnapshot]:
+    """For its editors: the edits of the pages a published claim relies on, since then."""
+    if claim.status != ClaimStatus.PUBLISHED or not (
+        policies.can_see_source_changes_since_publication(request.user)
+    ):
+        return []
+    edits = source_edits_since_publication(claim.pk).select_related("source", "evidence")
+    return list(edits.defer("text", "request_headers", "response_headers").distinct()[:20])
 
 
 def _editorial_context(
