@@ -65,8 +65,12 @@ class SnapshotHistorySerializer(serializers.ModelSerializer[SourceSnapshot]):
 
 
 class SnapshotDetailSerializer(SnapshotHistorySerializer):
-    source = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
-    evidence = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    source = serializers.IntegerField(  # type: ignore[assignment]  # a field named "source"
+        source="source_id", read_only=True, allow_null=True, help_text="The source fetched."
+    )
+    evidence = serializers.IntegerField(
+        source="evidence_id", read_only=True, allow_null=True, help_text="The evidence fetched."
+    )
     request_headers = serializers.SerializerMethodField(
         help_text="The request's headers as sent: [name, value] pairs."
     )

@@ -148,7 +148,7 @@ def snapshot_list() -> QuerySet[SourceSnapshot]:
 HISTORY_DEFERRED = ("text", "request_headers", "response_headers")
 
 
-def snapshot_history(**owner: Source | Evidence) -> QuerySet[SourceSnapshot]:
+def snapshot_history(**owner: Source | Evidence | None) -> QuerySet[SourceSnapshot]:
     """A source's or evidence's snapshots (``source=`` or ``evidence=``), newest first,
     without their texts: what its history of fetches lists."""
     return snapshots_latest_first(**owner).defer(*HISTORY_DEFERRED)

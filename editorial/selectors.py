@@ -285,7 +285,7 @@ def source_edits_since_publication(claim_ref: Any = None) -> QuerySet[SourceSnap
     """
     claim_ref = OuterRef("pk") if claim_ref is None else claim_ref
     # One level further down (from a snapshot's subquery), the claim is one more OuterRef.
-    nested = OuterRef(claim_ref) if isinstance(claim_ref, OuterRef) else claim_ref
+    nested: Any = OuterRef(claim_ref) if isinstance(claim_ref, OuterRef) else claim_ref
     publication = Publication.objects.filter(claim=nested)
     corrected_since = Correction.objects.filter(
         claim=nested, corrected_at__gte=OuterRef("fetched_at")

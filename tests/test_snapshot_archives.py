@@ -157,7 +157,7 @@ def test_a_pruned_body_is_gone_from_the_warc_download_with_a_message(reviewer_ap
 
 
 def _snapshot(owner: Source | Evidence, body: bytes, age_days: int, **fields) -> SourceSnapshot:
-    of = (
+    of: dict[str, Any] = (
         {"source": owner}
         if isinstance(owner, Source)
         else {"source": None, "evidence": owner, "final_url": owner.url}

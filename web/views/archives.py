@@ -19,7 +19,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_safe
 
 from claims import archives, policies
-from claims.models import SourceSnapshot
+from claims.models import Evidence, Source, SourceSnapshot
 from claims.selectors import snapshot_history
 from fetching.warc import CONTENT_TYPE as WARC_CONTENT_TYPE
 from web.csp import csp_archived_original
@@ -57,7 +57,9 @@ def _snapshot(snapshot_id: int) -> SourceSnapshot:
 @archive_reader_required
 def snapshot_page(request: HttpRequest, snapshot_id: int) -> HttpResponse:
     snapshot = _snapshot(snapshot_id)
-    owner = {"source": snapshot.source} if snapshot.source_id else {"evidence": snapshot.evidence}
+    owner: dict[str, Source | Evidence | None] = (
+        {"source": snapshot.source} if snapshot.source_id else {"evidence": snapshot.evidence}
+    )
     kept = archives.body_of(snapshot) is not None
     context = {
         "snapshot": snapshot,
