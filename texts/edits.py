@@ -23,6 +23,9 @@ CONTEXT_WORDS = 8
 MAX_DIFF_CHARS = 20_000
 # Lines this short or shorter whose only change is in numbers and dates are routine.
 ROUTINE_LINE_WORDS = 12
+# Blocks of changed lines larger than this (old words times new words) are not matched
+# word by word, which costs about that much.
+MAX_WORD_PAIRS = 25_000_000
 
 _QUOTES = str.maketrans("\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u00a0", "''''\"\"\"\" ")
 _NUMBER = re.compile(r"\d+(?:[.,:/-]\d+)*(?:st|nd|rd|th|k|m|%)?", re.IGNORECASE)
@@ -97,8 +100,13 @@ class _Changes:
         self.numbers = False
 
     def compare(self, old_words: list[str], new_words: list[str], diff: _Diff) -> None:
-        words = SequenceMatcher(None, old_words, new_words, autojunk=False)
-        for op, w1, w2, v1, v2 in words.get_opcodes():
+        if len(old_words) * len(new_words) > MAX_WORD_PAIRS:
+            # Rewritten wholesale (a page replaced by another): matching word by word
+            # would cost more than it could show.
+            opcodes = [("replace", 0, len(old_words), 0, len(new_words))]
+        else:
+            opcodes = SequenceMatcher(None, old_words, new_words, autojunk=False).get_opcodes()
+        for op, w1, w2, v1, v2 in opcodes:
             if op == "equal":
                 diff.keep(new_words[v1:v2])
                 continue

@@ -287,6 +287,15 @@ def finish(target: Source | Evidence, *, task_id: str, page: PageFetch) -> Sourc
     owner: dict[str, Source | Evidence] = (
         {"source": target} if isinstance(target, Source) else {"evidence": target}
     )
+    # Compared before the transaction, which it would hold open for as long as a long page
+    # takes: while the claim is ours, no other fetch of the row stores a snapshot.
+    previous = _previous_reading(owner) if page.status == SourceStatus.OK else None
+    comparison = (
+        compare_texts(previous.text, page.text)
+        if previous is not None and previous.text != page.text
+        else TextComparison()
+    )
+    edited = comparison.is_edit(min_words=settings.SOURCE_CHANGE_MIN_WORDS)
     with transaction.atomic():
         updated = (
             type(target)
@@ -304,13 +313,6 @@ def finish(target: Source | Evidence, *, task_id: str, page: PageFetch) -> Sourc
         )
         if not updated:
             return None
-        previous = _previous_reading(owner) if page.status == SourceStatus.OK else None
-        comparison = (
-            compare_texts(previous.text, page.text)
-            if previous is not None and previous.text != page.text
-            else TextComparison()
-        )
-        edited = comparison.is_edit(min_words=settings.SOURCE_CHANGE_MIN_WORDS)
         # A dead link is news when it is first found, or when the page was read last time.
         newly_dead = (
             isinstance(target, Source)
