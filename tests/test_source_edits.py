@@ -167,3 +167,12 @@ def test_a_published_fact_check_whose_source_changed_is_flagged_for_editors(
     fetch_again(cited, django_capture_on_commit_callbacks)
     assert list(queue.claims_seen_by(editor).values_list("pk", flat=True)) == [claim.pk]
     assert not queue.claims_seen_by(reviewer).exists()
+
+
+def test_a_page_rewritten_wholesale_is_one_edit_without_matching_word_by_word():
+    old = " ".join(f"old{n}" for n in range(6000))
+    new = " ".join(f"new{n}" for n in range(6000))
+    comparison = compare_texts(old, new)
+    assert comparison.words_changed == 6000
+    assert comparison.diff[0][0] == "-"
+    assert comparison.diff[-1] == [CUT, ""]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
@@ -103,7 +104,9 @@ class _Changes:
         if len(old_words) * len(new_words) > MAX_WORD_PAIRS:
             # Rewritten wholesale (a page replaced by another): matching word by word
             # would cost more than it could show.
-            opcodes = [("replace", 0, len(old_words), 0, len(new_words))]
+            opcodes: Sequence[tuple[str, int, int, int, int]] = [
+                ("replace", 0, len(old_words), 0, len(new_words))
+            ]
         else:
             opcodes = SequenceMatcher(None, old_words, new_words, autojunk=False).get_opcodes()
         for op, w1, w2, v1, v2 in opcodes:
@@ -163,8 +166,14 @@ class _Diff:
         self._add(KEPT, text)
 
     def _add(self, op: str, text: str) -> None:
-        if self.cut or self.size + len(text) > self.max_chars:
-            self.cut = True
+        if self.cut:
             return
+        room = self.max_chars - self.size
+        if len(text) > room:
+            # What fits of it, to a whole word: a long removal still shows how it began.
+            text = text[:room].rsplit(" ", 1)[0] if " " in text[:room] else ""
+            self.cut = True
+            if not text:
+                return
         self.size += len(text)
         self.ops.append([op, text])
