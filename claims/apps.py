@@ -11,3 +11,6 @@ class ClaimsConfig(AppConfig):
     def ready(self) -> None:
         # Before any URLconf is read: the web UI's, the API's and the public pages' use it.
         register_converter(IdConverter, "id")
+        from claims import stamps
+
+        stamps.connect()

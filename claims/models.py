@@ -115,9 +115,20 @@ class Article(Timestamped):
     # The highest number a claim of this article was ever given (``claim_create`` counts
     # up): numbers of deleted claims are not given again.
     last_claim_number = models.PositiveIntegerField(default=0, editable=False)
+    # Counts up whenever anything shown on the article's pages changes (its claims,
+    # evidence, ratings, comments, moves, fetches): the open pages poll it
+    # (``claims.stamps``).
+    change_stamp = models.PositiveBigIntegerField(default=0, editable=False)
     # The texts are large and never change after import: keep them out of history.
     history = HistoricalRecords(
-        excluded_fields=["source_text", "text", "structure", "import_due_at", "last_claim_number"]
+        excluded_fields=[
+            "source_text",
+            "text",
+            "structure",
+            "import_due_at",
+            "last_claim_number",
+            "change_stamp",
+        ]
     )
 
     objects = ArticleQuerySet.as_manager()

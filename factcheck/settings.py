@@ -405,6 +405,11 @@ CACHES = {
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
 
+# Open readers and claim pages ask every this many seconds whether anything on them
+# changed (a 304 while nothing did). Who else has a page open is kept in the cache above:
+# with several web processes, set CACHE_URL so that they all see everyone.
+LIVE_POLL_SECONDS = env_int("LIVE_POLL_SECONDS", 2, minimum=1)
+
 # Proxies whose X-Forwarded-For is believed: the client address (rate limits, sign-in
 # limits) is the nearest address in that header not in this list. Empty: REMOTE_ADDR,
 # the header ignored, as anyone can send one.

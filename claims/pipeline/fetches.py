@@ -25,7 +25,7 @@ from django.db import transaction
 from django.db.models import Case, F, Q, When
 from django.utils import timezone
 
-from claims import events
+from claims import events, stamps
 from claims.bodies import store_body
 from claims.models import Evidence, Source, SourceSnapshot, SourceStatus
 from claims.selectors import snapshots_latest_first
@@ -193,7 +193,12 @@ def claim(
             ),
         )
     )
-    return model.objects.filter(pk=pk).first() if claimed else None
+    if not claimed:
+        return None
+    target = model.objects.filter(pk=pk).first()
+    if target is not None:
+        stamps.fetched_changed(target)
+    return target
 
 
 def lease_held_until(model: FetchableModel, pk: int, *, task_id: str) -> datetime | None:
@@ -237,7 +242,10 @@ def release_for_retry(
     }
     if not count_attempt:
         changes["fetch_attempts"] = F("fetch_attempts") - 1
-    return bool(type(target).objects.filter(_still_ours(target, task_id)).update(**changes))
+    released = bool(type(target).objects.filter(_still_ours(target, task_id)).update(**changes))
+    if released:
+        stamps.fetched_changed(target)
+    return released
 
 
 def mark_handed_over(model: FetchableModel, ids: list[int], *, now: datetime | None = None) -> None:
@@ -299,6 +307,7 @@ def finish(target: Source | Evidence, *, task_id: str, page: PageFetch) -> Sourc
         )
         if not updated:
             return None
+        stamps.fetched_changed(target)
         previous = (
             snapshots_latest_first(**owner).exclude(sha256="").values_list("sha256", "text").first()
         )

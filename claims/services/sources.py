@@ -5,7 +5,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from claims import policies
+from claims import policies, stamps
 from claims.history import save_as
 from claims.models import Source, SourceStatus
 from claims.tasks import enqueue_source_fetches, enqueue_source_quote_verification
@@ -32,6 +32,7 @@ def source_set_url(*, source: Source, url: str, user: Any) -> Source:
     enqueue_source_fetches([source.pk])
     if corrected:
         enqueue_source_quote_verification(source.pk)
+    stamps.article_changed(source.article_id)
     return source
 
 
@@ -48,4 +49,5 @@ def source_request_fetch(*, source: Source, user: Any) -> Source:
     source.status_detail = ""
     save_as(source, user, update_fields=["status", "status_detail", "updated_at"])
     enqueue_source_fetches([source.pk])
+    stamps.article_changed(source.article_id)
     return source

@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from claims import policies
+from claims import policies, stamps
 from claims.models import Article, DismissedSuggestion
 from texts import checkworthy
 from texts.checkworthy import Suggestion
@@ -93,6 +93,7 @@ def suggestion_dismiss(
     existing = DismissedSuggestion.objects.filter(article=article, start=start, end=end).first()
     if existing is not None:
         return existing
+    stamps.article_changed(article.pk)
     try:
         with transaction.atomic():
             return DismissedSuggestion.objects.create(

@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.ratelimits import SlidingWindow, whole_seconds
-from claims import events, policies
+from claims import events, policies, stamps
 from claims.models import Claim
 from editorial.models import Correction, CorrectionRequest, CorrectionRequestStatus
 from texts.textnorm import clean_text, is_blank
@@ -166,4 +166,5 @@ def correction_request_handle(
         correction_request.handled_by = policies.person(editor)
         correction_request.handled_at = timezone.now()
     correction_request.save()
+    stamps.claim_changed(correction_request.claim_id)
     return correction_request

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
 
-from claims import events, policies
+from claims import events, policies, stamps
 from claims.history import save_as
 from claims.models import ArticleStatus, Claim, ClaimStatus, Evidence, Rating, Source, Verdict
 from claims.services.articles import article_update
@@ -102,6 +102,7 @@ def _move(claim: Claim, to_status: str, user: Any, note: str) -> ClaimTransition
     from_status = claim.status
     claim.status = to_status
     save_as(claim, user, update_fields=["status", "updated_at"])
+    stamps.article_changed(claim.article_id)
     return ClaimTransition.objects.create(
         claim=claim,
         from_status=from_status,

@@ -25,6 +25,7 @@ from web import forms, selectors
 from web.reader import ClaimMark, SourceMark, excerpt, render_article
 from web.verdicts import LEGEND, claim_look_for
 from web.views.common import failed_forms, go, is_htmx, reviewer_required
+from web.views.live import article_live_context
 
 IMPORT_FORMS: dict[str, type[forms.forms.Form]] = {
     "paste": forms.ImportTextForm,
@@ -177,7 +178,7 @@ def _claim_to_move(request: HttpRequest, claims: list[Any]) -> Any:
 @reviewer_required
 def article_reader(request: HttpRequest, article_id: int) -> HttpResponse:
     article = get_object_or_404(Article.objects.select_related("imported_by"), pk=article_id)
-    context = reader_context(request, article)
+    context = article_live_context(request, article) | reader_context(request, article)
     failed = failed_forms(
         request, {"details_form": lambda data: forms.ArticleMetadataForm(data, instance=article)}
     )

@@ -40,6 +40,7 @@ from web.history import claim_history
 from web.reader import ClaimMark, render_article
 from web.verdicts import claim_look, claim_look_for, ratings_hidden
 from web.views.common import failed_forms, form_failed, go, reviewer_required
+from web.views.live import claim_live_context
 
 CLAIMS_PER_PAGE = 50
 MOVE_LABELS: dict[tuple[str, str], str] = {
@@ -90,7 +91,7 @@ def claim_page_response(request: HttpRequest, claim: Claim, **forms_: Any) -> Ht
     rating_form = forms_.get("rating_form") or forms.RatingForm(
         initial=_rating_initial(mine) if mine else None
     )
-    context = {
+    context = claim_live_context(request, claim) | {
         "claim": claim,
         "article": claim.article,
         "look": claim_look(claim, hidden=hidden),

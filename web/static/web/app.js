@@ -220,11 +220,17 @@
 
     // Pointing at a claim in the panel shows where it stands.
     function marksOf(id) { return $$(`mark[data-claims~="${id}"]`, root); }
-    $$(".claim-item", $("#panel-claims")).forEach((item) => {
-      const id = item.dataset.claim;
-      item.addEventListener("mouseenter", () => marksOf(id).forEach((mark) => mark.classList.add("is-active")));
-      item.addEventListener("mouseleave", () => marksOf(id).forEach((mark) => mark.classList.remove("is-active")));
-    });
+    // (Listened to on the panel: its list is swapped in again when others add claims.)
+    const panel = $("#panel-claims");
+    function pointed(event, active) {
+      const item = event.target.closest(".claim-item");
+      if (!item || (event.relatedTarget && item.contains(event.relatedTarget))) return;
+      marksOf(item.dataset.claim).forEach((mark) => mark.classList.toggle("is-active", active));
+    }
+    if (panel) {
+      panel.addEventListener("mouseover", (event) => pointed(event, true));
+      panel.addEventListener("mouseout", (event) => pointed(event, false));
+    }
     document.addEventListener("click", (event) => {
       const jump = event.target.closest("[data-jump]");
       if (!jump) return;
@@ -280,7 +286,159 @@
     });
   }
 
+  /* --- Pages that update themselves (web/views/live.py) ---
+     Every few seconds, while the tab is shown, the page asks whether anything on it changed:
+     a 304 while nothing did. When something did, it fetches its own address again and
+     swaps in each part ([data-live-region]) whose HTML changed. A form the reader has typed
+     into, has the focus in, or that shows errors is kept as it is, with what was typed. */
+  const CSRF_INPUT = 'input[name="csrfmiddlewaretoken"]';
+
+  function serverHtml(element) {
+    // The CSRF token is masked afresh on every render: it is not a change.
+    const copy = element.cloneNode(true);
+    $$(CSRF_INPUT, copy).forEach((input) => input.setAttribute("value", ""));
+    return copy.innerHTML;
+  }
+
+  function keyed(root, selector, keyOf) {
+    const seen = new Map();
+    const found = new Map();
+    $$(selector, root).forEach((element) => {
+      const base = keyOf(element);
+      const count = seen.get(base) || 0;
+      seen.set(base, count + 1);
+      found.set(`${base}#${count}`, element);
+    });
+    return found;
+  }
+
+  const formKey = (form) => form.id || form.getAttribute("action") || "";
+  const detailsKey = (details) => details.id || ($("summary", details) || details).textContent.trim();
+
+  function isBusy(form) {
+    return form.dataset.dirty === "true" || form.contains(document.activeElement)
+      || Boolean(form.querySelector('[aria-invalid="true"], [data-error-summary]'));
+  }
+
+  function swapRegion(region, fresh) {
+    const kept = new Map();
+    keyed(region, "form", formKey).forEach((form, key) => { if (isBusy(form)) kept.set(key, form); });
+    const incoming = document.createElement(region.tagName);
+    incoming.append(...Array.from(fresh.childNodes, (node) => document.importNode(node, true)));
+    const places = keyed(incoming, "form", formKey);
+    for (const key of kept.keys()) {
+      if (!places.has(key)) return false; // the form would go: leave the part as it is for now
+    }
+    const open = keyed(region, "details", detailsKey);
+    keyed(incoming, "details", detailsKey).forEach((details, key) => {
+      if (open.has(key)) details.open = open.get(key).open;
+    });
+    const focused = document.activeElement;
+    const caret = focused && "selectionStart" in focused
+      ? [focused.selectionStart, focused.selectionEnd] : null;
+    kept.forEach((form, key) => places.get(key).replaceWith(form));
+    region.replaceChildren(...incoming.childNodes);
+    if (focused && focused !== document.activeElement && region.contains(focused)) {
+      focused.focus({ preventScroll: true });
+      if (caret) { try { focused.setSelectionRange(caret[0], caret[1]); } catch (error) { /* not a text field */ } }
+    } else if (focused && focused.id && !focused.isConnected) {
+      const again = document.getElementById(focused.id);
+      if (again) again.focus({ preventScroll: true });
+    }
+    if (window.htmx) window.htmx.process(region);
+    return true;
+  }
+
+  function setUpLive() {
+    const live = $("#live");
+    if (!live || !window.fetch) return;
+    const every = (Number(live.dataset.liveEvery) || 2) * 1000;
+    let stamp = live.dataset.liveStamp; // what the page shows
+    let latest = stamp; // what the server last said
+    let etag = "";
+    let timer = 0;
+    let busy = false;
+    const shown = new Map($$("[data-live-region]").map((region) => [region.id, serverHtml(region)]));
+
+    function markDirty(event) {
+      const form = event.target.form || (event.target.closest && event.target.closest("form"));
+      if (form) form.dataset.dirty = "true";
+    }
+    document.addEventListener("input", markDirty, true);
+    document.addEventListener("change", markDirty, true);
+
+    async function refresh() {
+      const response = await fetch(location.pathname + location.search, {
+        cache: "no-store", credentials: "same-origin", redirect: "manual",
+      });
+      if (!response.ok) return false;
+      const page = new DOMParser().parseFromString(await response.text(), "text/html");
+      let complete = true;
+      $$("[data-live-region]").forEach((region) => {
+        const fresh = page.getElementById(region.id);
+        if (!fresh) return;
+        const html = serverHtml(fresh);
+        if (html === shown.get(region.id)) return;
+        if (swapRegion(region, fresh)) shown.set(region.id, html);
+        else complete = false;
+      });
+      return complete;
+    }
+
+    function swapById(html) {
+      const answer = new DOMParser().parseFromString(html, "text/html");
+      Array.from(answer.body.children).forEach((element) => {
+        const target = element.id && document.getElementById(element.id);
+        if (!target) return;
+        element.removeAttribute("hx-swap-oob");
+        const fresh = document.importNode(element, true);
+        target.replaceWith(fresh);
+        if (window.htmx) window.htmx.process(fresh);
+      });
+    }
+
+    async function poll() {
+      timer = 0;
+      if (document.hidden) return; // asked again as soon as the tab is shown
+      busy = true;
+      try {
+        const response = await fetch(live.dataset.liveUrl, {
+          headers: etag ? { "If-None-Match": etag } : {},
+          cache: "no-store", credentials: "same-origin", redirect: "manual",
+        });
+        const next = response.headers.get("X-Live-Stamp");
+        if (response.status === 200 && next !== null) {
+          etag = response.headers.get("ETag") || "";
+          latest = next;
+          swapById(await response.text());
+        }
+        // A part left as it was (a form in the way) is tried again at the next turn.
+        if (latest !== stamp && (response.status === 200 || response.status === 304)) {
+          const seen = latest;
+          if (await refresh()) stamp = seen;
+        }
+      } catch (error) {
+        // Offline or the server restarting: ask again at the next turn.
+      } finally {
+        busy = false;
+        schedule();
+      }
+    }
+
+    function schedule() {
+      if (!timer && !document.hidden) timer = window.setTimeout(poll, every);
+    }
+    document.addEventListener("visibilitychange", () => {
+      if (document.hidden || busy) return;
+      window.clearTimeout(timer);
+      timer = 0;
+      poll();
+    });
+    schedule();
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
+    setUpLive();
     setUpTabs();
     setUpReader();
     setUpErrorFocus();
