@@ -16,27 +16,39 @@ SHOWN_NAMES = 3
 
 
 def here_seconds() -> float:
-    """How long a reader counts as here after their last poll: a few missed polls."""
-    return max(3 * settings.LIVE_POLL_SECONDS, 10)
+    """How long a reader counts as here after their last poll: long enough that a slow
+    answer or two never drops someone (which would change every other reader's answer)."""
+    return max(10 * settings.LIVE_POLL_SECONDS, 20)
 
 
 def look(page: str, user: Any) -> list[str]:
-    """Record that ``user`` has ``page`` open; the names of the others who have it open."""
-    key = f"live:here:{page}"
+    """Record that ``user`` has ``page`` open; the names of the others who have it open.
+
+    Each reader has a key of their own that expires (so processes never overwrite each
+    other's readers), and the page keeps the list of who was seen, changed only when
+    someone comes or goes: an idle page's poll reads two keys and writes none most times.
+    """
+    index_key = f"live:here:{page}"
     now = time.time()
     try:
-        seen: dict[int, tuple[str, float]] = cache.get(key) or {}
-        seen = {pk: entry for pk, entry in seen.items() if entry[1] > now}
-        mine = seen.get(user.pk)
-        # Written again only when the entry is halfway to expiring or new: most polls
-        # of an idle page only read.
-        if mine is None or mine[1] - now < here_seconds() / 2:
-            seen[user.pk] = (user.get_username(), now + here_seconds())
-            cache.set(key, seen, timeout=int(here_seconds()) + 1)
+        seen: dict[int, str] = cache.get(index_key) or {}
+        until = cache.get_many([f"{index_key}:{pk}" for pk in seen])
+        present = {pk: name for pk, name in seen.items() if until.get(f"{index_key}:{pk}", 0) > now}
+        mine = until.get(f"{index_key}:{user.pk}", 0)
+        if mine - now < here_seconds() / 2:  # new, or halfway to expiring
+            cache.set(f"{index_key}:{user.pk}", now + here_seconds(), timeout=_timeout())
+            cache.touch(index_key, timeout=_timeout() * 6)
+        present[user.pk] = user.get_username()
+        if present != seen:
+            cache.set(index_key, present, timeout=_timeout() * 6)
     except Exception:  # the cache is down: nobody is shown, the page still works
         logger.warning("Could not read who is here from the cache.", exc_info=True)
         return []
-    return sorted(name for pk, (name, _) in seen.items() if pk != user.pk)
+    return sorted(name for pk, name in present.items() if pk != user.pk)
+
+
+def _timeout() -> int:
+    return int(here_seconds()) + 1
 
 
 def sentence(names: list[str]) -> str:
