@@ -143,6 +143,7 @@ class Client:
     not_modified: int = 0
     pages: int = 0
     errors: list[str] = field(default_factory=list)
+    answer_seconds: list[float] = field(default_factory=list)
     saw_stamp_at: dict[str, float] = field(default_factory=dict)
     saw_page_at: dict[str, float] = field(default_factory=dict)
 
@@ -182,6 +183,7 @@ async def run_client(
         headers = {**cookie, "If-None-Match": client.etag} if client.etag else cookie
         try:
             answer = await get(port, f"/claims/{claim_id}/live/", headers)
+            client.answer_seconds.append(time.monotonic() - started)
             client.polls += 1
             if answer.status == 304:
                 client.not_modified += 1
@@ -336,6 +338,11 @@ async def run(
         print(
             f"idle {args.idle:g} s: {idle_polls} requests ({idle_304 / max(idle_polls, 1):.1%} "
             f"answered 304), {idle_cpu:.2f} s of server CPU"
+        )
+        answers = [t for c in clients for t in c.answer_seconds[-int(args.idle / every) :]]
+        print(
+            f"  a poll's answer took p50 {1000 * percentile(answers, 50):.0f} ms, "
+            f"p95 {1000 * percentile(answers, 95):.0f} ms"
         )
         print(
             f"  per client per minute: {idle_polls / per_client:.1f} requests, "
