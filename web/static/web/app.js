@@ -358,6 +358,7 @@
     let etag = "";
     let timer = 0;
     let busy = false;
+    let stopped = false;
     const shown = new Map($$("[data-live-region]").map((region) => [region.id, serverHtml(region)]));
 
     function markDirty(event) {
@@ -406,6 +407,10 @@
           headers: etag ? { "If-None-Match": etag } : {},
           cache: "no-store", credentials: "same-origin", redirect: "manual",
         });
+        if (response.type === "opaqueredirect" || response.status === 403 || response.status === 404) {
+          stopped = true; // signed out, or the page is gone: a reload says so
+          return;
+        }
         const next = response.headers.get("X-Live-Stamp");
         if (response.status === 200 && next !== null) {
           etag = response.headers.get("ETag") || "";
@@ -426,10 +431,10 @@
     }
 
     function schedule() {
-      if (!timer && !document.hidden) timer = window.setTimeout(poll, every);
+      if (!timer && !stopped && !document.hidden) timer = window.setTimeout(poll, every);
     }
     document.addEventListener("visibilitychange", () => {
-      if (document.hidden || busy) return;
+      if (document.hidden || busy || stopped) return;
       window.clearTimeout(timer);
       timer = 0;
       poll();
