@@ -346,6 +346,8 @@
       if (again) again.focus({ preventScroll: true });
     }
     if (window.htmx) window.htmx.process(region);
+    // Scripts that set up elements of their own inside a part can do it again here.
+    region.dispatchEvent(new CustomEvent("live:swapped", { bubbles: true }));
     return true;
   }
 
