@@ -340,8 +340,8 @@ def run(args: argparse.Namespace, env: dict[str, str], claim_id: int, sessions: 
             for n in range(args.writes):
                 comment_create(claim=claim, author=author, body=COMMENT.format(n=n))
                 at = time.time()
-                stamp = Claim.objects.values_list("article__change_stamp").get(pk=claim_id)[0]
-                written[str(stamp)] = at
+                now = Claim.objects.values_list("article__change_stamp").get(pk=claim_id)[0]
+                written[str(now)] = at
                 time.sleep(args.gap)
             results = pending.get()
             write_cpu = cpu_seconds(server.pid) - write_cpu
