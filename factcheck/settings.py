@@ -154,6 +154,12 @@ else:
     # Without it an unreachable server hangs requests and /healthz for minutes;
     # ?connect_timeout=N in DATABASE_URL overrides the 5 seconds.
     _database.setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+    # A pool of at most this many connections per process (psycopg_pool), shared by its
+    # threads: a fetch worker's 32 threads then need a few connections, not 32, since a
+    # thread gives its connection back while it waits on a site. 0: one per thread.
+    if _pool_size := env_int("DATABASE_POOL_MAX_SIZE", 0, minimum=0):
+        _database["OPTIONS"]["pool"] = {"min_size": 1, "max_size": _pool_size, "timeout": 30}
+        _database["CONN_MAX_AGE"] = 0  # a pooled connection goes back to the pool instead
 # A reused connection is checked (one round trip) before each request uses it, so a
 # database restart costs no failed request.
 _database["CONN_HEALTH_CHECKS"] = env_bool("CONN_HEALTH_CHECKS", True)

@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Case, F, Q, When
 from django.utils import timezone
 
@@ -443,6 +443,7 @@ def run_fetch(
         page.error = page.detail
         snapshot = finish(target, task_id=task_id, page=page)
         return FetchRun("done", page=page, snapshot=snapshot, attempts=attempts)
+    _give_back_pooled_connection()  # the download may wait on the site for a while
     page = download_page(target.url)
     if page.unread and read:
         page = read_page(page)
@@ -475,6 +476,12 @@ def run_fetch(
         return FetchRun("read", page=page, attempts=attempts)
     snapshot = finish(target, task_id=task_id, page=page)
     return FetchRun("done", page=page, snapshot=snapshot, attempts=attempts)
+
+
+def _give_back_pooled_connection() -> None:
+    """A pooled connection goes back to the pool (cheap) for others to use meanwhile."""
+    if connection.settings_dict.get("OPTIONS", {}).get("pool") and not connection.in_atomic_block:
+        connection.close()
 
 
 def run_read(
