@@ -44,6 +44,9 @@ PATHS = {
     "/api/v1/correction-requests/{request_id}/": {"get", "patch"},
     "/api/v1/reviewers/": {"get"},
     "/api/v1/reviewers/stats/": {"get"},
+    "/api/v1/webhooks/": {"get", "post"},
+    "/api/v1/webhooks/{webhook_id}/": {"get", "patch", "delete"},
+    "/api/v1/webhooks/{webhook_id}/deliveries/": {"get"},
 }
 
 
