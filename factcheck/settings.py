@@ -346,6 +346,22 @@ FETCH_USER_AGENT = env_str("FETCH_USER_AGENT") or (
     "factcheck/0.1 (collaborative fact-checking; checks cited sources)"
 )
 
+# --- Public web archives (claims.pipeline.archives) ---------------------------
+
+# Ask a public web archive to capture each page on its first successful fetch, and look up
+# a dead source's closest archived copy. Off by default: it sends every cited URL out.
+WEB_ARCHIVE_ENABLED = env_bool("WEB_ARCHIVE_ENABLED", default=False)
+# The page's URL is appended to the save URL, after a slash.
+WEB_ARCHIVE_SAVE_URL = (env_url("WEB_ARCHIVE_SAVE_URL") or "https://web.archive.org/save") + "/"
+WEB_ARCHIVE_AVAILABILITY_URL = (
+    env_url("WEB_ARCHIVE_AVAILABILITY_URL") or "https://archive.org/wayback/available"
+)
+# Requests to the archive per minute, all workers together when CACHE_URL is shared.
+WEB_ARCHIVE_REQUESTS_PER_MINUTE = env_int("WEB_ARCHIVE_REQUESTS_PER_MINUTE", 10, minimum=1)
+WEB_ARCHIVE_MAX_RETRIES = env_int("WEB_ARCHIVE_MAX_RETRIES", 3, minimum=0)
+# A capture can take the archive a while.
+WEB_ARCHIVE_TIMEOUT_SECONDS = env_int("WEB_ARCHIVE_TIMEOUT_SECONDS", 60, minimum=1)
+
 # --- Webhooks (webhooks) ----------------------------------------------------
 
 # Attempts at one delivery (the first and its retries) before it is given up.

@@ -50,6 +50,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", "text/plain")
         self.send_header("Content-Length", str(len(answer)))
+        if 300 <= status < 400:
+            self.send_header("Location", "/elsewhere")
         self.end_headers()
         self.wfile.write(answer)
 
