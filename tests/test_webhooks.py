@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import json
 import socket
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
 from standardwebhooks import Webhook
 
 from claims.models import ArticleStatus, Verdict
@@ -16,7 +19,7 @@ from tests.factories import ArticleFactory, ClaimFactory
 from tests.receiver import Receiver, receiving
 from tests.workflow import publish, rate
 from webhooks import delivery as webhook_delivery
-from webhooks import signing
+from webhooks import signing, tasks
 from webhooks.models import Delivery, DeliveryStatus, Subscription
 from webhooks.services import subscription_create
 
@@ -390,3 +393,51 @@ def test_an_owner_who_is_no_longer_an_editor_gets_nothing(editor, receiver):
     subscription.refresh_from_db()
     assert subscription.is_active is False
     assert "may no longer manage webhooks" in subscription.disabled_reason
+
+
+def test_deliveries_whose_job_was_lost_are_queued_again(editor, loopback, monkeypatch):
+    subscription = subscribe(editor, "http://127.0.0.1:9/")
+    lost = stored_delivery(subscription, data={})
+    Delivery.objects.filter(pk=lost.pk).update(created_at=timezone.now() - timedelta(minutes=10))
+    Delivery.objects.create(  # queued a moment ago: its job is on its way
+        subscription=subscription, message_id="msg_new", event_type="claim.published", payload={}
+    )
+    sent: list[tuple[object, ...]] = []
+    monkeypatch.setattr(tasks, "send", lambda task, *args: sent.append(args) or True)
+
+    assert tasks.resend_lost_webhooks() == 1
+    assert sent == [(lost.pk,)]
+    assert tasks.resend_lost_webhooks() == 0  # not again before it is overdue once more
+
+
+def test_the_admin_lists_changes_and_resends_through_the_services(
+    admin_client, editor, receiver, django_capture_on_commit_callbacks
+):
+    subscription = subscribe(editor, receiver.url())
+    failed = stored_delivery(subscription, data={})
+    Delivery.objects.filter(pk=failed.pk).update(status=DeliveryStatus.FAILED, attempts=8)
+    assert admin_client.get(reverse("admin:webhooks_subscription_changelist")).status_code == 200
+    assert admin_client.get(reverse("admin:webhooks_delivery_changelist")).status_code == 200
+    page = reverse("admin:webhooks_subscription_change", args=[subscription.pk])
+    assert subscription.secret not in admin_client.get(page).content.decode()
+
+    refused = admin_client.post(
+        page, {"url": "http://169.254.169.254/", "events": ["claim.published"], "is_active": "on"}
+    )
+    assert "link-local" in " ".join(m for errors in refused.context["errors"] for m in errors)
+    changed = admin_client.post(
+        page, {"url": receiver.url(), "events": ["claim.corrected", "source.dead"]}
+    )
+    assert changed.status_code == 302
+    subscription.refresh_from_db()
+    assert subscription.events == ["claim.corrected", "source.dead"]
+    assert subscription.is_active is False
+    assert "Turned off by" in subscription.disabled_reason
+
+    with django_capture_on_commit_callbacks() as queued:
+        admin_client.post(
+            reverse("admin:webhooks_delivery_changelist"),
+            {"action": "send_again", "_selected_action": [failed.pk]},
+        )
+    assert len(queued) == 1
+    assert Delivery.objects.get(pk=failed.pk).status == DeliveryStatus.PENDING
