@@ -26,7 +26,10 @@ class SubscriptionListView(generics.ListAPIView):
     def get_queryset(self) -> QuerySet[Subscription]:
         return selectors.subscription_list()
 
-    @extend_schema(summary="Webhook subscriptions, newest first (editors)")
+    @extend_schema(
+        summary="Webhook subscriptions, newest first (editors)",
+        responses={200: s.SubscriptionSerializer, **ERRORS},
+    )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 

@@ -25,8 +25,6 @@ from webhooks.delivery import webhook_policy
 from webhooks.models import Delivery, DeliveryStatus, Subscription
 from webhooks.tasks import send_deliveries
 
-MAX_EVENTS = len(EVENTS)
-
 
 def _clean_events(events: Iterable[str]) -> list[str]:
     names = list(dict.fromkeys(events))
