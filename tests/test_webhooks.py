@@ -403,7 +403,12 @@ def test_deliveries_whose_job_was_lost_are_queued_again(editor, loopback, monkey
         subscription=subscription, message_id="msg_new", event_type="claim.published", payload={}
     )
     sent: list[tuple[object, ...]] = []
-    monkeypatch.setattr(tasks, "send", lambda task, *args: sent.append(args) or True)
+
+    def send(task: object, *args: object) -> bool:
+        sent.append(args)
+        return True
+
+    monkeypatch.setattr(tasks, "send", send)
 
     assert tasks.resend_lost_webhooks() == 1
     assert sent == [(lost.pk,)]
