@@ -324,7 +324,9 @@ class ClaimReviewViewSet(JSONErrors, ClaimChildViewSet):
         if publication is None:
             raise NotFound("This claim has no published verdict.")
         review = claim_review(
-            publication=publication, base_url=public_base_url(request.build_absolute_uri("/"))
+            publication=publication,
+            base_url=public_base_url(request.build_absolute_uri("/")),
+            citations=selectors.claim_citations([publication.claim_id])[publication.claim_id],
         )
         if review is None:
             raise NotFound(
@@ -360,12 +362,16 @@ class ArticleClaimReviewView(JSONErrors, generics.GenericAPIView):
     def get(self, request: Request, article_id: int) -> Response:
         article = _article(request, article_id)
         claims = Claim.objects.filter(article=article).visible_to(request.user)
-        publications = selectors.published_claims(claims=claims).order_by(
-            "claim__start", "claim__end", "claim_id"
+        publications = list(
+            selectors.published_claims(claims=claims).order_by(
+                "claim__start", "claim__end", "claim_id"
+            )
         )
         return Response(
             article_claim_reviews(
-                publications=publications, base_url=public_base_url(request.build_absolute_uri("/"))
+                publications=publications,
+                base_url=public_base_url(request.build_absolute_uri("/")),
+                citations=selectors.claim_citations([p.claim_id for p in publications]),
             )
         )
 

@@ -294,10 +294,23 @@ class SourceSerializer(serializers.ModelSerializer[Source]):
             "snapshots_count",
             "latest_snapshot",
             "may_not_be_cited_page",
+            "archived_copy",
+            "archive_offer",
         ]
         read_only_fields = fields
 
     snapshot_serializer = SnapshotSerializer
+    archived_copy = serializers.URLField(
+        read_only=True,
+        allow_null=True,
+        help_text="A public web archive's copy of the page (a capture, or a dead page's "
+        "closest copy); null when there is none.",
+    )
+    archive_offer = serializers.CharField(
+        read_only=True,
+        help_text="For a dead or failed source, the archived copy offered as the URL to use "
+        "(POST use-archived-copy/ sets it); empty otherwise.",
+    )
     may_not_be_cited_page = serializers.SerializerMethodField(
         help_text="The page last fetched shares few words with the link's text: maybe not the "
         "page the article meant."

@@ -291,8 +291,10 @@ class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         snapshots = SourceSnapshot.objects.defer("text")
         if self.action == "retrieve":
             snapshots = snapshots.annotate(excerpt=Substr("text", 1, s.EXCERPT_CHARS))
-        return selectors.source_list_with_counts().prefetch_related(
-            selectors.latest_snapshot_prefetch(snapshots)
+        return (
+            selectors.source_list_with_counts()
+            .annotate(archived_copy=selectors.archived_copy_value())
+            .prefetch_related(selectors.latest_snapshot_prefetch(snapshots))
         )
 
     def get_serializer_class(self) -> type[s.serializers.BaseSerializer]:
@@ -315,6 +317,18 @@ class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             source_services.source_set_url(
                 source=source, url=data.validated_data["url"], user=request.user
             )
+        return Response(self.get_serializer(self.get_object()).data)
+
+    @extend_schema(
+        summary="Use the web archive's copy offered for a dead or failed source",
+        description="Sets the source's URL to its `archive_offer` and fetches it; a 400 when "
+        "none is offered.",
+        request=None,
+        responses={200: s.SourceDetailSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"], url_path="use-archived-copy")
+    def use_archived_copy(self, request: Request, pk: int) -> Response:
+        source_services.source_use_archived_copy(source=self.get_object(), user=request.user)
         return Response(self.get_serializer(self.get_object()).data)
 
     @extend_schema(

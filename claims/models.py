@@ -245,6 +245,15 @@ class Source(Timestamped, Fetchable):
     def __str__(self) -> str:
         return self.anchor_text or self.href or f"Source {self.pk}"
 
+    @property
+    def archive_offer(self) -> str:
+        """A web archive's copy offered as the URL to use instead of a dead or failed link
+        ("" when there is none). Reads ``archived_copy`` (``selectors.archived_copy_value``)."""
+        copy = getattr(self, "archived_copy", None) or ""
+        if self.status in (SourceStatus.DEAD, SourceStatus.FAILED) and copy != self.url:
+            return copy
+        return ""
+
 
 class SourceSnapshot(models.Model):
     """What one fetch of a URL returned: a cited source's, or an evidence item's."""

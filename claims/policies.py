@@ -28,6 +28,9 @@
   themselves, or once it is published. Editors see them all along.
 - Suggested claims are read by whoever reads their article; reviewers and editors
   dismiss one, which hides it for the whole team.
+- Webhooks (``webhooks``) send the desk's events to other systems: editors and staff
+  subscribe, and see and change every subscription (a newsroom's, not a person's); a
+  subscription's deliveries stop when its owner no longer may.
 - Someone at the server's command line (``manage.py`` without ``--user``) acts as
   ``OPERATOR``, with an editor's rights: they hold the database already.
 
@@ -283,6 +286,11 @@ def can_set_source_urls_of(user: Any, article: Article) -> bool:
     )
 
 
+def can_manage_webhooks(user: Any) -> bool:
+    """Subscribe to the desk's events, and see, change or delete any subscription."""
+    return is_editor(user)
+
+
 # --- Checks the write services make before they write ------------------------
 
 
@@ -468,3 +476,7 @@ def check_delete_comment(user: Any, comment: Any) -> None:
         can_change_comment(user, comment),
         "Only its author and editors may delete this comment.",
     )
+
+
+def check_manage_webhooks(user: Any) -> None:
+    _require(can_manage_webhooks(user), "Only editors and staff may manage webhooks.")

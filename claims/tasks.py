@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import random
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from itertools import zip_longest
 from urllib.parse import urlsplit
 
@@ -27,8 +27,8 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 
-from claims.models import Evidence, Source
-from claims.pipeline import article_fetch, fetches, quotes
+from claims.models import Evidence, Source, SourceSnapshot
+from claims.pipeline import archives, article_fetch, fetches, quotes
 from claims.pipeline.fetches import backoff_seconds
 from fetching import content
 
@@ -134,6 +134,7 @@ def _after_fetch(model: fetches.FetchableModel, pk: int, task: Task, run: fetche
     elif run.outcome == "retry":
         raise task.retry(countdown=run.retry_in)
     elif run.outcome == "done" and run.snapshot is not None:
+        _send_archive_job(run.snapshot)
         try:
             if model is Source:
                 quotes.verify_quotes_citing(source_id=pk)
@@ -216,6 +217,42 @@ def import_article_from_url(self: Task, article_id: int) -> str:
     if run.source_ids:
         enqueue_source_fetches(run.source_ids)
     return run.outcome
+
+
+def _send_archive_job(snapshot: SourceSnapshot) -> None:
+    """Ask a public web archive for a copy of the page, or for a dead page's (settings)."""
+    try:
+        job = archives.archive_job_for(snapshot)
+    except DATABASE_ERRORS:
+        connection.close()
+        logger.warning("snapshot %s: could not decide about the web archive", snapshot.pk)
+        return
+    if job == "capture":
+        send(archive_snapshot, snapshot.pk)
+    elif job == "closest":
+        send(find_archived_copy, snapshot.pk)
+
+
+def _archive(task: Task, step: Callable[[int], archives.ArchiveRun], snapshot_id: int) -> str:
+    try:
+        run = step(snapshot_id)
+    except DATABASE_ERRORS as exc:
+        raise _after_database_error(task, exc) from exc
+    if run.outcome == "busy":
+        _put_back(task, run.retry_in or 1.0)  # the archive's own limit: not an attempt
+    elif run.outcome == "retry" and task.request.retries < settings.WEB_ARCHIVE_MAX_RETRIES:
+        raise task.retry(countdown=backoff_seconds(task.request.retries, run.retry_in))
+    return run.outcome
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None)
+def archive_snapshot(self: Task, snapshot_id: int) -> str:
+    return _archive(self, archives.capture, snapshot_id)
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None)
+def find_archived_copy(self: Task, snapshot_id: int) -> str:
+    return _archive(self, archives.find_closest, snapshot_id)
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)

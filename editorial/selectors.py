@@ -37,7 +37,12 @@ from claims.models import (
     Rating,
     others_ratings_visible_q,
 )
-from claims.selectors import claim_list_with_counts, count_subquery
+from claims.selectors import (
+    ClaimSource,
+    archived_copy_value,
+    claim_list_with_counts,
+    count_subquery,
+)
 from editorial.consensus import krippendorff_alpha
 from editorial.models import (
     Assignment,
@@ -194,6 +199,30 @@ def published_claims(*, claims: QuerySet[Claim] | None = None) -> QuerySet[Publi
         .defer("claim__article__source_text", "claim__article__text")
         .annotate(last_corrected_at=Subquery(latest_correction.values("corrected_at")[:1]))
     )
+
+
+def claim_citations(claim_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
+    """The links each claim's fact-check rests on, its sources' then its evidence's, each
+    as (URL, the web archive's copy or ""): two queries for any number of claims."""
+    citations: dict[int, list[tuple[str, str]]] = {pk: [] for pk in claim_ids}
+    # django-stubs does not follow an annotation on the M2M through model (misc).
+    sources: QuerySet[Any, tuple[int, str, str | None]] = (
+        ClaimSource.objects.filter(claim_id__in=claim_ids)  # type: ignore[misc]
+        .exclude(source__url="")
+        .annotate(archived=archived_copy_value(outer="source_id"))
+        .order_by("source__position")
+        .values_list("claim_id", "source__url", "archived")
+    )
+    evidence: QuerySet[Any, tuple[int, str, str | None]] = (
+        Evidence.objects.filter(claim_id__in=claim_ids)
+        .exclude(url="")
+        .annotate(archived=archived_copy_value(owner="evidence"))
+        .order_by("created_at", "id")
+        .values_list("claim_id", "url", "archived")
+    )
+    for claim_id, url, archived in [*sources, *evidence]:
+        citations[claim_id].append((url, archived or ""))
+    return citations
 
 
 # The public index's filters: a filter's name (the index form's field) and the lookup of

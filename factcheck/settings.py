@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "verification",
     "editorial",
     "memory",
+    "webhooks",
     "web",
     "demo",
     "siteadmin",
@@ -337,6 +338,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "claims.tasks.recheck_sources",
         "schedule": float(env_int("FETCH_RECHECK_EVERY_SECONDS", 300, minimum=10)),
     },
+    "resend-lost-webhooks": {
+        "task": "webhooks.tasks.resend_lost_webhooks",
+        "schedule": 300.0,
+    },
 }
 
 # --- Fetching cited sources and evidence -------------------------------------
@@ -371,6 +376,33 @@ FETCH_RECHECK_AFTER_HOURS = env_int("FETCH_RECHECK_AFTER_HOURS", 24 * 7, minimum
 FETCH_USER_AGENT = env_str("FETCH_USER_AGENT") or (
     "factcheck/0.1 (collaborative fact-checking; checks cited sources)"
 )
+
+# --- Public web archives (claims.pipeline.archives) ---------------------------
+
+# Ask a public web archive to capture each page on its first successful fetch, and look up
+# a dead source's closest archived copy. Off by default: it sends every cited URL out.
+WEB_ARCHIVE_ENABLED = env_bool("WEB_ARCHIVE_ENABLED", default=False)
+# The page's URL is appended to the save URL, after a slash.
+WEB_ARCHIVE_SAVE_URL = (env_url("WEB_ARCHIVE_SAVE_URL") or "https://web.archive.org/save") + "/"
+WEB_ARCHIVE_AVAILABILITY_URL = (
+    env_url("WEB_ARCHIVE_AVAILABILITY_URL") or "https://archive.org/wayback/available"
+)
+# Requests to the archive per minute, all workers together when CACHE_URL is shared.
+WEB_ARCHIVE_REQUESTS_PER_MINUTE = env_int("WEB_ARCHIVE_REQUESTS_PER_MINUTE", 10, minimum=1)
+WEB_ARCHIVE_MAX_RETRIES = env_int("WEB_ARCHIVE_MAX_RETRIES", 3, minimum=0)
+# A capture can take the archive a while.
+WEB_ARCHIVE_TIMEOUT_SECONDS = env_int("WEB_ARCHIVE_TIMEOUT_SECONDS", 60, minimum=1)
+
+# --- Webhooks (webhooks) ----------------------------------------------------
+
+# Attempts at one delivery (the first and its retries) before it is given up.
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8, minimum=1)
+# The first retry comes after about this many seconds; each next one waits twice as long.
+WEBHOOK_RETRY_BASE_SECONDS = env_float("WEBHOOK_RETRY_BASE_SECONDS", 30.0, minimum=0.1)
+# One attempt's limit, from connecting to the receiver's last byte.
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1)
+# Deliveries given up in a row after which a subscription is disabled (owner told).
+WEBHOOK_DISABLE_AFTER_FAILURES = env_int("WEBHOOK_DISABLE_AFTER_FAILURES", 20, minimum=1)
 
 # --- factcheck -------------------------------------------------------------
 

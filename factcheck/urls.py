@@ -29,6 +29,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
     path("api/v1/", include("api.editorial_urls")),
+    path("api/v1/", include("api.webhook_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The docs' scripts are our static files (drf-spectacular-sidecar) and Swagger UI's
     # start-up script comes from ?script, not inline: Swagger UI needs no exception at all.

@@ -219,14 +219,49 @@ _tls_context_lock = threading.Lock()
 _HUNG_UP = re.compile(r"disconnected|closed connection")
 
 
+@dataclass(frozen=True)
+class _Outgoing:
+    """What a request sends besides the URL: a GET by default."""
+
+    method: str = "GET"
+    body: bytes = b""
+    headers: tuple[tuple[str, str], ...] = ()
+
+
 def fetch(url: str, *, policy: FetchPolicy | None = None) -> FetchResponse:
     """GET ``url``, following redirects, refusing anything that could reach a private network.
 
     Raises a ``FetchError`` subclass, and nothing else, when there is no response to return.
     """
+    return _guarded(url, policy or FetchPolicy(), _Outgoing())
+
+
+def post(
+    url: str,
+    *,
+    body: bytes,
+    headers: dict[str, str],
+    policy: FetchPolicy | None = None,
+) -> FetchResponse:
+    """POST ``body`` with ``headers`` to ``url``, under every check ``fetch`` makes.
+
+    A redirect is not followed (a body is not sent on to another address): its response
+    is returned as it is, for the caller to judge.
+    """
+    return _guarded(url, policy or FetchPolicy(), _Outgoing("POST", body, tuple(headers.items())))
+
+
+def check_destination(url: str, *, policy: FetchPolicy | None = None) -> None:
+    """Raise ``BlockedURL`` (or ``DNSFailure``) if ``url`` could not be fetched now, without
+    sending anything: for checking a URL that is stored to be called later."""
     policy = policy or FetchPolicy()
+    target = _parse_target(url)
+    _checked_addresses(target, policy, time.monotonic() + policy.total_timeout)
+
+
+def _guarded(url: str, policy: FetchPolicy, outgoing: _Outgoing) -> FetchResponse:
     try:
-        return _fetch(url, policy)
+        return _fetch(url, policy, outgoing)
     except FetchError:
         raise
     except Exception as exc:
@@ -237,7 +272,7 @@ def fetch(url: str, *, policy: FetchPolicy | None = None) -> FetchResponse:
         raise FetchError(f"{url} failed unexpectedly ({type(exc).__name__}: {exc})") from exc
 
 
-def _fetch(url: str, policy: FetchPolicy) -> FetchResponse:
+def _fetch(url: str, policy: FetchPolicy, outgoing: _Outgoing) -> FetchResponse:
     started = time.monotonic()
     deadline = started + policy.total_timeout
     redirects: list[str] = []
@@ -245,7 +280,7 @@ def _fetch(url: str, policy: FetchPolicy) -> FetchResponse:
     target = _parse_target(url)
     while True:
         try:
-            hop = _fetch_hop(target, policy, deadline, first=not redirects)
+            hop = _fetch_hop(target, policy, deadline, outgoing, first=not redirects)
         except RedirectRefused:
             raise
         except BlockedURL as exc:
@@ -254,6 +289,8 @@ def _fetch(url: str, policy: FetchPolicy) -> FetchResponse:
             raise BlockedURL(f"redirect to {current} refused: {exc.reason}") from exc
         location = hop.headers.get("location")
         if hop.status_code not in REDIRECT_STATUSES or location is None:
+            break
+        if outgoing.method != "GET":
             break
         if len(redirects) >= policy.max_redirects:
             raise TooManyRedirects(
@@ -515,7 +552,9 @@ def _shared_slot(
     )
 
 
-def _fetch_hop(target: _Target, policy: FetchPolicy, deadline: float, *, first: bool) -> _Hop:
+def _fetch_hop(
+    target: _Target, policy: FetchPolicy, deadline: float, outgoing: _Outgoing, *, first: bool
+) -> _Hop:
     """One request, tried against each checked address in turn until one accepts."""
     with _host_slot(f"{target.host}:{target.port}", policy, deadline, first=first):
         addresses = _checked_addresses(target, policy, deadline)
@@ -523,7 +562,7 @@ def _fetch_hop(target: _Target, policy: FetchPolicy, deadline: float, *, first: 
         try:
             for address in addresses:
                 try:
-                    return _request(target, address, policy, deadline)
+                    return _request(target, address, policy, deadline, outgoing)
                 except httpx.ConnectError as exc:
                     last_error = exc
         except httpx.HTTPError as exc:
@@ -545,7 +584,9 @@ def _network_error(
     return ConnectionFailed(f"{target.url} failed: {str(exc) or type(exc).__name__}")
 
 
-def _request(target: _Target, address: IPAddress, policy: FetchPolicy, deadline: float) -> _Hop:
+def _request(
+    target: _Target, address: IPAddress, policy: FetchPolicy, deadline: float, outgoing: _Outgoing
+) -> _Hop:
     remaining = deadline - time.monotonic()
     if remaining <= 0:
         raise FetchTimeout(f"gave up on {target.url} after {policy.total_timeout}s in total")
@@ -558,6 +599,7 @@ def _request(target: _Target, address: IPAddress, policy: FetchPolicy, deadline:
         "Accept": ACCEPT,
         # Servers may compress anyway; the body is then decoded here, within the cap.
         "Accept-Encoding": "identity",
+        **dict(outgoing.headers),
     }
     # TLS must verify the certificate against the name, not the address we dial.
     extensions = {"sni_hostname": target.host} if target.url.scheme == "https" else {}
@@ -575,9 +617,10 @@ def _request(target: _Target, address: IPAddress, policy: FetchPolicy, deadline:
         try:
             response = stack.enter_context(
                 client.stream(
-                    "GET",
+                    outgoing.method,
                     target.url.copy_with(host=str(address)),
                     headers=headers,
+                    content=outgoing.body if outgoing.method != "GET" else None,
                     extensions=extensions,
                 )
             )

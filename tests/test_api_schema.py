@@ -18,6 +18,7 @@ PATHS = {
     "/api/v1/sources/": {"get"},
     "/api/v1/sources/{id}/": {"get", "patch"},
     "/api/v1/sources/{id}/fetch/": {"post"},
+    "/api/v1/sources/{id}/use-archived-copy/": {"post"},
     "/api/v1/claims/": {"get", "post"},
     "/api/v1/claims/{id}/": {"get", "patch", "delete"},
     "/api/v1/claimants/": {"get", "post"},
@@ -44,6 +45,9 @@ PATHS = {
     "/api/v1/correction-requests/{request_id}/": {"get", "patch"},
     "/api/v1/reviewers/": {"get"},
     "/api/v1/reviewers/stats/": {"get"},
+    "/api/v1/webhooks/": {"get", "post"},
+    "/api/v1/webhooks/{webhook_id}/": {"get", "patch", "delete"},
+    "/api/v1/webhooks/{webhook_id}/deliveries/": {"get"},
 }
 
 

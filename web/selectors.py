@@ -30,6 +30,7 @@ from claims.models import (
 from claims.policies import can_see_others_ratings
 from claims.selectors import (
     ARTICLE_TEXT_FIELDS,
+    archived_copy_value,
     article_list_with_counts,
     claim_list_with_counts,
     count_subquery,
@@ -162,6 +163,7 @@ def article_sources(article: Article) -> QuerySet[Source]:
     return Source.objects.filter(article=article).annotate(
         snapshot_title=latest_snapshot_value("title"),
         snapshot_relevance=latest_snapshot_value("anchor_relevance"),
+        archived_copy=archived_copy_value(),
     )
 
 
@@ -209,6 +211,7 @@ def claim_sources(claim: Claim) -> list[Source]:
             snapshot_at=latest_snapshot_value("fetched_at"),
             snapshot_excerpt=latest_snapshot_value(Substr("text", 1, EXCERPT_CHARS)),
             snapshot_relevance=latest_snapshot_value("anchor_relevance"),
+            archived_copy=archived_copy_value(),
         )
     )
     checks = {check.source_id: check for check in QuoteCheck.objects.filter(claim=claim)}
@@ -224,7 +227,8 @@ def claim_evidence(claim: Claim, *, ids: list[int] | None = None) -> list[Eviden
         rows = rows.filter(pk__in=ids)
     evidence: list[Evidence] = list(
         rows.select_related("author").annotate(
-            snapshot_title=latest_snapshot_value("title", owner="evidence")
+            snapshot_title=latest_snapshot_value("title", owner="evidence"),
+            archived_copy=archived_copy_value(owner="evidence"),
         )
     )
     checks_of = QuoteCheck.objects.filter(evidence__claim=claim)

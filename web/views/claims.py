@@ -96,6 +96,7 @@ def claim_page_response(request: HttpRequest, claim: Claim, **forms_: Any) -> Ht
         "look": claim_look(claim, hidden=hidden),
         "passage": claim_in_context(claim, hidden=hidden),
         "sources": selectors.claim_sources(claim),
+        "may_set_source_urls": policies.can_set_source_urls_of(request.user, claim.article),
         "evidence": evidence,
         "evidence_in_flight": selectors.evidence_in_flight(evidence),
         "ratings": [] if hidden else ratings,
