@@ -89,12 +89,42 @@ def _put_back(task: Task, countdown: float) -> None:
 
 
 def _fetch(task: Task, model: fetches.FetchableModel, pk: int) -> str:
+    task_id = task.request.id or f"local-{pk}"
     try:
+        # Run eagerly (apply(), CELERY_TASK_ALWAYS_EAGER), a job does all its work here.
         run = fetches.run_fetch(
-            model, pk, task_id=task.request.id or f"local-{pk}", run=task.request.retries
+            model, pk, task_id=task_id, run=task.request.retries, read=bool(task.request.is_eager)
         )
+        if run.outcome == "read":
+            assert run.page is not None
+            # Reading is computing: it goes to the compute queue's workers, unless the
+            # broker will not take it, when this worker reads the page itself.
+            reader = read_source if model is Source else read_evidence
+            if send(reader, pk, task_id, fetches.handed_over(run.page)):
+                return run.outcome
+            run = fetches.run_read(
+                model, pk, task_id=task_id, downloaded=fetches.handed_over(run.page)
+            )
     except DATABASE_ERRORS as exc:
         raise _after_database_error(task, exc) from exc
+    return _after_fetch(model, pk, task, run)
+
+
+def _read(
+    task: Task,
+    model: fetches.FetchableModel,
+    pk: int,
+    fetch_task_id: str,
+    downloaded: dict[str, object],
+) -> str:
+    try:
+        run = fetches.run_read(model, pk, task_id=fetch_task_id, downloaded=downloaded)
+    except DATABASE_ERRORS as exc:
+        raise _after_database_error(task, exc) from exc
+    return _after_fetch(model, pk, task, run)
+
+
+def _after_fetch(model: fetches.FetchableModel, pk: int, task: Task, run: fetches.FetchRun) -> str:
     if run.outcome == "wait":
         assert run.wait_until is not None
         wait = (run.wait_until - timezone.now()).total_seconds()
@@ -126,6 +156,23 @@ def fetch_source(self: Task, source_id: int) -> str:
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None)
 def fetch_evidence(self: Task, evidence_id: int) -> str:
     return _fetch(self, Evidence, evidence_id)
+
+
+# Reading a downloaded page (extracting its text, checking quotes against it): the
+# compute queue's work (settings: CELERY_TASK_ROUTES). The fetch's claim on the row
+# (fetch_task_id) still holds: a reading that never runs ends with its lease.
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None)
+def read_source(
+    self: Task, source_id: int, fetch_task_id: str, downloaded: dict[str, object]
+) -> str:
+    return _read(self, Source, source_id, fetch_task_id, downloaded)
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None)
+def read_evidence(
+    self: Task, evidence_id: int, fetch_task_id: str, downloaded: dict[str, object]
+) -> str:
+    return _read(self, Evidence, evidence_id, fetch_task_id, downloaded)
 
 
 @shared_task(acks_late=True)

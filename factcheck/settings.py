@@ -14,6 +14,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
 
 from factcheck.env import (
     env_bool,
@@ -154,6 +155,12 @@ else:
     # Without it an unreachable server hangs requests and /healthz for minutes;
     # ?connect_timeout=N in DATABASE_URL overrides the 5 seconds.
     _database.setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+    # A pool of at most this many connections per process (psycopg_pool), shared by its
+    # threads: a fetch worker's 32 threads then need a few connections, not 32, since a
+    # thread gives its connection back while it waits on a site. 0: one per thread.
+    if _pool_size := env_int("DATABASE_POOL_MAX_SIZE", 0, minimum=0):
+        _database["OPTIONS"]["pool"] = {"min_size": 1, "max_size": _pool_size, "timeout": 30}
+        _database["CONN_MAX_AGE"] = 0  # a pooled connection goes back to the pool instead
 # A reused connection is checked (one round trip) before each request uses it, so a
 # database restart costs no failed request.
 _database["CONN_HEALTH_CHECKS"] = env_bool("CONN_HEALTH_CHECKS", True)
@@ -313,6 +320,19 @@ if CELERY_WORKER_POOL not in {"threads", "prefork", "solo"}:
         f"CELERY_WORKER_POOL={CELERY_WORKER_POOL!r} must be threads, prefork or solo."
     )
 CELERY_WORKER_CONCURRENCY = env_int("CELERY_WORKER_CONCURRENCY", 32, minimum=1)
+# Two kinds of work, two queues. "celery" waits on the network (fetches: many threads
+# per process, almost no CPU); "compute" reads what was fetched (extracting a page's
+# text, checking quotes, computing a claim's vector: CPU, one process per core, the
+# prefork pool). A worker started without -Q takes both; scripts/run and
+# docker-compose start one worker of each kind, so each scales on its own.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+COMPUTE_QUEUE = "compute"
+CELERY_TASK_QUEUES = (Queue(CELERY_TASK_DEFAULT_QUEUE), Queue(COMPUTE_QUEUE))
+CELERY_TASK_ROUTES = {
+    "claims.tasks.read_*": {"queue": COMPUTE_QUEUE},
+    "claims.tasks.verify_*": {"queue": COMPUTE_QUEUE},
+    "memory.tasks.*": {"queue": COMPUTE_QUEUE},
+}
 CELERY_BEAT_SCHEDULE = {
     "recheck-sources": {
         "task": "claims.tasks.recheck_sources",
@@ -334,6 +354,17 @@ FETCH_CONNECT_TIMEOUT = env_int("FETCH_CONNECT_TIMEOUT", 5, minimum=1)
 FETCH_READ_TIMEOUT = env_int("FETCH_READ_TIMEOUT", 15, minimum=1)
 FETCH_TOTAL_TIMEOUT = env_int("FETCH_TOTAL_TIMEOUT", 30, minimum=1)
 FETCH_MAX_PER_HOST = env_int("FETCH_MAX_PER_HOST", 4, minimum=1)
+# Where every worker's requests in flight per site are counted (fetching.host_slots), so
+# that FETCH_MAX_PER_HOST holds across processes and machines: a Redis URL, by default the
+# broker's when it is Redis. "none" (or a broker that is not Redis) keeps the limit per
+# process, which is all the embedded default (one worker) needs.
+_host_slots_url = env_str("FETCH_HOST_SLOTS_URL")
+FETCH_HOST_SLOTS_URL = (
+    ""
+    if _host_slots_url.lower() == "none"
+    else _host_slots_url
+    or (CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else "")
+)
 FETCH_MAX_RETRIES = env_int("FETCH_MAX_RETRIES", 4, minimum=0)
 FETCH_RETRY_BASE_SECONDS = env_int("FETCH_RETRY_BASE_SECONDS", 10, minimum=1)
 # A pending job this many seconds overdue, or a fetch claimed this long ago (and at least

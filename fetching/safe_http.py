@@ -23,6 +23,7 @@ import email.message
 import ipaddress
 import logging
 import queue
+import random
 import re
 import socket
 import ssl
@@ -33,11 +34,14 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from fetching.content_decoding import BadEncoding, BoundedBody
+
+if TYPE_CHECKING:
+    from fetching.host_slots import SharedSlots
 from fetching.deadline_transport import DeadlineTransport
 
 logger = logging.getLogger(__name__)
@@ -106,6 +110,9 @@ class FetchPolicy:
     allow_loopback: bool = False  # for tests and local development only
     user_agent: str = DEFAULT_USER_AGENT
     max_per_host: int = 2
+    # Slots shared with other processes (fetching.host_slots): max_per_host then holds
+    # across all of them, not only within this one.
+    shared_slots: SharedSlots | None = None
 
 
 @dataclass
@@ -498,6 +505,11 @@ def _host_slot(host: str, policy: FetchPolicy, deadline: float, *, first: bool) 
             f"try again in about {retry_after:g}s",
             retry_after=retry_after,
         )
+    try:
+        token = _shared_slot(host, site, policy, deadline, first=first)
+    except BaseException:
+        site.slots.release()
+        raise
     started = time.monotonic()
     try:
         yield
@@ -505,7 +517,39 @@ def _host_slot(host: str, policy: FetchPolicy, deadline: float, *, first: bool) 
         held = time.monotonic() - started
         with _host_slots_lock:
             site.typical_seconds += (held - site.typical_seconds) * _TYPICAL_WEIGHT
+        if token is not None and policy.shared_slots is not None:
+            policy.shared_slots.give_back(host, token)
         site.slots.release()
+
+
+def _shared_slot(
+    host: str, site: _Site, policy: FetchPolicy, deadline: float, *, first: bool
+) -> str | None:
+    """One of the site's slots shared with other processes, waiting as ``_host_slot`` does."""
+    shared = policy.shared_slots
+    if shared is None:
+        return None
+    # A slot expires after the longest a request may hold it, plus a margin.
+    hold_for = policy.total_timeout + 5
+    remaining = max(0.0, deadline - time.monotonic())
+    give_up = time.monotonic() + (min(policy.connect_timeout, remaining) if first else remaining)
+    pause = 0.02
+    while True:
+        token = shared.take(host, limit=policy.max_per_host, hold_for=hold_for)
+        if token is not None:
+            return token
+        if time.monotonic() + pause > give_up:
+            break
+        time.sleep(pause * random.uniform(0.5, 1.5))
+        pause = min(pause * 2, 0.25)
+    if not first:
+        raise FetchTimeout(f"no free slot for {host} within the {policy.total_timeout}s limit")
+    retry_after = round(min(max(site.typical_seconds, 1.0), policy.total_timeout), 1)
+    raise HostBusy(
+        f"{host} already has {policy.max_per_host} requests in flight from all workers; "
+        f"try again in about {retry_after:g}s",
+        retry_after=retry_after,
+    )
 
 
 def _fetch_hop(
