@@ -36,6 +36,7 @@ from django.db.models import (
     TextField,
     Value,
 )
+from django.db.models.expressions import RawSQL
 
 from claims import search_schema
 from claims.models import Article, Claim
@@ -203,14 +204,12 @@ def matching(queryset: QuerySet[M], text: str) -> QuerySet[M]:
         if not query:
             return queryset.none()
         table, weights = _FTS[model]
-        ids = f"{{table}}.id IN (SELECT rowid FROM {table} WHERE {table} MATCH %s)"
-        rank = (
-            f"(SELECT -bm25({table}, {weights}) FROM {table} "
-            f"WHERE {table} MATCH %s AND {table}.rowid = {{table}}.id)"
-        )
-        queryset = queryset.filter(_condition(ids, query)).annotate(
-            **{RANK: TableSQL(rank, [query], output_field=FloatField())}
-        )
+        # Joined (``extra``: the ORM has no join to a table it does not know) so that
+        # FTS5 runs the query once and ranks while it reads, not once per row.
+        own = model._meta.db_table
+        queryset = queryset.extra(
+            tables=[table], where=[f"{table}.rowid = {own}.id", f"{table} MATCH %s"], params=[query]
+        ).annotate(**{RANK: RawSQL(f"-bm25({table}, {weights})", [], output_field=FloatField())})
     else:
         words = plain_words(text)
         if not words:
