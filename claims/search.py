@@ -167,8 +167,46 @@ def _row_query(text: str) -> SearchQuery:
     return SearchQuery(text, config=_config(), search_type="websearch")
 
 
-def _condition(sql: str, *params: Any) -> TableSQL:
-    return TableSQL(sql, params, output_field=BooleanField())
+def _readings(text: str) -> dict[str, list[str]]:
+    """The query as read by each text search configuration the articles use, one
+    query: {reading: [configurations]}, readings that are only stop words left out."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT config::text, websearch_to_tsquery(config, %s)::text "
+            "FROM (SELECT DISTINCT search_config AS config FROM claims_article) used",
+            [text],
+        )
+        readings: dict[str, list[str]] = {}
+        for config, reading in cursor.fetchall():
+            if reading:
+                readings.setdefault(reading, []).append(config)
+    return readings
+
+
+def _matches_and_reading(readings: dict[str, list[str]]) -> tuple[TableSQL, TableSQL]:
+    """The rows matching the query in their own language, and the query as the row's
+    language reads it: constants, so the GIN index answers each reading (a handful:
+    most languages read most queries alike), and no row parses the query again."""
+    matches, reading, params = [], [], []
+    for query, configs in readings.items():
+        matches.append(
+            "({table}.search_vector @@ %s::tsquery "
+            "AND {table}.search_config = ANY(%s::regconfig[]))"
+        )
+        reading.append("WHEN {table}.search_config = ANY(%s::regconfig[]) THEN %s::tsquery")
+        params.append((query, configs))
+    return (
+        TableSQL(
+            "(" + " OR ".join(matches) + ")",
+            [value for query, configs in params for value in (query, configs)],
+            output_field=BooleanField(),
+        ),
+        TableSQL(
+            "(CASE " + " ".join(reading) + " END)",
+            [value for query, configs in params for value in (configs, query)],
+            output_field=TextField(),
+        ),
+    )
 
 
 # --- Searching -----------------------------------------------------------------------
@@ -193,12 +231,11 @@ def matching(queryset: QuerySet[M], text: str) -> QuerySet[M]:
         return queryset
     how = backend()
     if how == "postgresql":
-        queryset = (
-            queryset.filter(_condition("{table}.search_vector @@ factcheck_search_any(%s)", text))
-            .alias(_sv=_vector())
-            .filter(_sv=_row_query(text))
-            .annotate(**{RANK: SearchRank(_vector(), _row_query(text))})
-        )
+        readings = _readings(text)
+        if not readings:
+            return queryset.none()  # only stop words
+        matches, reading = _matches_and_reading(readings)
+        queryset = queryset.filter(matches).annotate(**{RANK: SearchRank(_vector(), reading)})
     elif how == "fts5":
         query = fts5_query(text)
         if not query:

@@ -1,8 +1,8 @@
 """The full-text indexes' SQL, which the database keeps current (``claims/search.py`` reads them).
 
-PostgreSQL: two SQL functions (an article's language -> its text search configuration;
-a query -> the union of its readings in every configuration, for the GIN index), a
-generated ``search_vector`` / ``search_config`` pair on articles, the same pair on claims
+PostgreSQL: SQL functions (an article's language -> its text search configuration;
+an article's vector, indexed by its beginning when the whole is over a tsvector's
+1 MB), a generated ``search_vector`` / ``search_config`` pair on articles, the same pair on claims
 kept by triggers (a claim's language is its article's, in another table, which neither a
 generated column nor a functional index may read), and GIN indexes on both. A stored
 vector, not a functional index: ranking reads it instead of parsing every matching
@@ -78,7 +78,7 @@ PG_DROP = [
     "ALTER TABLE claims_claim DROP COLUMN IF EXISTS search_config",
     "ALTER TABLE claims_article DROP COLUMN IF EXISTS search_vector",
     "ALTER TABLE claims_article DROP COLUMN IF EXISTS search_config",
-    "DROP FUNCTION IF EXISTS factcheck_search_any(text)",
+    "DROP FUNCTION IF EXISTS factcheck_article_vector(regconfig, text, text)",
     "DROP FUNCTION IF EXISTS factcheck_search_config(text)",
 ]
 
@@ -92,26 +92,27 @@ def _postgresql(cursor: Any) -> None:
     cases = "\n".join(
         f"WHEN '{code}' THEN 'pg_catalog.{name}'::regconfig" for code, name in configs.items()
     )
-    union = " || ".join(
-        f"websearch_to_tsquery('pg_catalog.{name}', query)"
-        for name in ["simple", *sorted(set(configs.values()))]
-    )
     statements = [
         f"""CREATE FUNCTION factcheck_search_config(language text) RETURNS regconfig
             LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
             SELECT CASE split_part(lower(coalesce(language, '')), '-', 1)
             {cases}
             ELSE 'pg_catalog.simple'::regconfig END $$""",
-        # Immutable, so a constant query is read once per statement and the GIN index
-        # answers it; each row is then checked with its own configuration's reading.
-        f"""CREATE FUNCTION factcheck_search_any(query text) RETURNS tsquery
-            LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT {union} $$""",
+        # A tsvector holds at most 1 MB: a text of that many distinct words (tables of
+        # figures, hashes) is indexed by its beginning rather than refused at import.
+        """CREATE FUNCTION factcheck_article_vector(config regconfig, title text, body text)
+            RETURNS tsvector LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+            DECLARE heading tsvector := setweight(to_tsvector(config, title), 'A');
+            BEGIN
+                RETURN heading || setweight(to_tsvector(config, body), 'B');
+            EXCEPTION WHEN program_limit_exceeded THEN
+                RETURN heading || setweight(to_tsvector(config, left(body, 200000)), 'B');
+            END $$""",
         """ALTER TABLE claims_article
             ADD COLUMN search_config regconfig
                 GENERATED ALWAYS AS (factcheck_search_config(language)) STORED,
             ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (
-                setweight(to_tsvector(factcheck_search_config(language), title), 'A')
-                || setweight(to_tsvector(factcheck_search_config(language), text), 'B')
+                factcheck_article_vector(factcheck_search_config(language), title, text)
             ) STORED""",
         "ALTER TABLE claims_claim ADD COLUMN search_config regconfig, "
         "ADD COLUMN search_vector tsvector",

@@ -257,6 +257,11 @@ def test_a_query_of_only_minuses_matches_everything_else_on_postgresql(claims) -
 
 
 @postgresql_only
+def test_a_query_of_only_stop_words_matches_nothing_on_postgresql(claims) -> None:
+    assert found("the of") == set()
+
+
+@postgresql_only
 def test_the_database_maps_every_language_code_it_has_a_configuration_for() -> None:
     with connection.cursor() as cursor:
         for code, name in {**search_schema.CONFIGS, "pt-BR": "portuguese", "xx": "simple"}.items():
@@ -266,6 +271,7 @@ def test_the_database_maps_every_language_code_it_has_a_configuration_for() -> N
 
 @postgresql_only
 def test_a_search_uses_the_gin_index() -> None:
+    claim("Two bridges reopened.")
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")  # a test table is tiny
     plan = search.matching(Claim.objects.all(), "bridges").explain()
@@ -299,3 +305,10 @@ def test_a_table_rebuild_that_dropped_the_triggers_is_repaired(claims) -> None:
     assert found("ferry") == {added.quote}
     assert found("bridges") == quotes(claims, "bridges")
     assert not search_schema.repair(connection)
+
+
+@postgresql_only
+def test_an_article_of_too_many_distinct_words_is_indexed_by_its_beginning() -> None:
+    words = " ".join(f"w{n:x}q{n * 7919 % 100003:x}" for n in range(120_000))
+    big = article("Sapling counts. " + words, title="Figures")
+    assert list(search.matching(Article.objects.all(), "sapling")) == [big]
