@@ -248,7 +248,7 @@ def search_query(rng: random.Random) -> str:
     return picked
 
 
-def api_client(reviewer: object) -> Any:
+def api_client(reviewer: Any) -> Any:
     from rest_framework.test import APIClient
 
     client = APIClient(SERVER_NAME="localhost")
@@ -256,7 +256,7 @@ def api_client(reviewer: object) -> Any:
     return client
 
 
-def time_list(reviewer: object, requests: int = 50) -> float:
+def time_list(reviewer: Any, requests: int = 50) -> float:
     """``GET /api/v1/claims/`` (a page of 50) with no search: what a search adds to."""
     client = api_client(reviewer)
     timings = []
@@ -267,7 +267,7 @@ def time_list(reviewer: object, requests: int = 50) -> float:
     return statistics.median(timings)
 
 
-def time_search(queries: int, reviewer: object) -> tuple[float, float, int]:
+def time_search(queries: int, reviewer: Any) -> tuple[float, float, int]:
     """Time ``GET /api/v1/claims/?search=...`` (a page of 50, best first), as a reviewer."""
     client = api_client(reviewer)
     rng = random.Random(13)

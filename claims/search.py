@@ -187,25 +187,20 @@ def _matches_and_reading(readings: dict[str, list[str]]) -> tuple[TableSQL, Tabl
     """The rows matching the query in their own language, and the query as the row's
     language reads it: constants, so the GIN index answers each reading (a handful:
     most languages read most queries alike), and no row parses the query again."""
-    matches, reading, params = [], [], []
+    matches, cases = [], []
+    match_params: list[Any] = []
+    case_params: list[Any] = []
     for query, configs in readings.items():
         matches.append(
             "({table}.search_vector @@ %s::tsquery "
             "AND {table}.search_config = ANY(%s::regconfig[]))"
         )
-        reading.append("WHEN {table}.search_config = ANY(%s::regconfig[]) THEN %s::tsquery")
-        params.append((query, configs))
+        match_params += [query, configs]
+        cases.append("WHEN {table}.search_config = ANY(%s::regconfig[]) THEN %s::tsquery")
+        case_params += [configs, query]
     return (
-        TableSQL(
-            "(" + " OR ".join(matches) + ")",
-            [value for query, configs in params for value in (query, configs)],
-            output_field=BooleanField(),
-        ),
-        TableSQL(
-            "(CASE " + " ".join(reading) + " END)",
-            [value for query, configs in params for value in (configs, query)],
-            output_field=TextField(),
-        ),
+        TableSQL("(" + " OR ".join(matches) + ")", match_params, output_field=BooleanField()),
+        TableSQL("(CASE " + " ".join(cases) + " END)", case_params, output_field=TextField()),
     )
 
 

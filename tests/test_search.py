@@ -316,3 +316,12 @@ def test_an_article_of_too_many_distinct_words_is_indexed_by_its_beginning() -> 
     words = " ".join(f"w{n:x}q{n * 7919 % 100003:x}" for n in range(120_000))
     big = article("Sapling counts. " + words, title="Figures")
     assert list(search.matching(Article.objects.all(), "sapling")) == [big]
+
+
+@sqlite_only
+def test_without_fts5_each_word_is_matched_anywhere(claims, monkeypatch) -> None:
+    monkeypatch.setattr(search_schema, "SQLITE_FTS5", False)
+    assert search.backend() == "icontains"
+    assert found("tree cov") == quotes(claims, "cover", "cover_of")
+    assert found("-tree") == set()
+    assert search.highlights(Claim, [claims["cover"].pk], "tree") == {}
