@@ -29,7 +29,7 @@ from rest_framework.views import APIView
 from api import claim_rows
 from api import serializers as s
 from api.conditional import validated_per_caller
-from api.filters import ArticleFilter, ClaimFilter, SourceFilter
+from api.filters import ArticleFilter, ClaimFilter, RankedOrderingFilter, SourceFilter
 from api.pagination import RatingPagination
 from api.parsers import LimitedFormParser, LimitedJSONParser, LimitedMultiPartParser
 from api.permissions import IsReviewer, ReadPublishedElseReviewer
@@ -122,7 +122,7 @@ class ArticleViewSet(
     permission_classes = [ReadPublishedElseReviewer]
     lookup_value_converter = "id"
     parser_classes = [LimitedJSONParser, LimitedMultiPartParser, LimitedFormParser]
-    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filter_backends = [DjangoFilterBackend, RankedOrderingFilter]
     filterset_class = ArticleFilter
     ordering_fields = ["created_at", "updated_at", "title", "published_on", "claims_count"]
     ordering = ["-created_at", "-id"]
@@ -389,7 +389,7 @@ class ClaimViewSet(
 ):
     permission_classes = [ReadPublishedElseReviewer]
     lookup_value_converter = "id"
-    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filter_backends = [DjangoFilterBackend, RankedOrderingFilter]
     filterset_class = ClaimFilter
     ordering_fields = ["created_at", "updated_at", "start", "ratings_count", "evidence_count"]
     ordering = ["article_id", "start", "id"]

@@ -28,7 +28,7 @@ from django.db import InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from claims.models import Evidence, Source, SourceSnapshot
-from claims.pipeline import archives, article_fetch, fetches, quotes
+from claims.pipeline import archives, article_fetch, fetches, quotes, suggestions
 from claims.pipeline.fetches import backoff_seconds
 from fetching import content
 
@@ -270,6 +270,12 @@ def verify_source_quotes(source_id: int) -> int:
     return quotes.verify_quotes_citing(source_id=source_id)
 
 
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def warm_suggestions(article_id: int) -> int:
+    """Score a new article's sentences into the cache, so its first reader does not wait."""
+    return suggestions.warm(article_id)
+
+
 # --- Queueing, after commit -------------------------------------------------------
 #
 # A request's write has committed by the time its jobs are sent, so a broker that is
@@ -303,6 +309,10 @@ def enqueue_claim_verification(claim_id: int) -> None:
 
 def enqueue_source_quote_verification(source_id: int) -> None:
     transaction.on_commit(lambda: send(verify_source_quotes, source_id), robust=True)
+
+
+def enqueue_suggestions_warm(article_id: int) -> None:
+    transaction.on_commit(lambda: send(warm_suggestions, article_id), robust=True)
 
 
 def enqueue_evidence_verification(evidence_id: int) -> None:

@@ -331,6 +331,7 @@ CELERY_TASK_QUEUES = (Queue(CELERY_TASK_DEFAULT_QUEUE), Queue(COMPUTE_QUEUE))
 CELERY_TASK_ROUTES = {
     "claims.tasks.read_*": {"queue": COMPUTE_QUEUE},
     "claims.tasks.verify_*": {"queue": COMPUTE_QUEUE},
+    "claims.tasks.warm_*": {"queue": COMPUTE_QUEUE},
     "memory.tasks.*": {"queue": COMPUTE_QUEUE},
 }
 CELERY_BEAT_SCHEDULE = {

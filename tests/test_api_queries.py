@@ -40,13 +40,14 @@ SMALL, LARGE = 3, 40
 # Lists: count (1), rows (1), and one per prefetch. Anonymous callers skip the first two.
 PINS = {
     "articles": 4,
-    "articles?status&search": 4,
+    "articles?status&search": 5,  # + the query read in each language (PostgreSQL)
     "article": 5,  # + the article's alpha
     "sources": 5,
     "sources?article&status": 5,
     "source": 4,
     "claims": 6,
     "claims?article&verdict&needs_my_rating": 6,
+    "claims?search": 7,  # + the query read in each language (PostgreSQL)
     "claim": 7,  # + its appearances
     "evidence": 6,
     "evidence item": 5,
@@ -117,6 +118,7 @@ def endpoints(data: Dataset) -> dict[str, tuple[bool, str]]:
             False,
             f"/api/v1/claims/?article={data.article_id}&verdict=true&needs_my_rating=false",
         ),
+        "claims?search": (False, "/api/v1/claims/?search=city+or+trees"),
         "claim": (False, f"{claim}/"),
         "evidence": (False, f"{claim}/evidence/"),
         "evidence item": (False, f"{claim}/evidence/{data.evidence_id}/"),

@@ -360,6 +360,7 @@ def claim_search(request: HttpRequest) -> HttpResponse:
     page = Paginator(claims, CLAIMS_PER_PAGE).get_page(request.GET.get("page"))
     for claim in page:
         claim.look = claim_look_for(request.user, claim)  # type: ignore[attr-defined]
+    selectors.with_highlights(page, filters.get("text", ""))
     names = ["queue", "verdict", "consensus", "status", "kind", "article", "assignee"]
     queue = QUEUES.get(form.cleaned_data.get("queue", "")) if form.is_valid() else None
     context = {
