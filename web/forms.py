@@ -38,6 +38,7 @@ from editorial.services.correction_requests import (
     NAME_MAX_CHARS,
     RESPONSE_MAX_CHARS,
 )
+from notifications.models import DEFAULT_DELIVERY, Delivery, Kind
 from texts.textnorm import is_blank
 from web.selectors import article_choices, eligible_reviewers
 
@@ -664,6 +665,19 @@ class CommentForm(IdPrefixed):
     body = forms.CharField(
         label="Your message", widget=forms.Textarea(attrs={"rows": 3}), max_length=20_000
     )
+
+
+class NotificationPreferencesForm(IdPrefixed):
+    """How each kind of notification is e-mailed: at once, in the daily digest, or not."""
+
+    id_prefix = "preferences"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for kind in Kind:
+            self.fields[kind.value] = forms.ChoiceField(
+                label=kind.label, choices=Delivery.choices, initial=DEFAULT_DELIVERY[kind]
+            )
 
 
 class SuggestionDismissForm(forms.Form):
