@@ -22,14 +22,16 @@ from notifications.models import DEFAULT_DELIVERY, Delivery, Kind, Notification
 class NotificationClaimSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     number = serializers.IntegerField()
-    label = serializers.CharField(help_text='How people name it in its article: "C3".')
+    label = serializers.CharField(help_text='How people name it in its article: "C3".')  # type: ignore[assignment]
     article = serializers.IntegerField(source="article_id")
     article_title = serializers.CharField(source="article.title")
 
 
 class NotificationSerializer(serializers.ModelSerializer):
     claim = NotificationClaimSerializer(allow_null=True, read_only=True)
-    actor = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    actor: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
     unread = serializers.SerializerMethodField()
 
     class Meta:

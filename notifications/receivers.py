@@ -4,9 +4,11 @@ concern: never the person who acted, and never a verdict a reviewer may not see 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Model
+from django.dispatch import Signal
 
 from accounts.models import User
 from claims import events, policies
@@ -62,7 +64,7 @@ def on_comment_posted(*, comment: Any, actor: Any = None, **_: Any) -> None:
     who = _name(actor)
     text = f"{who} mentioned you on {_where(claim)}: “{said}”"
     _tell(Kind.MENTIONED, claim, mentioned, text, actor)
-    earlier = selectors.commenters_of(claim) - mentioned
+    earlier = selectors.commenters_before(comment) - mentioned
     _tell(Kind.REPLY, claim, earlier, f"{who} replied on {_where(claim)}: “{said}”", actor)
 
 
@@ -160,7 +162,7 @@ def on_correction_requested(*, correction_request: Any, **_: Any) -> None:
     )
 
 
-RECEIVERS = {
+RECEIVERS: dict[Signal, Callable[..., None]] = {
     events.claim_assigned: on_claim_assigned,
     events.comment_posted: on_comment_posted,
     events.claim_disputed: on_claim_disputed,

@@ -75,8 +75,11 @@ def reviewers_of(claim: Claim) -> set[int]:
     return raters_of(claim) | set(assigned)
 
 
-def commenters_of(claim: Claim) -> set[int]:
-    authors = Comment.objects.filter(claim_id=claim.pk, author__isnull=False)
+def commenters_before(comment: Comment) -> set[int]:
+    """Who wrote in the claim's discussion before ``comment``."""
+    authors = Comment.objects.filter(
+        claim_id=comment.claim_id, author__isnull=False, pk__lt=comment.pk
+    )
     return set(authors.values_list("author_id", flat=True))
 
 
