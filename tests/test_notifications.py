@@ -179,7 +179,9 @@ def test_a_dead_source_tells_the_people_on_the_claims_that_rely_on_it(editor, on
     also_citing = ClaimFactory.create(article=source.article, created_by=ana, start=11, end=20)
     also_citing.sources.add(source)
     rating_submit(claim=citing, reviewer=ben, verdict=Verdict.TRUE, rationale="Yes.")
-    with_evidence = ClaimFactory.create(created_by=None)  # another article's claim, its evidence at the URL
+    with_evidence = ClaimFactory.create(
+        created_by=None
+    )  # another article's claim, its evidence at the URL
     EvidenceFactory.create(claim=with_evidence, url=url)
     claim_assign(claim=with_evidence, reviewers=[cy], assigned_by=editor)
     ClaimFactory.create(article=source.article, created_by=dee, start=21, end=30)  # cites none
