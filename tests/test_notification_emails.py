@@ -180,7 +180,7 @@ def test_a_mail_server_that_is_down_leaves_the_email_waiting_to_be_sent(
     with django_capture_on_commit_callbacks(execute=True):
         claim_assign(claim=ClaimFactory.create(), reviewers=[ben], assigned_by=editor)
     notification = Notification.objects.get(recipient=ben)
-    with pytest.raises(OSError):
+    with pytest.raises(ConnectionRefusedError):
         tasks.emails.send_instant([notification.pk])
     notification.refresh_from_db()
     assert notification.email_state == EmailState.PENDING
