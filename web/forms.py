@@ -9,7 +9,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 
 from accounts.models import User
 from claims.models import (
@@ -422,7 +422,12 @@ class EvidenceEditForm(forms.Form):
 
 class CommentEditForm(forms.Form):
     body = forms.CharField(
-        label="Your message", widget=forms.Textarea(attrs={"rows": 3}), max_length=20_000
+        label="Your message",
+        help_text="Type @ and a name to tell a reviewer or editor.",
+        widget=forms.Textarea(
+            attrs={"rows": 3, "data-mentions": reverse_lazy("web:mention-options")}
+        ),
+        max_length=20_000,
     )
 
     def __init__(self, *args: Any, comment_id: int, **kwargs: Any) -> None:
@@ -663,7 +668,12 @@ class CommentForm(IdPrefixed):
     id_prefix = "comment"
 
     body = forms.CharField(
-        label="Your message", widget=forms.Textarea(attrs={"rows": 3}), max_length=20_000
+        label="Your message",
+        help_text="Type @ and a name to tell a reviewer or editor.",
+        widget=forms.Textarea(
+            attrs={"rows": 3, "data-mentions": reverse_lazy("web:mention-options")}
+        ),
+        max_length=20_000,
     )
 
 
