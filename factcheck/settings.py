@@ -544,6 +544,8 @@ SPECTACULAR_SETTINGS = {
         "VerdictEnum": "claims.models.Verdict",
         "ConsensusStateEnum": "editorial.models.ConsensusState",
         "CorrectionRequestStatusEnum": "editorial.models.CorrectionRequestStatus",
+        "NotificationKindEnum": "notifications.models.Kind",
+        "NotificationDeliveryEnum": "notifications.models.Delivery",
         "ClaimantKindEnum": "claims.models.ClaimantKind",
     },
 }

@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from notifications.models import EmailState, Kind, Notification
+from notifications.models import EmailState, Kind, Notification, ReaderReply
 from notifications.tokens import ALL_KINDS, unsubscribe_token
 
 # A digest lists at most this many; the inbox has the rest.
@@ -150,3 +150,38 @@ def send_digest(user_id: int) -> int:
 def digest_recipients() -> list[int]:
     waiting = Notification.objects.filter(email_state=EmailState.DIGEST)
     return sorted(set(waiting.values_list("recipient_id", flat=True)))
+
+
+def reader_reply_message(reply: ReaderReply) -> EmailMultiAlternatives:
+    report = reply.correction_request
+    context = {
+        "report": report,
+        "response": reply.response,
+        "link": absolute(reverse("fact-check", args=[report.claim_id])),
+        "site_name": settings.CLAIMREVIEW_ORGANIZATION_NAME,
+    }
+    message = EmailMultiAlternatives(
+        subject=_subject("An answer to the error you reported"),
+        body=render_to_string("notifications/email/reader_reply.txt", context),
+        to=[report.email],
+    )
+    message.attach_alternative(
+        render_to_string("notifications/email/reader_reply.html", context), "text/html"
+    )
+    return message
+
+
+def send_reader_reply(reply_id: int) -> bool:
+    """E-mail the reader the editors' answer, once."""
+    with transaction.atomic():
+        reply = (
+            ReaderReply.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("correction_request")
+            .filter(pk=reply_id, sent_at__isnull=True)
+            .first()
+        )
+        if reply is None or not reply.correction_request.email:
+            return False
+        reader_reply_message(reply).send()
+        ReaderReply.objects.filter(pk=reply.pk).update(sent_at=timezone.now())
+    return True

@@ -137,3 +137,21 @@ class Preference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.kind} {self.delivery}"
+
+
+class ReaderReply(models.Model):
+    """The editors' answer to a reader's report, to e-mail to the address they gave."""
+
+    correction_request = models.ForeignKey(
+        "editorial.CorrectionRequest", on_delete=models.CASCADE, related_name="reader_replies"
+    )
+    response = models.TextField(help_text="The answer as it was when given.")
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "reader replies"
+
+    def __str__(self) -> str:
+        return f"Reply to report {self.correction_request_id}"

@@ -162,6 +162,10 @@ def on_correction_requested(*, correction_request: Any, **_: Any) -> None:
     )
 
 
+def on_correction_request_answered(*, correction_request: Any, **_: Any) -> None:
+    services.reader_reply_create(correction_request=correction_request)
+
+
 RECEIVERS: dict[Signal, Callable[..., None]] = {
     events.claim_assigned: on_claim_assigned,
     events.comment_posted: on_comment_posted,
@@ -174,6 +178,7 @@ RECEIVERS: dict[Signal, Callable[..., None]] = {
     events.source_changed: on_source_changed,
     events.claim_wording_changed: on_claim_wording_changed,
     events.correction_requested: on_correction_requested,
+    events.correction_request_answered: on_correction_request_answered,
 }
 
 

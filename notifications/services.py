@@ -19,6 +19,7 @@ from notifications.models import (
     Kind,
     Notification,
     Preference,
+    ReaderReply,
 )
 from notifications.tokens import ALL_KINDS
 
@@ -69,6 +70,18 @@ def _email_state(delivery: str, *, has_address: bool) -> str:
     if not has_address or delivery == Delivery.OFF:
         return EmailState.NONE
     return EmailState.PENDING if delivery == Delivery.INSTANT else EmailState.DIGEST
+
+
+def reader_reply_create(*, correction_request: Any) -> ReaderReply | None:
+    """E-mail the editors' answer to the reader who reported the error, if they left an
+    address (after commit)."""
+    if not correction_request.email or not correction_request.response:
+        return None
+    reply = ReaderReply.objects.create(
+        correction_request=correction_request, response=correction_request.response
+    )
+    tasks.enqueue_reader_reply(reply.pk)
+    return reply
 
 
 def notification_mark_read(*, notification: Notification, user: Any) -> Notification:

@@ -61,6 +61,18 @@ def send_overdue_emails() -> int:
     return len(ids)
 
 
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=MAX_RETRIES)
+def send_reader_reply(self: Task, reply_id: int) -> bool:
+    try:
+        return emails.send_reader_reply(reply_id)
+    except MAIL_ERRORS as exc:
+        raise self.retry(exc=exc, countdown=_backoff(self)) from exc
+
+
+def enqueue_reader_reply(reply_id: int) -> None:
+    transaction.on_commit(lambda: send(send_reader_reply, reply_id), robust=True)
+
+
 def enqueue_emails(ids: list[int]) -> None:
     """E-mail these notifications once the current transaction commits."""
     transaction.on_commit(lambda: send(send_notification_emails, ids), robust=True)

@@ -17,15 +17,22 @@ from urllib.parse import urlsplit
 import pytest
 from aiosmtpd.controller import Controller
 from django.core import mail
+from django.core.mail import EmailMultiAlternatives
 from django.test import Client
 
+from claims.models import ArticleStatus, Verdict
 from editorial.services.assignments import claim_assign
 from editorial.services.comments import comment_create
+from editorial.services.correction_requests import (
+    correction_request_file,
+    correction_request_handle,
+)
 from factcheck.celery import app as celery_app
 from notifications import tasks
 from notifications.models import Delivery, EmailState, Kind, Notification, Preference
 from notifications.services import preferences_set
-from tests.factories import ClaimFactory, UserFactory
+from tests.factories import ArticleFactory, ClaimFactory, UserFactory
+from tests.workflow import publish
 
 pytestmark = pytest.mark.django_db
 
@@ -189,3 +196,35 @@ def test_a_mail_server_that_is_down_leaves_the_email_waiting_to_be_sent(
     assert tasks.send_notification_emails.apply(args=[[notification.pk]]).get() == 1
     assert tasks.send_notification_emails.apply(args=[[notification.pk]]).get() == 0
     assert len(mail.outbox) == 1
+
+
+def test_a_reader_who_left_an_address_is_emailed_the_editors_answer_once(
+    eager, editor, settings, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = "http://testserver"
+    claim = ClaimFactory.create(article=ArticleFactory.create(status=ArticleStatus.PUBLISHED))
+    publish(claim, editor, Verdict.TRUE)
+    report = correction_request_file(
+        claim=claim,
+        message="The figure was revised.",
+        client="192.0.2.1",
+        name="Ruth",
+        email="ruth@example.org",
+    )
+    silent = correction_request_file(claim=claim, message="Also the date.", client="192.0.2.2")
+    answer = "Thank you: the report was revised, and so is our fact-check."
+    for handled in (report, silent):
+        with django_capture_on_commit_callbacks(execute=True):
+            correction_request_handle(
+                correction_request=handled, editor=editor, status="answered", response=answer
+            )
+    with django_capture_on_commit_callbacks(execute=True):  # the same answer, resolved
+        correction_request_handle(correction_request=report, editor=editor, status="resolved")
+
+    (message,) = mail.outbox
+    assert isinstance(message, EmailMultiAlternatives)
+    assert message.to == ["ruth@example.org"]
+    assert "Hello Ruth," in message.body
+    assert answer in message.body
+    assert f"http://testserver/fact-checks/{claim.pk}/" in message.body
+    assert answer in message.alternatives[0][0]
