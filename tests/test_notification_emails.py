@@ -227,4 +227,4 @@ def test_a_reader_who_left_an_address_is_emailed_the_editors_answer_once(
     assert "Hello Ruth," in message.body
     assert answer in message.body
     assert f"http://testserver/fact-checks/{claim.pk}/" in message.body
-    assert answer in message.alternatives[0][0]
+    assert answer in str(message.alternatives[0][0])
