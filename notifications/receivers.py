@@ -120,18 +120,18 @@ def _source_news(kind: str, target: Source | Evidence | None, what: str) -> None
     people = selectors.people_on(selectors.claims_relying_on(target))
     if not people:
         return
-    first_claims = {user_id: claim_ids[0] for user_id, claim_ids in people.items()}
-    claims = Claim.objects.select_related("article").in_bulk(set(first_claims.values()))
+    first = {user_id: claim_ids[0] for user_id, claim_ids in people.items()}
+    claims = Claim.objects.select_related("article").in_bulk(set(first.values()))
     link = target.url or str(target)
-    by_claim: dict[int, dict[int, str]] = {}
+    texts: dict[int, str] = {}
     for user_id, claim_ids in people.items():
         claim = claims[claim_ids[0]]
         more = len(claim_ids) - 1
         others = f" (and {more} more of your claims)" if more else ""
-        text = f"A source of {_where(claim)}{others} {what}: {link}"
-        by_claim.setdefault(claim.pk, {})[user_id] = text
-    for claim_id, texts in by_claim.items():
-        services.notifications_create(kind=kind, claim=claims[claim_id], texts=texts)
+        texts[user_id] = f"A source of {_where(claim)}{others} {what}: {link}"
+    services.notifications_create(
+        kind=kind, texts=texts, claim_of={user_id: claims[pk] for user_id, pk in first.items()}
+    )
 
 
 def on_source_died(*, source: Source | Evidence, **_: Any) -> None:

@@ -29,11 +29,13 @@ def notifications_create(
     kind: str,
     texts: Mapping[int, str],
     claim: Claim | None = None,
+    claim_of: Mapping[int, Claim] | None = None,
     actor: Any = None,
 ) -> list[Notification]:
     """Tell each person in ``texts`` (user id -> what they are told) what happened, never
-    the actor; e-mail those who want it at once (after commit). A fixed number of queries
-    whatever the number of people."""
+    the actor; e-mail those who want it at once (after commit). The notification is about
+    ``claim``, or each person's claim in ``claim_of``. A fixed number of queries whatever
+    the number of people."""
     actor_id = getattr(actor, "pk", None)
     wanted = [user_id for user_id in texts if user_id != actor_id]
     if not wanted:
@@ -52,7 +54,7 @@ def notifications_create(
             Notification(
                 recipient_id=user_id,
                 kind=kind,
-                claim=claim,
+                claim=claim_of.get(user_id, claim) if claim_of else claim,
                 actor_id=actor_id,
                 text=texts[user_id][:500],
                 created_at=now,

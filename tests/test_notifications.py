@@ -15,6 +15,7 @@ from editorial.services.comments import comment_create
 from editorial.services.correction_requests import correction_request_file
 from editorial.services.ratings import rating_submit
 from editorial.services.workflow import claim_publish, claim_unpublish
+from notifications import receivers
 from notifications.mentions import mentioned_names, mentions_in
 from notifications.models import Delivery, EmailState, Kind, Notification, Preference
 from notifications.services import notifications_create
@@ -22,6 +23,7 @@ from tests.factories import (
     ArticleFactory,
     ClaimFactory,
     EvidenceFactory,
+    RatingFactory,
     SourceFactory,
     UserFactory,
 )
@@ -241,3 +243,16 @@ def test_many_people_are_told_in_a_fixed_number_of_queries(django_assert_max_num
     states = dict(Notification.objects.values_list("recipient_id", "email_state"))
     assert states[people[0].pk] == states[people[1].pk] == EmailState.NONE
     assert states[people[2].pk] == EmailState.PENDING
+
+
+def test_a_dead_source_cited_by_many_claims_takes_a_fixed_number_of_queries(
+    django_assert_max_num_queries,
+):
+    source = SourceFactory.create(url="https://parks.example/report")
+    for n in range(15):
+        cited = ClaimFactory.create(article=source.article, start=n * 4, end=n * 4 + 3)
+        cited.sources.add(source)
+        RatingFactory.create(claim=cited)
+    with django_assert_max_num_queries(9):
+        receivers.on_source_died(source=source)
+    assert Notification.objects.filter(kind=Kind.SOURCE_DIED).count() == 30
