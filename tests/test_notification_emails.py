@@ -57,7 +57,9 @@ def smtp(settings) -> Iterator[Inbox]:
     with socket.socket() as probe:  # a free port (aiosmtpd checks its own by connecting)
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    controller = Controller(inbox, hostname="127.0.0.1", port=port, ready_timeout=5)
+    controller = Controller(
+        inbox, hostname="127.0.0.1", port=port, server_hostname="localhost", ready_timeout=5
+    )
     controller.start()
     try:
         settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
