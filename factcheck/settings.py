@@ -254,11 +254,13 @@ EMAIL_URL = env_str("EMAIL_URL")
 if EMAIL_URL:
     try:
         _email = dj_email_url.parse(EMAIL_URL)
-    except Exception as exc:
+    except ValueError as exc:
+        _email = {"error": str(exc)}
+    if "EMAIL_BACKEND" not in _email:  # an unknown scheme
         raise ImproperlyConfigured(
-            f"EMAIL_URL is not an e-mail URL this app understands ({exc}); "
+            f"EMAIL_URL is not an e-mail URL this app understands ({_email.get('error', '')}); "
             "use e.g. smtp://user:password@mail.example.org:587/?tls=True or console:"
-        ) from None
+        )
     EMAIL_BACKEND = _email["EMAIL_BACKEND"]
     EMAIL_HOST = _email["EMAIL_HOST"] or "localhost"
     EMAIL_PORT = _email["EMAIL_PORT"] or 25
