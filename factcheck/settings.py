@@ -12,6 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+import dj_email_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from kombu import Queue
@@ -76,6 +78,7 @@ INSTALLED_APPS = [
     "editorial",
     "memory",
     "webhooks",
+    "notifications",
     "web",
     "demo",
     "siteadmin",
@@ -249,6 +252,51 @@ _content_security_policy = {
 CONTENT_SECURITY_POLICY = None if _csp_report_only else _content_security_policy
 CONTENT_SECURITY_POLICY_REPORT_ONLY = _content_security_policy if _csp_report_only else None
 
+# --- Notifications by e-mail ------------------------------------------------
+
+# Where the app is served, for the absolute links in e-mails (no request to ask).
+SITE_URL = env_url("SITE_URL") or "http://localhost:8000"
+# smtp://user:password@host:587/?tls=True, smtps://..., console:, dummy:, file:/path.
+# Unset: the usual EMAIL_HOST, EMAIL_PORT, ... (Django's), with the console backend.
+EMAIL_URL = env_str("EMAIL_URL")
+if EMAIL_URL:
+    try:
+        _email = dj_email_url.parse(EMAIL_URL)
+    except ValueError as exc:
+        _email = {"error": str(exc)}
+    if "EMAIL_BACKEND" not in _email:  # an unknown scheme
+        raise ImproperlyConfigured(
+            f"EMAIL_URL is not an e-mail URL this app understands ({_email.get('error', '')}); "
+            "use e.g. smtp://user:password@mail.example.org:587/?tls=True or console:"
+        )
+    EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+    EMAIL_HOST = _email["EMAIL_HOST"] or "localhost"
+    EMAIL_PORT = _email["EMAIL_PORT"] or 25
+    EMAIL_HOST_USER = _email["EMAIL_HOST_USER"] or ""
+    EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"] or ""
+    EMAIL_USE_TLS = bool(_email["EMAIL_USE_TLS"])
+    EMAIL_USE_SSL = bool(_email["EMAIL_USE_SSL"])
+    if _email.get("EMAIL_FILE_PATH"):
+        EMAIL_FILE_PATH = _email["EMAIL_FILE_PATH"]
+else:
+    EMAIL_BACKEND = env_str("EMAIL_BACKEND") or "django.core.mail.backends.console.EmailBackend"
+    EMAIL_HOST = env_str("EMAIL_HOST") or "localhost"
+    EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+    EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+    EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+    EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("Use TLS (STARTTLS) or SSL for e-mail, not both.")
+# A mail server that does not answer holds a worker's job for at most this long.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20, minimum=1)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL") or "factcheck@localhost"
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The hour (in TIME_ZONE) of the daily digest e-mail.
+NOTIFICATIONS_DIGEST_HOUR = env_int("NOTIFICATIONS_DIGEST_HOUR", 7, minimum=0)
+if NOTIFICATIONS_DIGEST_HOUR > 23:
+    raise ImproperlyConfigured("NOTIFICATIONS_DIGEST_HOUR must be an hour from 0 to 23.")
+
 # --- Celery ----------------------------------------------------------------
 
 # The default broker keeps messages in files under var/broker, so a worker
@@ -342,6 +390,19 @@ CELERY_BEAT_SCHEDULE = {
     "resend-lost-webhooks": {
         "task": "webhooks.tasks.resend_lost_webhooks",
         "schedule": 300.0,
+    },
+    # One e-mail a day with the notifications each person asked for as a digest.
+    "notification-digests": {
+        "task": "notifications.tasks.send_daily_digests",
+        "schedule": crontab(
+            hour=NOTIFICATIONS_DIGEST_HOUR,
+            minute=0,
+        ),
+    },
+    # E-mails to send at once whose job never reached the broker (it was down).
+    "notification-overdue-emails": {
+        "task": "notifications.tasks.send_overdue_emails",
+        "schedule": 600.0,
     },
 }
 
@@ -549,6 +610,8 @@ SPECTACULAR_SETTINGS = {
         "VerdictEnum": "claims.models.Verdict",
         "ConsensusStateEnum": "editorial.models.ConsensusState",
         "CorrectionRequestStatusEnum": "editorial.models.CorrectionRequestStatus",
+        "NotificationKindEnum": "notifications.models.Kind",
+        "NotificationDeliveryEnum": "notifications.models.Delivery",
         "ClaimantKindEnum": "claims.models.ClaimantKind",
     },
 }

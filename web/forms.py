@@ -9,7 +9,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 
 from accounts.models import User
 from claims.models import (
@@ -38,6 +38,7 @@ from editorial.services.correction_requests import (
     NAME_MAX_CHARS,
     RESPONSE_MAX_CHARS,
 )
+from notifications.models import DEFAULT_DELIVERY, Delivery, Kind
 from texts.textnorm import is_blank
 from web.selectors import article_choices, eligible_reviewers
 
@@ -421,7 +422,12 @@ class EvidenceEditForm(forms.Form):
 
 class CommentEditForm(forms.Form):
     body = forms.CharField(
-        label="Your message", widget=forms.Textarea(attrs={"rows": 3}), max_length=20_000
+        label="Your message",
+        help_text="Type @ and a name to tell a reviewer or editor.",
+        widget=forms.Textarea(
+            attrs={"rows": 3, "data-mentions": reverse_lazy("web:mention-options")}
+        ),
+        max_length=20_000,
     )
 
     def __init__(self, *args: Any, comment_id: int, **kwargs: Any) -> None:
@@ -662,8 +668,26 @@ class CommentForm(IdPrefixed):
     id_prefix = "comment"
 
     body = forms.CharField(
-        label="Your message", widget=forms.Textarea(attrs={"rows": 3}), max_length=20_000
+        label="Your message",
+        help_text="Type @ and a name to tell a reviewer or editor.",
+        widget=forms.Textarea(
+            attrs={"rows": 3, "data-mentions": reverse_lazy("web:mention-options")}
+        ),
+        max_length=20_000,
     )
+
+
+class NotificationPreferencesForm(IdPrefixed):
+    """How each kind of notification is e-mailed: at once, in the daily digest, or not."""
+
+    id_prefix = "preferences"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for kind in Kind:
+            self.fields[kind.value] = forms.ChoiceField(
+                label=kind.label, choices=Delivery.choices, initial=DEFAULT_DELIVERY[kind]
+            )
 
 
 class SuggestionDismissForm(forms.Form):

@@ -19,6 +19,7 @@ from editorial.services.assignments import claim_assign
 from editorial.services.comments import comment_create
 from editorial.services.correction_requests import correction_request_handle
 from editorial.services.workflow import claim_publish, claim_transition, claim_unpublish
+from notifications.mentions import mentions_in
 from web import forms, selectors
 from web.views.claims import claim_form_failed, claim_or_404
 from web.views.common import go, reviewer_required
@@ -147,5 +148,21 @@ def comment_add(request: HttpRequest, claim_id: int) -> HttpResponse:
         except ValidationError as exc:
             forms.add_service_error(form, exc)
         else:
+            _warn_unreached_mentions(request, form.cleaned_data["body"])
             return _back(request, claim.pk, "#discussion", "Comment posted.")
     return claim_form_failed(request, claim, form, name="comment_form")
+
+
+def _warn_unreached_mentions(request: HttpRequest, body: str) -> None:
+    unreached = mentions_in(body).unreached
+    if unreached:
+        names = ", ".join(f"@{name}" for name in unreached)
+        messages.warning(
+            request,
+            ngettext(
+                "%(names)s is not a reviewer or editor: they were not notified.",
+                "%(names)s are not reviewers or editors: they were not notified.",
+                len(unreached),
+            )
+            % {"names": names},
+        )
