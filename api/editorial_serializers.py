@@ -315,6 +315,11 @@ class ReportClaimSerializer(serializers.Serializer):
         help_text="True while the verdicts and consensus are hidden from you (you have not "
         "rated the claim, and it is not published); the claim then counts as undecided."
     )
+    same_as = serializers.ListField(
+        child=serializers.IntegerField(),
+        help_text="Numbers of the claims of this article an editor linked to this one as the "
+        "same claim.",
+    )
 
 
 class ReportSourceSerializer(serializers.Serializer):
@@ -369,4 +374,9 @@ class ArticleReportSerializer(serializers.Serializer):
     quote_checks = QuoteCheckRowSerializer(many=True)
     claims_hidden = serializers.IntegerField(
         help_text="Claims whose verdicts are hidden from you until you rate them."
+    )
+    same_claims = serializers.ListField(
+        child=serializers.ListField(child=serializers.IntegerField()),
+        help_text="Claims of this article linked as the same claim, by number ([[3, 7]]: C3 "
+        "and C7); each group counts once in `claims_by_verdict`, as its first claim in the text.",
     )

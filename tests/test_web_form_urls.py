@@ -62,6 +62,7 @@ def _objects(editor: Any) -> dict[str, int]:
         "source_id": source.pk,
         "evidence_id": evidence.pk,
         "comment_id": comment.pk,
+        "other_id": ClaimFactory.create().pk,
     }
 
 
