@@ -47,7 +47,7 @@ PINS = {
     "source": 4,
     "claims": 6,
     "claims?article&verdict&needs_my_rating": 6,
-    "claim": 7,  # + its appearances
+    "claim": 8,  # + its appearances, the claims linked to it
     "evidence": 6,
     "evidence item": 5,
     "ratings": 5,
@@ -55,7 +55,7 @@ PINS = {
     "anonymous articles": 2,
     "anonymous article": 3,
     "anonymous claims": 4,
-    "anonymous claim": 5,
+    "anonymous claim": 6,
 }
 
 
