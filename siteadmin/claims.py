@@ -1083,7 +1083,7 @@ class ClaimLinkForm(forms.ModelForm):  # type: ignore[type-arg]
         """A claim already in a group may be linked again: its group and the other's merge."""
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("claim") and data.get("claim") == data.get("other"):
             self.add_error("other", "A claim cannot be linked to itself.")
         return data

@@ -152,4 +152,6 @@ def test_the_reader_gets_each_claims_best_match_in_one_query(
     assert found[mine.pk].matches == 2
     assert found[mine.pk].best.article_title != checked.article.title  # the closer one
     assert found[mine.pk].verdict == Verdict.FALSE
-    assert found[mine.pk].verdict_of.article_title == checked.article.title
+    verdict_of = found[mine.pk].verdict_of
+    assert verdict_of is not None
+    assert verdict_of.article_title == checked.article.title

@@ -352,3 +352,25 @@ def test_a_verdict_is_reused_only_from_a_linked_published_claim(
     assert "Only the evidence of" in html
     assert claim.__class__.objects.get(pk=claim.pk).status == ClaimStatus.READY
     assert not Evidence.objects.filter(claim=claim).exists()
+
+
+# --- Admin ---------------------------------------------------------------------------------
+
+
+def test_the_admin_links_claims_through_the_service_and_deleting_a_row_unlinks(
+    admin_client: Client,
+) -> None:
+    a, b, c = (ClaimFactory.create() for _ in range(3))
+
+    response = admin_client.post("/admin/claims/claimlink/add/", {"claim": a.pk, "other": b.pk})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    admin_client.post("/admin/claims/claimlink/add/", {"claim": c.pk, "other": b.pk})
+    assert groups() == [{a.pk, b.pk, c.pk}]
+    assert admin_client.get("/admin/claims/claimlink/").status_code == 200
+    itself = admin_client.post("/admin/claims/claimlink/add/", {"claim": a.pk, "other": a.pk})
+    assert "cannot be linked to itself" in itself.content.decode()
+
+    link = ClaimLink.objects.get(claim=c)
+    response = admin_client.post(f"/admin/claims/claimlink/{link.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert groups() == [{a.pk, b.pk}]
