@@ -94,8 +94,12 @@ def claim_matches_update(claim: Claim, vector: np.ndarray) -> int:
     scores = {other.pk: score for other, score in found}
     ClaimMatch.objects.filter(claim=claim).delete()
     ClaimMatch.objects.filter(other=claim).exclude(claim_id__in=scores).delete()
+    # A job for one of the others may store its side meanwhile: an upsert either way.
     ClaimMatch.objects.bulk_create(
-        [ClaimMatch(claim=claim, other_id=pk, score=score) for pk, score in scores.items()]
+        [ClaimMatch(claim=claim, other_id=pk, score=score) for pk, score in scores.items()],
+        update_conflicts=True,
+        unique_fields=["claim", "other"],
+        update_fields=["score"],
     )
     theirs: dict[int, dict[int, float]] = defaultdict(dict)
     for claim_id, other_id, score in ClaimMatch.objects.filter(claim_id__in=scores).values_list(
