@@ -134,6 +134,22 @@ class PublishInputSerializer(serializers.Serializer):
         max_value=MAX_ID,
         help_text="On a published claim: the id of a reader's report this correction resolves.",
     )
+    reused_from = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=1,
+        max_value=MAX_ID,
+        help_text="The id of a published claim linked to this one as the same claim whose "
+        "verdict is reused (the publication records it).",
+    )
+    reuse_evidence = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        required=False,
+        default=list,
+        max_length=200,
+        help_text="Ids of that claim's evidence to add to this claim as new evidence.",
+    )
 
 
 class UnpublishInputSerializer(serializers.Serializer):
@@ -163,6 +179,7 @@ class PublicationSerializer(serializers.ModelSerializer[Publication]):
             "published_by",
             "published_at",
             "first_published_at",
+            "reused_from",
             "public_url",
             "warnings",
         ]

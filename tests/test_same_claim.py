@@ -374,3 +374,27 @@ def test_the_admin_links_claims_through_the_service_and_deleting_a_row_unlinks(
     response = admin_client.post(f"/admin/claims/claimlink/{link.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
     assert groups() == [{a.pk, b.pk}]
+
+
+def test_the_api_publishes_with_a_reused_verdict(
+    editor_api: Any, linked_ready: tuple[Any, Any]
+) -> None:
+    claim, checked = linked_ready
+    chosen = Evidence.objects.get(claim=checked, url="https://stats.example/2025")
+    url = f"/api/v1/claims/{claim.pk}/publish/"
+    body = {"verdict": Verdict.FALSE, "rationale": "The statistics office says 6 percent."}
+
+    unknown = editor_api.post(url, body | {"reused_from": 10**9}, format="json")
+    assert unknown.status_code == 400
+    assert "No claim with id" in unknown.json()["errors"]["reused_from"][0]
+    response = editor_api.post(
+        url, body | {"reused_from": checked.pk, "reuse_evidence": [chosen.pk]}, format="json"
+    )
+
+    assert response.status_code == 201, response.json()
+    assert response.json()["reused_from"] == checked.pk
+    assert list(Evidence.objects.filter(claim=claim).values_list("url", flat=True)) == [
+        "https://stats.example/2025"
+    ]
+    again = editor_api.post(url, body | {"reused_from": checked.pk}, format="json")
+    assert again.status_code == 400

@@ -290,6 +290,11 @@ def claim_publish(
     (``publication_correct``).
     """
     _lock(claim)
+    if claim.status == ClaimStatus.PUBLISHED and (reused_from is not None or reuse_evidence):
+        raise ValidationError(
+            {"reused_from": "The claim is published: a verdict is reused when publishing it."},
+            code="published",
+        )
     if claim.status == ClaimStatus.PUBLISHED:
         return publication_correct(
             claim=claim,
