@@ -78,6 +78,7 @@ def web_urls_of(claim: Any) -> list[str]:
         "evidence_id": EvidenceFactory.create(claim=claim).pk,
         "comment_id": Comment.objects.create(claim=claim, body="Which report?").pk,
         "claimant_id": claim.claimant_id,
+        "other_id": ClaimFactory.create().pk,
     }
     urls = []
     for pattern in [*web_urls.auth_urlpatterns, *web_urls.urlpatterns]:
