@@ -148,15 +148,18 @@ def article_checked_before(article: Article, *, user: Any) -> dict[int, CheckedB
             "other__publication__verdict",
         )
     )
-    found: dict[int, CheckedBefore] = {}
-    for claim_id, number, status, title, verdict in rows:
-        seen = found.get(claim_id)
-        name = MatchName(number, title)
-        published = verdict if status == ClaimStatus.PUBLISHED else None
-        if seen is None:
-            found[claim_id] = CheckedBefore(1, name, published, name if published else None)
-            continue
-        if seen.verdict is None and published:
-            seen = CheckedBefore(seen.matches, seen.best, published, name)
-        found[claim_id] = CheckedBefore(seen.matches + 1, seen.best, seen.verdict, seen.verdict_of)
-    return found
+    counts: dict[int, int] = {}
+    best: dict[int, MatchName] = {}
+    published: dict[int, tuple[str, MatchName]] = {}
+    for claim_id, number, status, title, verdict in rows:  # best first for each claim
+        if claim_id in counts:
+            counts[claim_id] += 1
+        else:
+            counts[claim_id] = 1
+            best[claim_id] = MatchName(number, title)
+        if verdict and status == ClaimStatus.PUBLISHED and claim_id not in published:
+            published[claim_id] = (verdict, MatchName(number, title))
+    return {
+        claim_id: CheckedBefore(count, best[claim_id], *published.get(claim_id, (None, None)))
+        for claim_id, count in counts.items()
+    }

@@ -42,7 +42,7 @@ def test_a_claim_checked_before_carries_a_mark_with_the_published_verdict(
 
     assert page.count('class="checked-mark"') == 1
     said = (
-        f"Checked before: 1 similar claim in other articles, closest C{checked.number} of "
+        f"Checked before: 1 similar claim, closest C{checked.number} of "
         f"“Last year”; published verdict False (C{checked.number} of “Last year”)."
     )
     assert f'title="{html_module.escape(said)}"' in page

@@ -81,8 +81,7 @@ def checked_before_text(seen: CheckedBefore) -> str:
     """What the reader's marker on a claim checked before says (its tooltip and, for
     screen readers, part of the claim's link)."""
     count = f"{seen.matches} similar claim{'s' if seen.matches != 1 else ''}"
-    text = f"Checked before: {count} in other articles, closest C{seen.best.number} of "
-    text += f"“{seen.best.article_title}”"
+    text = f"Checked before: {count}, closest C{seen.best.number} of “{seen.best.article_title}”"
     if seen.verdict and seen.verdict_of:
         where = f"C{seen.verdict_of.number} of “{seen.verdict_of.article_title}”"
         text += f"; published verdict {Verdict(seen.verdict).label} ({where})"
