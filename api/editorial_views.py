@@ -274,9 +274,14 @@ class PublicationViewSet(ClaimChildViewSet):
                 raise ValidationError(
                     {"correction_request": f"This claim has no reader's report {request_id}."}
                 )
+        reused_from = None
+        if (partner_id := fields.pop("reused_from")) is not None:
+            reused_from = Claim.objects.select_related("article").filter(pk=partner_id).first()
+            if reused_from is None:
+                raise ValidationError({"reused_from": [f"No claim with id {partner_id}."]})
         correcting = claim.status == ClaimStatus.PUBLISHED
         publication = workflow.claim_publish(
-            claim=claim, editor=request.user, resolves=resolves, **fields
+            claim=claim, editor=request.user, resolves=resolves, reused_from=reused_from, **fields
         )
         context = {
             "base_url": public_base_url(request.build_absolute_uri("/")),

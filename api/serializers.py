@@ -33,7 +33,7 @@ from claims.models import (
 )
 from claims.summaries import claim_warnings, summary_warnings
 from editorial.models import ConsensusState
-from editorial.selectors import consensus_summary, publication_of
+from editorial.selectors import consensus_summary, linked_claims, publication_of
 from texts.paragraphs import passage_span
 from texts.relevance import may_not_be_cited_page
 
@@ -568,6 +568,32 @@ class AppearanceInputSerializer(serializers.Serializer):
     first = serializers.BooleanField(required=False, default=False)
 
 
+class LinkedArticleSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+
+
+class LinkedClaimSerializer(serializers.Serializer):
+    claim = serializers.IntegerField(help_text="The linked claim's id.")
+    number = serializers.IntegerField(help_text="Its number in its article (C3: 3).")
+    article = LinkedArticleSerializer()
+    verdict = serializers.CharField(allow_null=True, help_text="Its published verdict, if any.")
+    published = serializers.BooleanField()
+
+
+def linked_claim_rows(claim: Claim, *, user: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "claim": row.claim.pk,
+            "number": row.claim.number,
+            "article": {"id": row.claim.article_id, "title": row.claim.article.title},
+            "verdict": row.verdict,
+            "published": row.published,
+        }
+        for row in linked_claims(claim, user=user)
+    ]
+
+
 class ClaimDetailSerializer(ClaimSerializer):
     paragraph = serializers.SerializerMethodField(
         help_text="The paragraph of the article that holds the claim."
@@ -589,6 +615,10 @@ class ClaimDetailSerializer(ClaimSerializer):
         read_only=True,
         help_text="For quote claims: is the quote in each source it relies on?",
     )
+    links = serializers.SerializerMethodField(
+        help_text="Claims an editor linked to this one as the same claim, with their "
+        "published verdicts (published ones first)."
+    )
 
     class Meta(ClaimSerializer.Meta):
         fields = [
@@ -598,8 +628,14 @@ class ClaimDetailSerializer(ClaimSerializer):
             "appearances",
             "summary_warnings",
             "warnings",
+            "links",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(LinkedClaimSerializer(many=True))
+    def get_links(self, claim: Claim) -> list[dict[str, Any]]:
+        request = self.context.get("request")
+        return linked_claim_rows(claim, user=getattr(request, "user", None))
 
     @extend_schema_field({"type": "array", "items": {"type": "string"}})
     def get_summary_warnings(self, claim: Claim) -> list[str]:

@@ -811,3 +811,42 @@ class DismissedSuggestion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id}:{self.start}-{self.end}"
+
+
+# --- The same claim --------------------------------------------------------------
+
+
+class SameClaim(models.Model):
+    """Claims an editor linked as one claim: the same statement checked in several
+    articles (or repeated in one). A claim is in at most one such group
+    (``ClaimLink.claim`` is unique); linking two claims of different groups merges them."""
+
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = "same claim"
+
+    def __str__(self) -> str:
+        return f"same claim {self.pk}"
+
+
+class ClaimLink(models.Model):
+    """A claim's place in its ``SameClaim`` group: who linked it and when."""
+
+    claim = models.OneToOneField(Claim, on_delete=models.CASCADE, related_name="same_claim")
+    group = models.ForeignKey(SameClaim, on_delete=models.CASCADE, related_name="links")
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    linked_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["group", "claim"]
+
+    def __str__(self) -> str:
+        return f"claim {self.claim_id} in same claim {self.group_id}"

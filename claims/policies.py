@@ -31,6 +31,8 @@
 - Webhooks (``webhooks``) send the desk's events to other systems: editors and staff
   subscribe, and see and change every subscription (a newsroom's, not a person's); a
   subscription's deliveries stop when its owner no longer may.
+- Editors link two claims as the same claim (and unlink them); everyone who reads a
+  claim sees the linked claims they may read, with their verdicts.
 - Someone at the server's command line (``manage.py`` without ``--user``) acts as
   ``OPERATOR``, with an editor's rights: they hold the database already.
 
@@ -211,6 +213,11 @@ def can_assign_reviewers(user: Any, claim: Claim) -> bool:
 
 
 def can_publish_claim(user: Any, claim: Claim) -> bool:
+    return is_editor(user)
+
+
+def can_link_claims(user: Any) -> bool:
+    """Saying two claims are the same claim is an editorial decision."""
     return is_editor(user)
 
 
@@ -444,6 +451,10 @@ def check_unassign_reviewers(user: Any, claim: Claim) -> None:
 
 def check_publish_claim(user: Any, claim: Claim) -> None:
     _require(can_publish_claim(user, claim), "Only editors may publish or unpublish a claim.")
+
+
+def check_link_claims(user: Any) -> None:
+    _require(can_link_claims(user), "Only editors may link or unlink claims as the same claim.")
 
 
 def check_comment(user: Any, claim: Claim) -> None:

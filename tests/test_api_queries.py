@@ -48,7 +48,7 @@ PINS = {
     "claims": 6,
     "claims?article&verdict&needs_my_rating": 6,
     "claims?search": 7,  # + the query read in each language (PostgreSQL)
-    "claim": 7,  # + its appearances
+    "claim": 8,  # + its appearances, the claims linked to it
     "evidence": 6,
     "evidence item": 5,
     "ratings": 5,
@@ -56,7 +56,7 @@ PINS = {
     "anonymous articles": 2,
     "anonymous article": 3,
     "anonymous claims": 4,
-    "anonymous claim": 5,
+    "anonymous claim": 6,
 }
 
 

@@ -28,6 +28,8 @@ PATHS = {
     "/api/v1/claims/{claim_id}/ratings/": {"get"},
     "/api/v1/claims/{claim_id}/my-rating/": {"get", "put", "delete"},
     "/api/v1/claims/{claim_id}/similar/": {"get"},
+    "/api/v1/claims/{claim_id}/links/": {"get", "post"},
+    "/api/v1/claims/{claim_id}/links/{other_id}/": {"delete"},
     "/api/v1/claims/{claim_id}/transition/": {"post"},
     "/api/v1/claims/{claim_id}/transitions/": {"get"},
     "/api/v1/claims/{claim_id}/assignments/": {"get", "post"},

@@ -85,6 +85,7 @@ def web_urls_of(claim: Any) -> list[str]:
             claim=claim,
             text="Published.",
         ).pk,
+        "other_id": ClaimFactory.create().pk,
     }
     urls = []
     for pattern in [*web_urls.auth_urlpatterns, *web_urls.urlpatterns]:

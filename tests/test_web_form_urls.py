@@ -67,6 +67,7 @@ def _objects(editor: Any) -> dict[str, int]:
         "evidence_id": evidence.pk,
         "comment_id": comment.pk,
         "notification_id": notification.pk,
+        "other_id": ClaimFactory.create().pk,
     }
 
 

@@ -523,6 +523,28 @@ class MoveForm(IdPrefixed):
             note.widget.attrs.update({"required": True, "aria-required": "true"})
 
 
+class IdsField(forms.Field):
+    """Ids sent as several values of one name (ticked checkboxes)."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: Any) -> list[int]:
+        values = value if isinstance(value, list | tuple) else [value] if value else []
+        if any(not str(item).isdigit() or len(str(item)) > 18 for item in values):
+            raise ValidationError("Choose among the items listed.", code="invalid")
+        return sorted({int(item) for item in values})
+
+
+class SameClaimForm(IdPrefixed):
+    """Link a claim to this one as the same claim (editors)."""
+
+    id_prefix = "link"
+
+    claim = forms.IntegerField(
+        label="Same claim as (claim id)", min_value=1, widget=forms.HiddenInput
+    )
+
+
 class PublishForm(IdPrefixed):
     id_prefix = "publish"
 
@@ -540,12 +562,18 @@ class PublishForm(IdPrefixed):
     )
     confirm_no_evidence = forms.BooleanField(label="Publish without evidence", required=False)
     publish_article = forms.BooleanField(label="Also publish the article", required=False)
+    # "Use the verdict of C3": the linked claim whose verdict is reused, and those of its
+    # evidence items the editor ticked to add to this claim.
+    reused_from = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    reuse_evidence = IdsField(label="Add its evidence to this claim", required=False)
 
 
 class CorrectionForm(PublishForm):
     """Publishing again on a published claim corrects it: the public reads the note."""
 
     id_prefix = "correct"
+    reused_from = None  # type: ignore[assignment]
+    reuse_evidence = None  # type: ignore[assignment]
 
     correction = forms.CharField(
         label="Correction note for the public",

@@ -74,6 +74,12 @@ urlpatterns = [
         name="comment-delete",
     ),
     path("claims/<id:claim_id>/move/", editorial.claim_move, name="claim-move"),
+    path("claims/<id:claim_id>/links/", editorial.claim_link_view, name="claim-link"),
+    path(
+        "claims/<id:claim_id>/links/<id:other_id>/delete/",
+        editorial.claim_unlink_view,
+        name="claim-unlink",
+    ),
     path("claims/<id:claim_id>/publish/", editorial.claim_publish_view, name="claim-publish"),
     path("claims/<id:claim_id>/unpublish/", editorial.claim_unpublish_view, name="claim-unpublish"),
     path("claims/<id:claim_id>/assign/", editorial.claim_assign_view, name="claim-assign"),

@@ -385,8 +385,24 @@
     });
   }
 
+  /* --- Suggested sentences: a dismissed one loses its underline in the text --- */
+  function setUpSuggestionMarks() {
+    document.body.addEventListener("htmx:afterSwap", () => {
+      const panel = document.getElementById("suggestions");
+      if (!panel) return;
+      const listed = new Set(
+        $$(".suggestion", panel).map((item) => `${item.dataset.start}-${item.dataset.end}`)
+      );
+      $$(".suggested[data-suggestion]").forEach((mark) => {
+        const keys = mark.dataset.suggestion.split(" ");
+        if (!keys.some((key) => listed.has(key))) mark.classList.remove("suggested");
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
     setUpTabs();
+    setUpSuggestionMarks();
     setUpReader();
     setUpErrorFocus();
     setUpMentions(document);
