@@ -172,6 +172,8 @@ def _warn_unreached_mentions(request: HttpRequest, body: str) -> None:
             )
             % {"names": names},
         )
+
+
 @require_POST
 @reviewer_required
 def claim_link_view(request: HttpRequest, claim_id: int) -> HttpResponse:
