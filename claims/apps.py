@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.urls import register_converter
 
 from claims.converters import IdConverter
@@ -14,3 +15,11 @@ class ClaimsConfig(AppConfig):
         from claims import stamps
 
         stamps.connect()
+        from claims import events, receivers
+
+        events.article_imported.connect(
+            receivers.article_imported, dispatch_uid="claims.warm_suggestions"
+        )
+        post_migrate.connect(
+            receivers.search_index_repaired, sender=self, dispatch_uid="claims.search_repair"
+        )

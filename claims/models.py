@@ -256,6 +256,15 @@ class Source(Timestamped, Fetchable):
     def __str__(self) -> str:
         return self.anchor_text or self.href or f"Source {self.pk}"
 
+    @property
+    def archive_offer(self) -> str:
+        """A web archive's copy offered as the URL to use instead of a dead or failed link
+        ("" when there is none). Reads ``archived_copy`` (``selectors.archived_copy_value``)."""
+        copy = getattr(self, "archived_copy", None) or ""
+        if self.status in (SourceStatus.DEAD, SourceStatus.FAILED) and copy != self.url:
+            return copy
+        return ""
+
 
 class SourceSnapshot(models.Model):
     """What one fetch of a URL returned: a cited source's, or an evidence item's."""
@@ -813,3 +822,42 @@ class DismissedSuggestion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id}:{self.start}-{self.end}"
+
+
+# --- The same claim --------------------------------------------------------------
+
+
+class SameClaim(models.Model):
+    """Claims an editor linked as one claim: the same statement checked in several
+    articles (or repeated in one). A claim is in at most one such group
+    (``ClaimLink.claim`` is unique); linking two claims of different groups merges them."""
+
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = "same claim"
+
+    def __str__(self) -> str:
+        return f"same claim {self.pk}"
+
+
+class ClaimLink(models.Model):
+    """A claim's place in its ``SameClaim`` group: who linked it and when."""
+
+    claim = models.OneToOneField(Claim, on_delete=models.CASCADE, related_name="same_claim")
+    group = models.ForeignKey(SameClaim, on_delete=models.CASCADE, related_name="links")
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    linked_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["group", "claim"]
+
+    def __str__(self) -> str:
+        return f"claim {self.claim_id} in same claim {self.group_id}"

@@ -13,6 +13,7 @@ from django.urls import URLPattern, reverse
 
 from claims.models import ArticleStatus, Verdict
 from editorial.models import Comment, CorrectionRequest
+from notifications.models import Kind, Notification
 from tests.factories import (
     ArticleFactory,
     ClaimantFactory,
@@ -78,6 +79,13 @@ def web_urls_of(claim: Any) -> list[str]:
         "evidence_id": EvidenceFactory.create(claim=claim).pk,
         "comment_id": Comment.objects.create(claim=claim, body="Which report?").pk,
         "claimant_id": claim.claimant_id,
+        "notification_id": Notification.objects.create(
+            recipient=claim.created_by or UserFactory.create(),
+            kind=Kind.PUBLISHED,
+            claim=claim,
+            text="Published.",
+        ).pk,
+        "other_id": ClaimFactory.create().pk,
     }
     urls = []
     for pattern in [*web_urls.auth_urlpatterns, *web_urls.urlpatterns]:

@@ -156,6 +156,7 @@ def correction_request_handle(
         response=response,
         correction=correction,
     )
+    answered = not is_blank(response) and response != correction_request.response
     correction_request.status = status
     correction_request.response = response
     if correction is not None:
@@ -167,4 +168,8 @@ def correction_request_handle(
         correction_request.handled_at = timezone.now()
     correction_request.save()
     stamps.claim_changed(correction_request.claim_id)
+    if answered:
+        events.emit(
+            events.correction_request_answered, correction_request=correction_request, actor=editor
+        )
     return correction_request

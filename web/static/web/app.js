@@ -444,10 +444,135 @@
     schedule();
   }
 
+  /* --- @mentions in a comment box: reviewers and editors whose name starts with what
+     follows "@" (a listbox under the box: arrows move, Enter or Tab picks, Escape closes) --- */
+  function setUpMentions(root) {
+    $$("textarea[data-mentions]", root).forEach((box) => {
+      if (box.dataset.mentionsReady) return;
+      box.dataset.mentionsReady = "1";
+      const url = box.dataset.mentions;
+      const list = document.createElement("ul");
+      list.className = "mention-list";
+      list.id = `${box.id}-mentions`;
+      list.setAttribute("role", "listbox");
+      list.setAttribute("aria-label", "People to mention");
+      list.hidden = true;
+      box.after(list);
+      box.setAttribute("aria-autocomplete", "list");
+      box.setAttribute("aria-controls", list.id);
+      let active = -1;
+      let timer = null;
+      let asked = 0;
+
+      function typed() {
+        const before = box.value.slice(0, box.selectionStart);
+        const match = before.match(/(?:^|[^\w@.+-])@([\w.+-]*)$/);
+        return match ? match[1] : null;
+      }
+      function close() {
+        list.hidden = true;
+        list.replaceChildren();
+        active = -1;
+        box.removeAttribute("aria-activedescendant");
+      }
+      function highlight(index) {
+        const options = $$("li", list);
+        if (!options.length) return;
+        active = (index + options.length) % options.length;
+        options.forEach((option, i) => option.setAttribute("aria-selected", String(i === active)));
+        box.setAttribute("aria-activedescendant", options[active].id);
+      }
+      function choose(username) {
+        const caret = box.selectionStart;
+        const before = box.value.slice(0, caret);
+        const at = before.lastIndexOf("@");
+        box.value = `${before.slice(0, at + 1)}${username} ${box.value.slice(caret)}`;
+        const after = at + username.length + 2;
+        box.setSelectionRange(after, after);
+        close();
+        box.focus();
+      }
+      function show(people) {
+        list.replaceChildren();
+        people.forEach((person, i) => {
+          const option = document.createElement("li");
+          option.id = `${list.id}-${i}`;
+          option.setAttribute("role", "option");
+          option.dataset.username = person.username;
+          const name = document.createElement("strong");
+          name.textContent = `@${person.username}`;
+          option.append(name);
+          if (person.name && person.name !== person.username) option.append(` ${person.name}`);
+          list.append(option);
+        });
+        list.hidden = !people.length;
+        if (people.length) highlight(0);
+      }
+      function lookUp(prefix) {
+        const ticket = ++asked;
+        fetch(`${url}?q=${encodeURIComponent(prefix)}`, {
+          headers: { Accept: "application/json" },
+          credentials: "same-origin",
+        })
+          .then((response) => (response.ok ? response.json() : { people: [] }))
+          .then((data) => {
+            if (ticket === asked && typed() !== null) show(data.people || []);
+          })
+          .catch(close);
+      }
+      box.addEventListener("input", () => {
+        const prefix = typed();
+        clearTimeout(timer);
+        if (prefix === null) return close();
+        timer = setTimeout(() => lookUp(prefix), 120);
+      });
+      box.addEventListener("keydown", (event) => {
+        if (list.hidden) return;
+        if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+          event.preventDefault();
+          highlight(active + (event.key === "ArrowDown" ? 1 : -1));
+        } else if ((event.key === "Enter" || event.key === "Tab") && active >= 0) {
+          event.preventDefault();
+          choose($$("li", list)[active].dataset.username);
+        } else if (event.key === "Escape") {
+          event.preventDefault();
+          close();
+        }
+      });
+      box.addEventListener("blur", () => setTimeout(close, 150));
+      list.addEventListener("mousedown", (event) => {
+        const option = event.target.closest("li");
+        if (!option) return;
+        event.preventDefault();
+        choose(option.dataset.username);
+      });
+    });
+  }
+
+  /* --- Suggested sentences: a dismissed one loses its underline in the text --- */
+  function setUpSuggestionMarks() {
+    document.body.addEventListener("htmx:afterSwap", () => {
+      const panel = document.getElementById("suggestions");
+      if (!panel) return;
+      const listed = new Set(
+        $$(".suggestion", panel).map((item) => `${item.dataset.start}-${item.dataset.end}`)
+      );
+      $$(".suggested[data-suggestion]").forEach((mark) => {
+        const keys = mark.dataset.suggestion.split(" ");
+        if (!keys.some((key) => listed.has(key))) mark.classList.remove("suggested");
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
     setUpLive();
     setUpTabs();
+    setUpSuggestionMarks();
     setUpReader();
     setUpErrorFocus();
+    setUpMentions(document);
+    document.body.addEventListener("htmx:afterSwap", (event) => setUpMentions(event.detail.target));
+    // A part of the page another reviewer's change brought in: its comment boxes too.
+    document.addEventListener("live:swapped", (event) => setUpMentions(event.target));
   });
 })();
