@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, pre_migrate
 from django.urls import register_converter
 
 from claims.converters import IdConverter
@@ -19,6 +19,9 @@ class ClaimsConfig(AppConfig):
 
         events.article_imported.connect(
             receivers.article_imported, dispatch_uid="claims.warm_suggestions"
+        )
+        pre_migrate.connect(
+            receivers.search_triggers_dropped, sender=self, dispatch_uid="claims.search_drop"
         )
         post_migrate.connect(
             receivers.search_index_repaired, sender=self, dispatch_uid="claims.search_repair"

@@ -20,7 +20,13 @@ def article_imported(*, article: Article, **kwargs: Any) -> None:
     tasks.enqueue_suggestions_warm(article.pk)
 
 
+def search_triggers_dropped(*, using: str = "default", **kwargs: Any) -> None:
+    """Before ``migrate``: SQLite's search triggers out of the way of table rebuilds."""
+    search_schema.drop_sqlite_triggers(connections[using])
+
+
 def search_index_repaired(*, using: str = "default", **kwargs: Any) -> None:
-    """After ``migrate``: put back the SQLite search triggers a table rebuild dropped."""
+    """After ``migrate``: put back the SQLite search triggers (dropped before it) and
+    rebuild the index from the tables."""
     if search_schema.repair(connections[using]):
-        logger.warning("The SQLite search index lost its triggers in a migration: rebuilt.")
+        logger.info("The SQLite search index was rebuilt after migrating.")

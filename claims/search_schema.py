@@ -217,12 +217,19 @@ SQLITE_TRIGGERS = [
 ]
 
 
-def create(connection: BaseDatabaseWrapper) -> None:
+def create(connection: BaseDatabaseWrapper, *, sqlite_triggers: bool = True) -> None:
+    """The indexes, their triggers and their contents.
+
+    On SQLite the migration creates the tables only (``sqlite_triggers=False``): the
+    claims' triggers read ``claims_article``, and a later migration that rebuilds that
+    table (as SQLite's schema changes do) would fail on them. ``migrate`` drops them
+    before it runs and ``repair`` creates them, with the index's contents, after."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             _postgresql(cursor)
         elif connection.vendor == "sqlite" and SQLITE_FTS5:
-            for statement in SQLITE_CREATE:
+            statements = SQLITE_CREATE if sqlite_triggers else SQLITE_CREATE[:2]
+            for statement in statements:
                 cursor.execute(statement)
 
 
@@ -231,6 +238,19 @@ def drop(connection: BaseDatabaseWrapper) -> None:
     with connection.cursor() as cursor:
         for statement in statements:
             cursor.execute(statement)
+
+
+def drop_sqlite_triggers(connection: BaseDatabaseWrapper) -> None:
+    """Before ``migrate`` on SQLite: a migration that rebuilds ``claims_article`` or
+    ``claims_claim`` (most schema changes there do) would fail on the triggers, which
+    read those tables while one is briefly gone. ``repair`` puts them back, and the
+    index, afterwards."""
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        for statement in SQLITE_DROP:
+            if statement.startswith("DROP TRIGGER"):
+                cursor.execute(statement)
 
 
 def repair(connection: BaseDatabaseWrapper) -> bool:
