@@ -361,13 +361,13 @@ def run(
         f"enqueueing took {enqueued:.2f} s; {done} snapshots; statuses {statuses}"
     )
     all_done = done == len(source_ids)
-    goal = GOAL_SECONDS.get(len(source_ids))
+    goal_seconds = GOAL_SECONDS.get(len(source_ids))
     rows: list[tuple[str, str, str, bool | None]] = [
         (
             "enqueue -> last snapshot" + ("" if all_done else " (INCOMPLETE)"),
             f"{wall:.2f} s",
-            f"<= {goal:.0f} s" if goal else "",
-            all_done and wall <= goal if goal else None,
+            f"<= {goal_seconds:.0f} s" if goal_seconds else "",
+            all_done and wall <= goal_seconds if goal_seconds else None,
         ),
         ("peak fetches in flight (all servers)", str(in_flight.peak), "", None),
         ("peak in flight at one server", str(max(s.peak_in_flight for s in servers)), "", None),
