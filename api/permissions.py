@@ -43,3 +43,12 @@ class CanViewArchives(permissions.BasePermission):
 
     def has_permission(self, request: Request, view: APIView) -> bool:
         return policies.can_view_archives(request.user)
+
+
+class CanManageWebhooks(permissions.BasePermission):
+    """Webhook subscriptions are for editors and staff; anonymous callers get 401."""
+
+    message = "Only editors and staff may manage webhooks."
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        return policies.can_manage_webhooks(request.user)

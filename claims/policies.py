@@ -32,6 +32,11 @@
   are for signed-in reviewers and editors only: they reproduce other sites' pages.
 - A published fact-check whose sources changed since publication is flagged for
   editors (the "source changed" queue), who decide whether it needs a correction.
+- Webhooks (``webhooks``) send the desk's events to other systems: editors and staff
+  subscribe, and see and change every subscription (a newsroom's, not a person's); a
+  subscription's deliveries stop when its owner no longer may.
+- Editors link two claims as the same claim (and unlink them); everyone who reads a
+  claim sees the linked claims they may read, with their verdicts.
 - Someone at the server's command line (``manage.py`` without ``--user``) acts as
   ``OPERATOR``, with an editor's rights: they hold the database already.
 
@@ -215,6 +220,11 @@ def can_publish_claim(user: Any, claim: Claim) -> bool:
     return is_editor(user)
 
 
+def can_link_claims(user: Any) -> bool:
+    """Saying two claims are the same claim is an editorial decision."""
+    return is_editor(user)
+
+
 def can_comment_on_claim(user: Any, claim: Claim) -> bool:
     return is_reviewer(user)
 
@@ -295,6 +305,11 @@ def can_set_source_urls_of(user: Any, article: Article) -> bool:
         and article.imported_by_id == user.pk
         and article.status != ArticleStatus.PUBLISHED
     )
+
+
+def can_manage_webhooks(user: Any) -> bool:
+    """Subscribe to the desk's events, and see, change or delete any subscription."""
+    return is_editor(user)
 
 
 # --- Checks the write services make before they write ------------------------
@@ -452,6 +467,10 @@ def check_publish_claim(user: Any, claim: Claim) -> None:
     _require(can_publish_claim(user, claim), "Only editors may publish or unpublish a claim.")
 
 
+def check_link_claims(user: Any) -> None:
+    _require(can_link_claims(user), "Only editors may link or unlink claims as the same claim.")
+
+
 def check_comment(user: Any, claim: Claim) -> None:
     _require(
         can_comment_on_claim(user, claim),
@@ -482,3 +501,7 @@ def check_delete_comment(user: Any, comment: Any) -> None:
         can_change_comment(user, comment),
         "Only its author and editors may delete this comment.",
     )
+
+
+def check_manage_webhooks(user: Any) -> None:
+    _require(can_manage_webhooks(user), "Only editors and staff may manage webhooks.")

@@ -121,6 +121,14 @@ def latest_snapshot_value(value: str | Expression, *, owner: str = "source") -> 
     return Subquery(values[:1])
 
 
+def archived_copy_value(*, owner: str = "source", outer: str = "pk") -> Subquery:
+    """The latest public web archive's copy (``SourceSnapshot.archive_url``) of each row of
+    a list of sources (``owner="evidence"``: of evidence; ``outer``: the field of the row
+    that is its id): a capture of the page, or for a dead link the closest copy found."""
+    latest = snapshots_latest_first(**{owner: OuterRef(outer)}).exclude(archive_url="")
+    return Subquery(latest.values("archive_url")[:1])
+
+
 def latest_snapshot_prefetch(
     snapshots: QuerySet[SourceSnapshot] | None = None, *, owner: str = "source"
 ) -> Prefetch:

@@ -14,6 +14,7 @@ from django.urls import URLPattern, reverse
 from claims.bodies import store_body
 from claims.models import ArticleStatus, Verdict
 from editorial.models import Comment, CorrectionRequest
+from notifications.models import Kind, Notification
 from tests.factories import (
     ArticleFactory,
     ClaimantFactory,
@@ -93,6 +94,13 @@ def web_urls_of(claim: Any) -> list[str]:
         "snapshot_id": SnapshotFactory.create(
             source=claim.sources.get(), sha256=store_body(b"<p>Archived</p>")
         ).pk,
+        "notification_id": Notification.objects.create(
+            recipient=claim.created_by or UserFactory.create(),
+            kind=Kind.PUBLISHED,
+            claim=claim,
+            text="Published.",
+        ).pk,
+        "other_id": ClaimFactory.create().pk,
     }
     urls = []
     for pattern in [*web_urls.auth_urlpatterns, *web_urls.urlpatterns]:

@@ -14,6 +14,7 @@ from django.db.models import Exists, JSONField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Substr
 
 from accounts.models import Role, User
+from claims import search as full_text
 from claims.models import (
     Article,
     Claim,
@@ -30,6 +31,7 @@ from claims.models import (
 from claims.policies import can_see_others_ratings
 from claims.selectors import (
     ARTICLE_TEXT_FIELDS,
+    archived_copy_value,
     article_list_with_counts,
     claim_list_with_counts,
     count_subquery,
@@ -177,6 +179,7 @@ def article_sources(article: Article) -> QuerySet[Source]:
         snapshot_title=latest_snapshot_value("title"),
         snapshot_relevance=latest_snapshot_value("anchor_relevance"),
         **latest_change(),
+        archived_copy=archived_copy_value(),
     )
 
 
@@ -226,6 +229,7 @@ def claim_sources(claim: Claim) -> list[Source]:
             snapshot_excerpt=latest_snapshot_value(Substr("text", 1, EXCERPT_CHARS)),
             snapshot_relevance=latest_snapshot_value("anchor_relevance"),
             **latest_change(),
+            archived_copy=archived_copy_value(),
         )
     )
     checks = {check.source_id: check for check in QuoteCheck.objects.filter(claim=claim)}
@@ -244,6 +248,7 @@ def claim_evidence(claim: Claim, *, ids: list[int] | None = None) -> list[Eviden
             snapshot_id=latest_snapshot_value("id", owner="evidence"),
             snapshot_title=latest_snapshot_value("title", owner="evidence"),
             **latest_change(owner="evidence"),
+            archived_copy=archived_copy_value(owner="evidence"),
         )
     )
     checks_of = QuoteCheck.objects.filter(evidence__claim=claim)
@@ -289,12 +294,11 @@ def search_claims(
         claims = claims.filter(consensus_seen_by_q(consensus, user))
     if unassigned:
         claims = claims.filter(unassigned_q())
-    for word in text.split()[:10]:
-        matches = Q(quote__icontains=word) | Q(article__title__icontains=word)
-        number = claim_number_from_label(word)  # "C3": claims numbered 3 (of any article)
-        if number is not None:
-            matches |= Q(number=number)
-        claims = claims.filter(matches)
+    words = text.split()
+    numbers = {n for word in words if (n := claim_number_from_label(word)) is not None}
+    if numbers:  # "C3": claims numbered 3 (of any article)
+        claims = claims.filter(number__in=numbers)
+    searched = claim_search_words(text)
     if verdict:  # among the claims whose verdicts ``user`` may see
         claims = claims.filter(verdict_q(verdict), others_ratings_visible_q(user))
     if status:
@@ -313,7 +317,23 @@ def search_claims(
         )
     if unrated_by_me:
         claims = claims.unrated_by(user)
+    if full_text.parse(searched):
+        return full_text.matching(claims, searched)  # best matches first
     return claims.order_by("-created_at", "-id")
+
+
+def claim_search_words(text: str) -> str:
+    """What ``search_claims`` searches the text for: the words that are not claim labels."""
+    return " ".join(word for word in text.split() if claim_number_from_label(word) is None)
+
+
+def with_highlights(claims: Any, text: str) -> None:
+    """Set ``highlight`` on each of ``claims`` (a page): its quote with the matches of
+    ``text`` marked, or None. One query for the page."""
+    claims = list(claims)
+    found = full_text.highlights(Claim, [claim.pk for claim in claims], claim_search_words(text))
+    for claim in claims:
+        claim.highlight = found.get(claim.pk)
 
 
 def article_choices() -> QuerySet[Article]:

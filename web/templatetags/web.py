@@ -5,13 +5,14 @@ from typing import Any
 
 from django import template
 from django.utils import timezone
-from django.utils.html import escape, format_html
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince
 from django.utils.translation import ngettext
 
 from claims import policies
 from claims.models import Claim, SourceStatus, Verdict
+from claims.search import highlight_parts
 from texts.relevance import may_not_be_cited_page
 from web.diff import word_diff
 from web.verdicts import Look, claim_look, verdict_look
@@ -34,6 +35,19 @@ _QUOTE_TONE = {
     "not_found": "bad",
     "source_unavailable": "muted",
 }
+
+
+@register.filter
+def highlighted(extract: str) -> SafeString:
+    """A search's highlighted extract: every piece escaped, the matches in ``<mark>``."""
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (format_html('<mark class="found">{}</mark>', text) if match else text,)
+            for text, match in highlight_parts(extract)
+        ),
+    )
 
 
 @register.filter

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('claims', '0012_snapshot_headers_and_archive'),
+        ('claims', '0015_article_change_stamp'),
     ]
 
     operations = [
