@@ -35,7 +35,7 @@ from claims.models import (
 )
 from claims.summaries import claim_warnings, summary_warnings
 from editorial.models import ConsensusState
-from editorial.selectors import consensus_summary, publication_of
+from editorial.selectors import consensus_summary, linked_claims, publication_of
 from texts.paragraphs import passage_span
 from texts.relevance import may_not_be_cited_page
 
@@ -354,10 +354,23 @@ class SourceSerializer(serializers.ModelSerializer[Source]):
             "snapshots_count",
             "latest_snapshot",
             "may_not_be_cited_page",
+            "archived_copy",
+            "archive_offer",
         ]
         read_only_fields = fields
 
     snapshot_serializer = SnapshotSerializer
+    archived_copy = serializers.URLField(
+        read_only=True,
+        allow_null=True,
+        help_text="A public web archive's copy of the page (a capture, or a dead page's "
+        "closest copy); null when there is none.",
+    )
+    archive_offer = serializers.CharField(
+        read_only=True,
+        help_text="For a dead or failed source, the archived copy offered as the URL to use "
+        "(POST use-archived-copy/ sets it); empty otherwise.",
+    )
     may_not_be_cited_page = serializers.SerializerMethodField(
         help_text="The page last fetched shares few words with the link's text: maybe not the "
         "page the article meant."
@@ -631,6 +644,32 @@ class AppearanceInputSerializer(serializers.Serializer):
     first = serializers.BooleanField(required=False, default=False)
 
 
+class LinkedArticleSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+
+
+class LinkedClaimSerializer(serializers.Serializer):
+    claim = serializers.IntegerField(help_text="The linked claim's id.")
+    number = serializers.IntegerField(help_text="Its number in its article (C3: 3).")
+    article = LinkedArticleSerializer()
+    verdict = serializers.CharField(allow_null=True, help_text="Its published verdict, if any.")
+    published = serializers.BooleanField()
+
+
+def linked_claim_rows(claim: Claim, *, user: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "claim": row.claim.pk,
+            "number": row.claim.number,
+            "article": {"id": row.claim.article_id, "title": row.claim.article.title},
+            "verdict": row.verdict,
+            "published": row.published,
+        }
+        for row in linked_claims(claim, user=user)
+    ]
+
+
 class ClaimDetailSerializer(ClaimSerializer):
     paragraph = serializers.SerializerMethodField(
         help_text="The paragraph of the article that holds the claim."
@@ -652,6 +691,10 @@ class ClaimDetailSerializer(ClaimSerializer):
         read_only=True,
         help_text="For quote claims: is the quote in each source it relies on?",
     )
+    links = serializers.SerializerMethodField(
+        help_text="Claims an editor linked to this one as the same claim, with their "
+        "published verdicts (published ones first)."
+    )
 
     class Meta(ClaimSerializer.Meta):
         fields = [
@@ -661,8 +704,14 @@ class ClaimDetailSerializer(ClaimSerializer):
             "appearances",
             "summary_warnings",
             "warnings",
+            "links",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(LinkedClaimSerializer(many=True))
+    def get_links(self, claim: Claim) -> list[dict[str, Any]]:
+        request = self.context.get("request")
+        return linked_claim_rows(claim, user=getattr(request, "user", None))
 
     @extend_schema_field({"type": "array", "items": {"type": "string"}})
     def get_summary_warnings(self, claim: Claim) -> list[str]:

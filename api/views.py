@@ -29,7 +29,7 @@ from rest_framework.views import APIView
 from api import claim_rows
 from api import serializers as s
 from api.conditional import validated_per_caller
-from api.filters import ArticleFilter, ClaimFilter, SourceFilter
+from api.filters import ArticleFilter, ClaimFilter, RankedOrderingFilter, SourceFilter
 from api.pagination import RatingPagination
 from api.parsers import LimitedFormParser, LimitedJSONParser, LimitedMultiPartParser
 from api.permissions import IsReviewer, ReadPublishedElseReviewer
@@ -124,7 +124,7 @@ class ArticleViewSet(
     permission_classes = [ReadPublishedElseReviewer]
     lookup_value_converter = "id"
     parser_classes = [LimitedJSONParser, LimitedMultiPartParser, LimitedFormParser]
-    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filter_backends = [DjangoFilterBackend, RankedOrderingFilter]
     filterset_class = ArticleFilter
     ordering_fields = ["created_at", "updated_at", "title", "published_on", "claims_count"]
     ordering = ["-created_at", "-id"]
@@ -363,8 +363,10 @@ class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         snapshots = SourceSnapshot.objects.defer("text")
         if self.action == "retrieve":
             snapshots = snapshots.annotate(excerpt=Substr("text", 1, s.EXCERPT_CHARS))
-        return selectors.source_list_with_counts().prefetch_related(
-            selectors.latest_snapshot_prefetch(snapshots)
+        return (
+            selectors.source_list_with_counts()
+            .annotate(archived_copy=selectors.archived_copy_value())
+            .prefetch_related(selectors.latest_snapshot_prefetch(snapshots))
         )
 
     def get_serializer_class(self) -> type[s.serializers.BaseSerializer]:
@@ -387,6 +389,18 @@ class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             source_services.source_set_url(
                 source=source, url=data.validated_data["url"], user=request.user
             )
+        return Response(self.get_serializer(self.get_object()).data)
+
+    @extend_schema(
+        summary="Use the web archive's copy offered for a dead or failed source",
+        description="Sets the source's URL to its `archive_offer` and fetches it; a 400 when "
+        "none is offered.",
+        request=None,
+        responses={200: s.SourceDetailSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"], url_path="use-archived-copy")
+    def use_archived_copy(self, request: Request, pk: int) -> Response:
+        source_services.source_use_archived_copy(source=self.get_object(), user=request.user)
         return Response(self.get_serializer(self.get_object()).data)
 
     @extend_schema(
@@ -448,7 +462,7 @@ class ClaimViewSet(
 ):
     permission_classes = [ReadPublishedElseReviewer]
     lookup_value_converter = "id"
-    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filter_backends = [DjangoFilterBackend, RankedOrderingFilter]
     filterset_class = ClaimFilter
     ordering_fields = ["created_at", "updated_at", "start", "ratings_count", "evidence_count"]
     ordering = ["article_id", "start", "id"]

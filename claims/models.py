@@ -118,6 +118,10 @@ class Article(Timestamped):
     # The highest number a claim of this article was ever given (``claim_create`` counts
     # up): numbers of deleted claims are not given again.
     last_claim_number = models.PositiveIntegerField(default=0, editable=False)
+    # Counts up whenever anything shown on the article's pages changes (its claims,
+    # evidence, ratings, comments, moves, fetches): the open pages poll it
+    # (``claims.stamps``).
+    change_stamp = models.PositiveBigIntegerField(default=0, editable=False)
     # The texts are large and never change after import: keep them out of history.
     history = HistoricalRecords(
         excluded_fields=[
@@ -128,6 +132,7 @@ class Article(Timestamped):
             "last_claim_number",
             "revision_checked_at",
             "revision_check_detail",
+            "change_stamp",
         ]
     )
 
@@ -307,6 +312,15 @@ class Source(Timestamped, Fetchable):
     def __str__(self) -> str:
         return self.anchor_text or self.href or f"Source {self.pk}"
 
+    @property
+    def archive_offer(self) -> str:
+        """A web archive's copy offered as the URL to use instead of a dead or failed link
+        ("" when there is none). Reads ``archived_copy`` (``selectors.archived_copy_value``)."""
+        copy = getattr(self, "archived_copy", None) or ""
+        if self.status in (SourceStatus.DEAD, SourceStatus.FAILED) and copy != self.url:
+            return copy
+        return ""
+
 
 class SourceSnapshot(models.Model):
     """What one fetch of a URL returned: a cited source's, or an evidence item's."""
@@ -327,7 +341,16 @@ class SourceSnapshot(models.Model):
     sha256 = models.CharField(max_length=64, blank=True)
     truncated = models.BooleanField(default=False, help_text="The body was cut at the size cap.")
     text_changed = models.BooleanField(
-        default=False, help_text="The text differs from the previous snapshot's."
+        default=False,
+        help_text="The page's main text was edited since the previous snapshot that read it "
+        "(texts.edits: routine changes of dates and counters, and changes below "
+        "SOURCE_CHANGE_MIN_WORDS, are not edits).",
+    )
+    diff = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The word diff against the previous snapshot when the text was edited: "
+        '[op, text] pairs, op "=" kept, "-" removed, "+" added, "…" cut (texts.edits).',
     )
     soft_404 = models.BooleanField(
         default=False, help_text="Answered 200 but reads like a 'page not found'."
@@ -347,6 +370,11 @@ class SourceSnapshot(models.Model):
     )
     archive_url = models.URLField(
         max_length=2000, blank=True, help_text="A public web archive's copy of this page."
+    )
+    body_pruned_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the raw body was let go (SNAPSHOT_BODY_RETENTION_DAYS); the text stays.",
     )
 
     class Meta:
@@ -908,3 +936,42 @@ class DismissedSuggestion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id}:{self.start}-{self.end}"
+
+
+# --- The same claim --------------------------------------------------------------
+
+
+class SameClaim(models.Model):
+    """Claims an editor linked as one claim: the same statement checked in several
+    articles (or repeated in one). A claim is in at most one such group
+    (``ClaimLink.claim`` is unique); linking two claims of different groups merges them."""
+
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = "same claim"
+
+    def __str__(self) -> str:
+        return f"same claim {self.pk}"
+
+
+class ClaimLink(models.Model):
+    """A claim's place in its ``SameClaim`` group: who linked it and when."""
+
+    claim = models.OneToOneField(Claim, on_delete=models.CASCADE, related_name="same_claim")
+    group = models.ForeignKey(SameClaim, on_delete=models.CASCADE, related_name="links")
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    linked_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["group", "claim"]
+
+    def __str__(self) -> str:
+        return f"claim {self.claim_id} in same claim {self.group_id}"

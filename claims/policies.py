@@ -32,6 +32,15 @@
   themselves, or once it is published. Editors see them all along.
 - Suggested claims are read by whoever reads their article; reviewers and editors
   dismiss one, which hides it for the whole team.
+- Archived copies of fetched pages (a snapshot's text, its original HTML, its WARC file)
+  are for signed-in reviewers and editors only: they reproduce other sites' pages.
+- A published fact-check whose sources changed since publication is flagged for
+  editors (the "source changed" queue), who decide whether it needs a correction.
+- Webhooks (``webhooks``) send the desk's events to other systems: editors and staff
+  subscribe, and see and change every subscription (a newsroom's, not a person's); a
+  subscription's deliveries stop when its owner no longer may.
+- Editors link two claims as the same claim (and unlink them); everyone who reads a
+  claim sees the linked claims they may read, with their verdicts.
 - Someone at the server's command line (``manage.py`` without ``--user``) acts as
   ``OPERATOR``, with an editor's rights: they hold the database already.
 
@@ -220,6 +229,11 @@ def can_publish_claim(user: Any, claim: Claim) -> bool:
     return is_editor(user)
 
 
+def can_link_claims(user: Any) -> bool:
+    """Saying two claims are the same claim is an editorial decision."""
+    return is_editor(user)
+
+
 def can_comment_on_claim(user: Any, claim: Claim) -> bool:
     return is_reviewer(user)
 
@@ -258,6 +272,16 @@ def can_handle_correction_requests(user: Any) -> bool:
     return is_editor(user)
 
 
+def can_view_archives(user: Any) -> bool:
+    """The archived copies of fetched pages (snapshots' bodies and WARC files)."""
+    return is_reviewer(user)
+
+
+def can_see_source_changes_since_publication(user: Any) -> bool:
+    """The "source changed since publication" flags: for the editors who correct."""
+    return is_editor(user)
+
+
 def can_report_error(claim: Claim) -> bool:
     """Anyone, without an account, may report an error on a public fact-check."""
     return is_public_claim(claim)
@@ -290,6 +314,11 @@ def can_set_source_urls_of(user: Any, article: Article) -> bool:
         and article.imported_by_id == user.pk
         and article.status != ArticleStatus.PUBLISHED
     )
+
+
+def can_manage_webhooks(user: Any) -> bool:
+    """Subscribe to the desk's events, and see, change or delete any subscription."""
+    return is_editor(user)
 
 
 # --- Checks the write services make before they write ------------------------
@@ -458,6 +487,10 @@ def check_publish_claim(user: Any, claim: Claim) -> None:
     _require(can_publish_claim(user, claim), "Only editors may publish or unpublish a claim.")
 
 
+def check_link_claims(user: Any) -> None:
+    _require(can_link_claims(user), "Only editors may link or unlink claims as the same claim.")
+
+
 def check_comment(user: Any, claim: Claim) -> None:
     _require(
         can_comment_on_claim(user, claim),
@@ -488,3 +521,7 @@ def check_delete_comment(user: Any, comment: Any) -> None:
         can_change_comment(user, comment),
         "Only its author and editors may delete this comment.",
     )
+
+
+def check_manage_webhooks(user: Any) -> None:
+    _require(can_manage_webhooks(user), "Only editors and staff may manage webhooks.")

@@ -9,7 +9,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 
 from accounts.models import User
 from claims.models import (
@@ -39,6 +39,7 @@ from editorial.services.correction_requests import (
     NAME_MAX_CHARS,
     RESPONSE_MAX_CHARS,
 )
+from notifications.models import DEFAULT_DELIVERY, Delivery, Kind
 from texts.textnorm import is_blank
 from web.selectors import article_choices, eligible_reviewers
 
@@ -422,7 +423,12 @@ class EvidenceEditForm(forms.Form):
 
 class CommentEditForm(forms.Form):
     body = forms.CharField(
-        label="Your message", widget=forms.Textarea(attrs={"rows": 3}), max_length=20_000
+        label="Your message",
+        help_text="Type @ and a name to tell a reviewer or editor.",
+        widget=forms.Textarea(
+            attrs={"rows": 3, "data-mentions": reverse_lazy("web:mention-options")}
+        ),
+        max_length=20_000,
     )
 
     def __init__(self, *args: Any, comment_id: int, **kwargs: Any) -> None:
@@ -518,6 +524,28 @@ class MoveForm(IdPrefixed):
             note.widget.attrs.update({"required": True, "aria-required": "true"})
 
 
+class IdsField(forms.Field):
+    """Ids sent as several values of one name (ticked checkboxes)."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: Any) -> list[int]:
+        values = value if isinstance(value, list | tuple) else [value] if value else []
+        if any(not str(item).isdigit() or len(str(item)) > 18 for item in values):
+            raise ValidationError("Choose among the items listed.", code="invalid")
+        return sorted({int(item) for item in values})
+
+
+class SameClaimForm(IdPrefixed):
+    """Link a claim to this one as the same claim (editors)."""
+
+    id_prefix = "link"
+
+    claim = forms.IntegerField(
+        label="Same claim as (claim id)", min_value=1, widget=forms.HiddenInput
+    )
+
+
 class PublishForm(IdPrefixed):
     id_prefix = "publish"
 
@@ -535,12 +563,18 @@ class PublishForm(IdPrefixed):
     )
     confirm_no_evidence = forms.BooleanField(label="Publish without evidence", required=False)
     publish_article = forms.BooleanField(label="Also publish the article", required=False)
+    # "Use the verdict of C3": the linked claim whose verdict is reused, and those of its
+    # evidence items the editor ticked to add to this claim.
+    reused_from = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    reuse_evidence = IdsField(label="Add its evidence to this claim", required=False)
 
 
 class CorrectionForm(PublishForm):
     """Publishing again on a published claim corrects it: the public reads the note."""
 
     id_prefix = "correct"
+    reused_from = None  # type: ignore[assignment]
+    reuse_evidence = None  # type: ignore[assignment]
 
     correction = forms.CharField(
         label="Correction note for the public",
@@ -663,8 +697,26 @@ class CommentForm(IdPrefixed):
     id_prefix = "comment"
 
     body = forms.CharField(
-        label="Your message", widget=forms.Textarea(attrs={"rows": 3}), max_length=20_000
+        label="Your message",
+        help_text="Type @ and a name to tell a reviewer or editor.",
+        widget=forms.Textarea(
+            attrs={"rows": 3, "data-mentions": reverse_lazy("web:mention-options")}
+        ),
+        max_length=20_000,
     )
+
+
+class NotificationPreferencesForm(IdPrefixed):
+    """How each kind of notification is e-mailed: at once, in the daily digest, or not."""
+
+    id_prefix = "preferences"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for kind in Kind:
+            self.fields[kind.value] = forms.ChoiceField(
+                label=kind.label, choices=Delivery.choices, initial=DEFAULT_DELIVERY[kind]
+            )
 
 
 class SuggestionDismissForm(forms.Form):

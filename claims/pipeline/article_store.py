@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
-from claims import events
+from claims import events, stamps
 from claims.errors import ImportRejected
 from claims.history import save_as
 from claims.models import (
@@ -192,6 +192,7 @@ def article_import_failed(*, article_id: int, reason: str) -> None:
     Article.objects.filter(pk=article_id, import_status=ImportStatus.FETCHING).update(
         import_status=ImportStatus.FAILED, import_detail=reason[:500]
     )
+    stamps.article_changed(article_id)
 
 
 def _parse_date(value: str) -> date | None:

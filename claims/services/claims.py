@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
-from claims import policies
+from claims import policies, stamps
 from claims.errors import AmbiguousQuote, QuoteNotFound
 from claims.history import save_as
 from claims.models import AnchorState, Article, Claim, Claimant, ClaimKind, Source
@@ -126,6 +126,7 @@ def claim_create(
     if linked:
         claim.sources.set(linked)
     article_appearance(claim, created_by)
+    stamps.article_changed(article.pk)
     if claim.kind == ClaimKind.QUOTE:
         enqueue_claim_verification(claim.pk)
     return claim
@@ -182,6 +183,7 @@ def claim_update(
         claim.sources.set(linked)
     if changed or sources is not None:
         enqueue_claim_verification(claim.pk)
+        stamps.article_changed(claim.article_id)
     return claim
 
 
@@ -189,4 +191,6 @@ def claim_delete(*, claim: Claim, user: Any) -> None:
     """Delete a claim; its history keeps it, with who deleted it."""
     policies.check_delete_claim(user, claim, has_ratings=claim.ratings.exists())
     claim._history_user = policies.person(user)  # type: ignore[attr-defined]
+    article_id = claim.article_id
     claim.delete()
+    stamps.article_changed(article_id)

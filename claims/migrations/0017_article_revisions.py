@@ -46,7 +46,7 @@ def no_revisions(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('claims', '0012_snapshot_headers_and_archive'),
+        ('claims', '0016_snapshot_diff_and_pruned_body'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
