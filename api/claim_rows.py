@@ -52,6 +52,9 @@ COLUMNS = (
     "claimant__name",
     "claimant__kind",
     "claimant__same_as",
+    "anchor_state",
+    "revision__number",
+    "quote_as_marked",
 )
 
 
@@ -128,6 +131,9 @@ def render(rows: list[dict[str, Any]], *, user: Any) -> list[dict[str, Any]]:
             "summary": row["summary"],
             "claimant": _claimant(row),
             "claim_date": row["claim_date"].isoformat() if row["claim_date"] else None,
+            "anchor_state": row["anchor_state"],
+            "revision": row["revision__number"],
+            "quote_as_marked": row["quote_as_marked"],
         }
         for row in rows
     ]

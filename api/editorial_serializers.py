@@ -134,6 +134,22 @@ class PublishInputSerializer(serializers.Serializer):
         max_value=MAX_ID,
         help_text="On a published claim: the id of a reader's report this correction resolves.",
     )
+    reused_from = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=1,
+        max_value=MAX_ID,
+        help_text="The id of a published claim linked to this one as the same claim whose "
+        "verdict is reused (the publication records it).",
+    )
+    reuse_evidence = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        required=False,
+        default=list,
+        max_length=200,
+        help_text="Ids of that claim's evidence to add to this claim as new evidence.",
+    )
 
 
 class UnpublishInputSerializer(serializers.Serializer):
@@ -163,6 +179,7 @@ class PublicationSerializer(serializers.ModelSerializer[Publication]):
             "published_by",
             "published_at",
             "first_published_at",
+            "reused_from",
             "public_url",
             "warnings",
         ]
@@ -315,6 +332,11 @@ class ReportClaimSerializer(serializers.Serializer):
         help_text="True while the verdicts and consensus are hidden from you (you have not "
         "rated the claim, and it is not published); the claim then counts as undecided."
     )
+    same_as = serializers.ListField(
+        child=serializers.IntegerField(),
+        help_text="Numbers of the claims of this article an editor linked to this one as the "
+        "same claim.",
+    )
 
 
 class ReportSourceSerializer(serializers.Serializer):
@@ -369,4 +391,9 @@ class ArticleReportSerializer(serializers.Serializer):
     quote_checks = QuoteCheckRowSerializer(many=True)
     claims_hidden = serializers.IntegerField(
         help_text="Claims whose verdicts are hidden from you until you rate them."
+    )
+    same_claims = serializers.ListField(
+        child=serializers.ListField(child=serializers.IntegerField()),
+        help_text="Claims of this article linked as the same claim, by number ([[3, 7]]: C3 "
+        "and C7); each group counts once in `claims_by_verdict`, as its first claim in the text.",
     )

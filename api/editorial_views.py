@@ -274,9 +274,14 @@ class PublicationViewSet(ClaimChildViewSet):
                 raise ValidationError(
                     {"correction_request": f"This claim has no reader's report {request_id}."}
                 )
+        reused_from = None
+        if (partner_id := fields.pop("reused_from")) is not None:
+            reused_from = Claim.objects.select_related("article").filter(pk=partner_id).first()
+            if reused_from is None:
+                raise ValidationError({"reused_from": [f"No claim with id {partner_id}."]})
         correcting = claim.status == ClaimStatus.PUBLISHED
         publication = workflow.claim_publish(
-            claim=claim, editor=request.user, resolves=resolves, **fields
+            claim=claim, editor=request.user, resolves=resolves, reused_from=reused_from, **fields
         )
         context = {
             "base_url": public_base_url(request.build_absolute_uri("/")),
@@ -324,7 +329,9 @@ class ClaimReviewViewSet(JSONErrors, ClaimChildViewSet):
         if publication is None:
             raise NotFound("This claim has no published verdict.")
         review = claim_review(
-            publication=publication, base_url=public_base_url(request.build_absolute_uri("/"))
+            publication=publication,
+            base_url=public_base_url(request.build_absolute_uri("/")),
+            citations=selectors.claim_citations([publication.claim_id])[publication.claim_id],
         )
         if review is None:
             raise NotFound(
@@ -360,12 +367,16 @@ class ArticleClaimReviewView(JSONErrors, generics.GenericAPIView):
     def get(self, request: Request, article_id: int) -> Response:
         article = _article(request, article_id)
         claims = Claim.objects.filter(article=article).visible_to(request.user)
-        publications = selectors.published_claims(claims=claims).order_by(
-            "claim__start", "claim__end", "claim_id"
+        publications = list(
+            selectors.published_claims(claims=claims).order_by(
+                "claim__start", "claim__end", "claim_id"
+            )
         )
         return Response(
             article_claim_reviews(
-                publications=publications, base_url=public_base_url(request.build_absolute_uri("/"))
+                publications=publications,
+                base_url=public_base_url(request.build_absolute_uri("/")),
+                citations=selectors.claim_citations([p.claim_id for p in publications]),
             )
         )
 

@@ -4,9 +4,12 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django_filters import rest_framework as filters
+from rest_framework.filters import OrderingFilter
+from rest_framework.request import Request
 
+from claims import search as full_text
 from claims.models import (
     Article,
     ArticleStatus,
@@ -44,20 +47,36 @@ def one_of(choices: list[tuple[str, str]]) -> dict[str, str]:
     return {"invalid_choice": f"%(value)s is not one of: {names}."}
 
 
+SEARCH_HELP = (
+    "Full-text search, best matches first unless `ordering` is given: words (all of "
+    'them), "a quoted phrase", -word (without it), a or b (either). Words are stemmed '
+    "in the article's language on PostgreSQL."
+)
+
+
+class RankedOrderingFilter(OrderingFilter):
+    """``ordering`` when given; else a search's ranking, else the view's default order."""
+
+    def filter_queryset(self, request: Request, queryset: QuerySet[Any], view: Any) -> Any:
+        searched = full_text.RANK in queryset.query.annotations
+        if searched and not request.query_params.get(self.ordering_param):
+            return queryset
+        return super().filter_queryset(request, queryset, view)
+
+
+def filter_search(queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+    return full_text.matching(queryset, value)
+
+
 class ArticleFilter(filters.FilterSet):
     status = filters.ChoiceFilter(choices=ArticleStatus.choices)
-    search = filters.CharFilter(method="filter_search", help_text="Words in the title or text.")
+    search = filters.CharFilter(
+        method=filter_search, max_length=full_text.MAX_QUERY_CHARS, help_text=SEARCH_HELP
+    )
 
     class Meta:
         model = Article
         fields = ["status", "search"]
-
-    def filter_search(
-        self, queryset: QuerySet[Article], name: str, value: str
-    ) -> QuerySet[Article]:
-        for word in value.split()[:10]:
-            queryset = queryset.filter(Q(title__icontains=word) | Q(text__icontains=word))
-        return queryset
 
 
 class SourceFilter(filters.FilterSet):
@@ -73,6 +92,11 @@ class ClaimFilter(filters.FilterSet):
     article = IdFilter(field_name="article_id", help_text="Article id.")
     kind = filters.ChoiceFilter(choices=ClaimKind.choices)
     status = filters.ChoiceFilter(choices=ClaimStatus.choices)
+    search = filters.CharFilter(
+        method=filter_search,
+        max_length=full_text.MAX_QUERY_CHARS,
+        help_text=SEARCH_HELP + " Searches the quote, the summary and the article's title.",
+    )
     verdict = filters.ChoiceFilter(
         choices=Verdict.choices,
         method="filter_verdict",
@@ -116,6 +140,7 @@ class ClaimFilter(filters.FilterSet):
             "article",
             "kind",
             "status",
+            "search",
             "verdict",
             "rated_verdict",
             "needs_my_rating",

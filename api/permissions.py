@@ -34,3 +34,21 @@ class CanHandleCorrectionRequests(permissions.BasePermission):
 
     def has_permission(self, request: Request, view: APIView) -> bool:
         return policies.can_handle_correction_requests(request.user)
+
+
+class CanViewArchives(permissions.BasePermission):
+    """Archived copies of fetched pages: reviewers and editors; anonymous callers get 401."""
+
+    message = "Only reviewers and editors may read the archived copies of fetched pages."
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        return policies.can_view_archives(request.user)
+
+
+class CanManageWebhooks(permissions.BasePermission):
+    """Webhook subscriptions are for editors and staff; anonymous callers get 401."""
+
+    message = "Only editors and staff may manage webhooks."
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        return policies.can_manage_webhooks(request.user)

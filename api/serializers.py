@@ -13,8 +13,10 @@ from accounts.signin import SignInRefused, signin_attempt
 from claims import policies
 from claims.models import (
     SUMMARY_MAX_LENGTH,
+    AnchorState,
     Article,
     ArticleFormat,
+    ArticleRevision,
     ArticleStatus,
     Claim,
     Claimant,
@@ -33,7 +35,7 @@ from claims.models import (
 )
 from claims.summaries import claim_warnings, summary_warnings
 from editorial.models import ConsensusState
-from editorial.selectors import consensus_summary, publication_of
+from editorial.selectors import consensus_summary, linked_claims, publication_of
 from texts.paragraphs import passage_span
 from texts.relevance import may_not_be_cited_page
 
@@ -154,6 +156,64 @@ class ArticleDetailSerializer(ArticleSerializer):
     )
     def get_claims_by_status(self, article: Article) -> dict[str, int]:
         return getattr(article, "claims_by_status", {})
+
+
+class RevisionSerializer(serializers.ModelSerializer[ArticleRevision]):
+    created_by = UsernameField(read_only=True)
+
+    class Meta:
+        model = ArticleRevision
+        fields = [
+            "number",
+            "origin",
+            "source_format",
+            "content_sha256",
+            "created_at",
+            "created_by",
+            "summary",
+        ]
+        read_only_fields = fields
+
+
+class RevisionDetailSerializer(RevisionSerializer):
+    class Meta(RevisionSerializer.Meta):
+        fields = [*RevisionSerializer.Meta.fields, "text", "structure", "source_text"]
+        read_only_fields = fields
+
+
+class RevisionCreateSerializer(serializers.Serializer):
+    body = serializers.CharField(
+        required=False, trim_whitespace=False, help_text="The new version's Markdown, HTML or text."
+    )
+    format = serializers.ChoiceField(
+        choices=ArticleFormat.choices, required=False, help_text="Default: the article's format."
+    )
+    from_url = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Instead of a body: fetch the article's page again (articles imported from "
+        "their URL), in the background.",
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if ("body" in attrs) == attrs["from_url"]:
+            raise serializers.ValidationError(
+                "Send the new version as `body`, or `from_url: true` to fetch the page again."
+            )
+        return attrs
+
+
+class RevisionResultSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text="What happened, in a sentence.")
+    unchanged = serializers.BooleanField(help_text="The text was the same: no new revision.")
+    revision = serializers.IntegerField(
+        allow_null=True, help_text="The new revision's number; null when unchanged."
+    )
+    same = serializers.IntegerField(help_text="Claims found again with the same words.")
+    changed = serializers.IntegerField(help_text="Claims found again, their words changed.")
+    orphaned = serializers.IntegerField(help_text="Claims not found in the new text.")
+    sources_new = serializers.IntegerField()
+    sources_removed = serializers.IntegerField()
 
 
 class ArticleCreateSerializer(serializers.Serializer):
@@ -294,10 +354,23 @@ class SourceSerializer(serializers.ModelSerializer[Source]):
             "snapshots_count",
             "latest_snapshot",
             "may_not_be_cited_page",
+            "archived_copy",
+            "archive_offer",
         ]
         read_only_fields = fields
 
     snapshot_serializer = SnapshotSerializer
+    archived_copy = serializers.URLField(
+        read_only=True,
+        allow_null=True,
+        help_text="A public web archive's copy of the page (a capture, or a dead page's "
+        "closest copy); null when there is none.",
+    )
+    archive_offer = serializers.CharField(
+        read_only=True,
+        help_text="For a dead or failed source, the archived copy offered as the URL to use "
+        "(POST use-archived-copy/ sets it); empty otherwise.",
+    )
     may_not_be_cited_page = serializers.SerializerMethodField(
         help_text="The page last fetched shares few words with the link's text: maybe not the "
         "page the article meant."
@@ -440,6 +513,19 @@ class ClaimSerializer(serializers.ModelSerializer[Claim]):
     claimant = ClaimantBriefSerializer(
         read_only=True, allow_null=True, help_text="Who made the claim."
     )
+    revision = serializers.IntegerField(
+        source="revision_number",
+        read_only=True,
+        allow_null=True,
+        help_text="The number of the article's revision the claim's offsets are in.",
+    )
+    anchor_state = serializers.ChoiceField(
+        choices=AnchorState.choices,
+        read_only=True,
+        help_text="`current`: in the latest revision; `changed`: found there with other "
+        "words (`quote_as_marked` has the ones rated); `orphaned`: not found, kept on "
+        "its revision.",
+    )
 
     class Meta:
         model = Claim
@@ -470,6 +556,9 @@ class ClaimSerializer(serializers.ModelSerializer[Claim]):
             "summary",
             "claimant",
             "claim_date",
+            "anchor_state",
+            "revision",
+            "quote_as_marked",
         ]
         read_only_fields = fields
 
@@ -555,6 +644,32 @@ class AppearanceInputSerializer(serializers.Serializer):
     first = serializers.BooleanField(required=False, default=False)
 
 
+class LinkedArticleSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+
+
+class LinkedClaimSerializer(serializers.Serializer):
+    claim = serializers.IntegerField(help_text="The linked claim's id.")
+    number = serializers.IntegerField(help_text="Its number in its article (C3: 3).")
+    article = LinkedArticleSerializer()
+    verdict = serializers.CharField(allow_null=True, help_text="Its published verdict, if any.")
+    published = serializers.BooleanField()
+
+
+def linked_claim_rows(claim: Claim, *, user: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "claim": row.claim.pk,
+            "number": row.claim.number,
+            "article": {"id": row.claim.article_id, "title": row.claim.article.title},
+            "verdict": row.verdict,
+            "published": row.published,
+        }
+        for row in linked_claims(claim, user=user)
+    ]
+
+
 class ClaimDetailSerializer(ClaimSerializer):
     paragraph = serializers.SerializerMethodField(
         help_text="The paragraph of the article that holds the claim."
@@ -576,6 +691,10 @@ class ClaimDetailSerializer(ClaimSerializer):
         read_only=True,
         help_text="For quote claims: is the quote in each source it relies on?",
     )
+    links = serializers.SerializerMethodField(
+        help_text="Claims an editor linked to this one as the same claim, with their "
+        "published verdicts (published ones first)."
+    )
 
     class Meta(ClaimSerializer.Meta):
         fields = [
@@ -585,8 +704,14 @@ class ClaimDetailSerializer(ClaimSerializer):
             "appearances",
             "summary_warnings",
             "warnings",
+            "links",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(LinkedClaimSerializer(many=True))
+    def get_links(self, claim: Claim) -> list[dict[str, Any]]:
+        request = self.context.get("request")
+        return linked_claim_rows(claim, user=getattr(request, "user", None))
 
     @extend_schema_field({"type": "array", "items": {"type": "string"}})
     def get_summary_warnings(self, claim: Claim) -> list[str]:
@@ -597,7 +722,7 @@ class ClaimDetailSerializer(ClaimSerializer):
         return claim_warnings(claim)
 
     def get_paragraph(self, claim: Claim) -> str:
-        text = claim.article.text
+        text, _ = claim.anchored_document()
         start, end = passage_span(text, claim.start, claim.end)
         return text[start:end]
 

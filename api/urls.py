@@ -1,7 +1,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from api import memory_views, views
+from api import archive_views, link_views, memory_views, views
 
 # Path converters, not regular expressions: ids are matched by ``<id:...>`` as everywhere.
 router = DefaultRouter(use_regex_path=False)
@@ -23,6 +23,32 @@ urlpatterns = [
         "claims/<id:claim_id>/similar/",
         memory_views.SimilarClaimsView.as_view(),
         name="claim-similar",
+    ),
+    path(
+        "sources/<id:source_id>/snapshots/",
+        archive_views.SourceSnapshotList.as_view(),
+        name="source-snapshots",
+    ),
+    path(
+        "claims/<id:claim_id>/evidence/<id:evidence_id>/snapshots/",
+        archive_views.EvidenceSnapshotList.as_view(),
+        name="evidence-snapshots",
+    ),
+    path(
+        "snapshots/<id:snapshot_id>/",
+        archive_views.SnapshotDetail.as_view(),
+        name="snapshot-detail",
+    ),
+    path(
+        "snapshots/<id:snapshot_id>/warc/",
+        archive_views.SnapshotWARC.as_view(),
+        name="snapshot-warc",
+    ),
+    path("claims/<id:claim_id>/links/", link_views.ClaimLinksView.as_view(), name="claim-links"),
+    path(
+        "claims/<id:claim_id>/links/<id:other_id>/",
+        link_views.ClaimLinkView.as_view(),
+        name="claim-link",
     ),
     path("", include(router.urls)),
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, QuerySet
 from django.db.models.functions import Substr
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
@@ -29,7 +29,7 @@ from rest_framework.views import APIView
 from api import claim_rows
 from api import serializers as s
 from api.conditional import validated_per_caller
-from api.filters import ArticleFilter, ClaimFilter, SourceFilter
+from api.filters import ArticleFilter, ClaimFilter, RankedOrderingFilter, SourceFilter
 from api.pagination import ClaimPagination, RatingPagination
 from api.parsers import LimitedFormParser, LimitedJSONParser, LimitedMultiPartParser
 from api.permissions import IsReviewer, ReadPublishedElseReviewer
@@ -37,6 +37,7 @@ from claims import policies, selectors
 from claims.errors import DuplicateArticle
 from claims.models import (
     Article,
+    ArticleRevision,
     Claim,
     Claimant,
     ClaimQuerySet,
@@ -50,6 +51,7 @@ from claims.services import articles as article_services
 from claims.services import claimants as claimant_services
 from claims.services import claims as claim_services
 from claims.services import evidence as review_services
+from claims.services import revisions as revision_services
 from claims.services import sources as source_services
 from claims.services import suggestions as suggestion_services
 from claims.services.claimants import Appearance, NewClaimant
@@ -122,7 +124,7 @@ class ArticleViewSet(
     permission_classes = [ReadPublishedElseReviewer]
     lookup_value_converter = "id"
     parser_classes = [LimitedJSONParser, LimitedMultiPartParser, LimitedFormParser]
-    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filter_backends = [DjangoFilterBackend, RankedOrderingFilter]
     filterset_class = ArticleFilter
     ordering_fields = ["created_at", "updated_at", "title", "published_on", "claims_count"]
     ordering = ["-created_at", "-id"]
@@ -268,6 +270,76 @@ class ArticleViewSet(
         )
         return Response(form.validated_data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(
+        methods=["GET"],
+        summary="The article's revisions, newest first",
+        responses={200: s.RevisionSerializer(many=True), **ERRORS},
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Add a revision: a new version of the text, or its page fetched again",
+        description="`body` (with `format`, default the article's) makes the new version at "
+        "once and answers how the claims fared; `from_url: true` fetches the page again "
+        "in the background. The same text as now makes no revision (200, `unchanged`).",
+        request=s.RevisionCreateSerializer,
+        responses={
+            201: s.RevisionResultSerializer,
+            200: OpenApiResponse(s.RevisionResultSerializer, description="Unchanged."),
+            202: OpenApiResponse(s.ErrorSerializer, description="The page is being fetched again."),
+            **ERRORS,
+        },
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
+    def revisions(self, request: Request, pk: int) -> Response:
+        article = self.get_object()
+        if request.method == "GET":
+            rows = ArticleRevision.objects.filter(article=article).select_related("created_by")
+            rows = rows.defer("text", "structure", "source_text").order_by("-number")
+            return Response(s.RevisionSerializer(rows, many=True).data)
+        form = s.RevisionCreateSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        fields = form.validated_data
+        if fields["from_url"]:
+            revision_services.article_check_for_updates(article=article, user=request.user)
+            return Response(
+                {"detail": "The page is being fetched again; a changed text becomes a revision."},
+                status=status.HTTP_202_ACCEPTED,
+            )
+        outcome = revision_services.article_revise(
+            article=article,
+            user=request.user,
+            content=fields["body"],
+            source_format=fields.get("format"),
+        )
+        result = {
+            "detail": outcome.message,
+            "unchanged": outcome.revision is None,
+            "revision": outcome.revision.number if outcome.revision else None,
+            **outcome.summary,
+            "sources_new": outcome.sources_new,
+            "sources_removed": outcome.sources_removed,
+        }
+        code = status.HTTP_200_OK if outcome.revision is None else status.HTTP_201_CREATED
+        return Response(s.RevisionResultSerializer(result).data, status=code)
+
+    @extend_schema(
+        summary="One revision of the article, with its text",
+        responses={200: s.RevisionDetailSerializer, **ERRORS},
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="revisions/<int:number>",
+        pagination_class=None,
+        filter_backends=[],
+    )
+    def revision(self, request: Request, pk: int, number: int) -> Response:
+        article = self.get_object()
+        revision = get_object_or_404(
+            ArticleRevision.objects.select_related("created_by"), article=article, number=number
+        )
+        return Response(s.RevisionDetailSerializer(revision).data)
+
 
 # --- Sources -------------------------------------------------------------------
 
@@ -291,8 +363,10 @@ class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         snapshots = SourceSnapshot.objects.defer("text")
         if self.action == "retrieve":
             snapshots = snapshots.annotate(excerpt=Substr("text", 1, s.EXCERPT_CHARS))
-        return selectors.source_list_with_counts().prefetch_related(
-            selectors.latest_snapshot_prefetch(snapshots)
+        return (
+            selectors.source_list_with_counts()
+            .annotate(archived_copy=selectors.archived_copy_value())
+            .prefetch_related(selectors.latest_snapshot_prefetch(snapshots))
         )
 
     def get_serializer_class(self) -> type[s.serializers.BaseSerializer]:
@@ -318,6 +392,18 @@ class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return Response(self.get_serializer(self.get_object()).data)
 
     @extend_schema(
+        summary="Use the web archive's copy offered for a dead or failed source",
+        description="Sets the source's URL to its `archive_offer` and fetches it; a 400 when "
+        "none is offered.",
+        request=None,
+        responses={200: s.SourceDetailSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"], url_path="use-archived-copy")
+    def use_archived_copy(self, request: Request, pk: int) -> Response:
+        source_services.source_use_archived_copy(source=self.get_object(), user=request.user)
+        return Response(self.get_serializer(self.get_object()).data)
+
+    @extend_schema(
         summary="Fetch the source again",
         request=None,
         responses={202: s.SourceDetailSerializer, **ERRORS},
@@ -337,6 +423,7 @@ class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 def claims_for_api() -> ClaimQuerySet:
     return (
         selectors.claim_list_with_counts()
+        .annotate(revision_number=F("revision__number"))
         .select_related("claimant")
         .prefetch_related(
             Prefetch("sources", queryset=Source.objects.only("id")),
@@ -375,7 +462,7 @@ class ClaimViewSet(
 ):
     permission_classes = [ReadPublishedElseReviewer]
     lookup_value_converter = "id"
-    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filter_backends = [DjangoFilterBackend, RankedOrderingFilter]
     filterset_class = ClaimFilter
     pagination_class = ClaimPagination
     ordering_fields = ["created_at", "updated_at", "start", "ratings_count", "evidence_count"]

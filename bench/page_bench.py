@@ -1,9 +1,11 @@
 """Median time to render the article reader for a large, well-reviewed article.
 
     .venv/bin/python bench/page_bench.py [--runs N] [--claims N] [--evidence N] [--ratings N]
+        [--matches N]
 
 The article has 300 claims (a tenth overlapping others), 1,000 evidence items, 3,000
-ratings and 60 cited sources (tests/bigarticle.py). Each run is one GET of the page
+ratings and 60 cited sources, and each claim 10 stored matches in another article
+(checked before; tests/bigarticle.py). Each run is one GET of the page
 by a signed-in reviewer through Django's test client: URL routing, middleware, every
 SQL query and the template. Prints the median and the number of SQL queries.
 
@@ -34,6 +36,9 @@ def main() -> None:
     parser.add_argument("--claims", type=int, default=300)
     parser.add_argument("--evidence", type=int, default=1000)
     parser.add_argument("--ratings", type=int, default=3000)
+    parser.add_argument(
+        "--matches", type=int, default=10, help="stored matches (checked before) per claim"
+    )
     args = parser.parse_args()
 
     os.environ.setdefault("DATA_DIR", tempfile.mkdtemp(prefix="factcheck-bench-"))
@@ -53,6 +58,7 @@ def main() -> None:
     from django.test import Client
 
     from accounts.models import User
+    from claims.models import Article
     from tests.bigarticle import build_big_article
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]  # the test client's host
@@ -65,8 +71,13 @@ def main() -> None:
     }
     call_command("migrate", verbosity=0)
     before = set(User.objects.values_list("pk", flat=True))
+    articles_before = set(Article.objects.values_list("pk", flat=True))
     article = build_big_article(
-        claims=args.claims, evidence=args.evidence, ratings=args.ratings, sources=60
+        claims=args.claims,
+        evidence=args.evidence,
+        ratings=args.ratings,
+        sources=60,
+        matches=args.matches,
     )
     reviewer = article.imported_by
     assert reviewer is not None
@@ -94,7 +105,8 @@ def main() -> None:
         size = len(response.content) / 1024
         print(
             f"database: {connection.vendor}; article reader with {args.claims} claims, "
-            f"{args.evidence} evidence, {args.ratings} ratings; {args.runs} runs"
+            f"{args.evidence} evidence, {args.ratings} ratings, {args.matches} matches "
+            f"each; {args.runs} runs"
         )
         print(
             f"median {median * 1000:.1f} ms (min {min(timings) * 1000:.1f}, "
@@ -102,7 +114,7 @@ def main() -> None:
             f"{size:.0f} KiB; goal <= {GOAL_SECONDS * 1000:.0f} ms: {verdict}"
         )
     finally:
-        article.delete()
+        Article.objects.exclude(pk__in=articles_before).delete()
         User.objects.exclude(pk__in=before).delete()
 
 

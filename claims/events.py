@@ -32,6 +32,7 @@ source_died = Signal()  # source (its status became dead), snapshot
 source_changed = Signal()  # source or evidence, snapshot (its main text changed), previous
 claim_wording_changed = Signal()  # claim, old_quote, new_quote (an article revision changed it)
 correction_requested = Signal()  # correction_request
+correction_request_answered = Signal()  # correction_request (a new response), actor
 
 EVENTS: dict[str, Signal] = {
     "article.imported": article_imported,
@@ -47,6 +48,7 @@ EVENTS: dict[str, Signal] = {
     "source.changed": source_changed,
     "claim.wording_changed": claim_wording_changed,
     "correction.requested": correction_requested,
+    "correction.answered": correction_request_answered,
 }
 
 

@@ -112,12 +112,28 @@ class Article(Timestamped):
     # retry): an article still fetching long after it lost its job, and the recheck sends
     # another. Empty when no job was handed over (the broker was down).
     import_due_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # When its URL was last fetched to look for a new revision (the periodic recheck).
+    revision_checked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revision_check_detail = models.CharField(max_length=500, blank=True, editable=False)
     # The highest number a claim of this article was ever given (``claim_create`` counts
     # up): numbers of deleted claims are not given again.
     last_claim_number = models.PositiveIntegerField(default=0, editable=False)
+    # Counts up whenever anything shown on the article's pages changes (its claims,
+    # evidence, ratings, comments, moves, fetches): the open pages poll it
+    # (``claims.stamps``).
+    change_stamp = models.PositiveBigIntegerField(default=0, editable=False)
     # The texts are large and never change after import: keep them out of history.
     history = HistoricalRecords(
-        excluded_fields=["source_text", "text", "structure", "import_due_at", "last_claim_number"]
+        excluded_fields=[
+            "source_text",
+            "text",
+            "structure",
+            "import_due_at",
+            "last_claim_number",
+            "revision_checked_at",
+            "revision_check_detail",
+            "change_stamp",
+        ]
     )
 
     objects = ArticleQuerySet.as_manager()
@@ -134,6 +150,52 @@ class Article(Timestamped):
 
     def __str__(self) -> str:
         return self.title
+
+
+class RevisionOrigin(models.TextChoices):
+    PASTED = "pasted", "Pasted or uploaded"
+    URL = "url", "Fetched from its URL"
+
+
+class ArticleRevision(models.Model):
+    """One version of an article's text: the first import is revision 1, each changed
+    re-import (pasted, or fetched again from its URL) the next. The article keeps the
+    latest one's text and structure, which claims and sources are anchored into."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    text = models.TextField()
+    structure = models.JSONField(default=list, blank=True, validators=[validate_structure])
+    source_text = models.TextField(blank=True)
+    source_format = models.CharField(max_length=10, choices=ArticleFormat.choices)
+    content_sha256 = models.CharField(max_length=64)
+    origin = models.CharField(max_length=10, choices=RevisionOrigin.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="article_revisions",
+    )
+    # How the claims fared when this revision came in: {"same": n, "changed": n,
+    # "orphaned": n}, and the sources: {"sources_new": n, "sources_removed": n}.
+    summary = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["article", "-number"]
+        get_latest_by = "number"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "number"], name="article_revision_unique_number"
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="article_revision_number"),
+            in_choices("origin", RevisionOrigin.values, "article_revision_origin_valid"),
+            in_choices("source_format", ArticleFormat.values, "article_revision_format_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} r{self.number}"
 
 
 # --- Sources -------------------------------------------------------------------
@@ -219,6 +281,11 @@ class Source(Timestamped, Fetchable):
     )
     start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()
+    in_text = models.BooleanField(
+        default=True,
+        help_text="False once a revision of the article no longer has the link (its offsets "
+        "are then of the last revision that had it).",
+    )
     history = HistoricalRecords(excluded_fields=FETCH_BOOKKEEPING)
 
     class Meta:
@@ -247,6 +314,15 @@ class Source(Timestamped, Fetchable):
     def __str__(self) -> str:
         return self.anchor_text or self.href or f"Source {self.pk}"
 
+    @property
+    def archive_offer(self) -> str:
+        """A web archive's copy offered as the URL to use instead of a dead or failed link
+        ("" when there is none). Reads ``archived_copy`` (``selectors.archived_copy_value``)."""
+        copy = getattr(self, "archived_copy", None) or ""
+        if self.status in (SourceStatus.DEAD, SourceStatus.FAILED) and copy != self.url:
+            return copy
+        return ""
+
 
 class SourceSnapshot(models.Model):
     """What one fetch of a URL returned: a cited source's, or an evidence item's."""
@@ -267,7 +343,16 @@ class SourceSnapshot(models.Model):
     sha256 = models.CharField(max_length=64, blank=True)
     truncated = models.BooleanField(default=False, help_text="The body was cut at the size cap.")
     text_changed = models.BooleanField(
-        default=False, help_text="The text differs from the previous snapshot's."
+        default=False,
+        help_text="The page's main text was edited since the previous snapshot that read it "
+        "(texts.edits: routine changes of dates and counters, and changes below "
+        "SOURCE_CHANGE_MIN_WORDS, are not edits).",
+    )
+    diff = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The word diff against the previous snapshot when the text was edited: "
+        '[op, text] pairs, op "=" kept, "-" removed, "+" added, "…" cut (texts.edits).',
     )
     soft_404 = models.BooleanField(
         default=False, help_text="Answered 200 but reads like a 'page not found'."
@@ -287,6 +372,11 @@ class SourceSnapshot(models.Model):
     )
     archive_url = models.URLField(
         max_length=2000, blank=True, help_text="A public web archive's copy of this page."
+    )
+    body_pruned_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the raw body was let go (SNAPSHOT_BODY_RETENTION_DAYS); the text stays.",
     )
 
     class Meta:
@@ -464,6 +554,12 @@ class ClaimQuerySet(models.QuerySet["Claim"]):
 SUMMARY_MAX_LENGTH = 300
 
 
+class AnchorState(models.TextChoices):
+    CURRENT = "current", "In the text"
+    CHANGED = "changed", "Changed since rated"
+    ORPHANED = "orphaned", "Not found in the latest revision"
+
+
 class Claim(Timestamped):
     """An exact span of an article's text, with enough context to find it again."""
 
@@ -502,7 +598,34 @@ class Claim(Timestamped):
     claim_date = models.DateField(
         "date of the claim", null=True, blank=True, help_text="When the claim was made."
     )
-    history = HistoricalRecords(m2m_fields=[sources])
+    revision = models.ForeignKey(
+        ArticleRevision,
+        on_delete=models.RESTRICT,  # goes only with its article, claims and all
+        null=True,
+        blank=True,
+        related_name="claims",
+        help_text="The revision of the article the offsets are in.",
+    )
+    anchor_state = models.CharField(
+        max_length=10, choices=AnchorState.choices, default=AnchorState.CURRENT
+    )
+    quote_as_marked = models.TextField(
+        blank=True,
+        help_text="Changed claims: the words as they were marked and rated, before a revision.",
+    )
+    anchor_candidate = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Orphaned claims: the closest passage of the latest revision "
+        "({start, end, text, score}), empty once dismissed or when none came close.",
+    )
+    orphan_dismissed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Orphaned claims a reviewer judged gone from the article: no longer offered "
+        "a passage nor looked for in later revisions.",
+    )
+    history = HistoricalRecords(m2m_fields=[sources], excluded_fields=["anchor_candidate"])
 
     objects = ClaimQuerySet.as_manager()
 
@@ -522,9 +645,12 @@ class Claim(Timestamped):
             ),
             models.UniqueConstraint(
                 fields=["article", "start", "end"],
+                # An orphaned claim's offsets are of an earlier revision's text.
+                condition=~Q(anchor_state="orphaned"),
                 name="claim_unique_span",
                 violation_error_message="A claim on exactly this passage already exists.",
             ),
+            in_choices("anchor_state", AnchorState.values, "claim_anchor_state_valid"),
             models.UniqueConstraint(
                 fields=["article", "number"],
                 name="claim_unique_number",
@@ -542,6 +668,14 @@ class Claim(Timestamped):
     def label(self) -> str:
         """How people name the claim within its article: "C3"."""
         return f"C{self.number}"
+
+    def anchored_document(self) -> tuple[str, list[Any]]:
+        """The text and structure its offsets are in: the article's, or for an orphaned
+        claim its revision's (one more query)."""
+        if self.anchor_state == AnchorState.ORPHANED and self.revision_id is not None:
+            revision = ArticleRevision.objects.only("text", "structure").get(pk=self.revision_id)
+            return revision.text, revision.structure
+        return self.article.text, self.article.structure
 
     @property
     def is_closed(self) -> bool:
@@ -814,3 +948,42 @@ class DismissedSuggestion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id}:{self.start}-{self.end}"
+
+
+# --- The same claim --------------------------------------------------------------
+
+
+class SameClaim(models.Model):
+    """Claims an editor linked as one claim: the same statement checked in several
+    articles (or repeated in one). A claim is in at most one such group
+    (``ClaimLink.claim`` is unique); linking two claims of different groups merges them."""
+
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = "same claim"
+
+    def __str__(self) -> str:
+        return f"same claim {self.pk}"
+
+
+class ClaimLink(models.Model):
+    """A claim's place in its ``SameClaim`` group: who linked it and when."""
+
+    claim = models.OneToOneField(Claim, on_delete=models.CASCADE, related_name="same_claim")
+    group = models.ForeignKey(SameClaim, on_delete=models.CASCADE, related_name="links")
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    linked_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["group", "claim"]
+
+    def __str__(self) -> str:
+        return f"claim {self.claim_id} in same claim {self.group_id}"

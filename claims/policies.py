@@ -17,6 +17,10 @@
   described by reviewers and editors; once the claim is published, by editors only.
   Reviewers add claimants; editors change or delete them (they are shared by every
   article that quotes them).
+- A new revision of an article's text (pasted, or fetched again from its URL) is added,
+  and a claim the revision lost is settled (moved to the passage offered, or dismissed),
+  by any reviewer while the article is unpublished; once it is published, by editors
+  only, since it moves the claims readers have seen.
 - A source's URL is set by its article's importer or an editor; once the article
   is published, by an editor only (history records who changed it).
 - A fact-check is public (its page and ClaimReview) once the claim is published
@@ -28,6 +32,15 @@
   themselves, or once it is published. Editors see them all along.
 - Suggested claims are read by whoever reads their article; reviewers and editors
   dismiss one, which hides it for the whole team.
+- Archived copies of fetched pages (a snapshot's text, its original HTML, its WARC file)
+  are for signed-in reviewers and editors only: they reproduce other sites' pages.
+- A published fact-check whose sources changed since publication is flagged for
+  editors (the "source changed" queue), who decide whether it needs a correction.
+- Webhooks (``webhooks``) send the desk's events to other systems: editors and staff
+  subscribe, and see and change every subscription (a newsroom's, not a person's); a
+  subscription's deliveries stop when its owner no longer may.
+- Editors link two claims as the same claim (and unlink them); everyone who reads a
+  claim sees the linked claims they may read, with their verdicts.
 - Someone at the server's command line (``manage.py`` without ``--user``) acts as
   ``OPERATOR``, with an editor's rights: they hold the database already.
 
@@ -111,6 +124,11 @@ def can_change_article(user: Any, article: Article) -> bool:
     if is_editor(user):
         return True
     return is_reviewer(user) and article.status != ArticleStatus.PUBLISHED
+
+
+def can_revise_article(user: Any, article: Article) -> bool:
+    """Add a revision of its text, or settle a claim a revision lost: as its details."""
+    return can_change_article(user, article)
 
 
 def can_delete_article(user: Any, article: Article) -> bool:
@@ -211,6 +229,11 @@ def can_publish_claim(user: Any, claim: Claim) -> bool:
     return is_editor(user)
 
 
+def can_link_claims(user: Any) -> bool:
+    """Saying two claims are the same claim is an editorial decision."""
+    return is_editor(user)
+
+
 def can_comment_on_claim(user: Any, claim: Claim) -> bool:
     return is_reviewer(user)
 
@@ -249,6 +272,16 @@ def can_handle_correction_requests(user: Any) -> bool:
     return is_editor(user)
 
 
+def can_view_archives(user: Any) -> bool:
+    """The archived copies of fetched pages (snapshots' bodies and WARC files)."""
+    return is_reviewer(user)
+
+
+def can_see_source_changes_since_publication(user: Any) -> bool:
+    """The "source changed since publication" flags: for the editors who correct."""
+    return is_editor(user)
+
+
 def can_report_error(claim: Claim) -> bool:
     """Anyone, without an account, may report an error on a public fact-check."""
     return is_public_claim(claim)
@@ -283,6 +316,11 @@ def can_set_source_urls_of(user: Any, article: Article) -> bool:
     )
 
 
+def can_manage_webhooks(user: Any) -> bool:
+    """Subscribe to the desk's events, and see, change or delete any subscription."""
+    return is_editor(user)
+
+
 # --- Checks the write services make before they write ------------------------
 
 
@@ -311,6 +349,17 @@ def check_change_article(user: Any, article: Article, *, fields: Iterable[str]) 
             can_change_article(user, article),
             "Only reviewers and editors may correct an article's details.",
         )
+
+
+def check_revise_article(user: Any, article: Article) -> None:
+    if is_reviewer(user) and not can_revise_article(user, article):
+        raise PermissionDenied(
+            "The article is published: only editors may add a revision or settle its claims."
+        )
+    _require(
+        can_revise_article(user, article),
+        "Only reviewers and editors may add a revision of an article.",
+    )
 
 
 def check_delete_article(user: Any, article: Article) -> None:
@@ -438,6 +487,10 @@ def check_publish_claim(user: Any, claim: Claim) -> None:
     _require(can_publish_claim(user, claim), "Only editors may publish or unpublish a claim.")
 
 
+def check_link_claims(user: Any) -> None:
+    _require(can_link_claims(user), "Only editors may link or unlink claims as the same claim.")
+
+
 def check_comment(user: Any, claim: Claim) -> None:
     _require(
         can_comment_on_claim(user, claim),
@@ -468,3 +521,7 @@ def check_delete_comment(user: Any, comment: Any) -> None:
         can_change_comment(user, comment),
         "Only its author and editors may delete this comment.",
     )
+
+
+def check_manage_webhooks(user: Any) -> None:
+    _require(can_manage_webhooks(user), "Only editors and staff may manage webhooks.")

@@ -121,6 +121,14 @@ def latest_snapshot_value(value: str | Expression, *, owner: str = "source") -> 
     return Subquery(values[:1])
 
 
+def archived_copy_value(*, owner: str = "source", outer: str = "pk") -> Subquery:
+    """The latest public web archive's copy (``SourceSnapshot.archive_url``) of each row of
+    a list of sources (``owner="evidence"``: of evidence; ``outer``: the field of the row
+    that is its id): a capture of the page, or for a dead link the closest copy found."""
+    latest = snapshots_latest_first(**{owner: OuterRef(outer)}).exclude(archive_url="")
+    return Subquery(latest.values("archive_url")[:1])
+
+
 def latest_snapshot_prefetch(
     snapshots: QuerySet[SourceSnapshot] | None = None, *, owner: str = "source"
 ) -> Prefetch:
@@ -142,6 +150,16 @@ def snapshot_list() -> QuerySet[SourceSnapshot]:
         *_without_article_texts("source__article__"),
         *_without_article_texts("evidence__claim__article__"),
     )
+
+
+# Fields a history of snapshots lists: not the text, nor the headers.
+HISTORY_DEFERRED = ("text", "request_headers", "response_headers")
+
+
+def snapshot_history(**owner: Source | Evidence | None) -> QuerySet[SourceSnapshot]:
+    """A source's or evidence's snapshots (``source=`` or ``evidence=``), newest first,
+    without their texts: what its history of fetches lists."""
+    return snapshots_latest_first(**owner).defer(*HISTORY_DEFERRED)
 
 
 def claim_list_with_counts() -> ClaimQuerySet:

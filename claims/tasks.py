@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import logging
 import random
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from itertools import zip_longest
+from typing import Any
 from urllib.parse import urlsplit
 
 import kombu.exceptions
@@ -24,11 +25,12 @@ import redis.exceptions
 from celery import Task, shared_task
 from celery.signals import worker_init
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 
-from claims.models import Evidence, Source
-from claims.pipeline import article_fetch, fetches, quotes
+from claims.models import Evidence, Source, SourceSnapshot
+from claims.pipeline import archives, article_fetch, fetches, quotes, suggestions
 from claims.pipeline.fetches import backoff_seconds
 from fetching import content
 
@@ -89,12 +91,42 @@ def _put_back(task: Task, countdown: float) -> None:
 
 
 def _fetch(task: Task, model: fetches.FetchableModel, pk: int) -> str:
+    task_id = task.request.id or f"local-{pk}"
     try:
+        # Run eagerly (apply(), CELERY_TASK_ALWAYS_EAGER), a job does all its work here.
         run = fetches.run_fetch(
-            model, pk, task_id=task.request.id or f"local-{pk}", run=task.request.retries
+            model, pk, task_id=task_id, run=task.request.retries, read=bool(task.request.is_eager)
         )
+        if run.outcome == "read":
+            assert run.page is not None
+            # Reading is computing: it goes to the compute queue's workers, unless the
+            # broker will not take it, when this worker reads the page itself.
+            reader = read_source if model is Source else read_evidence
+            if send(reader, pk, task_id, fetches.handed_over(run.page)):
+                return run.outcome
+            run = fetches.run_read(
+                model, pk, task_id=task_id, downloaded=fetches.handed_over(run.page)
+            )
     except DATABASE_ERRORS as exc:
         raise _after_database_error(task, exc) from exc
+    return _after_fetch(model, pk, task, run)
+
+
+def _read(
+    task: Task,
+    model: fetches.FetchableModel,
+    pk: int,
+    fetch_task_id: str,
+    downloaded: dict[str, object],
+) -> str:
+    try:
+        run = fetches.run_read(model, pk, task_id=fetch_task_id, downloaded=downloaded)
+    except DATABASE_ERRORS as exc:
+        raise _after_database_error(task, exc) from exc
+    return _after_fetch(model, pk, task, run)
+
+
+def _after_fetch(model: fetches.FetchableModel, pk: int, task: Task, run: fetches.FetchRun) -> str:
     if run.outcome == "wait":
         assert run.wait_until is not None
         wait = (run.wait_until - timezone.now()).total_seconds()
@@ -104,6 +136,7 @@ def _fetch(task: Task, model: fetches.FetchableModel, pk: int) -> str:
     elif run.outcome == "retry":
         raise task.retry(countdown=run.retry_in)
     elif run.outcome == "done" and run.snapshot is not None:
+        _send_archive_job(run.snapshot)
         try:
             if model is Source:
                 quotes.verify_quotes_citing(source_id=pk)
@@ -125,6 +158,23 @@ def fetch_source(self: Task, source_id: int) -> str:
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None)
 def fetch_evidence(self: Task, evidence_id: int) -> str:
     return _fetch(self, Evidence, evidence_id)
+
+
+# Reading a downloaded page (extracting its text, checking quotes against it): the
+# compute queue's work (settings: CELERY_TASK_ROUTES). The fetch's claim on the row
+# (fetch_task_id) still holds: a reading that never runs ends with its lease.
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None)
+def read_source(
+    self: Task, source_id: int, fetch_task_id: str, downloaded: dict[str, object]
+) -> str:
+    return _read(self, Source, source_id, fetch_task_id, downloaded)
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None)
+def read_evidence(
+    self: Task, evidence_id: int, fetch_task_id: str, downloaded: dict[str, object]
+) -> str:
+    return _read(self, Evidence, evidence_id, fetch_task_id, downloaded)
 
 
 @shared_task(acks_late=True)
@@ -171,6 +221,82 @@ def import_article_from_url(self: Task, article_id: int) -> str:
     return run.outcome
 
 
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None)
+def recheck_article_from_url(self: Task, article_id: int, user_id: int | None = None) -> str:
+    """Fetch an article's page again; a changed text becomes its next revision (running
+    twice makes one: the second finds the text unchanged)."""
+    try:
+        run = article_fetch.run_recheck(article_id, user=_user(user_id))
+    except DATABASE_ERRORS as exc:
+        raise _after_database_error(self, exc) from exc
+    if run.outcome == "busy":
+        _put_back(self, fetches.busy_delay(run.retry_after))
+        return run.outcome
+    if run.retry_after is not None:
+        if self.request.retries < settings.FETCH_MAX_RETRIES:
+            raise self.retry(countdown=backoff_seconds(self.request.retries, run.retry_after))
+        article_fetch.revision_check_done(
+            article_id, "The page could not be fetched after several attempts."
+        )
+        return "failed"
+    enqueue_source_fetches(run.source_ids)
+    for claim_id in run.claim_ids:
+        enqueue_claim_verification(claim_id)
+    return run.outcome
+
+
+def _user(user_id: int | None) -> Any:
+    if user_id is None:
+        return None
+    return get_user_model().objects.filter(pk=user_id).first()
+
+
+@shared_task(acks_late=True)
+def recheck_article_revisions() -> int:
+    """Periodic (beat): fetch again the pages of URL-imported articles that are due."""
+    article_ids = article_fetch.due_for_recheck()
+    for article_id in article_ids:
+        if not send(recheck_article_from_url, article_id):
+            break
+    return len(article_ids)
+
+
+def _send_archive_job(snapshot: SourceSnapshot) -> None:
+    """Ask a public web archive for a copy of the page, or for a dead page's (settings)."""
+    try:
+        job = archives.archive_job_for(snapshot)
+    except DATABASE_ERRORS:
+        connection.close()
+        logger.warning("snapshot %s: could not decide about the web archive", snapshot.pk)
+        return
+    if job == "capture":
+        send(archive_snapshot, snapshot.pk)
+    elif job == "closest":
+        send(find_archived_copy, snapshot.pk)
+
+
+def _archive(task: Task, step: Callable[[int], archives.ArchiveRun], snapshot_id: int) -> str:
+    try:
+        run = step(snapshot_id)
+    except DATABASE_ERRORS as exc:
+        raise _after_database_error(task, exc) from exc
+    if run.outcome == "busy":
+        _put_back(task, run.retry_in or 1.0)  # the archive's own limit: not an attempt
+    elif run.outcome == "retry" and task.request.retries < settings.WEB_ARCHIVE_MAX_RETRIES:
+        raise task.retry(countdown=backoff_seconds(task.request.retries, run.retry_in))
+    return run.outcome
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None)
+def archive_snapshot(self: Task, snapshot_id: int) -> str:
+    return _archive(self, archives.capture, snapshot_id)
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None)
+def find_archived_copy(self: Task, snapshot_id: int) -> str:
+    return _archive(self, archives.find_closest, snapshot_id)
+
+
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def verify_claim(claim_id: int) -> int:
     return len(quotes.verify_claim(claim_id=claim_id))
@@ -184,6 +310,12 @@ def verify_evidence(evidence_id: int) -> bool:
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def verify_source_quotes(source_id: int) -> int:
     return quotes.verify_quotes_citing(source_id=source_id)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def warm_suggestions(article_id: int) -> int:
+    """Score a new article's sentences into the cache, so its first reader does not wait."""
+    return suggestions.warm(article_id)
 
 
 # --- Queueing, after commit -------------------------------------------------------
@@ -213,12 +345,20 @@ def enqueue_article_fetch(article_id: int) -> None:
     transaction.on_commit(lambda: send_article_import(article_id), robust=True)
 
 
+def enqueue_article_recheck(article_id: int, *, user_id: int | None = None) -> None:
+    transaction.on_commit(lambda: send(recheck_article_from_url, article_id, user_id), robust=True)
+
+
 def enqueue_claim_verification(claim_id: int) -> None:
     transaction.on_commit(lambda: send(verify_claim, claim_id), robust=True)
 
 
 def enqueue_source_quote_verification(source_id: int) -> None:
     transaction.on_commit(lambda: send(verify_source_quotes, source_id), robust=True)
+
+
+def enqueue_suggestions_warm(article_id: int) -> None:
+    transaction.on_commit(lambda: send(warm_suggestions, article_id), robust=True)
 
 
 def enqueue_evidence_verification(evidence_id: int) -> None:

@@ -134,11 +134,28 @@ def _rating(publication: Publication) -> dict[str, Any]:
     return rating
 
 
-def claim_review(*, publication: Publication, base_url: str) -> dict[str, Any] | None:
+def _citations(links: Iterable[tuple[str, str]]) -> list[dict[str, str]]:
+    """The pages the fact-check rests on, each with a web archive's copy (``archivedAt``)
+    when there is one."""
+    works: dict[str, dict[str, str]] = {}
+    for url, archived in links:
+        work = works.setdefault(url, {"@type": "CreativeWork", "url": url})
+        if archived and archived != url:
+            work.setdefault("archivedAt", archived)
+    return list(works.values())
+
+
+def claim_review(
+    *,
+    publication: Publication,
+    base_url: str,
+    citations: Iterable[tuple[str, str]] = (),
+) -> dict[str, Any] | None:
     """The ClaimReview of a published claim, or None for an opinion.
 
     Reads ``publication.claim`` with its article, claimant and appearances (see
-    ``editorial.selectors.published_claims``).
+    ``editorial.selectors.published_claims``); ``citations`` are the links of its sources
+    and evidence with their archived copies (``editorial.selectors.claim_citations``).
     """
     if not is_reviewed(publication.verdict):
         return None
@@ -155,6 +172,8 @@ def claim_review(*, publication: Publication, base_url: str) -> dict[str, Any] |
         "reviewRating": _rating(publication),
         "itemReviewed": _item_reviewed(claim),
     }
+    if cited := _citations(citations):
+        review["citation"] = cited
     if claim.article.language:
         review["inLanguage"] = claim.article.language
     if (modified := date_modified(publication)) is not None:
@@ -172,10 +191,17 @@ def date_modified(publication: Publication) -> datetime | None:
 
 
 def article_claim_reviews(
-    *, publications: Iterable[Publication], base_url: str
+    *,
+    publications: Iterable[Publication],
+    base_url: str,
+    citations: dict[int, list[tuple[str, str]]] | None = None,
 ) -> list[dict[str, Any]]:
     """One JSON-LD document for an article: the list of its claims' ClaimReviews."""
-    reviews = (claim_review(publication=p, base_url=base_url) for p in publications)
+    cited = citations or {}
+    reviews = (
+        claim_review(publication=p, base_url=base_url, citations=cited.get(p.claim_id, ()))
+        for p in publications
+    )
     return [review for review in reviews if review is not None]
 
 

@@ -191,6 +191,14 @@ class Publication(models.Model):
     first_published_at = models.DateTimeField(
         default=timezone.now, help_text="When the claim was first published (before any unpublish)."
     )
+    reused_from = models.ForeignKey(
+        Claim,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The claim linked as the same claim whose published verdict the editor reused.",
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -21,7 +21,11 @@ from claims import policies
 from claims.models import Claim, ClaimQuerySet, ClaimStatus, Rating, others_ratings_visible_q
 from claims.selectors import count_subquery
 from editorial.models import ConsensusState, CorrectionRequest, CorrectionRequestStatus
-from editorial.selectors import consensus_state_q, inactive_since_q
+from editorial.selectors import (
+    consensus_state_q,
+    inactive_since_q,
+    source_changed_since_publication_q,
+)
 
 Narrow = Callable[[ClaimQuerySet], ClaimQuerySet]
 # Before a claim is ready: once it is (an editor may decide so anyway), it waits in "ready".
@@ -164,3 +168,14 @@ def correction_requested(claims: ClaimQuerySet) -> ClaimQuerySet:
         claim=OuterRef("pk"), status=CorrectionRequestStatus.OPEN
     )
     return claims.filter(Exists(reports))
+
+
+@queue(
+    "source_changed",
+    label="Source changed",
+    description="Published fact-checks whose cited pages or evidence were edited since the "
+    "verdict was published or last corrected: an editor checks whether it still stands.",
+    readers=policies.can_see_source_changes_since_publication,
+)
+def source_changed(claims: ClaimQuerySet) -> ClaimQuerySet:
+    return claims.filter(source_changed_since_publication_q())

@@ -28,7 +28,12 @@ from claims.models import (
     Verdict,
 )
 from claims.selectors import BROKEN_SOURCE_STATUSES, ClaimSource, latest_snapshot_value
-from editorial.selectors import article_alpha, consensus_summary, effective_verdict
+from editorial.selectors import (
+    article_alpha,
+    consensus_summary,
+    effective_verdict,
+    same_claims_in,
+)
 from texts.relevance import may_not_be_cited_page
 
 UNDECIDED = "undecided"
@@ -63,6 +68,8 @@ class ClaimRow:
     quote_checks: list[QuoteCheckRow] = field(default_factory=list)
     # The viewer has not rated this claim: its verdict and consensus are hidden from them.
     consensus_hidden: bool = False
+    # Numbers of the claims of this article linked to it as the same claim.
+    same_as: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -103,6 +110,9 @@ class ArticleReport:
     sources: list[SourceRow]
     quote_checks: list[QuoteCheckRow]
     claims_hidden: int = 0  # claims whose verdicts are hidden from the viewer (undecided here)
+    # Claims of this article linked as the same claim, by number ([[3, 7]]: C3 and C7):
+    # each group counts once among the claims by verdict, as its first claim in the text.
+    same_claims: list[list[int]] = field(default_factory=list)
 
 
 def article_report(
@@ -112,7 +122,8 @@ def article_report(
     may see it (default: everything).
 
     Claims by verdict use the published verdict, else the consensus verdict once
-    reached; other claims are ``undecided`` and rejected claims are left out. A claim
+    reached; other claims are ``undecided`` and rejected claims are left out. Claims
+    an editor linked as the same claim count once, as the first of them in the text. A claim
     whose ratings are hidden from ``viewer`` (``policies.can_see_others_ratings``) shows
     no verdict or consensus and counts as undecided.
     Evidence excerpts checked against their pages count among the quote checks.
@@ -140,6 +151,13 @@ def article_report(
     for check in checks:
         checks_of[check.claim].append(check)
 
+    active_claims = [claim for claim in claim_rows if claim.status != ClaimStatus.REJECTED]
+    group_of = same_claims_in(active_claims)
+    groups: dict[int, list[Claim]] = defaultdict(list)
+    for claim in active_claims:  # in the order of the text
+        if claim.pk in group_of:
+            groups[group_of[claim.pk]].append(claim)
+    counted_as = {claim.pk: members[0].pk for members in groups.values() for claim in members}
     rows = []
     by_verdict: dict[str, list[int]] = {verdict: [] for verdict in Verdict.values}
     by_verdict[UNDECIDED] = []
@@ -168,9 +186,14 @@ def article_report(
                 sources=sorted(links[claim.pk]),
                 quote_checks=checks_of[claim.pk],
                 consensus_hidden=hidden,
+                same_as=[
+                    other.number
+                    for other in groups.get(group_of.get(claim.pk, 0), [])
+                    if other.pk != claim.pk
+                ],
             )
         )
-        if claim.status != ClaimStatus.REJECTED:
+        if claim.status != ClaimStatus.REJECTED and counted_as.get(claim.pk, claim.pk) == claim.pk:
             by_verdict[verdict or UNDECIDED].append(claim.pk)
 
     active = [row for row in rows if row.status != ClaimStatus.REJECTED]
@@ -211,6 +234,7 @@ def article_report(
         ],
         quote_checks=checks,
         claims_hidden=sum(1 for row in rows if row.consensus_hidden),
+        same_claims=[[claim.number for claim in members] for members in groups.values()],
     )
 
 
@@ -273,6 +297,7 @@ CSV_COLUMNS = [
     "citation",
     "url",
     "quote_checks",
+    "same_claim_as",
     "warning",
 ]
 
@@ -316,6 +341,7 @@ def report_csv(report: ArticleReport) -> str:
                     else f"evidence {check.evidence}: {check.result}"
                     for check in claim.quote_checks
                 ),
+                "same_claim_as": " ".join(f"C{number}" for number in claim.same_as),
             }
         )
     for source in report.sources:

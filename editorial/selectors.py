@@ -8,6 +8,7 @@ queries; a claim's consensus and publication are one-to-one rows, read with
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -31,13 +32,20 @@ from claims.models import (
     VERDICT_ORDINALS,
     Claim,
     Claimant,
+    ClaimLink,
     ClaimQuerySet,
     ClaimStatus,
     Evidence,
     Rating,
+    SourceSnapshot,
     others_ratings_visible_q,
 )
-from claims.selectors import claim_list_with_counts, count_subquery
+from claims.selectors import (
+    ClaimSource,
+    archived_copy_value,
+    claim_list_with_counts,
+    count_subquery,
+)
 from editorial.consensus import krippendorff_alpha
 from editorial.models import (
     Assignment,
@@ -196,6 +204,30 @@ def published_claims(*, claims: QuerySet[Claim] | None = None) -> QuerySet[Publi
     )
 
 
+def claim_citations(claim_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
+    """The links each claim's fact-check rests on, its sources' then its evidence's, each
+    as (URL, the web archive's copy or ""): two queries for any number of claims."""
+    citations: dict[int, list[tuple[str, str]]] = {pk: [] for pk in claim_ids}
+    # django-stubs does not follow an annotation on the M2M through model (misc).
+    sources: QuerySet[Any, tuple[int, str, str | None]] = (
+        ClaimSource.objects.filter(claim_id__in=claim_ids)  # type: ignore[misc]
+        .exclude(source__url="")
+        .annotate(archived=archived_copy_value(outer="source_id"))
+        .order_by("source__position")
+        .values_list("claim_id", "source__url", "archived")
+    )
+    evidence: QuerySet[Any, tuple[int, str, str | None]] = (
+        Evidence.objects.filter(claim_id__in=claim_ids)
+        .exclude(url="")
+        .annotate(archived=archived_copy_value(owner="evidence"))
+        .order_by("created_at", "id")
+        .values_list("claim_id", "url", "archived")
+    )
+    for claim_id, url, archived in [*sources, *evidence]:
+        citations[claim_id].append((url, archived or ""))
+    return citations
+
+
 # The public index's filters: a filter's name (the index form's field) and the lookup of
 # ``Publication`` it filters by.
 PUBLIC_FILTERS: dict[str, str] = {
@@ -271,6 +303,35 @@ def claims_with_open_correction_requests(*, claims: ClaimQuerySet | None = None)
         )
         .order_by("oldest_open_request_at", "pk")
     )
+
+
+# --- Sources that changed since publication ---------------------------------------
+
+
+def source_edits_since_publication(claim_ref: Any = None) -> QuerySet[SourceSnapshot]:
+    """Edits (``text_changed`` snapshots) of the pages a published claim relies on (its
+    sources and its evidence), found after its verdict was published or last corrected.
+
+    ``claim_ref`` is the claim (a row, an id or an ``OuterRef``; the outer row by default).
+    """
+    claim_ref = OuterRef("pk") if claim_ref is None else claim_ref
+    # One level further down (from a snapshot's subquery), the claim is one more OuterRef.
+    nested: Any = OuterRef(claim_ref) if isinstance(claim_ref, OuterRef) else claim_ref
+    publication = Publication.objects.filter(claim=nested)
+    corrected_since = Correction.objects.filter(
+        claim=nested, corrected_at__gte=OuterRef("fetched_at")
+    )
+    return (
+        SourceSnapshot.objects.filter(text_changed=True)
+        .filter(Q(source__claims=claim_ref) | Q(evidence__claim=claim_ref))
+        .filter(fetched_at__gt=Subquery(publication.values("published_at")[:1]))
+        .exclude(Exists(corrected_since))
+    )
+
+
+def source_changed_since_publication_q() -> Q:
+    """Published claims whose sources were edited since (see above)."""
+    return Q(status=ClaimStatus.PUBLISHED) & Q(Exists(source_edits_since_publication()))
 
 
 # --- Agreement figures ---------------------------------------------------------------
@@ -376,3 +437,55 @@ def public_claimants() -> QuerySet[Claimant]:
 def has_public_fact_check(claimant: Any) -> bool:
     """A claimant's public page exists once one of their claims is a public fact-check."""
     return Claim.objects.public().filter(claimant=claimant).exists()
+
+
+@dataclass(frozen=True)
+class LinkedClaim:
+    """A claim linked to another as the same claim, with its published verdict."""
+
+    claim: Claim
+    verdict: str | None  # its published verdict, if any
+    published: bool
+
+
+def linked_claims(claim: Claim, *, user: Any) -> list[LinkedClaim]:
+    """The claims linked to ``claim`` as the same claim that ``user`` may read, the
+    published ones first. One query."""
+    partners = (
+        Claim.objects.visible_to(user)
+        .filter(same_claim__group__links__claim=claim)
+        .exclude(pk=claim.pk)
+        .select_related("article", "publication")
+        .defer("article__source_text", "article__text", "article__structure")
+        .order_by("article_id", "number")
+    )
+    rows = []
+    for partner in partners:
+        publication = _related(partner, "publication")
+        published = partner.status == ClaimStatus.PUBLISHED and publication is not None
+        rows.append(
+            LinkedClaim(
+                claim=partner,
+                verdict=publication.verdict if published else None,
+                published=published,
+            )
+        )
+    rows.sort(key=lambda row: not row.published)
+    return rows
+
+
+def same_claims_in(claims: list[Claim]) -> dict[int, int]:
+    """Among ``claims``, those linked to another of them as the same claim: claim id ->
+    its group's id. One query."""
+    ids = [claim.pk for claim in claims]
+    groups: dict[int, list[int]] = defaultdict(list)
+    for claim_id, group_id in ClaimLink.objects.filter(claim_id__in=ids).values_list(
+        "claim_id", "group_id"
+    ):
+        groups[group_id].append(claim_id)
+    return {
+        claim_id: group_id
+        for group_id, members in groups.items()
+        if len(members) > 1
+        for claim_id in members
+    }

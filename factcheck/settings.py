@@ -10,10 +10,14 @@ variable is documented in the README; a wrong value stops start-up with
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
+import dj_email_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
 
 from factcheck.env import (
     env_bool,
@@ -74,6 +78,8 @@ INSTALLED_APPS = [
     "verification",
     "editorial",
     "memory",
+    "webhooks",
+    "notifications",
     "web",
     "demo",
     "siteadmin",
@@ -153,6 +159,12 @@ else:
     # Without it an unreachable server hangs requests and /healthz for minutes;
     # ?connect_timeout=N in DATABASE_URL overrides the 5 seconds.
     _database.setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+    # A pool of at most this many connections per process (psycopg_pool), shared by its
+    # threads: a fetch worker's 32 threads then need a few connections, not 32, since a
+    # thread gives its connection back while it waits on a site. 0: one per thread.
+    if _pool_size := env_int("DATABASE_POOL_MAX_SIZE", 0, minimum=0):
+        _database["OPTIONS"]["pool"] = {"min_size": 1, "max_size": _pool_size, "timeout": 30}
+        _database["CONN_MAX_AGE"] = 0  # a pooled connection goes back to the pool instead
 # A reused connection is checked (one round trip) before each request uses it, so a
 # database restart costs no failed request.
 _database["CONN_HEALTH_CHECKS"] = env_bool("CONN_HEALTH_CHECKS", True)
@@ -184,14 +196,43 @@ STATIC_URL = "static/"
 # Where collectstatic gathers the files WhiteNoise serves; an installed copy of the
 # project sets it outside site-packages.
 STATIC_ROOT = Path(env_str("STATIC_ROOT") or BASE_DIR / "staticfiles")
-# The raw bodies of fetched pages (claims.bodies), named by their sha256.
+# The raw bodies of fetched pages (claims.bodies), named by their sha256: in a folder
+# (SNAPSHOT_STORAGE=filesystem, the default) or in an S3-compatible object store
+# (SNAPSHOT_STORAGE=s3, through django-storages; AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY, or the machine's role, give the credentials, as boto3 reads them).
 SNAPSHOT_BODIES_DIR = Path(env_str("SNAPSHOT_BODIES_DIR") or DATA_DIR / "snapshots")
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "snapshots": {
+SNAPSHOT_STORAGE = env_str("SNAPSHOT_STORAGE") or "filesystem"
+_snapshot_storage: dict[str, Any]
+if SNAPSHOT_STORAGE == "filesystem":
+    _snapshot_storage = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": str(SNAPSHOT_BODIES_DIR), "allow_overwrite": True},
-    },
+    }
+elif SNAPSHOT_STORAGE == "s3":
+    if not env_str("AWS_STORAGE_BUCKET_NAME"):
+        raise ImproperlyConfigured("SNAPSHOT_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME.")
+    _snapshot_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env_str("AWS_S3_ENDPOINT_URL") or None,  # None: AWS itself
+            "region_name": env_str("AWS_S3_REGION_NAME") or None,
+            "location": env_str("AWS_LOCATION"),  # a prefix inside the bucket
+            "default_acl": None,  # private: the bucket's own policy applies
+            "querystring_auth": True,
+            "file_overwrite": True,  # same name, same bytes
+        },
+    }
+else:
+    raise ImproperlyConfigured(
+        f"SNAPSHOT_STORAGE must be filesystem or s3, not {SNAPSHOT_STORAGE!r}."
+    )
+# Raw bodies of superseded snapshots older than this are let go by
+# ``manage.py prune_snapshots`` (0: kept forever); each source's latest stays.
+SNAPSHOT_BODY_RETENTION_DAYS = env_int("SNAPSHOT_BODY_RETENTION_DAYS", 365, minimum=0)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "snapshots": _snapshot_storage,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
@@ -240,6 +281,51 @@ _content_security_policy = {
 }
 CONTENT_SECURITY_POLICY = None if _csp_report_only else _content_security_policy
 CONTENT_SECURITY_POLICY_REPORT_ONLY = _content_security_policy if _csp_report_only else None
+
+# --- Notifications by e-mail ------------------------------------------------
+
+# Where the app is served, for the absolute links in e-mails (no request to ask).
+SITE_URL = env_url("SITE_URL") or "http://localhost:8000"
+# smtp://user:password@host:587/?tls=True, smtps://..., console:, dummy:, file:/path.
+# Unset: the usual EMAIL_HOST, EMAIL_PORT, ... (Django's), with the console backend.
+EMAIL_URL = env_str("EMAIL_URL")
+if EMAIL_URL:
+    try:
+        _email = dj_email_url.parse(EMAIL_URL)
+    except ValueError as exc:
+        _email = {"error": str(exc)}
+    if "EMAIL_BACKEND" not in _email:  # an unknown scheme
+        raise ImproperlyConfigured(
+            f"EMAIL_URL is not an e-mail URL this app understands ({_email.get('error', '')}); "
+            "use e.g. smtp://user:password@mail.example.org:587/?tls=True or console:"
+        )
+    EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+    EMAIL_HOST = _email["EMAIL_HOST"] or "localhost"
+    EMAIL_PORT = _email["EMAIL_PORT"] or 25
+    EMAIL_HOST_USER = _email["EMAIL_HOST_USER"] or ""
+    EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"] or ""
+    EMAIL_USE_TLS = bool(_email["EMAIL_USE_TLS"])
+    EMAIL_USE_SSL = bool(_email["EMAIL_USE_SSL"])
+    if _email.get("EMAIL_FILE_PATH"):
+        EMAIL_FILE_PATH = _email["EMAIL_FILE_PATH"]
+else:
+    EMAIL_BACKEND = env_str("EMAIL_BACKEND") or "django.core.mail.backends.console.EmailBackend"
+    EMAIL_HOST = env_str("EMAIL_HOST") or "localhost"
+    EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+    EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+    EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+    EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("Use TLS (STARTTLS) or SSL for e-mail, not both.")
+# A mail server that does not answer holds a worker's job for at most this long.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20, minimum=1)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL") or "factcheck@localhost"
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The hour (in TIME_ZONE) of the daily digest e-mail.
+NOTIFICATIONS_DIGEST_HOUR = env_int("NOTIFICATIONS_DIGEST_HOUR", 7, minimum=0)
+if NOTIFICATIONS_DIGEST_HOUR > 23:
+    raise ImproperlyConfigured("NOTIFICATIONS_DIGEST_HOUR must be an hour from 0 to 23.")
 
 # --- Celery ----------------------------------------------------------------
 
@@ -312,10 +398,45 @@ if CELERY_WORKER_POOL not in {"threads", "prefork", "solo"}:
         f"CELERY_WORKER_POOL={CELERY_WORKER_POOL!r} must be threads, prefork or solo."
     )
 CELERY_WORKER_CONCURRENCY = env_int("CELERY_WORKER_CONCURRENCY", 32, minimum=1)
+# Two kinds of work, two queues. "celery" waits on the network (fetches: many threads
+# per process, almost no CPU); "compute" reads what was fetched (extracting a page's
+# text, checking quotes, computing a claim's vector: CPU, one process per core, the
+# prefork pool). A worker started without -Q takes both; scripts/run and
+# docker-compose start one worker of each kind, so each scales on its own.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+COMPUTE_QUEUE = "compute"
+CELERY_TASK_QUEUES = (Queue(CELERY_TASK_DEFAULT_QUEUE), Queue(COMPUTE_QUEUE))
+CELERY_TASK_ROUTES = {
+    "claims.tasks.read_*": {"queue": COMPUTE_QUEUE},
+    "claims.tasks.verify_*": {"queue": COMPUTE_QUEUE},
+    "claims.tasks.warm_*": {"queue": COMPUTE_QUEUE},
+    "memory.tasks.*": {"queue": COMPUTE_QUEUE},
+}
 CELERY_BEAT_SCHEDULE = {
     "recheck-sources": {
         "task": "claims.tasks.recheck_sources",
         "schedule": float(env_int("FETCH_RECHECK_EVERY_SECONDS", 300, minimum=10)),
+    },
+    "recheck-article-revisions": {
+        "task": "claims.tasks.recheck_article_revisions",
+        "schedule": float(env_int("FETCH_RECHECK_EVERY_SECONDS", 300, minimum=10)),
+    },
+    "resend-lost-webhooks": {
+        "task": "webhooks.tasks.resend_lost_webhooks",
+        "schedule": 300.0,
+    },
+    # One e-mail a day with the notifications each person asked for as a digest.
+    "notification-digests": {
+        "task": "notifications.tasks.send_daily_digests",
+        "schedule": crontab(
+            hour=NOTIFICATIONS_DIGEST_HOUR,
+            minute=0,
+        ),
+    },
+    # E-mails to send at once whose job never reached the broker (it was down).
+    "notification-overdue-emails": {
+        "task": "notifications.tasks.send_overdue_emails",
+        "schedule": 600.0,
     },
 }
 
@@ -329,6 +450,17 @@ FETCH_CONNECT_TIMEOUT = env_int("FETCH_CONNECT_TIMEOUT", 5, minimum=1)
 FETCH_READ_TIMEOUT = env_int("FETCH_READ_TIMEOUT", 15, minimum=1)
 FETCH_TOTAL_TIMEOUT = env_int("FETCH_TOTAL_TIMEOUT", 30, minimum=1)
 FETCH_MAX_PER_HOST = env_int("FETCH_MAX_PER_HOST", 4, minimum=1)
+# Where every worker's requests in flight per site are counted (fetching.host_slots), so
+# that FETCH_MAX_PER_HOST holds across processes and machines: a Redis URL, by default the
+# broker's when it is Redis. "none" (or a broker that is not Redis) keeps the limit per
+# process, which is all the embedded default (one worker) needs.
+_host_slots_url = env_str("FETCH_HOST_SLOTS_URL")
+FETCH_HOST_SLOTS_URL = (
+    ""
+    if _host_slots_url.lower() == "none"
+    else _host_slots_url
+    or (CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else "")
+)
 FETCH_MAX_RETRIES = env_int("FETCH_MAX_RETRIES", 4, minimum=0)
 FETCH_RETRY_BASE_SECONDS = env_int("FETCH_RETRY_BASE_SECONDS", 10, minimum=1)
 # A pending job this many seconds overdue, or a fetch claimed this long ago (and at least
@@ -337,9 +469,42 @@ FETCH_RETRY_BASE_SECONDS = env_int("FETCH_RETRY_BASE_SECONDS", 10, minimum=1)
 FETCH_LOST_AFTER_SECONDS = env_int("FETCH_LOST_AFTER_SECONDS", 900, minimum=1)
 # How often a fetched source is fetched again to detect links that died.
 FETCH_RECHECK_AFTER_HOURS = env_int("FETCH_RECHECK_AFTER_HOURS", 24 * 7, minimum=1)
+# How often the page of an article imported from its URL is fetched again to look for a
+# new revision of its text; 0: never (reviewers still "Check for updates").
+ARTICLE_RECHECK_AFTER_HOURS = env_int("ARTICLE_RECHECK_AFTER_HOURS", 24, minimum=0)
+# A recheck that finds fewer changed words than this in a page's main text does not call
+# it an edit (a typo fixed); a changed number in running text always is one.
+SOURCE_CHANGE_MIN_WORDS = env_int("SOURCE_CHANGE_MIN_WORDS", 3, minimum=1)
 FETCH_USER_AGENT = env_str("FETCH_USER_AGENT") or (
     "factcheck/0.1 (collaborative fact-checking; checks cited sources)"
 )
+
+# --- Public web archives (claims.pipeline.archives) ---------------------------
+
+# Ask a public web archive to capture each page on its first successful fetch, and look up
+# a dead source's closest archived copy. Off by default: it sends every cited URL out.
+WEB_ARCHIVE_ENABLED = env_bool("WEB_ARCHIVE_ENABLED", default=False)
+# The page's URL is appended to the save URL, after a slash.
+WEB_ARCHIVE_SAVE_URL = (env_url("WEB_ARCHIVE_SAVE_URL") or "https://web.archive.org/save") + "/"
+WEB_ARCHIVE_AVAILABILITY_URL = (
+    env_url("WEB_ARCHIVE_AVAILABILITY_URL") or "https://archive.org/wayback/available"
+)
+# Requests to the archive per minute, all workers together when CACHE_URL is shared.
+WEB_ARCHIVE_REQUESTS_PER_MINUTE = env_int("WEB_ARCHIVE_REQUESTS_PER_MINUTE", 10, minimum=1)
+WEB_ARCHIVE_MAX_RETRIES = env_int("WEB_ARCHIVE_MAX_RETRIES", 3, minimum=0)
+# A capture can take the archive a while.
+WEB_ARCHIVE_TIMEOUT_SECONDS = env_int("WEB_ARCHIVE_TIMEOUT_SECONDS", 60, minimum=1)
+
+# --- Webhooks (webhooks) ----------------------------------------------------
+
+# Attempts at one delivery (the first and its retries) before it is given up.
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8, minimum=1)
+# The first retry comes after about this many seconds; each next one waits twice as long.
+WEBHOOK_RETRY_BASE_SECONDS = env_float("WEBHOOK_RETRY_BASE_SECONDS", 30.0, minimum=0.1)
+# One attempt's limit, from connecting to the receiver's last byte.
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1)
+# Deliveries given up in a row after which a subscription is disabled (owner told).
+WEBHOOK_DISABLE_AFTER_FAILURES = env_int("WEBHOOK_DISABLE_AFTER_FAILURES", 20, minimum=1)
 
 # --- factcheck -------------------------------------------------------------
 
@@ -404,6 +569,11 @@ CACHES = {
     if CACHE_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
+
+# Open readers and claim pages ask every this many seconds whether anything on them
+# changed (a 304 while nothing did). Who else has a page open is kept in the cache above:
+# with several web processes, set CACHE_URL so that they all see everyone.
+LIVE_POLL_SECONDS = env_int("LIVE_POLL_SECONDS", 2, minimum=1)
 
 # Proxies whose X-Forwarded-For is believed: the client address (rate limits, sign-in
 # limits) is the nearest address in that header not in this list. Empty: REMOTE_ADDR,
@@ -488,6 +658,8 @@ SPECTACULAR_SETTINGS = {
         "VerdictEnum": "claims.models.Verdict",
         "ConsensusStateEnum": "editorial.models.ConsensusState",
         "CorrectionRequestStatusEnum": "editorial.models.CorrectionRequestStatus",
+        "NotificationKindEnum": "notifications.models.Kind",
+        "NotificationDeliveryEnum": "notifications.models.Delivery",
         "ClaimantKindEnum": "claims.models.ClaimantKind",
     },
 }

@@ -14,7 +14,7 @@ from factcheck.health import healthz
 from web import feeds
 from web import urls as web_urls
 from web.csp import csp_relaxed
-from web.views import claimants, public
+from web.views import claimants, notifications, public
 
 # Redoc's bundle builds its styles at run time in <style> elements (styled-components) and
 # runs its search in a worker made from a blob: its page alone allows both. Scripts stay
@@ -29,6 +29,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
     path("api/v1/", include("api.editorial_urls")),
+    path("api/v1/", include("api.webhook_urls")),
+    path("api/v1/", include("api.notification_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The docs' scripts are our static files (drf-spectacular-sidecar) and Swagger UI's
     # start-up script comes from ?script, not inline: Swagger UI needs no exception at all.
@@ -52,6 +54,12 @@ urlpatterns = [
         "claimants/<id:claimant_id>/public/",
         claimants.public_claimant,
         name="claimant-public",
+    ),
+    # From an e-mail, without signing in: the signed token says who and what.
+    path(
+        "notifications/unsubscribe/<str:token>/",
+        notifications.unsubscribe_page,
+        name="notification-unsubscribe",
     ),
     path("", include(web_urls.auth_urlpatterns)),
     path("", include("web.urls")),

@@ -23,6 +23,7 @@ import email.message
 import ipaddress
 import logging
 import queue
+import random
 import re
 import socket
 import ssl
@@ -33,11 +34,14 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from fetching.content_decoding import BadEncoding, BoundedBody
+
+if TYPE_CHECKING:
+    from fetching.host_slots import SharedSlots
 from fetching.deadline_transport import DeadlineTransport
 
 logger = logging.getLogger(__name__)
@@ -106,6 +110,9 @@ class FetchPolicy:
     allow_loopback: bool = False  # for tests and local development only
     user_agent: str = DEFAULT_USER_AGENT
     max_per_host: int = 2
+    # Slots shared with other processes (fetching.host_slots): max_per_host then holds
+    # across all of them, not only within this one.
+    shared_slots: SharedSlots | None = None
 
 
 @dataclass
@@ -122,6 +129,10 @@ class FetchResponse:
     truncated: bool
     redirects: list[str] = field(default_factory=list)
     elapsed: float = 0.0
+    # The last request's and response's headers as sent and received: names as written,
+    # in order, repeated headers apart (for an archive of the exchange, a WARC record).
+    request_headers: list[tuple[str, str]] = field(default_factory=list)
+    response_headers: list[tuple[str, str]] = field(default_factory=list)
 
 
 class FetchError(Exception):
@@ -192,6 +203,8 @@ class _Hop:
     headers: dict[str, str]
     body: bytes
     truncated: bool
+    request_headers: list[tuple[str, str]] = field(default_factory=list)
+    response_headers: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -212,14 +225,49 @@ _tls_context_lock = threading.Lock()
 _HUNG_UP = re.compile(r"disconnected|closed connection")
 
 
+@dataclass(frozen=True)
+class _Outgoing:
+    """What a request sends besides the URL: a GET by default."""
+
+    method: str = "GET"
+    body: bytes = b""
+    headers: tuple[tuple[str, str], ...] = ()
+
+
 def fetch(url: str, *, policy: FetchPolicy | None = None) -> FetchResponse:
     """GET ``url``, following redirects, refusing anything that could reach a private network.
 
     Raises a ``FetchError`` subclass, and nothing else, when there is no response to return.
     """
+    return _guarded(url, policy or FetchPolicy(), _Outgoing())
+
+
+def post(
+    url: str,
+    *,
+    body: bytes,
+    headers: dict[str, str],
+    policy: FetchPolicy | None = None,
+) -> FetchResponse:
+    """POST ``body`` with ``headers`` to ``url``, under every check ``fetch`` makes.
+
+    A redirect is not followed (a body is not sent on to another address): its response
+    is returned as it is, for the caller to judge.
+    """
+    return _guarded(url, policy or FetchPolicy(), _Outgoing("POST", body, tuple(headers.items())))
+
+
+def check_destination(url: str, *, policy: FetchPolicy | None = None) -> None:
+    """Raise ``BlockedURL`` (or ``DNSFailure``) if ``url`` could not be fetched now, without
+    sending anything: for checking a URL that is stored to be called later."""
     policy = policy or FetchPolicy()
+    target = _parse_target(url)
+    _checked_addresses(target, policy, time.monotonic() + policy.total_timeout)
+
+
+def _guarded(url: str, policy: FetchPolicy, outgoing: _Outgoing) -> FetchResponse:
     try:
-        return _fetch(url, policy)
+        return _fetch(url, policy, outgoing)
     except FetchError:
         raise
     except Exception as exc:
@@ -230,7 +278,7 @@ def fetch(url: str, *, policy: FetchPolicy | None = None) -> FetchResponse:
         raise FetchError(f"{url} failed unexpectedly ({type(exc).__name__}: {exc})") from exc
 
 
-def _fetch(url: str, policy: FetchPolicy) -> FetchResponse:
+def _fetch(url: str, policy: FetchPolicy, outgoing: _Outgoing) -> FetchResponse:
     started = time.monotonic()
     deadline = started + policy.total_timeout
     redirects: list[str] = []
@@ -238,7 +286,7 @@ def _fetch(url: str, policy: FetchPolicy) -> FetchResponse:
     target = _parse_target(url)
     while True:
         try:
-            hop = _fetch_hop(target, policy, deadline, first=not redirects)
+            hop = _fetch_hop(target, policy, deadline, outgoing, first=not redirects)
         except RedirectRefused:
             raise
         except BlockedURL as exc:
@@ -247,6 +295,8 @@ def _fetch(url: str, policy: FetchPolicy) -> FetchResponse:
             raise BlockedURL(f"redirect to {current} refused: {exc.reason}") from exc
         location = hop.headers.get("location")
         if hop.status_code not in REDIRECT_STATUSES or location is None:
+            break
+        if outgoing.method != "GET":
             break
         if len(redirects) >= policy.max_redirects:
             raise TooManyRedirects(
@@ -271,6 +321,8 @@ def _fetch(url: str, policy: FetchPolicy) -> FetchResponse:
         truncated=hop.truncated,
         redirects=redirects,
         elapsed=time.monotonic() - started,
+        request_headers=hop.request_headers,
+        response_headers=hop.response_headers,
     )
 
 
@@ -461,6 +513,11 @@ def _host_slot(host: str, policy: FetchPolicy, deadline: float, *, first: bool) 
             f"try again in about {retry_after:g}s",
             retry_after=retry_after,
         )
+    try:
+        token = _shared_slot(host, site, policy, deadline, first=first)
+    except BaseException:
+        site.slots.release()
+        raise
     started = time.monotonic()
     try:
         yield
@@ -468,10 +525,44 @@ def _host_slot(host: str, policy: FetchPolicy, deadline: float, *, first: bool) 
         held = time.monotonic() - started
         with _host_slots_lock:
             site.typical_seconds += (held - site.typical_seconds) * _TYPICAL_WEIGHT
+        if token is not None and policy.shared_slots is not None:
+            policy.shared_slots.give_back(host, token)
         site.slots.release()
 
 
-def _fetch_hop(target: _Target, policy: FetchPolicy, deadline: float, *, first: bool) -> _Hop:
+def _shared_slot(
+    host: str, site: _Site, policy: FetchPolicy, deadline: float, *, first: bool
+) -> str | None:
+    """One of the site's slots shared with other processes, waiting as ``_host_slot`` does."""
+    shared = policy.shared_slots
+    if shared is None:
+        return None
+    # A slot expires after the longest a request may hold it, plus a margin.
+    hold_for = policy.total_timeout + 5
+    remaining = max(0.0, deadline - time.monotonic())
+    give_up = time.monotonic() + (min(policy.connect_timeout, remaining) if first else remaining)
+    pause = 0.02
+    while True:
+        token = shared.take(host, limit=policy.max_per_host, hold_for=hold_for)
+        if token is not None:
+            return token
+        if time.monotonic() + pause > give_up:
+            break
+        time.sleep(pause * random.uniform(0.5, 1.5))
+        pause = min(pause * 2, 0.25)
+    if not first:
+        raise FetchTimeout(f"no free slot for {host} within the {policy.total_timeout}s limit")
+    retry_after = round(min(max(site.typical_seconds, 1.0), policy.total_timeout), 1)
+    raise HostBusy(
+        f"{host} already has {policy.max_per_host} requests in flight from all workers; "
+        f"try again in about {retry_after:g}s",
+        retry_after=retry_after,
+    )
+
+
+def _fetch_hop(
+    target: _Target, policy: FetchPolicy, deadline: float, outgoing: _Outgoing, *, first: bool
+) -> _Hop:
     """One request, tried against each checked address in turn until one accepts."""
     with _host_slot(f"{target.host}:{target.port}", policy, deadline, first=first):
         addresses = _checked_addresses(target, policy, deadline)
@@ -479,7 +570,7 @@ def _fetch_hop(target: _Target, policy: FetchPolicy, deadline: float, *, first: 
         try:
             for address in addresses:
                 try:
-                    return _request(target, address, policy, deadline)
+                    return _request(target, address, policy, deadline, outgoing)
                 except httpx.ConnectError as exc:
                     last_error = exc
         except httpx.HTTPError as exc:
@@ -501,7 +592,9 @@ def _network_error(
     return ConnectionFailed(f"{target.url} failed: {str(exc) or type(exc).__name__}")
 
 
-def _request(target: _Target, address: IPAddress, policy: FetchPolicy, deadline: float) -> _Hop:
+def _request(
+    target: _Target, address: IPAddress, policy: FetchPolicy, deadline: float, outgoing: _Outgoing
+) -> _Hop:
     remaining = deadline - time.monotonic()
     if remaining <= 0:
         raise FetchTimeout(f"gave up on {target.url} after {policy.total_timeout}s in total")
@@ -514,6 +607,7 @@ def _request(target: _Target, address: IPAddress, policy: FetchPolicy, deadline:
         "Accept": ACCEPT,
         # Servers may compress anyway; the body is then decoded here, within the cap.
         "Accept-Encoding": "identity",
+        **dict(outgoing.headers),
     }
     # TLS must verify the certificate against the name, not the address we dial.
     extensions = {"sni_hostname": target.host} if target.url.scheme == "https" else {}
@@ -531,9 +625,10 @@ def _request(target: _Target, address: IPAddress, policy: FetchPolicy, deadline:
         try:
             response = stack.enter_context(
                 client.stream(
-                    "GET",
+                    outgoing.method,
                     target.url.copy_with(host=str(address)),
                     headers=headers,
+                    content=outgoing.body if outgoing.method != "GET" else None,
                     extensions=extensions,
                 )
             )
@@ -558,8 +653,12 @@ def _read_hop(
     target: _Target, response: httpx.Response, policy: FetchPolicy, deadline: float
 ) -> _Hop:
     response_headers = dict(response.headers.items())
+    exchange = {
+        "request_headers": _header_pairs(response.request.headers.raw),
+        "response_headers": _header_pairs(response.headers.raw),
+    }
     if response.status_code in REDIRECT_STATUSES and "location" in response_headers:
-        return _Hop(response.status_code, response_headers, b"", truncated=False)
+        return _Hop(response.status_code, response_headers, b"", truncated=False, **exchange)
     try:
         # Raw bytes, decoded here: httpx's decoders expand a chunk without bounds.
         body = BoundedBody(response_headers.get("content-encoding"), max_bytes=policy.max_bytes)
@@ -570,7 +669,14 @@ def _read_hop(
                 break
     except BadEncoding as exc:
         raise BadResponse(f"{target.url}: {exc}") from exc
-    return _Hop(response.status_code, response_headers, bytes(body.body), body.truncated)
+    return _Hop(
+        response.status_code, response_headers, bytes(body.body), body.truncated, **exchange
+    )
+
+
+def _header_pairs(raw: list[tuple[bytes, bytes]]) -> list[tuple[str, str]]:
+    # Header bytes are Latin-1 on the wire (RFC 9110): every byte maps to one character.
+    return [(name.decode("latin-1"), value.decode("latin-1")) for name, value in raw]
 
 
 def parse_content_type(value: str | None) -> tuple[str | None, str | None]:

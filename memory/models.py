@@ -24,6 +24,11 @@ class ClaimVector(models.Model):
     text_sha256 = models.CharField(max_length=64)
     model_name = models.CharField(max_length=100)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    matched_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the claim's matches (ClaimMatch) were stored for this vector.",
+    )
 
     class Meta:
         constraints = [
@@ -38,3 +43,29 @@ class ClaimVector(models.Model):
 
     def as_array(self) -> np.ndarray:
         return np.frombuffer(bytes(self.vector), dtype="<f4")
+
+
+class ClaimMatch(models.Model):
+    """One of a claim's best matches in other articles, as the job last scored it.
+
+    Kept both ways (the score is symmetric): a new claim that matches an old one is
+    stored on the old one's side too, so the old claim's page shows it without a search.
+    """
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="matches")
+    other = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField(help_text="0..1, as memory.selectors scores a match.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "other"], name="claimmatch_once"),
+            models.CheckConstraint(
+                condition=~models.Q(claim=models.F("other")), name="claimmatch_not_itself"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(score__gte=0, score__lte=1), name="claimmatch_score_0_1"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"claim {self.claim_id} matches claim {self.other_id} ({self.score:.2f})"

@@ -1,4 +1,9 @@
-"""Claims of other articles that say what this one says: "checked before?"."""
+"""Claims of other articles that say what this one says: "checked before?".
+
+The job stores each claim's best matches (``ClaimMatch``, ``memory.services``): pages
+read those rows in one query. A claim whose current text has no stored matches yet
+(just marked, its summary just changed, a worker that is down) is matched on the fly.
+"""
 
 from __future__ import annotations
 
@@ -7,28 +12,20 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.contrib.postgres.search import TrigramSimilarity
-from django.db import connection
-from django.db.models import F, Value
-from django.db.models.functions import Coalesce, NullIf
 
-from claims.models import Claim
+from claims.models import Article, Claim, visible_claim_q
 from claims.statuses import ClaimStatus
-from memory import lexical
 from memory.embeddings import get_embedder, text_sha256
-from memory.index import get_index
-from memory.models import ClaimVector
-from memory.services import claim_text
+from memory.models import ClaimMatch, ClaimVector
+from memory.scoring import (
+    MAX_MATCHES,
+    claim_text,
+    is_published,
+    rank,
+    score_matches,
+)
 
-# score = SEMANTIC_WEIGHT * cosine of the embeddings + LEXICAL_WEIGHT * trigram similarity.
-# The meaning carries the match (a paraphrase shares few trigrams); the shared words
-# break ties between paraphrases and lift near-copies.
-SEMANTIC_WEIGHT = 0.8
-LEXICAL_WEIGHT = 0.2
-# Scores this close count as equal, and a published fact-check goes first among them.
-NEAR_EQUAL = 0.02
 # What the API and the page show of a match: not the article's text.
 SHOWN_FIELDS = (
     "number",
@@ -40,8 +37,6 @@ SHOWN_FIELDS = (
     "publication__id",
     "publication__verdict",
 )
-# Nearest vectors fetched for each claim shown: room for the ones the reader may not see.
-CANDIDATES_PER_RESULT = 10
 
 
 logger = logging.getLogger(__name__)
@@ -56,57 +51,36 @@ def claim_vector(claim: Claim) -> np.ndarray:
     return get_embedder().embed([text])[0]
 
 
-def _text_expression() -> Any:
-    return Coalesce(NullIf(F("summary"), Value("")), F("quote"))
-
-
-def is_published(claim: Claim) -> bool:
-    return claim.status == ClaimStatus.PUBLISHED and hasattr(claim, "publication")
-
-
-def _rank(pair: tuple[Claim, float]) -> tuple[int, bool, float]:
-    match, score = pair
-    return (-round(score / NEAR_EQUAL), not is_published(match), -score)
-
-
 def similar_claims(claim: Claim, limit: int = 10, *, user: Any = None) -> list[tuple[Claim, float]]:
     """Claims of other articles ``user`` may read that say what ``claim`` says, with a
-    score 0..1, best first, above ``SIMILAR_CLAIMS_THRESHOLD``; at most ``limit``."""
-    limit = max(0, min(limit, 10))
+    score 0..1, best first, above ``SIMILAR_CLAIMS_THRESHOLD``; at most ``limit``.
+    Searched now (see ``stored_matches`` for what the job stored)."""
+    limit = max(0, min(limit, MAX_MATCHES))
     if limit == 0:
         return []
     user = user if user is not None else AnonymousUser()
-    text = claim_text(claim)
-    nearest = get_index().search(
-        claim_vector(claim),
-        exclude_article_id=claim.article_id,
-        limit=limit * CANDIDATES_PER_RESULT,
-    )
-    # Below this cosine not even identical wording would reach the threshold.
-    floor = (settings.SIMILAR_CLAIMS_THRESHOLD - LEXICAL_WEIGHT) / SEMANTIC_WEIGHT
-    cosines = {pk: cosine for pk, cosine in nearest if cosine >= floor}
-    if not cosines:
-        return []
     candidates = (
-        Claim.objects.visible_to(user)
-        .filter(pk__in=cosines)
-        .exclude(article_id=claim.article_id)
-        .select_related("article", "publication")
-        .only(*SHOWN_FIELDS)
+        Claim.objects.visible_to(user).select_related("article", "publication").only(*SHOWN_FIELDS)
     )
-    if connection.vendor == "postgresql":
-        candidates = candidates.annotate(lexical=TrigramSimilarity(_text_expression(), text))
-    grams = lexical.trigrams(text)
-    scored = []
-    for candidate in candidates:
-        words = getattr(candidate, "lexical", None)  # pg_trgm's, on PostgreSQL
-        if words is None:
-            words = lexical.overlap(grams, lexical.trigrams(claim_text(candidate)))
-        score = SEMANTIC_WEIGHT * max(0.0, cosines[candidate.pk]) + LEXICAL_WEIGHT * words
-        if score >= settings.SIMILAR_CLAIMS_THRESHOLD:
-            scored.append((candidate, min(1.0, score)))
-    scored.sort(key=_rank)
-    return scored[:limit]
+    return score_matches(claim, claim_vector(claim), candidates, limit)
+
+
+def stored_matches(claim: Claim, *, user: Any) -> list[tuple[Claim, float]] | None:
+    """The matches the job stored for the claim's current text that ``user`` may read,
+    best first; None if it has stored none for this text yet."""
+    sha = text_sha256(claim_text(claim))
+    rows = list(
+        ClaimMatch.objects.filter(
+            claim=claim, claim__vector__text_sha256=sha, claim__vector__matched_at__isnull=False
+        )
+        .filter(visible_claim_q(user, prefix="other__"))
+        .select_related("other__article", "other__publication")
+        .only("score", "claim_id", "other_id", *(f"other__{name}" for name in SHOWN_FIELDS))
+    )
+    if rows:
+        return sorted(((row.other, row.score) for row in rows), key=rank)
+    matched = ClaimVector.objects.filter(claim=claim, text_sha256=sha, matched_at__isnull=False)
+    return [] if matched.exists() else None
 
 
 @dataclass(frozen=True)
@@ -118,9 +92,14 @@ class SimilarClaim:
 
 
 def similar_claim_rows(claim: Claim, *, user: Any, limit: int = 10) -> list[SimilarClaim]:
-    """``similar_claims`` with each match's published verdict, as the API and page show."""
+    """The claim's matches with each one's published verdict, as the API and page show:
+    the stored ones, else searched now."""
+    user = user if user is not None else AnonymousUser()
+    matches = stored_matches(claim, user=user)
+    if matches is None:
+        matches = similar_claims(claim, limit, user=user)
     rows = []
-    for match, score in similar_claims(claim, limit, user=user):
+    for match, score in matches[: max(0, limit)]:
         published = is_published(match)
         verdict = match.publication.verdict if published else None
         rows.append(SimilarClaim(claim=match, score=score, verdict=verdict, published=published))
@@ -135,3 +114,52 @@ def checked_before(claim: Claim, *, user: Any) -> list[SimilarClaim] | None:
     except (OSError, RuntimeError, ValueError):
         logger.exception("similar claims of claim %s could not be looked up", claim.pk)
         return None
+
+
+@dataclass(frozen=True)
+class MatchName:
+    number: int  # its number in its article
+    article_title: str
+
+
+@dataclass(frozen=True)
+class CheckedBefore:
+    """What the reader says of a claim checked before: how many matches, the best one,
+    and the best published one with its verdict (if any match is published)."""
+
+    matches: int
+    best: MatchName
+    verdict: str | None = None
+    verdict_of: MatchName | None = None
+
+
+def article_checked_before(article: Article, *, user: Any) -> dict[int, CheckedBefore]:
+    """For each claim of ``article`` with stored matches ``user`` may read: their count,
+    the best one and the best published one. One query."""
+    rows = (
+        ClaimMatch.objects.filter(claim__article=article)
+        .filter(visible_claim_q(user, prefix="other__"))
+        .order_by("claim_id", "-score", "other_id")
+        .values_list(
+            "claim_id",
+            "other__number",
+            "other__status",
+            "other__article__title",
+            "other__publication__verdict",
+        )
+    )
+    counts: dict[int, int] = {}
+    best: dict[int, MatchName] = {}
+    published: dict[int, tuple[str, MatchName]] = {}
+    for claim_id, number, status, title, verdict in rows:  # best first for each claim
+        if claim_id in counts:
+            counts[claim_id] += 1
+        else:
+            counts[claim_id] = 1
+            best[claim_id] = MatchName(number, title)
+        if verdict and status == ClaimStatus.PUBLISHED and claim_id not in published:
+            published[claim_id] = (verdict, MatchName(number, title))
+    return {
+        claim_id: CheckedBefore(count, best[claim_id], *published.get(claim_id, (None, None)))
+        for claim_id, count in counts.items()
+    }

@@ -1,4 +1,5 @@
-"""The job that keeps a claim's vector current, and the function that queues it."""
+"""The job that keeps a claim's vector and stored matches current, and the function that
+queues it."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from memory import services
     bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=5, ignore_result=True
 )
 def compute_claim_vector(self: Task, claim_id: int) -> bool:
-    """Safe to run twice: an unchanged text is not embedded again."""
+    """Safe to run twice: an unchanged text is not embedded again, nor matched again once
+    its matches are stored."""
     try:
         return services.claim_vector_refresh(claim_id=claim_id)
     except DATABASE_ERRORS as exc:

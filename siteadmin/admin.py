@@ -1,5 +1,5 @@
 """Found by the admin's autodiscovery: registering the model admins is importing them."""
 
-from siteadmin import accounts, claims, editorial
+from siteadmin import accounts, claims, editorial, webhooks
 
-__all__ = ["accounts", "claims", "editorial"]
+__all__ = ["accounts", "claims", "editorial", "webhooks"]

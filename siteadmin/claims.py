@@ -15,6 +15,7 @@ from typing import Any
 
 from csp.constants import UNSAFE_INLINE
 from csp.decorators import csp_update
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -37,6 +38,7 @@ from claims.models import (
     ArticleStatus,
     Claim,
     Claimant,
+    ClaimLink,
     DismissedSuggestion,
     Evidence,
     ImportStatus,
@@ -62,6 +64,7 @@ from claims.services.articles import (
 from claims.services.claimants import claimant_create, claimant_delete, claimant_update
 from claims.services.claims import claim_create, claim_delete
 from claims.services.evidence import evidence_create, evidence_delete, evidence_update
+from claims.services.links import claims_link, claims_unlink
 from claims.services.sources import source_request_fetch, source_set_url
 from editorial.services.ratings import rating_submit, rating_withdraw
 from editorial.services.workflow import claim_revise
@@ -1057,3 +1060,82 @@ class DismissedSuggestionAdmin(ReadOnlyAdmin):
     list_filter = ("at",)
     list_select_related = ("article", "by")
     readonly_fields = [field.name for field in DismissedSuggestion._meta.fields]
+
+
+class ClaimLinkForm(forms.ModelForm):  # type: ignore[type-arg]
+    """Link a claim to another as the same claim (``claims_link``)."""
+
+    other = forms.ModelChoiceField(
+        queryset=Claim.objects.all(),
+        widget=forms.NumberInput,
+        label="same claim as (claim id)",
+        help_text="The id of the claim it is the same as: both end up in one group.",
+    )
+
+    class Meta:
+        model = ClaimLink
+        fields = ["claim"]
+        widgets = {"claim": forms.NumberInput}
+
+    def validate_unique(self) -> None:
+        """A claim already in a group may be linked again: its group and the other's merge."""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("claim") and data.get("claim") == data.get("other"):
+            self.add_error("other", "A claim cannot be linked to itself.")
+        return data
+
+
+@admin.register(ClaimLink)
+class ClaimLinkAdmin(HistoryAdmin):
+    """Claims editors linked as the same claim; deleting a row takes the claim out of its
+    group. Writes go through ``claims.services.links``."""
+
+    list_display = ("claim", "claim_article", "group", "linked_by", "linked_at")
+    list_select_related = ("claim__article", "group", "linked_by")
+    search_fields = ("claim__quote", "claim__article__title")
+    readonly_fields = ("group", "linked_by", "linked_at")
+
+    @admin.display(description="article", ordering="claim__article__title")
+    def claim_article(self, link: ClaimLink) -> str:
+        return short(link.claim.article.title, 40)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ClaimLink]:
+        return (
+            super()
+            .get_queryset(request)
+            .defer("claim__article__source_text", "claim__article__text")
+        )
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any):  # type: ignore[no-untyped-def]
+        if obj is None:
+            kwargs["form"] = ClaimLinkForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return ["claim", "other"] if obj is None else ["claim", *self.readonly_fields]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return [] if obj is None else ["claim", *self.readonly_fields]
+
+    def may_add(self, user: Any) -> bool:
+        return policies.can_link_claims(user)
+
+    def may_delete(self, user: Any, obj: Any) -> bool:
+        return policies.can_link_claims(user)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        claim, other = form.cleaned_data["claim"], form.cleaned_data["other"]
+        try:
+            claims_link(claim=other, other=claim, user=request.user)
+        except ValidationError as exc:
+            raise PermissionDenied(" ".join(exc.messages)) from exc
+        adopt(obj, ClaimLink.objects.get(claim=claim))
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        partner = ClaimLink.objects.filter(group_id=obj.group_id).exclude(pk=obj.pk).first()
+        if partner is None:  # alone in its group: nothing links it any more
+            obj.group.delete()
+            return
+        claims_unlink(claim=partner.claim, other=obj.claim, user=request.user)

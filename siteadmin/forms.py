@@ -109,7 +109,15 @@ def check_sources_belong(form: forms.ModelForm, article_id: int, sources: Iterab
 QUOTE_ERROR_FIELDS = {"empty": "quote", "quote_not_found": "quote", "quote_ambiguous": "quote"}
 
 
-class ClaimAddForm(forms.ModelForm):
+class ClaimSpanChecked(forms.ModelForm):
+    """The model's one-claim-per-passage constraint applies to claims in the text (not
+    orphaned ones): its condition's field is not on the form, yet the check must run."""
+
+    def _get_validation_exclusions(self) -> set[str]:
+        return set(super()._get_validation_exclusions()) - {"anchor_state"}  # type: ignore[misc]
+
+
+class ClaimAddForm(ClaimSpanChecked):
     quote = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
@@ -150,7 +158,7 @@ class ClaimAddForm(forms.ModelForm):
         return cleaned
 
 
-class ClaimChangeForm(forms.ModelForm):
+class ClaimChangeForm(ClaimSpanChecked):
     note = forms.CharField(
         label="why",
         required=False,

@@ -3,19 +3,24 @@
 Rows are bulk-created (it is fixture data, not behaviour under test): an article
 of ``claims`` sentences, each a claim (a tenth of them with a second, overlapping
 claim inside), ``sources`` cited links, ``evidence`` items and ``ratings`` ratings
-spread over the claims, and a consensus for most claims.
+spread over the claims, and a consensus for most claims. With ``matches``, each claim
+has that many stored matches ("checked before") among the claims of a second article,
+a third of them published.
 """
 
 from __future__ import annotations
 
 import itertools
 import random
+from typing import Any
 
 from claims.models import (
     Article,
     ArticleFormat,
+    ArticleStatus,
     Claim,
     ClaimKind,
+    ClaimStatus,
     Evidence,
     Rating,
     Source,
@@ -24,7 +29,8 @@ from claims.models import (
     Verdict,
 )
 from claims.pipeline.article_store import content_sha256
-from editorial.models import ClaimConsensus, ConsensusState
+from editorial.models import ClaimConsensus, ConsensusState, Publication
+from memory.models import ClaimMatch
 from tests.factories import UserFactory
 
 WORDS = (
@@ -34,7 +40,12 @@ WORDS = (
 
 
 def build_big_article(
-    *, claims: int = 300, evidence: int = 1000, ratings: int = 3000, sources: int = 60
+    *,
+    claims: int = 300,
+    evidence: int = 1000,
+    ratings: int = 3000,
+    sources: int = 60,
+    matches: int = 0,
 ) -> Article:
     rng = random.Random(6)
     sentences = [
@@ -130,4 +141,51 @@ def build_big_article(
         )
         for index, claim in enumerate(claim_rows[: claims * 2 // 3])
     )
+    if matches:
+        _checked_elsewhere(claim_rows, matches, reviewers[0])
     return article
+
+
+def _checked_elsewhere(claims: list[Claim], matches: int, editor: Any) -> None:
+    """A second article whose claims are each claim's stored matches."""
+    sentences = [f"An earlier claim number {n}." for n in range(matches)]
+    text = " ".join(sentences)
+    starts = list(itertools.accumulate((len(sentence) + 1 for sentence in sentences), initial=0))
+    other = Article.objects.create(
+        title="An earlier article",
+        source_format=ArticleFormat.TEXT,
+        source_text=text,
+        text=text,
+        content_sha256=content_sha256(text),
+        status=ArticleStatus.PUBLISHED,
+        imported_by=editor,
+        last_claim_number=matches,
+    )
+    earlier = Claim.objects.bulk_create(
+        Claim(
+            article=other,
+            number=n + 1,
+            quote=sentences[n],
+            start=starts[n],
+            end=starts[n] + len(sentences[n]),
+            status=ClaimStatus.PUBLISHED if n % 3 == 0 else ClaimStatus.OPEN,
+            created_by=editor,
+        )
+        for n in range(matches)
+    )
+    Publication.objects.bulk_create(
+        Publication(
+            claim=claim,
+            verdict=Verdict.FALSE,
+            rationale="Checked.",
+            consensus_state=ConsensusState.CONSENSUS,
+            published_by=editor,
+        )
+        for claim in earlier
+        if claim.status == ClaimStatus.PUBLISHED
+    )
+    ClaimMatch.objects.bulk_create(
+        ClaimMatch(claim=claim, other=match, score=0.9 - 0.01 * n)
+        for claim in claims
+        for n, match in enumerate(earlier)
+    )

@@ -54,7 +54,9 @@ def _fast_password_hashing() -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings) -> None:
-    """Render pages without a collectstatic manifest; keep fetched bodies out of ``var/``."""
+    """Render pages without a collectstatic manifest; keep fetched bodies out of ``var/``;
+    count requests per site in this process only (tests of shared slots ask for them)."""
+    settings.FETCH_HOST_SLOTS_URL = ""
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -133,7 +133,8 @@ def test_bad_filter_values_are_400_with_a_message(reviewer_api, world, query, fi
 def test_a_bad_queue_names_the_queues_there_are(reviewer_api) -> None:
     response = reviewer_api.get(f"{CLAIMS}?queue=corrections")
     assert response.json()["errors"]["queue"] == [
-        "corrections is not one of: ready, disputed, needs_ratings, stale, correction_requested."
+        "corrections is not one of: ready, disputed, needs_ratings, stale, correction_requested, "
+        "source_changed."
     ]
     response = reviewer_api.get(f"{CLAIMS}?consensus=agreed&assigned=me")
     assert response.json()["errors"] == {

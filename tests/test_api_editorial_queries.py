@@ -40,13 +40,13 @@ PINS = {
     "comments": 5,
     "assignments": 4,  # not paginated: no count query
     "transitions": 5,
-    "report": 8,
-    "report csv": 8,
+    "report": 9,  # + the claims linked as the same claim
+    "report csv": 9,
     # The ClaimReviews read their claims' appearances (1).
-    "claimreview": 5,
-    "article claimreview": 5,
-    "anonymous article claimreview": 3,
-    "anonymous claimreview": 3,
+    "claimreview": 7,  # + the sources' and the evidence's links (citation)
+    "article claimreview": 7,
+    "anonymous article claimreview": 5,
+    "anonymous claimreview": 5,
 }
 
 

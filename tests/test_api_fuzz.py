@@ -244,6 +244,10 @@ def run_operation(
 
         try:
             send()
+        except hypothesis.errors.Unsatisfiable as error:
+            # No parameter and no body: nothing in the request can be made invalid.
+            if mode != schemathesis.GenerationMode.NEGATIVE:
+                failures.append(f"{operation.label} ({mode.value}):\n{error}")
         except (Exception, BaseExceptionGroup) as error:
             failures.append(f"{operation.label} ({mode.value}):\n{error}")
 

@@ -40,14 +40,15 @@ SMALL, LARGE = 3, 40
 # Lists: count (1), rows (1), and one per prefetch. Anonymous callers skip the first two.
 PINS = {
     "articles": 4,
-    "articles?status&search": 4,
+    "articles?status&search": 5,  # + the query read in each language (PostgreSQL)
     "article": 5,  # + the article's alpha
     "sources": 5,
     "sources?article&status": 5,
     "source": 4,
     "claims": 6,
     "claims?article&verdict&needs_my_rating": 6,
-    "claim": 7,  # + its appearances
+    "claims?search": 7,  # + the query read in each language (PostgreSQL)
+    "claim": 8,  # + its appearances, the claims linked to it
     "evidence": 6,
     "evidence item": 5,
     "ratings": 5,
@@ -55,7 +56,7 @@ PINS = {
     "anonymous articles": 2,
     "anonymous article": 3,
     "anonymous claims": 4,
-    "anonymous claim": 5,
+    "anonymous claim": 6,
 }
 
 
@@ -117,6 +118,7 @@ def endpoints(data: Dataset) -> dict[str, tuple[bool, str]]:
             False,
             f"/api/v1/claims/?article={data.article_id}&verdict=true&needs_my_rating=false",
         ),
+        "claims?search": (False, "/api/v1/claims/?search=city+or+trees"),
         "claim": (False, f"{claim}/"),
         "evidence": (False, f"{claim}/evidence/"),
         "evidence item": (False, f"{claim}/evidence/{data.evidence_id}/"),

@@ -206,7 +206,7 @@ def test_reindex_computes_every_changed_vector_once(embedder: Any, capsys: Any) 
     call_command("reindex_claims", "--batch-size", "1")
     out = capsys.readouterr().out
     assert "1/2 claims" in out
-    assert "Done: 1 vectors computed." in out
+    assert "Done: 1 vectors computed, 1 claims matched." in out
     assert ClaimVector.objects.get(claim=first).text == UNRELATED
     assert ClaimVector.objects.get(claim=second).text == PARAPHRASE
 

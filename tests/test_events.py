@@ -15,7 +15,10 @@ from claims.pipeline.fetches import PageFetch, claim, finish
 from editorial.models import Comment
 from editorial.services.assignments import claim_assign
 from editorial.services.comments import comment_create
-from editorial.services.correction_requests import correction_request_file
+from editorial.services.correction_requests import (
+    correction_request_file,
+    correction_request_handle,
+)
 from editorial.services.ratings import rating_submit
 from editorial.services.workflow import claim_publish, claim_unpublish
 from tests.factories import ArticleFactory, ClaimFactory, SourceFactory, UserFactory
@@ -136,6 +139,17 @@ def test_a_reader_report_is_announced(heard, editor, django_capture_on_commit_ca
         )
     (reported,) = heard.of("correction.requested")
     assert reported["correction_request"].claim == claim_
+    with django_capture_on_commit_callbacks(execute=True):
+        for status in ("answered", "resolved"):  # the same answer: announced once
+            correction_request_handle(
+                correction_request=reported["correction_request"],
+                editor=editor,
+                status=status,
+                response="The figure was corrected.",
+            )
+    (answered,) = heard.of("correction.answered")
+    assert answered["correction_request"].response == "The figure was corrected."
+    assert answered["actor"] == editor
 
 
 def _fetched(source: Any, page: PageFetch, task_id: str) -> None:

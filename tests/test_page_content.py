@@ -76,11 +76,12 @@ def test_article_page_text_is_the_article_without_navigation_ads_or_footer() -> 
 
 def test_article_page_metadata_comes_from_the_page() -> None:
     page = page_content(ARTICLE_PAGE.encode(), content_type="text/html", charset=None, url=URL)
+    article = article_from_html(ARTICLE_PAGE.encode(), charset=None, url=URL)
 
-    assert page.title == "Buffer zones and their critics"
-    assert page.author == "Jane Doe"
-    assert page.site_name == "The Example Times"
-    assert page.published == "2015-10-12"
+    assert page.title == article.title == "Buffer zones and their critics"
+    assert article.author == "Jane Doe"
+    assert article.site_name == "The Example Times"
+    assert article.published == "2015-10-12"
 
 
 def test_tiny_page_text_falls_back_to_the_page_without_its_chrome() -> None:

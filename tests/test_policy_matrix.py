@@ -31,6 +31,7 @@ from accounts.models import User
 from claims import policies
 from claims.models import (
     Article,
+    ArticleRevision,
     ArticleStatus,
     Claim,
     Claimant,
@@ -77,6 +78,7 @@ NEW_TEXT = "Wetlands cover a tenth of the county, the survey says.\n"
 NEW_URL = "https://parks.example/report-2023"
 EXCERPT = "3,950 trees were planted."
 RATIONALE = "The parks department's report says 3,950."
+REVISED = "\n\nUpdated: the survey was repeated in spring."
 
 
 @dataclass
@@ -321,6 +323,33 @@ WRITES: dict[str, Write] = {
         api=lambda w: ("patch", f"/api/v1/articles/{w.draft.pk}/", {"status": "in_review"}),
         web=lambda w: (f"/articles/{w.draft.pk}/status/", {"status": "in_review"}),
         admin=lambda w: admin_action(Article, "mark_in_review", w.draft),
+    ),
+    "add a revision of an article": Write(
+        done=lambda w: ArticleRevision.objects.filter(
+            article=w.draft, number=2, created_by=w.actor
+        ).exists(),
+        api=lambda w: (
+            "post",
+            f"/api/v1/articles/{w.draft.pk}/revisions/",
+            {"body": w.draft.text + REVISED},
+        ),
+        web=lambda w: (f"/articles/{w.draft.pk}/revisions/", {"content": w.draft.text + REVISED}),
+        admin=None,  # revisions are added in the reader
+    ),
+    "add a revision of a published article": Write(
+        done=lambda w: ArticleRevision.objects.filter(
+            article=w.published, number=2, created_by=w.actor
+        ).exists(),
+        api=lambda w: (
+            "post",
+            f"/api/v1/articles/{w.published.pk}/revisions/",
+            {"body": w.published.text + REVISED},
+        ),
+        web=lambda w: (
+            f"/articles/{w.published.pk}/revisions/",
+            {"content": w.published.text + REVISED},
+        ),
+        admin=None,
     ),
     "delete an article": Write(
         done=gone(Article, lambda w: w.draft),
@@ -686,6 +715,8 @@ EXPECTED: dict[str, tuple[bool, ...]] = {
     "change an article's metadata":                 (N,   N,    Y,    Y,    Y,     Y,    Y),
     "correct a published article's metadata":       (N,   N,    N,    N,    Y,     Y,    Y),
     "change an article's status":                   (N,   N,    N,    N,    Y,     Y,    Y),
+    "add a revision of an article":                 (N,   N,    Y,    Y,    Y,     Y,    Y),
+    "add a revision of a published article":        (N,   N,    N,    N,    Y,     Y,    Y),
     "delete an article":                            (N,   N,    N,    N,    Y,     Y,    Y),
     "set a source's URL":                           (N,   N,    Y,    N,    Y,     Y,    Y),
     "set a source's URL in a published article":     (N,   N,    N,    N,    Y,     Y,    Y),
@@ -733,6 +764,7 @@ def database_state() -> tuple[list[tuple[Any, ...]], ...]:
             Article,
             ("id", "title", "byline", "publisher", "url", "published_on", "language", "status"),
         ),
+        (ArticleRevision, ("id", "article_id", "number")),
         (Source, ("id", "url", "status", "status_detail")),
         (Claim, ("id", "kind", "status", "start", "end", "quote")),
         (Claim, ("id", "summary", "claimant_id", "claim_date")),

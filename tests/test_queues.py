@@ -27,7 +27,14 @@ def members(name: str) -> set[int]:
 
 
 def test_the_registry_holds_the_queues_in_order() -> None:
-    assert list(QUEUES) == ["ready", "disputed", "needs_ratings", "stale", "correction_requested"]
+    assert list(QUEUES) == [
+        "ready",
+        "disputed",
+        "needs_ratings",
+        "stale",
+        "correction_requested",
+        "source_changed",
+    ]
     assert "7 days" in QUEUES["stale"].summary
 
 
@@ -130,6 +137,7 @@ def test_queue_counts_are_one_query_whatever_the_claims(django_assert_num_querie
         "needs_ratings": 0,
         "stale": 0,
         "correction_requested": 0,
+        "source_changed": 0,
     }
     ClaimFactory.create_batch(10, status=ClaimStatus.READY)
     with django_assert_num_queries(1):

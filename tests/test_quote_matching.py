@@ -234,12 +234,13 @@ def test_matching_a_megabyte_source_stays_fast() -> None:
     ]
 
     for quote, expected in cases:
-        started = time.perf_counter()
+        # CPU time, not wall time: other work on the machine does not count against it.
+        started = time.process_time()
         match = match_quote(quote, source)
-        elapsed = time.perf_counter() - started
+        elapsed = time.process_time() - started
 
         assert match.result == expected
-        assert elapsed < 2, f"{expected} match took {elapsed:.2f} s"
+        assert elapsed < 2, f"{expected} match took {elapsed:.2f} s of CPU"
 
 
 def test_offsets_point_at_the_source_characters_through_ligatures_and_invisible_marks() -> None:

@@ -33,6 +33,7 @@ from fetching.safe_http import (
     fetch,
     retry_after_seconds,
 )
+from tests.receiver import receiving
 from tests.webserver import SHUTDOWN_POLL_SECONDS
 
 LOOPBACK = FetchPolicy(allow_loopback=True, connect_timeout=2, read_timeout=2, total_timeout=5)
@@ -601,3 +602,34 @@ def test_retry_after_in_the_past_means_no_wait() -> None:
 @pytest.mark.parametrize("value", [None, "", "soon", "-5", "\u00b2"])
 def test_a_missing_or_unreadable_retry_after_is_none(value: str | None) -> None:
     assert retry_after_seconds(_with_retry_after(value)) is None
+
+
+# --- POST (webhook deliveries) -------------------------------------------------
+
+
+def test_a_post_sends_its_body_and_headers_and_follows_no_redirect() -> None:
+    with receiving([307]) as receiver:
+        policy = FetchPolicy(allow_loopback=True)
+        headers = {"Content-Type": "application/json", "webhook-id": "msg_1"}
+        redirected = safe_http.post(
+            receiver.url(), body=b'{"a": 1}', headers=headers, policy=policy
+        )
+        answered = safe_http.post(receiver.url(), body=b'{"a": 2}', headers=headers, policy=policy)
+
+    assert (redirected.status_code, redirected.redirects) == (307, [])
+    assert answered.status_code == 200
+    assert [r.path for r in receiver.received] == ["/hook", "/hook"]
+    assert receiver.received[1].body == b'{"a": 2}'
+    assert receiver.received[1].headers["webhook-id"] == "msg_1"
+    assert receiver.received[1].headers["content-type"] == "application/json"
+
+
+def test_a_post_to_a_blocked_address_is_refused_before_connecting(no_connections: None) -> None:
+    with pytest.raises(BlockedURL, match="link-local"):
+        safe_http.post("http://169.254.169.254/", body=b"{}", headers={})
+
+
+def test_a_destination_is_checked_without_sending_anything(no_connections: None) -> None:
+    safe_http.check_destination("http://127.0.0.1:9/", policy=FetchPolicy(allow_loopback=True))
+    with pytest.raises(BlockedURL, match="private"):
+        safe_http.check_destination("http://10.1.2.3/hook")

@@ -177,3 +177,28 @@ def test_logs_are_json_lines_on_stdout(tmp_path: Path) -> None:
     assert record["message"] == "imported"
     assert record["article_id"] == 7
     assert record["time"]
+
+
+def test_email_url_sets_the_mail_server_and_a_wrong_one_refuses_to_start(tmp_path: Path) -> None:
+    show = (
+        "import django, json; django.setup(); from django.conf import settings as s; "
+        "print(json.dumps([s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_HOST_USER, "
+        "s.EMAIL_USE_TLS]))"
+    )
+    url = "smtp://mailer:secret@mail.example.org:587/?tls=True"
+    result = run(["-c", show], tmp_path, {**PRODUCTION, "EMAIL_URL": url})
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == [
+        "django.core.mail.backends.smtp.EmailBackend",
+        "mail.example.org",
+        587,
+        "mailer",
+        True,
+    ]
+    default = run(["-c", show], tmp_path, PRODUCTION)
+    assert json.loads(default.stdout)[0] == "django.core.mail.backends.console.EmailBackend"
+
+    wrong = django_setup(tmp_path, {**PRODUCTION, "EMAIL_URL": "pigeon://loft"})
+    assert_improperly_configured(wrong, "EMAIL_URL is not an e-mail URL")
+    late = django_setup(tmp_path, {**PRODUCTION, "NOTIFICATIONS_DIGEST_HOUR": "24"})
+    assert_improperly_configured(late, "NOTIFICATIONS_DIGEST_HOUR")

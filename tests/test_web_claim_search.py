@@ -104,10 +104,14 @@ def test_the_list_costs_the_same_queries_for_many_claims(
 ):
     with django_assert_max_num_queries(10) as queries:
         client_.get("/claims/")
+    with django_assert_max_num_queries(11) as searched:  # and the page's highlights
+        client_.get("/claims/?q=city")
     for claim in ClaimFactory.create_batch(40):
         rate(claim, "true", "true")
     with django_assert_max_num_queries(len(queries)):
-        client_.get("/claims/?q=e")
+        client_.get("/claims/")
+    with django_assert_max_num_queries(len(searched)):
+        client_.get("/claims/?q=city")
 
 
 def test_claims_can_be_filtered_by_who_is_assigned(client_, claims, editor, second_reviewer):

@@ -182,8 +182,9 @@ def test_the_claimant_page_lists_their_claims_in_fixed_queries(
             publish(claim, editor, Verdict.FALSE)
     client_.get(f"/claimants/{claimant.pk}/")  # sessions and roles read once
 
-    # Session, user, roles, the claimant, their claims, the verdict counts: not one per claim.
-    with django_assert_max_num_queries(9):
+    # Session, user, roles, the claimant, their claims, the verdict counts, the header's
+    # unread count: not one per claim.
+    with django_assert_max_num_queries(10):
         response = client_.get(f"/claimants/{claimant.pk}/")
 
     html = response.content.decode()

@@ -14,7 +14,14 @@ from django.urls import URLPattern, reverse
 from claims.models import ClaimStatus
 from editorial.models import CorrectionRequest
 from editorial.services.comments import comment_create
-from tests.factories import ClaimantFactory, ClaimFactory, EvidenceFactory, SourceFactory
+from notifications.models import Kind, Notification
+from tests.factories import (
+    ClaimantFactory,
+    ClaimFactory,
+    EvidenceFactory,
+    SnapshotFactory,
+    SourceFactory,
+)
 from web import urls as web_urls
 from web.views.common import FAILED_FORMS_KEY
 
@@ -54,6 +61,9 @@ def _objects(editor: Any) -> dict[str, int]:
     evidence = EvidenceFactory.create(claim=claim, author=editor)
     comment = comment_create(claim=claim, author=editor, body="A first word.")
     report = CorrectionRequest.objects.create(claim=claim, message="The count is wrong.")
+    notification = Notification.objects.create(
+        recipient=editor, kind=Kind.ASSIGNED, claim=claim, text="You were assigned."
+    )
     return {
         "claimant_id": ClaimantFactory.create().pk,
         "request_id": report.pk,
@@ -62,6 +72,10 @@ def _objects(editor: Any) -> dict[str, int]:
         "source_id": source.pk,
         "evidence_id": evidence.pk,
         "comment_id": comment.pk,
+        "number": 1,
+        "snapshot_id": SnapshotFactory.create(source=source).pk,
+        "notification_id": notification.pk,
+        "other_id": ClaimFactory.create().pk,
     }
 
 

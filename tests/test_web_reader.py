@@ -157,11 +157,12 @@ def test_the_poll_answers_each_sources_state_out_of_band_and_stops_when_done(
 def test_the_reader_renders_a_large_article_with_a_fixed_number_of_queries(
     client_: Client, django_assert_max_num_queries
 ):
-    article = build_big_article(claims=300, evidence=1000, ratings=3000, sources=60)
-    with django_assert_max_num_queries(15) as queries:
+    article = build_big_article(claims=300, evidence=1000, ratings=3000, sources=60, matches=10)
+    with django_assert_max_num_queries(16) as queries:
         html = page(client_, article)
     assert html.count('class="claim-item"') == 300
     assert html.count('<a class="claim-ref') == 300
+    assert html.count('class="checked-mark"') == 300
     small = build_big_article(claims=5, evidence=3, ratings=4, sources=2)
     with django_assert_max_num_queries(len(queries)):
         page(client_, small)

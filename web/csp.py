@@ -8,7 +8,10 @@ with ``CSP_REPORT_ONLY=true``). A view that needs another says so here, never in
 - ``csp_sandboxed`` replaces the whole policy with a stricter one, for pages that show
   content we did not write (an archived copy of a cited page, say): no script at all, no
   form, no plugin, and the ``sandbox`` directive so the page runs in a unique origin that
-  cannot read our cookies.
+  cannot read our cookies;
+- ``csp_archived_original`` is the policy of an archived page's own HTML, shown in a
+  sandboxed frame of our archive page: its inline styles and data: images only, nothing
+  fetched from anywhere, no script, and framed by our pages alone.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
-from csp.constants import NONE, SELF
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from csp.decorators import csp, csp_replace, csp_update
 
 View = TypeVar("View", bound=Callable[..., Any])
@@ -31,6 +34,18 @@ SANDBOXED_DIRECTIVES: dict[str, Any] = {
     "form-action": [NONE],
     "frame-ancestors": [NONE],
     # An empty sandbox: scripts, forms, popups and same-origin access are all off.
+    "sandbox": True,
+}
+
+
+ARCHIVED_ORIGINAL_DIRECTIVES: dict[str, Any] = {
+    "default-src": [NONE],
+    "style-src": [UNSAFE_INLINE],
+    "img-src": ["data:"],
+    "font-src": ["data:"],
+    "base-uri": [NONE],
+    "form-action": [NONE],
+    "frame-ancestors": [SELF],
     "sandbox": True,
 }
 
@@ -60,3 +75,9 @@ def csp_public(view: View) -> View:
     styles and scripts and post the report form to us (``form-action 'self'``)."""
     config = {"connect-src": [NONE]}
     return csp_replace(config)(csp_replace(config, REPORT_ONLY=True)(view))  # type: ignore[return-value]
+
+
+def csp_archived_original(view: View) -> View:
+    """Serve this view under ``ARCHIVED_ORIGINAL_DIRECTIVES``, enforced whatever the site's
+    policy (see ``csp_sandboxed``)."""
+    return csp(ARCHIVED_ORIGINAL_DIRECTIVES)(view)  # type: ignore[return-value]

@@ -6,6 +6,10 @@ import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from rapidfuzz import fuzz
+
 _TOKENS = re.compile(r"\s+|[^\s]+")
 
 
@@ -58,3 +62,65 @@ def _merge(pieces: list[Piece]) -> list[Piece]:
         else:
             merged.append(Piece(piece.text, changed))
     return merged
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A paragraph of the comparison of two versions of a text."""
+
+    kind: str  # "same", "removed", "added", "changed"
+    old: list[Piece]
+    new: list[Piece]
+
+
+_PARAGRAPHS = re.compile(r"\n\s*\n")
+
+
+def text_diff(old: str, new: str) -> list[Block]:
+    """Two versions of a text paragraph by paragraph: kept, removed, added, or changed
+    (with the words that changed marked on both sides)."""
+    left, right = _PARAGRAPHS.split(old.strip()), _PARAGRAPHS.split(new.strip())
+    keys = [" ".join(p.split()) for p in left], [" ".join(p.split()) for p in right]
+    blocks: list[Block] = []
+    matcher = SequenceMatcher(None, keys[0], keys[1], False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            blocks += [
+                Block("same", [Piece(a, False)], [Piece(b, False)])
+                for a, b in zip(left[i1:i2], right[j1:j2], strict=True)
+            ]
+            continue
+        blocks += _paired(left[i1:i2], right[j1:j2])
+    return blocks
+
+
+def _paired(olds: list[str], news: list[str]) -> list[Block]:
+    """A run of paragraphs that differ: each old one against the most alike new one after
+    the last paired (half alike at least), the others removed or added."""
+    blocks: list[Block] = []
+    taken = 0
+    for before in olds:
+        ratios = [(fuzz.ratio(before, after), j) for j, after in enumerate(news) if j >= taken]
+        best = max(ratios, default=(0.0, -1))
+        if best[0] < 50:
+            blocks.append(Block("removed", [Piece(before, True)], []))
+            continue
+        index = best[1]
+        blocks += [Block("added", [], [Piece(after, True)]) for after in news[taken:index]]
+        old_pieces, new_pieces = word_diff(before, news[index])
+        blocks.append(Block("changed", old_pieces, new_pieces))
+        taken = index + 1
+    blocks += [Block("added", [], [Piece(after, True)]) for after in news[taken:]]
+    return blocks
+
+
+def marked_html(pieces: list[Piece]) -> SafeString:
+    """A side of a diff as escaped HTML with its changed words marked."""
+    return mark_safe(  # every piece is escaped
+        "".join(
+            f'<mark class="diff">{escape(piece.text)}</mark>'
+            if piece.changed
+            else escape(piece.text)
+            for piece in pieces
+        )
+    )

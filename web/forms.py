@@ -9,12 +9,13 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 
 from accounts.models import User
 from claims.models import (
     SUMMARY_MAX_LENGTH,
     Article,
+    ArticleFormat,
     ArticleStatus,
     Claimant,
     ClaimantKind,
@@ -38,6 +39,7 @@ from editorial.services.correction_requests import (
     NAME_MAX_CHARS,
     RESPONSE_MAX_CHARS,
 )
+from notifications.models import DEFAULT_DELIVERY, Delivery, Kind
 from texts.textnorm import is_blank
 from web.selectors import article_choices, article_choices_offered, eligible_reviewers
 
@@ -421,7 +423,12 @@ class EvidenceEditForm(forms.Form):
 
 class CommentEditForm(forms.Form):
     body = forms.CharField(
-        label="Your message", widget=forms.Textarea(attrs={"rows": 3}), max_length=20_000
+        label="Your message",
+        help_text="Type @ and a name to tell a reviewer or editor.",
+        widget=forms.Textarea(
+            attrs={"rows": 3, "data-mentions": reverse_lazy("web:mention-options")}
+        ),
+        max_length=20_000,
     )
 
     def __init__(self, *args: Any, comment_id: int, **kwargs: Any) -> None:
@@ -522,6 +529,28 @@ class MoveForm(IdPrefixed):
             note.widget.attrs.update({"required": True, "aria-required": "true"})
 
 
+class IdsField(forms.Field):
+    """Ids sent as several values of one name (ticked checkboxes)."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: Any) -> list[int]:
+        values = value if isinstance(value, list | tuple) else [value] if value else []
+        if any(not str(item).isdigit() or len(str(item)) > 18 for item in values):
+            raise ValidationError("Choose among the items listed.", code="invalid")
+        return sorted({int(item) for item in values})
+
+
+class SameClaimForm(IdPrefixed):
+    """Link a claim to this one as the same claim (editors)."""
+
+    id_prefix = "link"
+
+    claim = forms.IntegerField(
+        label="Same claim as (claim id)", min_value=1, widget=forms.HiddenInput
+    )
+
+
 class PublishForm(IdPrefixed):
     id_prefix = "publish"
 
@@ -539,12 +568,18 @@ class PublishForm(IdPrefixed):
     )
     confirm_no_evidence = forms.BooleanField(label="Publish without evidence", required=False)
     publish_article = forms.BooleanField(label="Also publish the article", required=False)
+    # "Use the verdict of C3": the linked claim whose verdict is reused, and those of its
+    # evidence items the editor ticked to add to this claim.
+    reused_from = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    reuse_evidence = IdsField(label="Add its evidence to this claim", required=False)
 
 
 class CorrectionForm(PublishForm):
     """Publishing again on a published claim corrects it: the public reads the note."""
 
     id_prefix = "correct"
+    reused_from = None  # type: ignore[assignment]
+    reuse_evidence = None  # type: ignore[assignment]
 
     correction = forms.CharField(
         label="Correction note for the public",
@@ -667,8 +702,26 @@ class CommentForm(IdPrefixed):
     id_prefix = "comment"
 
     body = forms.CharField(
-        label="Your message", widget=forms.Textarea(attrs={"rows": 3}), max_length=20_000
+        label="Your message",
+        help_text="Type @ and a name to tell a reviewer or editor.",
+        widget=forms.Textarea(
+            attrs={"rows": 3, "data-mentions": reverse_lazy("web:mention-options")}
+        ),
+        max_length=20_000,
     )
+
+
+class NotificationPreferencesForm(IdPrefixed):
+    """How each kind of notification is e-mailed: at once, in the daily digest, or not."""
+
+    id_prefix = "preferences"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for kind in Kind:
+            self.fields[kind.value] = forms.ChoiceField(
+                label=kind.label, choices=Delivery.choices, initial=DEFAULT_DELIVERY[kind]
+            )
 
 
 class SuggestionDismissForm(forms.Form):
@@ -681,3 +734,24 @@ def failed_form_of(failed: Mapping[str, Any], name: str, id_name: str, pk: int) 
     ``pk`` (the id ``form_failed`` kept under ``id_name`` in its ``context``), else None."""
     form = failed.get(name)
     return form if form is not None and form.data.get(id_name) == str(pk) else None
+
+
+class RevisionForm(forms.Form):
+    """A new version of the article's text, pasted in the reader (``article_revise``)."""
+
+    content = forms.CharField(
+        label="The new version",
+        widget=forms.Textarea(attrs={"rows": 10}),
+        strip=False,
+        help_text="Paste the whole article as it reads now: its claims and sources are "
+        "found again in it.",
+    )
+    source_format = forms.ChoiceField(
+        label="Format",
+        choices=[("", "As the article was imported"), *ArticleFormat.choices],
+        required=False,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "revision-%s")
+        super().__init__(*args, **kwargs)

@@ -21,6 +21,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from texts.structure import BLOCKS, TEXT_BLOCKS, Span, layout
+from web.diff import marked_html, word_diff
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +33,8 @@ class ClaimMark:
     look: str  # CSS key from ``web.verdicts``
     label: str  # for screen readers: "Claim 3: Mostly true"
     url: str
+    # "Checked before: …" when claims of other articles say the same (memory's matches).
+    checked_before: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,12 +87,14 @@ def render_article(
     structure: Iterable[Sequence[Any]] = (),
     header: Sequence[tuple[int, int, int]] = (),
     markers: bool = True,
+    suggested: Sequence[tuple[int, int]] = (),
 ) -> SafeString:
     """The article's text in its form (``structure``: headings, paragraphs, quotes, lists,
     emphasis), claims as ``<mark>`` and citations underlined; ``markers`` adds the numbered
     links after each claim and citation. ``header`` (``texts.structure.header_blocks``)
     are leading blocks that repeat the title or byline: they are hidden, up to the first
-    one that a claim or citation stands in."""
+    one that a claim or citation stands in. ``suggested`` are the ``(start, end)`` of
+    suggested sentences, underlined where no claim stands."""
     length = len(text)
     claim_spans = {
         claim.id: _trimmed(text, min(claim.start, length), min(claim.end, length))
@@ -111,6 +116,14 @@ def render_article(
         if end > start:
             starts[start].append(("source", source_id))
             ends[end].append(("source", source_id))
+    suggestion_spans = {
+        index: (min(start, length), min(end, length))
+        for index, (start, end) in enumerate(suggested)
+    }
+    for index, (start, end) in suggestion_spans.items():
+        if end > start:
+            starts[start].append(("suggestion", index))
+            ends[end].append(("suggestion", index))
 
     hidden = _hidden_header(header, [*claim_spans.values(), *source_spans.values()])
     spans = layout(text, structure)
@@ -128,6 +141,7 @@ def render_article(
 
     active_claims: dict[int, ClaimMark] = {}
     active_sources: set[int] = set()
+    active_suggestions: set[int] = set()
     first_segment_done: set[int] = set()
     out: list[str] = []
     if hidden:
@@ -140,9 +154,11 @@ def render_article(
         for kind, object_id in ends.get(point, ()):
             if kind == "claim":
                 active_claims.pop(object_id, None)
-            else:
+            elif kind == "source":
                 active_sources.discard(object_id)
-        ending = ends.get(point, ())
+            else:
+                active_suggestions.discard(object_id)
+        ending = [item for item in ends.get(point, ()) if item[0] != "suggestion"]
         if point in opening or point in closing:
             active.difference_update(closing.get(point, ()))
             active.update(opening.get(point, ()))
@@ -166,8 +182,10 @@ def render_article(
         for kind, object_id in starts.get(point, ()):
             if kind == "claim":
                 active_claims[object_id] = by_id[object_id]
-            else:
+            elif kind == "source":
                 active_sources.add(object_id)
+            else:
+                active_suggestions.add(object_id)
         if index + 1 == len(ordered):
             break
         following = ordered[index + 1]
@@ -182,6 +200,11 @@ def render_article(
             out.append(f'<span class="gap" data-offset="{point}">{escape(segment)}</span>')
             continue
         html = _segment(segment, active_claims, active_sources, first_segment_done)
+        if active_suggestions and not active_claims:
+            spans_of = [suggestion_spans[index] for index in sorted(active_suggestions)]
+            keys = " ".join(f"{start}-{end}" for start, end in spans_of)
+            html = f'<span class="suggested" data-suggestion="{keys}">{html}</span>'
+
         out.append(html if block else f'<span data-offset="{point}">{html}</span>')
     while stack:
         out.append(f"</{_TAGS[stack.pop().kind]}>")
@@ -249,10 +272,14 @@ def _markers(
     for kind, object_id in ending:
         if kind == "claim":
             claim = claims[object_id]
+            label, seen = claim.label, ""
+            if claim.checked_before:
+                label = f"{label}. {claim.checked_before}"
+                seen = f'<span class="checked-mark" title="{escape(claim.checked_before)}">↺</span>'
             markers.append(
                 f'<a class="claim-ref hl-{claim.look}" data-nontext data-claim="{claim.id}" '
-                f'href="{escape(claim.url)}" aria-label="{escape(claim.label)}">'
-                f"C{claim.number}</a>"
+                f'href="{escape(claim.url)}" aria-label="{escape(label)}">'
+                f"C{claim.number}{seen}</a>"
             )
         else:
             source = sources[object_id]
@@ -283,12 +310,29 @@ def render_claim_list(claims: Iterable[Any]) -> SafeString:
             f'<p class="claim-item__meta">'
             f'<span class="badge badge--{escape(look.key)}">'
             f"{'Published: ' if look.published else ''}{escape(look.label)}</span> "
-            f"<span>{escape(claim.get_kind_display())}</span> "
+            + (
+                '<span class="checked-badge"><span aria-hidden="true">↺</span> Checked before'
+                "</span> "
+                if getattr(claim, "checked_before", None)
+                else ""
+            )
+            + f"<span>{escape(claim.get_kind_display())}</span> "
             f"<span>{ratings} rating{'' if ratings == 1 else 's'}</span> "
             f"<span>{evidence} evidence item{'' if evidence == 1 else 's'}</span> "
             + ('<span class="rated-by-me">✓ rated by you</span> ' if claim.rated_by_me else "")
             + f'<a class="claim-item__jump" href="#hl-{claim.pk}" data-jump="{claim.pk}">'
-            "Show in text</a></p></li>"
+            "Show in text</a></p>" + _changed_wording(claim) + "</li>"
         )
     out.append("</ol>")
     return mark_safe("".join(out))  # every piece of text is escaped above
+
+
+def _changed_wording(claim: Any) -> str:
+    """A claim whose words a revision of the article changed: the old and new wording."""
+    if claim.anchor_state != "changed":
+        return ""
+    was, now = word_diff(claim.quote_as_marked, claim.quote)
+    return (
+        '<p class="claim-item__changed small"><span class="badge badge--warn">Changed since '
+        f"rated</span> was “{marked_html(was)}”, now “{marked_html(now)}”</p>"
+    )

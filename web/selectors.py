@@ -10,12 +10,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, JSONField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Substr
 
 from accounts.models import Role, User
+from claims import search as full_text
 from claims.models import (
     Article,
+    ArticleRevision,
     Claim,
     ClaimQuerySet,
     ClaimStatus,
@@ -30,10 +32,12 @@ from claims.models import (
 from claims.policies import can_see_others_ratings
 from claims.selectors import (
     ARTICLE_TEXT_FIELDS,
+    archived_copy_value,
     article_list_with_counts,
     claim_list_with_counts,
     count_subquery,
     latest_snapshot_value,
+    snapshots_latest_first,
 )
 from editorial.models import Assignment, ClaimTransition, Publication
 from editorial.queues import queue_get
@@ -157,11 +161,26 @@ def _move_activity(move: ClaimTransition) -> Activity:
 # --- The article reader ------------------------------------------------------------
 
 
+def latest_change(*, owner: str = "source") -> dict[str, Subquery]:
+    """Annotations of the latest edit found in each listed row's page (a ``text_changed``
+    snapshot): ``changed_at``, ``change_diff`` and ``change_id``, None when never edited."""
+    edits = snapshots_latest_first(**{owner: OuterRef("pk")}).filter(text_changed=True)
+    return {
+        "changed_at": Subquery(edits.values("fetched_at")[:1]),
+        "change_diff": Subquery(edits.values("diff")[:1], output_field=JSONField()),
+        "change_id": Subquery(edits.values("id")[:1]),
+    }
+
+
 def article_sources(article: Article) -> QuerySet[Source]:
-    """The article's sources in order, each with its latest snapshot's title and relevance."""
+    """The article's sources in order, each with its latest snapshot's id, title and
+    relevance, and its page's latest edit (``latest_change``)."""
     return Source.objects.filter(article=article).annotate(
+        snapshot_id=latest_snapshot_value("id"),
         snapshot_title=latest_snapshot_value("title"),
         snapshot_relevance=latest_snapshot_value("anchor_relevance"),
+        **latest_change(),
+        archived_copy=archived_copy_value(),
     )
 
 
@@ -175,10 +194,21 @@ def article_claims(article: Article, user: Any) -> QuerySet[Claim]:
         .annotate(
             evidence_count=count_subquery(Evidence.objects.all(), outer="claim"),
             ratings_count=count_subquery(Rating.objects.all(), outer="claim"),
+            revision_number=F("revision__number"),
         )
         .order_by("start", "end", "id")
     )
     return claims.with_rated_by_me(user)
+
+
+def article_revisions(article: Article) -> QuerySet[ArticleRevision]:
+    """The article's revisions, newest first, without their texts."""
+    return (
+        ArticleRevision.objects.filter(article=article)
+        .select_related("created_by")
+        .defer("text", "structure", "source_text")
+        .order_by("-number")
+    )
 
 
 def sources_in_flight(sources: list[Source]) -> bool:
@@ -203,12 +233,15 @@ def claim_sources(claim: Claim) -> list[Source]:
     """The sources the claim relies on, each with its latest snapshot and quote check."""
     sources: list[Source] = list(
         claim.sources.order_by("position").annotate(
+            snapshot_id=latest_snapshot_value("id"),
             snapshot_title=latest_snapshot_value("title"),
             snapshot_url=latest_snapshot_value("final_url"),
             snapshot_status=latest_snapshot_value("http_status"),
             snapshot_at=latest_snapshot_value("fetched_at"),
             snapshot_excerpt=latest_snapshot_value(Substr("text", 1, EXCERPT_CHARS)),
             snapshot_relevance=latest_snapshot_value("anchor_relevance"),
+            **latest_change(),
+            archived_copy=archived_copy_value(),
         )
     )
     checks = {check.source_id: check for check in QuoteCheck.objects.filter(claim=claim)}
@@ -224,7 +257,10 @@ def claim_evidence(claim: Claim, *, ids: list[int] | None = None) -> list[Eviden
         rows = rows.filter(pk__in=ids)
     evidence: list[Evidence] = list(
         rows.select_related("author").annotate(
-            snapshot_title=latest_snapshot_value("title", owner="evidence")
+            snapshot_id=latest_snapshot_value("id", owner="evidence"),
+            snapshot_title=latest_snapshot_value("title", owner="evidence"),
+            **latest_change(owner="evidence"),
+            archived_copy=archived_copy_value(owner="evidence"),
         )
     )
     checks_of = QuoteCheck.objects.filter(evidence__claim=claim)
@@ -270,12 +306,11 @@ def search_claims(
         claims = claims.filter(consensus_seen_by_q(consensus, user))
     if unassigned:
         claims = claims.filter(unassigned_q())
-    for word in text.split()[:10]:
-        matches = Q(quote__icontains=word) | Q(article__title__icontains=word)
-        number = claim_number_from_label(word)  # "C3": claims numbered 3 (of any article)
-        if number is not None:
-            matches |= Q(number=number)
-        claims = claims.filter(matches)
+    words = text.split()
+    numbers = {n for word in words if (n := claim_number_from_label(word)) is not None}
+    if numbers:  # "C3": claims numbered 3 (of any article)
+        claims = claims.filter(number__in=numbers)
+    searched = claim_search_words(text)
     if verdict:  # among the claims whose verdicts ``user`` may see
         claims = claims.filter(verdict_q(verdict), others_ratings_visible_q(user))
     if status:
@@ -294,10 +329,26 @@ def search_claims(
         )
     if unrated_by_me:
         claims = claims.unrated_by(user)
+    if full_text.parse(searched):
+        return full_text.matching(claims, searched)  # best matches first
     return claims.order_by("-created_at", "-id")
 
 
 ARTICLE_CHOICES = 100
+
+
+def claim_search_words(text: str) -> str:
+    """What ``search_claims`` searches the text for: the words that are not claim labels."""
+    return " ".join(word for word in text.split() if claim_number_from_label(word) is None)
+
+
+def with_highlights(claims: Any, text: str) -> None:
+    """Set ``highlight`` on each of ``claims`` (a page): its quote with the matches of
+    ``text`` marked, or None. One query for the page."""
+    claims = list(claims)
+    found = full_text.highlights(Claim, [claim.pk for claim in claims], claim_search_words(text))
+    for claim in claims:
+        claim.highlight = found.get(claim.pk)
 
 
 def article_choices() -> QuerySet[Article]:

@@ -16,6 +16,7 @@ from claims import policies
 from claims.models import Claim, ClaimStatus, Verdict
 from editorial.models import ConsensusState
 from editorial.selectors import consensus_summary, effective_verdict
+from memory.selectors import CheckedBefore
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,3 +75,14 @@ def ratings_hidden(user: Any, claim: Claim, *, has_rated: bool | None = None) ->
 def claim_look_for(user: Any, claim: Claim, *, has_rated: bool | None = None) -> Look:
     """How ``claim`` looks to ``user``: without its verdicts while they are hidden."""
     return claim_look(claim, hidden=ratings_hidden(user, claim, has_rated=has_rated))
+
+
+def checked_before_text(seen: CheckedBefore) -> str:
+    """What the reader's marker on a claim checked before says (its tooltip and, for
+    screen readers, part of the claim's link)."""
+    count = f"{seen.matches} similar claim{'s' if seen.matches != 1 else ''}"
+    text = f"Checked before: {count}, closest C{seen.best.number} of “{seen.best.article_title}”"
+    if seen.verdict and seen.verdict_of:
+        where = f"C{seen.verdict_of.number} of “{seen.verdict_of.article_title}”"
+        text += f"; published verdict {Verdict(seen.verdict).label} ({where})"
+    return text + "."

@@ -16,10 +16,18 @@ from django.conf import settings
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
-from claims import events
+from claims import events, stamps
 from claims.errors import ImportRejected
 from claims.history import save_as
-from claims.models import Article, ArticleFormat, ImportStatus, Source, SourceStatus
+from claims.models import (
+    Article,
+    ArticleFormat,
+    ArticleRevision,
+    ImportStatus,
+    RevisionOrigin,
+    Source,
+    SourceStatus,
+)
 from claims.policies import person
 from claims.url_rules import fetchable_url_for
 from texts.extraction import ExtractedDocument, extract_html
@@ -100,8 +108,15 @@ def choose_title(explicit: str, document: ExtractedDocument, filename: str | Non
     return title if len(title) <= TITLE_MAX_LENGTH else title[: TITLE_MAX_LENGTH - 1] + "…"
 
 
-def store_extracted(article: Article, document: ExtractedDocument, *, user: Any) -> list[int]:
-    """Store an extracted article with its sources; returns the ids of those to fetch."""
+def store_extracted(
+    article: Article,
+    document: ExtractedDocument,
+    *,
+    user: Any,
+    origin: str = RevisionOrigin.PASTED,
+) -> list[int]:
+    """Store an extracted article, its first revision and its sources; returns the ids of
+    the sources to fetch."""
     if is_blank(document.text):
         raise ImportRejected("The article has no text once its markup is removed.", code="empty")
     article.text = document.text
@@ -111,6 +126,17 @@ def store_extracted(article: Article, document: ExtractedDocument, *, user: Any)
     article.language = article.language or detect_language(document.text)
     article.full_clean()
     save_as(article, user)
+    ArticleRevision.objects.create(
+        article=article,
+        number=1,
+        text=article.text,
+        structure=article.structure,
+        source_text=article.source_text,
+        source_format=article.source_format,
+        content_sha256=article.content_sha256,
+        origin=origin,
+        created_by=person(user),
+    )
 
     sources = []
     for position, link in enumerate(document.links, start=1):
@@ -154,7 +180,9 @@ def article_fill_from_page(
             article.publisher = article.publisher or clean_line(publisher)[:200]
             article.published_on = article.published_on or _parse_date(published)
             article.import_status, article.import_detail = ImportStatus.READY, ""
-            return store_extracted(article, document, user=article.imported_by)
+            return store_extracted(
+                article, document, user=article.imported_by, origin=RevisionOrigin.URL
+            )
     except ImportRejected as exc:
         article_import_failed(article_id=article_id, reason=exc.messages[0])
         return None
@@ -164,6 +192,7 @@ def article_import_failed(*, article_id: int, reason: str) -> None:
     Article.objects.filter(pk=article_id, import_status=ImportStatus.FETCHING).update(
         import_status=ImportStatus.FAILED, import_detail=reason[:500]
     )
+    stamps.article_changed(article_id)
 
 
 def _parse_date(value: str) -> date | None:

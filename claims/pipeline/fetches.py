@@ -21,16 +21,18 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Case, F, Q, When
 from django.utils import timezone
 
-from claims import events
-from claims.bodies import store_body
+from claims import events, stamps
+from claims.bodies import read_body, store_body
 from claims.models import Evidence, Source, SourceSnapshot, SourceStatus
 from claims.selectors import snapshots_latest_first
 from fetching import safe_http
 from fetching.content import page_content
+from fetching.host_slots import RedisHostSlots
+from texts.edits import TextComparison, compare_texts
 from texts.relevance import anchor_relevance
 from texts.textnorm import clean_line
 
@@ -38,6 +40,19 @@ logger = logging.getLogger(__name__)
 
 FetchableModel = type[Source] | type[Evidence]
 DETAIL_MAX = 500
+
+
+_shared_slots: dict[str, RedisHostSlots] = {}
+
+
+def shared_host_slots() -> RedisHostSlots | None:
+    """The host slots all workers share (FETCH_HOST_SLOTS_URL), one client per process."""
+    url = settings.FETCH_HOST_SLOTS_URL
+    if not url:
+        return None
+    if url not in _shared_slots:
+        _shared_slots[url] = RedisHostSlots(url)
+    return _shared_slots[url]
 
 
 def fetch_policy() -> safe_http.FetchPolicy:
@@ -49,6 +64,7 @@ def fetch_policy() -> safe_http.FetchPolicy:
         allow_loopback=settings.FETCH_ALLOW_LOOPBACK,
         user_agent=settings.FETCH_USER_AGENT,
         max_per_host=settings.FETCH_MAX_PER_HOST,
+        shared_slots=shared_host_slots(),
     )
 
 
@@ -69,6 +85,11 @@ class PageFetch:
     byte_size: int = 0
     sha256: str = ""
     body: bytes = b""  # the raw body, kept in claims.bodies when the outcome is stored
+    request_headers: list[tuple[str, str]] = field(default_factory=list)
+    response_headers: list[tuple[str, str]] = field(default_factory=list)
+    charset: str | None = None
+    media_type: str = ""  # the Content-Type header as sent, parameters included
+    unread: bool = False  # a page to read (extract its text) before the outcome is known
     truncated: bool = False
     soft_404: bool = False
     error: str = ""
@@ -76,7 +97,37 @@ class PageFetch:
 
 
 def fetch_page(url: str) -> PageFetch:
-    """One attempt at ``url``: classify what happened as a source status."""
+    """One attempt at ``url``: download it, then read it (extract its text)."""
+    page = download_page(url)
+    return read_page(page) if page.unread else page
+
+
+# What the reading step needs of a download, to be handed to another worker as JSON:
+# everything but the body (stored in claims.bodies under its sha256) and the text.
+HANDED_OVER = (
+    "http_status",
+    "final_url",
+    "content_type",
+    "byte_size",
+    "sha256",
+    "charset",
+    "media_type",
+    "truncated",
+    "request_headers",
+    "response_headers",
+)
+
+
+def handed_over(page: PageFetch) -> dict[str, object]:
+    return {name: getattr(page, name) for name in HANDED_OVER}
+
+
+def download_page(url: str) -> PageFetch:
+    """One attempt at ``url``, without reading the page: waiting on the network only.
+
+    A page that answered 2xx comes back ``unread`` with its body, for ``read_page``;
+    everything else already has its status.
+    """
     policy = fetch_policy()
     try:
         response = safe_http.fetch(url, policy=policy)
@@ -111,7 +162,11 @@ def fetch_page(url: str) -> PageFetch:
         byte_size=len(response.body),
         sha256=hashlib.sha256(response.body).hexdigest(),
         body=response.body,
+        charset=response.charset,
+        media_type=response.headers.get("content-type", ""),
         truncated=response.truncated,
+        request_headers=response.request_headers,
+        response_headers=response.response_headers,
     )
     code = response.status_code
     if code in (404, 410):
@@ -126,19 +181,28 @@ def fetch_page(url: str) -> PageFetch:
         page.status = SourceStatus.FAILED
         page.detail = f"The page is larger than the {policy.max_bytes:,}-byte limit"
     else:
-        content = page_content(
-            response.body,
-            content_type=response.headers.get("content-type", ""),
-            charset=response.charset,
-            url=response.final_url,
-        )
-        page.title = clean_line(content.title)[:500]
-        page.text, page.soft_404 = content.text, content.soft_404
-        if content.kind == "unsupported":
-            page.status = SourceStatus.FAILED
-            page.detail = f"Cannot read {page.content_type or 'this kind of'} content"
-        elif content.soft_404:
-            page.status, page.detail = SourceStatus.DEAD, "The page says it does not exist"
+        page.unread = True
+        return page
+    return _outcome(page)
+
+
+def read_page(page: PageFetch) -> PageFetch:
+    """Extract a downloaded page's text and decide what it is: computing only."""
+    content = page_content(
+        page.body, content_type=page.media_type, charset=page.charset, url=page.final_url
+    )
+    page.unread = False
+    page.title = clean_line(content.title)[:500]
+    page.text, page.soft_404 = content.text, content.soft_404
+    if content.kind == "unsupported":
+        page.status = SourceStatus.FAILED
+        page.detail = f"Cannot read {page.content_type or 'this kind of'} content"
+    elif content.soft_404:
+        page.status, page.detail = SourceStatus.DEAD, "The page says it does not exist"
+    return _outcome(page)
+
+
+def _outcome(page: PageFetch) -> PageFetch:
     page.error = page.detail if page.status != SourceStatus.OK else ""
     page.detail = page.detail[:DETAIL_MAX]
     return page
@@ -193,7 +257,12 @@ def claim(
             ),
         )
     )
-    return model.objects.filter(pk=pk).first() if claimed else None
+    if not claimed:
+        return None
+    target = model.objects.filter(pk=pk).first()
+    if target is not None:
+        stamps.fetched_changed(target)
+    return target
 
 
 def lease_held_until(model: FetchableModel, pk: int, *, task_id: str) -> datetime | None:
@@ -237,7 +306,10 @@ def release_for_retry(
     }
     if not count_attempt:
         changes["fetch_attempts"] = F("fetch_attempts") - 1
-    return bool(type(target).objects.filter(_still_ours(target, task_id)).update(**changes))
+    released = bool(type(target).objects.filter(_still_ours(target, task_id)).update(**changes))
+    if released:
+        stamps.fetched_changed(target)
+    return released
 
 
 def mark_handed_over(model: FetchableModel, ids: list[int], *, now: datetime | None = None) -> None:
@@ -282,6 +354,15 @@ def finish(target: Source | Evidence, *, task_id: str, page: PageFetch) -> Sourc
     owner: dict[str, Source | Evidence] = (
         {"source": target} if isinstance(target, Source) else {"evidence": target}
     )
+    # Compared before the transaction, which it would hold open for as long as a long page
+    # takes: while the claim is ours, no other fetch of the row stores a snapshot.
+    previous = _previous_reading(owner) if page.status == SourceStatus.OK else None
+    comparison = (
+        compare_texts(previous.text, page.text)
+        if previous is not None and previous.text != page.text
+        else TextComparison()
+    )
+    edited = comparison.is_edit(min_words=settings.SOURCE_CHANGE_MIN_WORDS)
     with transaction.atomic():
         updated = (
             type(target)
@@ -299,9 +380,7 @@ def finish(target: Source | Evidence, *, task_id: str, page: PageFetch) -> Sourc
         )
         if not updated:
             return None
-        previous = (
-            snapshots_latest_first(**owner).exclude(sha256="").values_list("sha256", "text").first()
-        )
+        stamps.fetched_changed(target)
         # A dead link is news when it is first found, or when the page was read last time.
         newly_dead = (
             isinstance(target, Source)
@@ -321,13 +400,32 @@ def finish(target: Source | Evidence, *, task_id: str, page: PageFetch) -> Sourc
             sha256=page.sha256,
             truncated=page.truncated,
             soft_404=page.soft_404,
-            text_changed=previous is not None and previous[1] != page.text,
+            text_changed=edited,
+            diff=comparison.diff if edited else [],
             error=page.error,
             anchor_relevance=_relevance(target, page),
+            request_headers=[list(pair) for pair in page.request_headers],
+            response_headers=[list(pair) for pair in page.response_headers],
         )
         if newly_dead:
             events.emit(events.source_died, source=target, snapshot=snapshot)
+        if edited:
+            events.emit(events.source_changed, source=target, snapshot=snapshot, previous=previous)
     return snapshot
+
+
+def _previous_reading(owner: dict[str, Source | Evidence]) -> SourceSnapshot | None:
+    """The latest snapshot that read the page's text: what a new reading is compared with.
+
+    Failed fetches in between (the site was down a day) are no edit, and neither is the
+    first reading after them."""
+    return (
+        snapshots_latest_first(**owner)
+        .filter(error="")
+        .exclude(text="")
+        .only("id", "fetched_at", "text", "source_id", "evidence_id")
+        .first()
+    )
 
 
 def _relevance(target: Source | Evidence, page: PageFetch) -> float | None:
@@ -337,7 +435,7 @@ def _relevance(target: Source | Evidence, page: PageFetch) -> float | None:
     return anchor_relevance(target.anchor_text, page.title, page.text)
 
 
-RunOutcome = Literal["skipped", "wait", "busy", "retry", "done"]
+RunOutcome = Literal["skipped", "wait", "busy", "retry", "read", "done"]
 
 
 @dataclass
@@ -357,6 +455,7 @@ def run_fetch(
     task_id: str,
     run: int = 0,
     final_attempt: bool | None = None,
+    read: bool = True,
 ) -> FetchRun:
     """Claim, fetch and store one row: what a fetch task does, without Celery.
 
@@ -365,6 +464,10 @@ def run_fetch(
     counted), ``retry`` (a transient failure; put back) and ``done``; ``busy`` and
     ``retry`` rows are due again in ``retry_in`` seconds. The last attempt is the one
     after FETCH_MAX_RETRIES retries, unless ``final_attempt`` says otherwise.
+
+    ``read=False`` stops after the download of a page that needs reading: its body is
+    stored and the outcome is ``read``, for ``run_read`` (in another worker) to finish
+    under the same claim. Waiting on sites and computing then run in pools that suit each.
     """
     target = claim(model, pk, task_id=task_id, run=run)
     if target is None:
@@ -381,7 +484,10 @@ def run_fetch(
         page.error = page.detail
         snapshot = finish(target, task_id=task_id, page=page)
         return FetchRun("done", page=page, snapshot=snapshot, attempts=attempts)
-    page = fetch_page(target.url)
+    _give_back_pooled_connection()  # the download may wait on the site for a while
+    page = download_page(target.url)
+    if page.unread and read:
+        page = read_page(page)
     logger.info(
         "fetched",
         extra={
@@ -406,8 +512,41 @@ def run_fetch(
         due_at = timezone.now() + timedelta(seconds=retry_in)
         release_for_retry(target, task_id=task_id, page=page, due_at=due_at)
         return FetchRun("retry", page=page, attempts=attempts, retry_in=retry_in)
+    if page.unread:
+        store_body(page.body)
+        return FetchRun("read", page=page, attempts=attempts)
     snapshot = finish(target, task_id=task_id, page=page)
     return FetchRun("done", page=page, snapshot=snapshot, attempts=attempts)
+
+
+def _give_back_pooled_connection() -> None:
+    """A pooled connection goes back to the pool (cheap) for others to use meanwhile."""
+    if connection.settings_dict.get("OPTIONS", {}).get("pool") and not connection.in_atomic_block:
+        connection.close()
+
+
+def run_read(
+    model: FetchableModel, pk: int, *, task_id: str, downloaded: dict[str, object]
+) -> FetchRun:
+    """Read a page that ``run_fetch(read=False)`` downloaded, and store the outcome.
+
+    ``downloaded`` is ``handed_over(page)``. Skipped when the claim is no longer that
+    task's (its lease ran out and another fetch took the row over, or it was reset).
+    """
+    target = model.objects.filter(
+        pk=pk, status=SourceStatus.FETCHING, fetch_task_id=task_id
+    ).first()
+    if target is None:
+        return FetchRun("skipped")
+    sha256 = str(downloaded.get("sha256", ""))
+    body = read_body(sha256) if sha256 else None
+    if body is None:  # pruned or lost in between: download it again, here
+        page = fetch_page(target.url)
+    else:
+        fields = {name: downloaded[name] for name in HANDED_OVER if name in downloaded}
+        page = read_page(PageFetch(status=SourceStatus.OK, body=body, **fields))  # type: ignore[arg-type]
+    snapshot = finish(target, task_id=task_id, page=page)
+    return FetchRun("done", page=page, snapshot=snapshot, attempts=target.fetch_attempts)
 
 
 # --- Periodic rechecks ------------------------------------------------------------

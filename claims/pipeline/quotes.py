@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from claims import stamps
 from claims.models import (
     Claim,
     ClaimKind,
@@ -58,6 +59,7 @@ def verify_claim(*, claim_id: int) -> list[QuoteCheck]:
     claim = Claim.objects.filter(pk=claim_id).first()
     if claim is None:
         return []
+    stamps.article_changed(claim.article_id)
     sources = list(claim.sources.all()) if claim.kind == ClaimKind.QUOTE else []
     QuoteCheck.objects.filter(claim=claim).exclude(source__in=sources).delete()
     quote = quoted_passage(claim.quote)
@@ -85,6 +87,7 @@ def verify_evidence(*, evidence_id: int) -> QuoteCheck | None:
     evidence = Evidence.objects.filter(pk=evidence_id).first()
     if evidence is None:
         return None
+    stamps.claim_changed(evidence.claim_id)
     if not evidence.excerpt or not evidence.url:
         QuoteCheck.objects.filter(evidence=evidence).delete()
         return None

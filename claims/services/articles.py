@@ -28,6 +28,7 @@ from claims.pipeline.article_store import (
     size_limit_message,
     store_extracted,
 )
+from claims.stamps import article_changed
 from claims.tasks import enqueue_article_fetch, enqueue_source_fetches
 from claims.url_rules import clean_web_url
 from texts.extraction import extract
@@ -220,6 +221,7 @@ def article_update(*, article: Article, user: Any, **changes: Any) -> Article:
         setattr(article, name, clean_line(value) if isinstance(value, str) else value)
     article.full_clean(exclude=["source_text", "text"])
     save_as(article, user, update_fields=[*changes, "updated_at"])
+    article_changed(article.pk)
     return article
 
 

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
 
-from claims import policies
+from claims import policies, stamps
 from claims.history import save_as
 from claims.models import Claim, Claimant, ClaimantKind, ClaimAppearance, fold_name
 from claims.url_rules import URL_RULE, clean_web_url
@@ -202,6 +202,7 @@ def claim_describe(
         save_as(claim, user, update_fields=[*changed, "updated_at"])
     if appearances is not _UNSET:
         _set_appearances(claim, clean_appearances(appearances), user)
+    stamps.article_changed(claim.article_id)
     return claim
 
 

@@ -8,10 +8,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
-from claims import policies
+from claims import policies, stamps
 from claims.errors import AmbiguousQuote, QuoteNotFound
 from claims.history import save_as
-from claims.models import Article, Claim, Claimant, ClaimKind, Source
+from claims.models import AnchorState, Article, Claim, Claimant, ClaimKind, Source
 from claims.services.claimants import NewClaimant, article_appearance, claimant_resolve
 from claims.tasks import enqueue_claim_verification
 from texts.anchoring import Span, find_spans, span_at
@@ -111,6 +111,7 @@ def claim_create(
         created_by=policies.person(created_by),
         summary=clean_line(summary),
         claim_date=claim_date or article.published_on,
+        revision=article.revisions.order_by("-number").first(),
     )
     linked = _article_sources(article, sources)
     claim.full_clean(exclude=["claimant"])
@@ -125,6 +126,7 @@ def claim_create(
     if linked:
         claim.sources.set(linked)
     article_appearance(claim, created_by)
+    stamps.article_changed(article.pk)
     if claim.kind == ClaimKind.QUOTE:
         enqueue_claim_verification(claim.pk)
     return claim
@@ -154,6 +156,11 @@ def claim_update(
         span = locate_quote(article=claim.article, quote=quote, start=start, end=end)
         if (span.start, span.end) != (claim.start, claim.end):
             policies.check_change_claim_span(user, claim, has_ratings=claim.ratings.exists())
+            if claim.anchor_state == AnchorState.ORPHANED:  # placed in the latest revision
+                claim.quote_as_marked = claim.quote_as_marked or claim.quote
+                claim.anchor_state, claim.anchor_candidate = AnchorState.CHANGED, {}
+                claim.revision = claim.article.revisions.order_by("-number").first()
+                changed += ["anchor_state", "anchor_candidate", "quote_as_marked", "revision"]
             claim.start, claim.end = span.start, span.end
             claim.quote = claim.article.text[span.start : span.end]
             claim.prefix, claim.suffix = span.prefix, span.suffix
@@ -176,6 +183,7 @@ def claim_update(
         claim.sources.set(linked)
     if changed or sources is not None:
         enqueue_claim_verification(claim.pk)
+        stamps.article_changed(claim.article_id)
     return claim
 
 
@@ -183,4 +191,6 @@ def claim_delete(*, claim: Claim, user: Any) -> None:
     """Delete a claim; its history keeps it, with who deleted it."""
     policies.check_delete_claim(user, claim, has_ratings=claim.ratings.exists())
     claim._history_user = policies.person(user)  # type: ignore[attr-defined]
+    article_id = claim.article_id
     claim.delete()
+    stamps.article_changed(article_id)

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import ngettext
 
-from claims import policies
+from claims import policies, stamps
 from claims.history import save_as
 from claims.models import Claim, Evidence, SourceStatus
 from claims.tasks import enqueue_evidence_fetch, enqueue_evidence_verification
@@ -37,6 +37,7 @@ def evidence_create(
     full_clean_with_web_url(evidence)
     save_as(evidence, author)
     _after_evidence_change(evidence, url_changed=bool(evidence.url))
+    stamps.claim_changed(claim.pk)
     return evidence
 
 
@@ -75,6 +76,7 @@ def evidence_update(*, evidence: Evidence, user: Any, **changes: str) -> Evidenc
     if url_changed and evidence.url:
         # Until the new page is in, the excerpt is not shown as checked against the old one.
         enqueue_evidence_verification(evidence.pk)
+    stamps.claim_changed(evidence.claim_id)
     return evidence
 
 
@@ -82,4 +84,6 @@ def evidence_delete(*, evidence: Evidence, user: Any) -> None:
     """Delete evidence; its history keeps it, with who deleted it."""
     policies.check_delete_evidence(user, evidence)
     evidence._history_user = policies.person(user)  # type: ignore[attr-defined]
+    claim_id = evidence.claim_id
     evidence.delete()
+    stamps.claim_changed(claim_id)

@@ -5,9 +5,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from claims import policies
+from claims import policies, stamps
 from claims.history import save_as
 from claims.models import Source, SourceStatus
+from claims.selectors import archived_copy_value
 from claims.tasks import enqueue_source_fetches, enqueue_source_quote_verification
 from claims.url_rules import clean_web_url
 
@@ -32,6 +33,7 @@ def source_set_url(*, source: Source, url: str, user: Any) -> Source:
     enqueue_source_fetches([source.pk])
     if corrected:
         enqueue_source_quote_verification(source.pk)
+    stamps.article_changed(source.article_id)
     return source
 
 
@@ -48,4 +50,21 @@ def source_request_fetch(*, source: Source, user: Any) -> Source:
     source.status_detail = ""
     save_as(source, user, update_fields=["status", "status_detail", "updated_at"])
     enqueue_source_fetches([source.pk])
+    stamps.article_changed(source.article_id)
     return source
+
+
+def source_use_archived_copy(*, source: Source, user: Any) -> Source:
+    """Fetch a dead or failed source from the web archive's copy it is offered."""
+    offered = (
+        Source.objects.annotate(archived_copy=archived_copy_value()).filter(pk=source.pk).first()
+    )
+    if offered is None or not offered.archive_offer:
+        policies.check_set_source_url(user, source)
+        raise ValidationError(
+            {
+                "url": "No archived copy is offered for this source: it is offered once a dead "
+                "or failed link's page is found in the web archive."
+            },
+        )
+    return source_set_url(source=source, url=offered.archive_offer, user=user)

@@ -2,60 +2,29 @@
 
 from __future__ import annotations
 
-import contextlib
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from claims import policies
-from claims.models import Article, DismissedSuggestion
-from texts import checkworthy
+from claims import policies, stamps
+from claims.models import AnchorState, Article, DismissedSuggestion
+from claims.pipeline.suggestions import fitted_weights_path, scored
 from texts.checkworthy import Suggestion
 from texts.structure import byline_name
 
 DEFAULT_LIMIT = 20
 
-
-def fitted_weights_path() -> Path:
-    """Where ``manage.py fit_suggestions`` writes the team's weights; preferred when present."""
-    return Path(settings.DATA_DIR) / "checkworthy_weights.json"
-
-
-def _scored(article: Article) -> list[Suggestion]:
-    """Every sentence of the article scored, cached by the text and weights it came from:
-    scoring a 1 MB text takes seconds, and the text never changes after import."""
-    path = fitted_weights_path()
-    version = int(path.stat().st_mtime) if path.exists() else 0
-    key = f"checkworthy:v1:{article.content_sha256}:{article.pk}:{version}"
-    try:
-        cached = cache.get(key)
-    except Exception:  # a cache outage only costs the time to score again
-        cached = None
-    if cached is not None:
-        return [
-            Suggestion(start=a, end=b, text=t, score=sc, kind=k, reasons=tuple(r))
-            for a, b, t, sc, k, r in cached
-        ]
-    spans = list(article.sources.values_list("start", "end"))
-    scored = checkworthy.suggest(
-        article.text, citations=spans, weights=checkworthy.load_weights(path)
-    )
-    rows = [(s.start, s.end, s.text, s.score, s.kind, list(s.reasons)) for s in scored]
-    with contextlib.suppress(Exception):
-        cache.set(key, rows, timeout=24 * 3600)
-    return scored
+__all__ = ["article_suggestions", "fitted_weights_path", "suggestion_dismiss"]
 
 
 def article_suggestions(*, article: Article, limit: int = DEFAULT_LIMIT) -> list[Suggestion]:
     """The best ``limit`` suggestions, without sentences overlapping a claim or dismissed."""
-    taken = list(article.claims.values_list("start", "end"))
+    placed = article.claims.exclude(anchor_state=AnchorState.ORPHANED)
+    taken = list(placed.values_list("start", "end"))
     dismissed = set(article.dismissed_suggestions.values_list("start", "end"))
     out = []
-    for suggestion in _scored(article):
+    for suggestion in scored(article):
         start, end = suggestion.start, suggestion.end
         if (start, end) in dismissed or any(a < end and b > start for a, b in taken):
             continue
@@ -93,6 +62,7 @@ def suggestion_dismiss(
     existing = DismissedSuggestion.objects.filter(article=article, start=start, end=end).first()
     if existing is not None:
         return existing
+    stamps.article_changed(article.pk)
     try:
         with transaction.atomic():
             return DismissedSuggestion.objects.create(

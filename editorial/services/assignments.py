@@ -6,7 +6,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from claims import events, policies
+from claims import events, policies, stamps
 from claims.models import Claim, ClaimStatus
 from editorial.models import Assignment
 
@@ -57,4 +57,6 @@ def assignment_delete(*, claim: Claim, reviewer: Any, user: Any) -> bool:
     """Take the reviewer off the claim; False when they were not on it."""
     policies.check_unassign_reviewers(user, claim)
     deleted, _ = Assignment.objects.filter(claim=claim, reviewer=reviewer).delete()
+    if deleted:
+        stamps.article_changed(claim.article_id)
     return bool(deleted)

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from claims import events, policies
+from claims import events, policies, stamps
 from claims.history import save_as
 from claims.models import Claim
 from editorial.models import Comment
@@ -46,6 +46,7 @@ def comment_update(*, comment: Comment, user: Any, body: str) -> Comment:
     comment.body = body
     comment.edited_at = timezone.now()
     save_as(comment, user, update_fields=["body", "edited_at"])
+    stamps.claim_changed(comment.claim_id)
     return comment
 
 
@@ -53,4 +54,6 @@ def comment_delete(*, comment: Comment, user: Any) -> None:
     """Delete a message; its history keeps it, with who deleted it."""
     policies.check_delete_comment(user, comment)
     comment._history_user = policies.person(user)  # type: ignore[attr-defined]
+    claim_id = comment.claim_id
     comment.delete()
+    stamps.claim_changed(claim_id)

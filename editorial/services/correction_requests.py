@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.ratelimits import SlidingWindow, whole_seconds
-from claims import events, policies
+from claims import events, policies, stamps
 from claims.models import Claim
 from editorial.models import Correction, CorrectionRequest, CorrectionRequestStatus
 from texts.textnorm import clean_text, is_blank
@@ -156,6 +156,7 @@ def correction_request_handle(
         response=response,
         correction=correction,
     )
+    answered = not is_blank(response) and response != correction_request.response
     correction_request.status = status
     correction_request.response = response
     if correction is not None:
@@ -166,4 +167,9 @@ def correction_request_handle(
         correction_request.handled_by = policies.person(editor)
         correction_request.handled_at = timezone.now()
     correction_request.save()
+    stamps.claim_changed(correction_request.claim_id)
+    if answered:
+        events.emit(
+            events.correction_request_answered, correction_request=correction_request, actor=editor
+        )
     return correction_request

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
-from claims import events, policies
+from claims import events, policies, stamps
 from claims.history import save_as
 from claims.models import Claim, ClaimStatus, Confidence, Rating
 from editorial.services.consensus import consensus_refresh
@@ -77,4 +77,5 @@ def rating_withdraw(*, claim: Claim, reviewer: Any, actor: Any = None) -> bool:
     rating._history_user = policies.person(actor)  # type: ignore[attr-defined]
     rating.delete()
     consensus_refresh(claim=claim, actor=actor)
+    stamps.article_changed(claim.article_id)
     return True

@@ -14,12 +14,22 @@ from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
 
-from claims import events, policies
+from claims import events, policies, stamps
 from claims.history import save_as
-from claims.models import ArticleStatus, Claim, ClaimStatus, Evidence, Rating, Source, Verdict
+from claims.models import (
+    ArticleStatus,
+    Claim,
+    ClaimLink,
+    ClaimStatus,
+    Evidence,
+    Rating,
+    Source,
+    Verdict,
+)
 from claims.services.articles import article_update
 from claims.services.claimants import claim_describe
 from claims.services.claims import claim_update
+from claims.services.evidence import evidence_create
 from claims.transitions import Transition, targets_from, transition_for
 from editorial.models import (
     ClaimConsensus,
@@ -30,6 +40,7 @@ from editorial.models import (
     CorrectionRequestStatus,
     Publication,
 )
+from editorial.selectors import publication_of
 from editorial.services.correction_requests import correction_request_handle
 from texts.textnorm import clean_text, is_blank
 
@@ -102,6 +113,7 @@ def _move(claim: Claim, to_status: str, user: Any, note: str) -> ClaimTransition
     from_status = claim.status
     claim.status = to_status
     save_as(claim, user, update_fields=["status", "updated_at"])
+    stamps.article_changed(claim.article_id)
     return ClaimTransition.objects.create(
         claim=claim,
         from_status=from_status,
@@ -259,8 +271,15 @@ def claim_publish(
     publish_article: bool = False,
     correction: str = "",
     resolves: CorrectionRequest | None = None,
+    reused_from: Claim | None = None,
+    reuse_evidence: Iterable[int] = (),
 ) -> Publication:
     """Publish a ready claim's verdict and the rationale the public reads.
+
+    ``reused_from``: a claim linked to this one as the same claim, published, whose
+    verdict the editor reused (the publication records it); ``reuse_evidence``: ids of
+    its evidence the editor chose to add to this claim (each added as new evidence,
+    noted as coming from there). Nothing of it is copied unless asked for.
 
     A verdict other than the reviewers' consensus, or any verdict while they have
     none, needs a ``note`` saying why; a claim with no evidence and no source needs
@@ -272,6 +291,11 @@ def claim_publish(
     (``publication_correct``).
     """
     _lock(claim)
+    if claim.status == ClaimStatus.PUBLISHED and (reused_from is not None or reuse_evidence):
+        raise ValidationError(
+            {"reused_from": "The claim is published: a verdict is reused when publishing it."},
+            code="published",
+        )
     if claim.status == ClaimStatus.PUBLISHED:
         return publication_correct(
             claim=claim,
@@ -282,6 +306,11 @@ def claim_publish(
             note=note,
             resolves=resolves,
         )
+    if reused_from is not None:
+        if _reuse_evidence(claim, editor, reused_from, reuse_evidence):
+            claim.__dict__.pop("evidence_count", None)  # counted when loaded, before these
+    elif reuse_evidence:
+        raise ValidationError("Evidence is reused only with the verdict of a linked claim.")
     check = publish_check(
         claim=claim,
         editor=editor,
@@ -305,6 +334,7 @@ def claim_publish(
         published_by=editor,
         published_at=now,
         first_published_at=earlier or now,
+        reused_from=reused_from,
     )
     save_as(publication, editor)
     _move(claim, ClaimStatus.PUBLISHED, editor, note)
@@ -312,6 +342,44 @@ def claim_publish(
         article_update(article=claim.article, user=editor, status=ArticleStatus.PUBLISHED)
     events.emit(events.claim_published, claim=claim, publication=publication, actor=editor)
     return publication
+
+
+def _reuse_evidence(
+    claim: Claim, editor: Any, partner: Claim, evidence_ids: Iterable[int]
+) -> list[Evidence]:
+    """Add the chosen evidence of ``partner`` (linked, published) to ``claim``."""
+    policies.check_publish_claim(editor, claim)
+    linked = ClaimLink.objects.filter(claim=partner, group__links__claim=claim)
+    if partner.pk == claim.pk or not linked.exists():
+        raise ValidationError(
+            f"{partner.label} of “{partner.article.title}” is not linked to this claim as the "
+            "same claim: link it first to reuse its verdict.",
+            code="not_linked",
+        )
+    if partner.status != ClaimStatus.PUBLISHED or publication_of(partner) is None:
+        raise ValidationError(
+            f"{partner.label} of “{partner.article.title}” has no published verdict to reuse.",
+            code="not_published",
+        )
+    wanted = set(evidence_ids)
+    items = list(Evidence.objects.filter(claim=partner, pk__in=wanted).order_by("pk"))
+    if len(items) != len(wanted):
+        raise ValidationError(
+            f"Only the evidence of {partner.label} can be reused with its verdict.",
+            code="not_its_evidence",
+        )
+    note = f"Reused from {partner.label} of “{partner.article.title}”."
+    return [
+        evidence_create(
+            claim=claim,
+            author=editor,
+            stance=item.stance,
+            url=item.url,
+            excerpt=item.excerpt,
+            note=f"{note} {item.note}".strip(),
+        )
+        for item in items
+    ]
 
 
 def correction_check(

@@ -5,6 +5,14 @@ from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations, models
 
 
+class PostgresTrigramExtension(TrigramExtension):
+    """TrigramExtension that also does nothing on other databases when unapplied."""
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
 class Migration(migrations.Migration):
 
     initial = True
@@ -15,7 +23,7 @@ class Migration(migrations.Migration):
 
     operations = [
         # pg_trgm's similarity(); CreateExtension does nothing on other databases.
-        TrigramExtension(),
+        PostgresTrigramExtension(),
         migrations.CreateModel(
             name='ClaimVector',
             fields=[

@@ -38,8 +38,13 @@ def test_a_claim_is_marked_and_another_dismissed_from_the_suggestions(
 
     second = page.locator("#suggestions .suggestion").first
     dismissed = second.locator(".suggestion__text").inner_text()
+    span = f"{second.get_attribute('data-start')}-{second.get_attribute('data-end')}"
+    underlined = page.locator(f'.reader .suggested[data-suggestion="{span}"]')
+    expect(underlined.first).to_be_visible()  # the dotted underline in the text
+    expect(page.locator(f'.suggested[data-suggestion^="{claim.start}-"]')).to_have_count(0)
     second.get_by_role("button", name="Dismiss").click()
     expect(page.locator("#suggestions")).not_to_contain_text(dismissed[:60])
+    expect(underlined).to_have_count(0)
     assert DismissedSuggestion.objects.filter(article=article).count() == 1
     shoot(page, "suggestions-after-mark-and-dismiss")
 

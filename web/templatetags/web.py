@@ -5,14 +5,16 @@ from typing import Any
 
 from django import template
 from django.utils import timezone
-from django.utils.html import escape, format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince
 from django.utils.translation import ngettext
 
+from claims import policies
 from claims.models import Claim, SourceStatus, Verdict
+from claims.search import highlight_parts
 from texts.relevance import may_not_be_cited_page
-from web.diff import word_diff
+from web.diff import marked_html, word_diff
 from web.verdicts import Look, claim_look, verdict_look
 
 register = template.Library()
@@ -33,6 +35,19 @@ _QUOTE_TONE = {
     "not_found": "bad",
     "source_unavailable": "muted",
 }
+
+
+@register.filter
+def highlighted(extract: str) -> SafeString:
+    """A search's highlighted extract: every piece escaped, the matches in ``<mark>``."""
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (format_html('<mark class="found">{}</mark>', text) if match else text,)
+            for text, match in highlight_parts(extract)
+        ),
+    )
 
 
 @register.filter
@@ -78,15 +93,14 @@ def quote_diff(quote: str, wording: str) -> dict[str, Any]:
     return {"quote": _render(quote_pieces), "source": _render(source_pieces)}
 
 
+@register.filter
+def diff_pieces(pieces: list[Any]) -> SafeString:
+    """A side of ``web.diff`` as escaped HTML with its changed words marked."""
+    return _render(pieces)
+
+
 def _render(pieces: list[Any]) -> SafeString:
-    return mark_safe(  # every piece is escaped
-        "".join(
-            f'<mark class="diff">{escape(piece.text)}</mark>'
-            if piece.changed
-            else escape(piece.text)
-            for piece in pieces
-        )
-    )
+    return marked_html(pieces)
 
 
 @register.simple_tag
@@ -178,3 +192,9 @@ def optional(field: Any) -> bool:
     """Worth an "(optional)" next to the label: not required, and not marked aria-required
     (a field the form needs unless another one is given)."""
     return not field.field.required and field.field.widget.attrs.get("aria-required") != "true"
+
+
+@register.filter
+def reads_archives(user: Any) -> bool:
+    """``{% if user|reads_archives %}``: may this user open archived copies of pages?"""
+    return policies.can_view_archives(user)

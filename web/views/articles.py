@@ -16,15 +16,18 @@ from django_htmx.http import HttpResponseClientRefresh
 
 from claims import policies
 from claims.errors import AmbiguousQuote, DuplicateArticle
-from claims.models import Article, ImportStatus
+from claims.models import AnchorState, Article, ImportStatus
 from claims.services.articles import article_import, article_update
 from claims.services.claims import claim_create
+from claims.services.revisions import is_url_imported
 from claims.services.suggestions import article_suggestions, suggestion_dismiss
+from memory.selectors import article_checked_before
 from texts.structure import header_blocks
 from web import forms, selectors
 from web.reader import ClaimMark, SourceMark, excerpt, render_article, render_claim_list
-from web.verdicts import LEGEND, claim_look_for
+from web.verdicts import LEGEND, checked_before_text, claim_look_for
 from web.views.common import failed_forms, go, is_htmx, reviewer_required
+from web.views.live import article_live_context
 
 IMPORT_FORMS: dict[str, type[forms.forms.Form]] = {
     "paste": forms.ImportTextForm,
@@ -102,10 +105,18 @@ SUGGESTIONS_SHOWN = 10
 
 def reader_context(request: HttpRequest, article: Article) -> dict[str, Any]:
     sources = list(selectors.article_sources(article))
-    claims = list(selectors.article_claims(article, request.user))
+    every_claim = list(selectors.article_claims(article, request.user))
+    claims = [c for c in every_claim if c.anchor_state != AnchorState.ORPHANED]
+    orphaned = [c for c in every_claim if c.anchor_state == AnchorState.ORPHANED]
+    revisions = list(selectors.article_revisions(article))
     claims_url = reverse("web:claims")  # reverse() for each of hundreds of claims is slow
+    for claim in orphaned:
+        claim.url = f"{claims_url}{claim.pk}/"  # type: ignore[attr-defined]
+    seen_before = article_checked_before(article, user=request.user)
     marks = []
     for claim in claims:
+        seen = seen_before.get(claim.pk)
+        claim.checked_before = checked_before_text(seen) if seen else ""  # type: ignore[attr-defined]
         look = claim_look_for(request.user, claim)
         claim.article = article  # one article, not one copy per claim
         claim.look = look  # type: ignore[attr-defined]
@@ -120,9 +131,12 @@ def reader_context(request: HttpRequest, article: Article) -> dict[str, Any]:
                 look=look.key,
                 label=f"Claim {claim.label}: {look.label}",
                 url=claim.url,  # type: ignore[attr-defined]
+                checked_before=claim.checked_before,  # type: ignore[attr-defined]
             )
         )
-    source_marks = [SourceMark(s.pk, s.position, s.start, s.end) for s in sources]
+    source_marks = [SourceMark(s.pk, s.position, s.start, s.end) for s in sources if s.in_text]
+    may_revise = policies.can_revise_article(request.user, article)
+    suggestions = suggestions_context(request, article)
     return {
         "article": article,
         "body": render_article(
@@ -137,9 +151,15 @@ def reader_context(request: HttpRequest, article: Article) -> dict[str, Any]:
                 byline=article.byline,
                 publisher=article.publisher,
             ),
+            suggested=[(s.start, s.end) for s in suggestions["suggestions"]],
         ),
         "claims": claims,
         "claim_list": render_claim_list(claims),
+        "orphaned": orphaned,
+        "revisions": revisions,
+        "revision_form": forms.RevisionForm() if may_revise else None,
+        "may_revise": may_revise,
+        "may_check_for_updates": may_revise and is_url_imported(revisions),
         "sources": sources,
         "may_set_urls": policies.can_set_source_urls_of(request.user, article),
         "polling": selectors.sources_in_flight(sources),
@@ -153,7 +173,7 @@ def reader_context(request: HttpRequest, article: Article) -> dict[str, Any]:
         if policies.can_change_article(request.user, article)
         else None,
         "moving": _claim_to_move(request, claims),
-        **suggestions_context(request, article),
+        **suggestions,
     }
 
 
@@ -178,12 +198,18 @@ def _claim_to_move(request: HttpRequest, claims: list[Any]) -> Any:
 @reviewer_required
 def article_reader(request: HttpRequest, article_id: int) -> HttpResponse:
     article = get_object_or_404(Article.objects.select_related("imported_by"), pk=article_id)
-    context = reader_context(request, article)
+    context = article_live_context(request, article) | reader_context(request, article)
     failed = failed_forms(
-        request, {"details_form": lambda data: forms.ArticleMetadataForm(data, instance=article)}
+        request,
+        {
+            "details_form": lambda data: forms.ArticleMetadataForm(data, instance=article),
+            "revision_form": forms.RevisionForm,
+        },
     )
     if "details_form" in failed:  # the page shows what is stored, the form what was sent
         context |= {"details_form": failed["details_form"], "details_open": True}
+    if "revision_form" in failed:
+        context |= {"revision_form": failed["revision_form"], "revision_open": True}
     return render(request, "web/article.html", context)
 
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from claims import policies
-from claims.models import Claim, ClaimStatus, Evidence, Rating
+from claims.models import Claim, ClaimStatus, Evidence, Rating, SourceSnapshot
 from claims.paging import CappedPaginator
 from claims.policies import is_public_article, is_public_claim
 from claims.services.evidence import evidence_create
@@ -23,12 +23,15 @@ from editorial.claimreview import publish_warnings
 from editorial.models import ConsensusState, CorrectionRequestStatus
 from editorial.queues import QUEUES
 from editorial.selectors import (
+    LinkedClaim,
     assignment_list,
     comment_list,
     consensus_summary,
     correction_request_list,
+    linked_claims,
     open_correction_requests,
     publication_of,
+    source_edits_since_publication,
 )
 from editorial.services.ratings import rating_submit
 from editorial.services.workflow import lacks_support
@@ -40,6 +43,7 @@ from web.history import claim_history
 from web.reader import ClaimMark, render_article
 from web.verdicts import claim_look, claim_look_for, ratings_hidden
 from web.views.common import failed_forms, form_failed, go, reviewer_required
+from web.views.live import claim_live_context
 
 CLAIMS_PER_PAGE = 50
 MOVE_LABELS: dict[tuple[str, str], str] = {
@@ -60,7 +64,7 @@ def claim_or_404(claim_id: int) -> Claim:
 
 def claim_in_context(claim: Claim, *, hidden: bool = False) -> Any:
     """The paragraphs the claim stands in, with the claim highlighted."""
-    text = claim.article.text
+    text, article_structure = claim.anchored_document()
     start, end = passage_span(text, claim.start, claim.end)
     look = claim_look(claim, hidden=hidden)
     mark = ClaimMark(
@@ -74,7 +78,7 @@ def claim_in_context(claim: Claim, *, hidden: bool = False) -> Any:
     )
     structure = [
         [kind, span_start - start, span_end - start]
-        for kind, span_start, span_end in claim.article.structure
+        for kind, span_start, span_end in article_structure
         if span_start < end and span_end > start
     ]
     return render_article(text[start:end], [mark], [], structure=structure, markers=False)
@@ -87,15 +91,17 @@ def claim_page_response(request: HttpRequest, claim: Claim, **forms_: Any) -> Ht
     mine = next((r for r in ratings if r.reviewer_id == request.user.pk), None)
     hidden = ratings_hidden(request.user, claim, has_rated=mine is not None)
     evidence = selectors.claim_evidence(claim)
+    links = linked_claims(claim, user=request.user)
     rating_form = forms_.get("rating_form") or forms.RatingForm(
         initial=_rating_initial(mine) if mine else None
     )
-    context = {
+    context = claim_live_context(request, claim) | {
         "claim": claim,
         "article": claim.article,
         "look": claim_look(claim, hidden=hidden),
         "passage": claim_in_context(claim, hidden=hidden),
         "sources": selectors.claim_sources(claim),
+        "may_set_source_urls": policies.can_set_source_urls_of(request.user, claim.article),
         "evidence": evidence,
         "evidence_in_flight": selectors.evidence_in_flight(evidence),
         "ratings": [] if hidden else ratings,
@@ -110,7 +116,11 @@ def claim_page_response(request: HttpRequest, claim: Claim, **forms_: Any) -> Ht
         "can_describe": policies.can_describe_claim(request.user, claim),
         "claim_warnings": claim_warnings(claim),
         "checked_before": checked_before(claim, user=request.user),
-        **_editorial_context(request, claim, forms_, has_rated=mine is not None),
+        "source_edits": _source_edits(request, claim),
+        **_same_claim_context(request, claim, links, forms_),
+        **_editorial_context(
+            request, claim, forms_, has_rated=mine is not None, reuse=_reuse(request, links, forms_)
+        ),
     }
     context |= claim_corrections(
         request.user,
@@ -123,8 +133,74 @@ def claim_page_response(request: HttpRequest, claim: Claim, **forms_: Any) -> Ht
     return render(request, "web/claim.html", context)
 
 
+def _source_edits(request: HttpRequest, claim: Claim) -> list[SourceSnapshot]:
+    """For its editors: the edits of the pages a published claim relies on, since then."""
+    if claim.status != ClaimStatus.PUBLISHED or not (
+        policies.can_see_source_changes_since_publication(request.user)
+    ):
+        return []
+    edits = source_edits_since_publication(claim.pk).select_related("source", "evidence")
+    return list(edits.defer("text", "request_headers", "response_headers").distinct()[:20])
+
+
+def _same_claim_context(
+    request: HttpRequest, claim: Claim, links: list[LinkedClaim], bound: dict[str, Any]
+) -> dict[str, Any]:
+    return {
+        "links": links,
+        "linked_ids": {link.claim.pk for link in links},
+        "can_link": policies.can_link_claims(request.user),
+        "link_form": bound.get("link_form") or forms.SameClaimForm(),
+    }
+
+
+def _reuse(
+    request: HttpRequest, links: list[LinkedClaim], bound: dict[str, Any]
+) -> dict[str, Any] | None:
+    """ "Use the verdict of C3": the published linked claim asked for (``?reuse=<id>``, or
+    the one of the publish form that failed), with its evidence that has a URL."""
+    failed = bound.get("publish_form")
+    wanted = str(failed.data.get("reused_from", "")) if failed else request.GET.get("reuse", "")
+    partner = next(
+        (link for link in links if link.published and str(link.claim.pk) == wanted), None
+    )
+    if partner is None:
+        return None
+    chosen = failed.data.getlist("reuse_evidence") if failed else []
+    return {
+        "link": partner,
+        "publication": partner.claim.publication,
+        "evidence": list(
+            Evidence.objects.filter(claim=partner.claim).exclude(url="").order_by("pk")
+        ),
+        "chosen": {str(pk) for pk in chosen},
+    }
+
+
+def _publish_form(
+    bound: dict[str, Any], consensus: dict[str, Any], reuse: Any
+) -> forms.PublishForm:
+    if "publish_form" in bound:
+        return bound["publish_form"]
+    if reuse is None:
+        return forms.PublishForm(initial={"verdict": consensus["verdict"]})
+    publication = reuse["publication"]
+    return forms.PublishForm(
+        initial={
+            "verdict": publication.verdict,
+            "rationale": publication.rationale,
+            "reused_from": reuse["link"].claim.pk,
+        }
+    )
+
+
 def _editorial_context(
-    request: HttpRequest, claim: Claim, bound: dict[str, Any], *, has_rated: bool
+    request: HttpRequest,
+    claim: Claim,
+    bound: dict[str, Any],
+    *,
+    has_rated: bool,
+    reuse: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Workflow moves the user may make, publishing, assignments and the discussion."""
     user = request.user
@@ -169,8 +245,8 @@ def _editorial_context(
         "can_publish": editor and (claim.status == ClaimStatus.READY or "publish_form" in bound),
         "can_unpublish": editor
         and (claim.status == ClaimStatus.PUBLISHED or "unpublish_form" in bound),
-        "publish_form": bound.get("publish_form")
-        or forms.PublishForm(initial={"verdict": consensus["verdict"]}),
+        "publish_form": _publish_form(bound, consensus, reuse),
+        "reuse": reuse,
         "unpublish_form": bound.get("unpublish_form") or forms.UnpublishForm(),
         "publish_lacks_support": lacks_support(claim),
         "article_is_public": is_public_article(claim.article),
@@ -244,6 +320,7 @@ def claim_form_builders(claim: Claim) -> dict[str, Any]:
         ),
         "report_form": forms.CorrectionRequestForm,
         "describe_form": forms.ClaimDescribeForm,
+        "link_form": forms.SameClaimForm,
         "claim_edit_form": lambda data: forms.ClaimEditForm(data, article=claim.article),
         "span_form": forms.ClaimSpanForm,
         "evidence_edit_form": lambda data: forms.EvidenceEditForm(
@@ -366,6 +443,7 @@ def claim_search(request: HttpRequest) -> HttpResponse:
     page.object_list = [found[pk] for pk in ids if pk in found]
     for claim in page:
         claim.look = claim_look_for(request.user, claim)  # type: ignore[attr-defined]
+    selectors.with_highlights(page, filters.get("text", ""))
     names = ["queue", "verdict", "consensus", "status", "kind", "article", "assignee"]
     queue = QUEUES.get(form.cleaned_data.get("queue", "")) if form.is_valid() else None
     context = {

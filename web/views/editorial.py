@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from claims.models import Claim, ClaimStatus
+from claims.services.links import claims_link, claims_unlink
 from claims.transitions import transition_for
 from editorial.models import CorrectionRequestStatus
 from editorial.selectors import correction_request_list, open_correction_requests
@@ -19,6 +20,7 @@ from editorial.services.assignments import claim_assign
 from editorial.services.comments import comment_create
 from editorial.services.correction_requests import correction_request_handle
 from editorial.services.workflow import claim_publish, claim_transition, claim_unpublish
+from notifications.mentions import mentions_in
 from web import forms, selectors
 from web.views.claims import claim_form_failed, claim_or_404
 from web.views.common import go, reviewer_required
@@ -60,8 +62,13 @@ def claim_publish_view(request: HttpRequest, claim_id: int) -> HttpResponse:
         return _claim_correct(request, claim)
     form = forms.PublishForm(request.POST)
     if form.is_valid():
+        data = dict(form.cleaned_data)
+        partner_id = data.pop("reused_from")
+        partner = Claim.objects.select_related("article").filter(pk=partner_id).first()
         try:
-            claim_publish(claim=claim, editor=request.user, **form.cleaned_data)
+            if partner_id and partner is None:
+                raise ValidationError(f"No claim with id {partner_id}: its verdict is not reused.")
+            claim_publish(claim=claim, editor=request.user, reused_from=partner, **data)
         except ValidationError as exc:
             forms.add_service_error(form, exc)
         else:
@@ -147,5 +154,57 @@ def comment_add(request: HttpRequest, claim_id: int) -> HttpResponse:
         except ValidationError as exc:
             forms.add_service_error(form, exc)
         else:
+            _warn_unreached_mentions(request, form.cleaned_data["body"])
             return _back(request, claim.pk, "#discussion", "Comment posted.")
     return claim_form_failed(request, claim, form, name="comment_form")
+
+
+def _warn_unreached_mentions(request: HttpRequest, body: str) -> None:
+    unreached = mentions_in(body).unreached
+    if unreached:
+        names = ", ".join(f"@{name}" for name in unreached)
+        messages.warning(
+            request,
+            ngettext(
+                "%(names)s is not a reviewer or editor: they were not notified.",
+                "%(names)s are not reviewers or editors: they were not notified.",
+                len(unreached),
+            )
+            % {"names": names},
+        )
+
+
+@require_POST
+@reviewer_required
+def claim_link_view(request: HttpRequest, claim_id: int) -> HttpResponse:
+    claim = claim_or_404(claim_id)
+    form = forms.SameClaimForm(request.POST)
+    if form.is_valid():
+        other_id = form.cleaned_data["claim"]
+        other = Claim.objects.select_related("article").filter(pk=other_id).first()
+        try:
+            if other is None:
+                raise ValidationError({"claim": f"No claim with id {other_id}."})
+            claims_link(claim=claim, other=other, user=request.user)
+        except ValidationError as exc:
+            forms.add_service_error(form, exc)
+        else:
+            message = f"{other.label} of “{other.article.title}” is linked as the same claim."
+            return _back(request, claim.pk, "#same-claim", message)
+    return claim_form_failed(request, claim, form, name="link_form")
+
+
+@require_POST
+@reviewer_required
+def claim_unlink_view(request: HttpRequest, claim_id: int, other_id: int) -> HttpResponse:
+    claim = claim_or_404(claim_id)
+    other = get_object_or_404(Claim.objects.select_related("article"), pk=other_id)
+    try:
+        claims_unlink(claim=claim, other=other, user=request.user)
+    except ValidationError as exc:
+        form = forms.SameClaimForm({"claim": other_id})
+        form.is_valid()
+        forms.add_service_error(form, exc)
+        return claim_form_failed(request, claim, form, name="link_form")
+    message = f"{other.label} of “{other.article.title}” is no longer linked."
+    return _back(request, claim.pk, "#same-claim", message)

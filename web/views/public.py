@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.ratelimits import client_address
-from claims.models import VERDICT_ORDINALS, Claim, Verdict
+from claims.models import VERDICT_ORDINALS, Claim, Evidence, Source, Verdict
 from editorial import claimreview, methodology
 from editorial.models import Publication
 from editorial.selectors import (
@@ -52,7 +52,12 @@ def public_claim_response(
 ) -> HttpResponse:
     claim = publication.claim
     base_url = claimreview.public_base_url(request.build_absolute_uri("/"))
-    review = claimreview.claim_review(publication=publication, base_url=base_url)
+    sources, evidence = selectors.claim_sources(claim), selectors.claim_evidence(claim)
+    links: list[Source | Evidence] = [*sources, *evidence]
+    citations = [(row.url, getattr(row, "archived_copy", None) or "") for row in links if row.url]
+    review = claimreview.claim_review(
+        publication=publication, base_url=base_url, citations=citations
+    )
     context = {
         "publication": publication,
         "claim": claim,
@@ -62,8 +67,8 @@ def public_claim_response(
         "organization": claimreview.organization(),
         "page_url": claimreview.page_url(publication.claim_id, base_url=base_url),
         "updated_at": claimreview.date_modified(publication),
-        "sources": selectors.claim_sources(claim),
-        "evidence": selectors.claim_evidence(claim),
+        "sources": sources,
+        "evidence": evidence,
         "reviewers": _reviewers(claim),
         "corrections": list(claim_corrections(claim=claim)),
         "report_form": report_form or forms.ReportErrorForm(),

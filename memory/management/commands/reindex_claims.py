@@ -8,7 +8,10 @@ from memory import services
 
 
 class Command(BaseCommand):
-    help = "Compute the vector of every claim whose text changed (all of them with --force)."
+    help = (
+        "Compute the vector of every claim whose text changed, then the matches of every "
+        "claim that has none stored for its vector (all of them with --force)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--force", action="store_true", help="Recompute unchanged ones too.")
@@ -23,4 +26,13 @@ class Command(BaseCommand):
         computed = services.claim_vectors_rebuild(
             force=force, batch_size=batch_size, progress=progress
         )
-        self.stdout.write(self.style.SUCCESS(f"Done: {computed} vectors computed."))
+
+        def matched(done: int, total: int) -> None:
+            self.stdout.write(f"{done}/{total} claims matched")
+
+        matches = services.claim_matches_rebuild(
+            force=force, batch_size=batch_size, progress=matched
+        )
+        self.stdout.write(
+            self.style.SUCCESS(f"Done: {computed} vectors computed, {matches} claims matched.")
+        )

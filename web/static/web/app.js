@@ -220,11 +220,17 @@
 
     // Pointing at a claim in the panel shows where it stands.
     function marksOf(id) { return $$(`mark[data-claims~="${id}"]`, root); }
-    $$(".claim-item", $("#panel-claims")).forEach((item) => {
-      const id = item.dataset.claim;
-      item.addEventListener("mouseenter", () => marksOf(id).forEach((mark) => mark.classList.add("is-active")));
-      item.addEventListener("mouseleave", () => marksOf(id).forEach((mark) => mark.classList.remove("is-active")));
-    });
+    // (Listened to on the panel: its list is swapped in again when others add claims.)
+    const panel = $("#panel-claims");
+    function pointed(event, active) {
+      const item = event.target.closest(".claim-item");
+      if (!item || (event.relatedTarget && item.contains(event.relatedTarget))) return;
+      marksOf(item.dataset.claim).forEach((mark) => mark.classList.toggle("is-active", active));
+    }
+    if (panel) {
+      panel.addEventListener("mouseover", (event) => pointed(event, true));
+      panel.addEventListener("mouseout", (event) => pointed(event, false));
+    }
     document.addEventListener("click", (event) => {
       const jump = event.target.closest("[data-jump]");
       if (!jump) return;
@@ -280,9 +286,293 @@
     });
   }
 
+  /* --- Pages that update themselves (web/views/live.py) ---
+     Every few seconds, while the tab is shown, the page asks whether anything on it changed:
+     a 304 while nothing did. When something did, it fetches its own address again and
+     swaps in each part ([data-live-region]) whose HTML changed. A form the reader has typed
+     into, has the focus in, or that shows errors is kept as it is, with what was typed. */
+  const CSRF_INPUT = 'input[name="csrfmiddlewaretoken"]';
+
+  function serverHtml(element) {
+    // The CSRF token is masked afresh on every render: it is not a change.
+    const copy = element.cloneNode(true);
+    $$(CSRF_INPUT, copy).forEach((input) => input.setAttribute("value", ""));
+    return copy.innerHTML;
+  }
+
+  function keyed(root, selector, keyOf) {
+    const seen = new Map();
+    const found = new Map();
+    $$(selector, root).forEach((element) => {
+      const base = keyOf(element);
+      const count = seen.get(base) || 0;
+      seen.set(base, count + 1);
+      found.set(`${base}#${count}`, element);
+    });
+    return found;
+  }
+
+  const formKey = (form) => form.id || form.getAttribute("action") || "";
+  const detailsKey = (details) => details.id || ($("summary", details) || details).textContent.trim();
+
+  function isBusy(form) {
+    return form.dataset.dirty === "true" || form.contains(document.activeElement)
+      || Boolean(form.querySelector('[aria-invalid="true"], [data-error-summary]'));
+  }
+
+  function swapRegion(region, fresh) {
+    const kept = new Map();
+    keyed(region, "form", formKey).forEach((form, key) => { if (isBusy(form)) kept.set(key, form); });
+    const incoming = document.createElement(region.tagName);
+    incoming.append(...Array.from(fresh.childNodes, (node) => document.importNode(node, true)));
+    const places = keyed(incoming, "form", formKey);
+    for (const key of kept.keys()) {
+      if (!places.has(key)) return false; // the form would go: leave the part as it is for now
+    }
+    const open = keyed(region, "details", detailsKey);
+    keyed(incoming, "details", detailsKey).forEach((details, key) => {
+      if (open.has(key)) details.open = open.get(key).open;
+    });
+    const focused = document.activeElement;
+    const caret = focused && "selectionStart" in focused
+      ? [focused.selectionStart, focused.selectionEnd] : null;
+    kept.forEach((form, key) => places.get(key).replaceWith(form));
+    region.replaceChildren(...incoming.childNodes);
+    if (focused && focused !== document.activeElement && region.contains(focused)) {
+      focused.focus({ preventScroll: true });
+      if (caret) { try { focused.setSelectionRange(caret[0], caret[1]); } catch (error) { /* not a text field */ } }
+    } else if (focused && focused.id && !focused.isConnected) {
+      const again = document.getElementById(focused.id);
+      if (again) again.focus({ preventScroll: true });
+    }
+    if (window.htmx) window.htmx.process(region);
+    // Scripts that set up elements of their own inside a part can do it again here.
+    region.dispatchEvent(new CustomEvent("live:swapped", { bubbles: true }));
+    return true;
+  }
+
+  function setUpLive() {
+    const live = $("#live");
+    if (!live || !window.fetch) return;
+    const every = (Number(live.dataset.liveEvery) || 2) * 1000;
+    let stamp = live.dataset.liveStamp; // what the page shows
+    let latest = stamp; // what the server last said
+    let etag = "";
+    let timer = 0;
+    let busy = false;
+    let stopped = false;
+    const shown = new Map($$("[data-live-region]").map((region) => [region.id, serverHtml(region)]));
+
+    function markDirty(event) {
+      const form = event.target.form || (event.target.closest && event.target.closest("form"));
+      if (form) form.dataset.dirty = "true";
+    }
+    document.addEventListener("input", markDirty, true);
+    document.addEventListener("change", markDirty, true);
+
+    async function refresh() {
+      const response = await fetch(location.pathname + location.search, {
+        cache: "no-store", credentials: "same-origin", redirect: "manual",
+      });
+      if (!response.ok) return false;
+      const page = new DOMParser().parseFromString(await response.text(), "text/html");
+      let complete = true;
+      $$("[data-live-region]").forEach((region) => {
+        const fresh = page.getElementById(region.id);
+        if (!fresh) return;
+        const html = serverHtml(fresh);
+        if (html === shown.get(region.id)) return;
+        if (swapRegion(region, fresh)) shown.set(region.id, html);
+        else complete = false;
+      });
+      return complete;
+    }
+
+    function swapById(html) {
+      const answer = new DOMParser().parseFromString(html, "text/html");
+      Array.from(answer.body.children).forEach((element) => {
+        const target = element.id && document.getElementById(element.id);
+        if (!target) return;
+        element.removeAttribute("hx-swap-oob");
+        const fresh = document.importNode(element, true);
+        target.replaceWith(fresh);
+        if (window.htmx) window.htmx.process(fresh);
+      });
+    }
+
+    async function poll() {
+      timer = 0;
+      if (document.hidden) return; // asked again as soon as the tab is shown
+      busy = true;
+      try {
+        const response = await fetch(live.dataset.liveUrl, {
+          headers: etag ? { "If-None-Match": etag } : {},
+          cache: "no-store", credentials: "same-origin", redirect: "manual",
+        });
+        if (response.type === "opaqueredirect" || response.status === 403 || response.status === 404) {
+          stopped = true; // signed out, or the page is gone: a reload says so
+          return;
+        }
+        const next = response.headers.get("X-Live-Stamp");
+        if (response.status === 200 && next !== null) {
+          etag = response.headers.get("ETag") || "";
+          latest = next;
+          swapById(await response.text());
+        }
+        // A part left as it was (a form in the way) is tried again at the next turn.
+        if (latest !== stamp && (response.status === 200 || response.status === 304)) {
+          const seen = latest;
+          if (await refresh()) stamp = seen;
+        }
+      } catch (error) {
+        // Offline or the server restarting: ask again at the next turn.
+      } finally {
+        busy = false;
+        schedule();
+      }
+    }
+
+    function schedule() {
+      if (!timer && !stopped && !document.hidden) timer = window.setTimeout(poll, every);
+    }
+    document.addEventListener("visibilitychange", () => {
+      if (document.hidden || busy || stopped) return;
+      window.clearTimeout(timer);
+      timer = 0;
+      poll();
+    });
+    schedule();
+  }
+
+  /* --- @mentions in a comment box: reviewers and editors whose name starts with what
+     follows "@" (a listbox under the box: arrows move, Enter or Tab picks, Escape closes) --- */
+  function setUpMentions(root) {
+    $$("textarea[data-mentions]", root).forEach((box) => {
+      if (box.dataset.mentionsReady) return;
+      box.dataset.mentionsReady = "1";
+      const url = box.dataset.mentions;
+      const list = document.createElement("ul");
+      list.className = "mention-list";
+      list.id = `${box.id}-mentions`;
+      list.setAttribute("role", "listbox");
+      list.setAttribute("aria-label", "People to mention");
+      list.hidden = true;
+      box.after(list);
+      box.setAttribute("aria-autocomplete", "list");
+      box.setAttribute("aria-controls", list.id);
+      let active = -1;
+      let timer = null;
+      let asked = 0;
+
+      function typed() {
+        const before = box.value.slice(0, box.selectionStart);
+        const match = before.match(/(?:^|[^\w@.+-])@([\w.+-]*)$/);
+        return match ? match[1] : null;
+      }
+      function close() {
+        list.hidden = true;
+        list.replaceChildren();
+        active = -1;
+        box.removeAttribute("aria-activedescendant");
+      }
+      function highlight(index) {
+        const options = $$("li", list);
+        if (!options.length) return;
+        active = (index + options.length) % options.length;
+        options.forEach((option, i) => option.setAttribute("aria-selected", String(i === active)));
+        box.setAttribute("aria-activedescendant", options[active].id);
+      }
+      function choose(username) {
+        const caret = box.selectionStart;
+        const before = box.value.slice(0, caret);
+        const at = before.lastIndexOf("@");
+        box.value = `${before.slice(0, at + 1)}${username} ${box.value.slice(caret)}`;
+        const after = at + username.length + 2;
+        box.setSelectionRange(after, after);
+        close();
+        box.focus();
+      }
+      function show(people) {
+        list.replaceChildren();
+        people.forEach((person, i) => {
+          const option = document.createElement("li");
+          option.id = `${list.id}-${i}`;
+          option.setAttribute("role", "option");
+          option.dataset.username = person.username;
+          const name = document.createElement("strong");
+          name.textContent = `@${person.username}`;
+          option.append(name);
+          if (person.name && person.name !== person.username) option.append(` ${person.name}`);
+          list.append(option);
+        });
+        list.hidden = !people.length;
+        if (people.length) highlight(0);
+      }
+      function lookUp(prefix) {
+        const ticket = ++asked;
+        fetch(`${url}?q=${encodeURIComponent(prefix)}`, {
+          headers: { Accept: "application/json" },
+          credentials: "same-origin",
+        })
+          .then((response) => (response.ok ? response.json() : { people: [] }))
+          .then((data) => {
+            if (ticket === asked && typed() !== null) show(data.people || []);
+          })
+          .catch(close);
+      }
+      box.addEventListener("input", () => {
+        const prefix = typed();
+        clearTimeout(timer);
+        if (prefix === null) return close();
+        timer = setTimeout(() => lookUp(prefix), 120);
+      });
+      box.addEventListener("keydown", (event) => {
+        if (list.hidden) return;
+        if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+          event.preventDefault();
+          highlight(active + (event.key === "ArrowDown" ? 1 : -1));
+        } else if ((event.key === "Enter" || event.key === "Tab") && active >= 0) {
+          event.preventDefault();
+          choose($$("li", list)[active].dataset.username);
+        } else if (event.key === "Escape") {
+          event.preventDefault();
+          close();
+        }
+      });
+      box.addEventListener("blur", () => setTimeout(close, 150));
+      list.addEventListener("mousedown", (event) => {
+        const option = event.target.closest("li");
+        if (!option) return;
+        event.preventDefault();
+        choose(option.dataset.username);
+      });
+    });
+  }
+
+  /* --- Suggested sentences: a dismissed one loses its underline in the text --- */
+  function setUpSuggestionMarks() {
+    document.body.addEventListener("htmx:afterSwap", () => {
+      const panel = document.getElementById("suggestions");
+      if (!panel) return;
+      const listed = new Set(
+        $$(".suggestion", panel).map((item) => `${item.dataset.start}-${item.dataset.end}`)
+      );
+      $$(".suggested[data-suggestion]").forEach((mark) => {
+        const keys = mark.dataset.suggestion.split(" ");
+        if (!keys.some((key) => listed.has(key))) mark.classList.remove("suggested");
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
+    setUpLive();
     setUpTabs();
+    setUpSuggestionMarks();
     setUpReader();
     setUpErrorFocus();
+    setUpMentions(document);
+    document.body.addEventListener("htmx:afterSwap", (event) => setUpMentions(event.detail.target));
+    // A part of the page another reviewer's change brought in: its comment boxes too.
+    document.addEventListener("live:swapped", (event) => setUpMentions(event.target));
   });
 })();

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('claims', '0012_snapshot_headers_and_archive'),
+        ('claims', '0017_article_revisions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
