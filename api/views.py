@@ -40,6 +40,7 @@ from claims.models import (
     ArticleRevision,
     Claim,
     Claimant,
+    ClaimantKind,
     ClaimQuerySet,
     Evidence,
     ImportStatus,
@@ -556,7 +557,10 @@ class ClaimViewSet(
 def _claimant_choice(fields: dict[str, Any]) -> Claimant | NewClaimant | None:
     """The claimant a request names: by id, by name and kind, or none."""
     if fields.get("claimant_name"):
-        return NewClaimant(fields["claimant_name"], fields["claimant_kind"])
+        # A partial update leaves out the serializer's default kind: a person, as there.
+        return NewClaimant(
+            fields["claimant_name"], fields.get("claimant_kind", ClaimantKind.PERSON)
+        )
     if not fields.get("claimant"):
         return None
     claimant = Claimant.objects.filter(pk=fields["claimant"]).first()

@@ -171,6 +171,20 @@ def test_patch_describes_a_claim(reviewer_api) -> None:
     assert body["warnings"] == []
 
 
+def test_patch_with_a_claimant_name_alone_makes_a_person(reviewer_api) -> None:
+    claim = ClaimFactory.create(kind=ClaimKind.QUOTE)
+
+    response = reviewer_api.patch(
+        f"/api/v1/claims/{claim.pk}/", {"claimant_name": "Dana Whitfield"}, format="json"
+    )
+
+    assert response.status_code == 200, response.content
+    assert response.json()["claimant"]["name"] == "Dana Whitfield"
+    claim.refresh_from_db()
+    assert claim.claimant is not None
+    assert claim.claimant.kind == "person"
+
+
 def test_two_first_appearances_are_a_400_and_change_nothing(reviewer_api) -> None:
     claim = ClaimFactory.create(summary="Before")
     response = reviewer_api.patch(
