@@ -319,6 +319,7 @@ def run(
         **worker_env,
         "CELERY_WORKER_POOL": "prefork",
         "CELERY_WORKER_CONCURRENCY": str(args.workers),
+        "CELERY_WORKER_PREFETCH_MULTIPLIER": "16",  # as scripts/run starts it
     }
     try:
         with (

@@ -385,7 +385,12 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Jobs a worker process reserves beyond the ones it runs. 1 suits fetches (long waits: a
+# job reserved by a busy thread would wait behind it); the compute worker's jobs last tens
+# of milliseconds, so it reserves more (scripts/run, docker-compose: 16) and its cores do
+# not wait for the broker between jobs. Jobs are acknowledged late, so those a killed
+# worker had reserved go to another.
+CELERY_WORKER_PREFETCH_MULTIPLIER = env_int("CELERY_WORKER_PREFETCH_MULTIPLIER", 1, minimum=1)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 # Background work is fetching web pages: I/O-bound, so a worker runs many fetches
