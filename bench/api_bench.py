@@ -43,12 +43,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import httpx
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+
+from bench.databases import throwaway_database  # noqa: E402
 
 CLAIMS_PAGE = "/api/v1/claims/?page_size=100"
 BARE = "/bench/bare/"
@@ -64,29 +65,6 @@ class Load:
 
 
 # --- Database --------------------------------------------------------------------
-
-
-@contextmanager
-def throwaway_database(workdir: Path) -> Iterator[str]:
-    """A SQLite file in ``workdir``, or a fresh PostgreSQL database next to DATABASE_URL's."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        yield f"sqlite:///{workdir / 'bench.sqlite3'}"
-        return
-    import psycopg
-
-    parts = urlsplit(url)
-    name = f"{parts.path.lstrip('/') or 'postgres'}_apibench"
-    # CREATE and DROP DATABASE from the maintenance database, which always exists.
-    maintenance = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(maintenance, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield parts._replace(path=f"/{name}").geturl()
-    finally:
-        with psycopg.connect(maintenance, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def seed(*, claims: int, ratings: int) -> str:
@@ -268,7 +246,7 @@ def main() -> None:
 
     workdir = Path(tempfile.mkdtemp(prefix="factcheck-apibench-"))
     try:
-        with throwaway_database(workdir) as database_url:
+        with throwaway_database(workdir, suffix="apibench") as database_url:
             run(args, workdir, database_url)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)

@@ -39,41 +39,18 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bench.databases import throwaway_database  # noqa: E402
+
 GOAL_P95_SECONDS = 3.0
 COMMENT = "Seen it? Comment number {n}."
 COMMENT_MARK = b"Seen it? Comment number"
-
-
-@contextmanager
-def throwaway_database(workdir: Path) -> Iterator[str]:
-    """A SQLite file in ``workdir``, or a fresh PostgreSQL database next to DATABASE_URL's."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        yield f"sqlite:///{workdir / 'bench.sqlite3'}"
-        return
-    import psycopg
-
-    parts = urlsplit(url)
-    name = f"{parts.path.lstrip('/') or 'postgres'}_livebench"
-    maintenance = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(maintenance, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield parts._replace(path=f"/{name}").geturl()
-    finally:
-        with psycopg.connect(maintenance, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def seed(clients: int) -> tuple[int, list[str]]:
@@ -233,7 +210,7 @@ def main() -> None:
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="factcheck-livebench-"))
     try:
-        with throwaway_database(workdir) as database_url:
+        with throwaway_database(workdir, suffix="livebench") as database_url:
             env, claim_id, sessions = prepare(args, workdir, database_url)
             run(args, env, claim_id, sessions)
     finally:

@@ -53,12 +53,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+
+from bench.databases import throwaway_database  # noqa: E402
 
 BARE = "/bench/bare/"
 GOAL_P99_MS = 250.0
@@ -68,28 +69,6 @@ WRITES = ("rating", "evidence", "comment")
 
 
 # --- Database --------------------------------------------------------------------
-
-
-@contextmanager
-def throwaway_database(workdir: Path, *, embedded: bool) -> Iterator[str]:
-    """A SQLite file in ``workdir``, or a fresh PostgreSQL database next to DATABASE_URL's."""
-    url = os.environ.get("DATABASE_URL", "")
-    if embedded or not url.startswith(("postgres://", "postgresql://")):
-        yield f"sqlite:///{workdir / 'bench.sqlite3'}"
-        return
-    import psycopg
-
-    parts = urlsplit(url)
-    name = f"{parts.path.lstrip('/') or 'postgres'}_bench"
-    maintenance = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(maintenance, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield parts._replace(path=f"/{name}").geturl()
-    finally:
-        with psycopg.connect(maintenance, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @dataclass
@@ -438,7 +417,7 @@ def main() -> None:
 
     workdir = Path(tempfile.mkdtemp(prefix="factcheck-loadbench-"))
     try:
-        with throwaway_database(workdir, embedded=args.embedded) as database_url:
+        with throwaway_database(workdir, suffix="bench", embedded=args.embedded) as database_url:
             sys.exit(run(args, workdir, database_url))
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
