@@ -8,7 +8,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from claims.paging import CappedPaginator, decode_cursor, encode_cursor, keyset_after
+from claims.paging import (
+    CappedPaginator,
+    RankedPaginator,
+    decode_cursor,
+    encode_cursor,
+    keyset_after,
+)
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
@@ -119,7 +125,10 @@ class KeysetPagination(PageNumberPagination):
 
 
 class ClaimPagination(KeysetPagination):
-    """The claims list, in its default order: article, place in the text, id."""
+    """The claims list, in its default order: article, place in the text, id; a search's
+    page by its ids first (``RankedPaginator``)."""
+
+    django_paginator_class = RankedPaginator
 
     keyset = ("article_id", "start", "id")
 

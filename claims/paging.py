@@ -20,6 +20,8 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 
+from claims.search import RANK
+
 
 class CappedPaginator(Paginator):
     count_is_estimate = False
@@ -43,6 +45,29 @@ class CappedPaginator(Paginator):
         if not self.count_is_estimate and top + self.orphans >= self.count:
             top = self.count
         return self._get_page(self.object_list[bottom:top], number, self)  # type: ignore[attr-defined]
+
+
+class RankedPaginator(CappedPaginator):
+    """``CappedPaginator`` that reads a ranked search's page by its ids first, then the
+    rows of those ids with everything they show. Ranking every match is unavoidable;
+    joining every match to its related rows before keeping a page of them is not, and
+    at 100,000 claims a common word matches tens of thousands. Other lists are read as
+    one query, which their indexes answer in order."""
+
+    def page(self, number: Any) -> Any:
+        page = super().page(number)
+        rows = self.object_list
+        if not isinstance(rows, QuerySet) or RANK not in rows.query.annotations:
+            return page
+        ids = list(page.object_list.values_list("pk", flat=True))
+        found = {_key(row): row for row in rows.filter(pk__in=ids)}
+        page.object_list = [found[pk] for pk in ids if pk in found]
+        return page
+
+
+def _key(row: Any) -> Any:
+    """A row's primary key, whether the list holds models or ``values()`` dicts."""
+    return row.get("pk", row.get("id")) if isinstance(row, dict) else row.pk
 
 
 def encode_cursor(values: Sequence[int]) -> str:

@@ -47,7 +47,7 @@ PINS = {
     "source": 4,
     "claims": 6,
     "claims?article&verdict&needs_my_rating": 6,
-    "claims?search": 7,  # + the query read in each language (PostgreSQL)
+    "claims?search": 8,  # + the query read in each language (PostgreSQL), the page's ids
     "claim": 8,  # + its appearances, the claims linked to it
     "evidence": 6,
     "evidence item": 5,
