@@ -108,6 +108,20 @@ def choose_title(explicit: str, document: ExtractedDocument, filename: str | Non
     return title if len(title) <= TITLE_MAX_LENGTH else title[: TITLE_MAX_LENGTH - 1] + "…"
 
 
+def revision_one(article: Article, **fields: Any) -> ArticleRevision:
+    """Revision 1: the article's text, structure and source as they stand now."""
+    return ArticleRevision.objects.create(
+        article=article,
+        number=1,
+        text=article.text,
+        structure=article.structure,
+        source_text=article.source_text,
+        source_format=article.source_format,
+        content_sha256=article.content_sha256,
+        **fields,
+    )
+
+
 def store_extracted(
     article: Article,
     document: ExtractedDocument,
@@ -126,17 +140,7 @@ def store_extracted(
     article.language = article.language or detect_language(document.text)
     article.full_clean()
     save_as(article, user)
-    ArticleRevision.objects.create(
-        article=article,
-        number=1,
-        text=article.text,
-        structure=article.structure,
-        source_text=article.source_text,
-        source_format=article.source_format,
-        content_sha256=article.content_sha256,
-        origin=origin,
-        created_by=person(user),
-    )
+    revision_one(article, origin=origin, created_by=person(user))
 
     sources = []
     for position, link in enumerate(document.links, start=1):

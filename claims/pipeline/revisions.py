@@ -28,7 +28,7 @@ from claims.models import (
     Source,
     SourceStatus,
 )
-from claims.pipeline.article_store import content_sha256
+from claims.pipeline.article_store import content_sha256, revision_one
 from claims.policies import person
 from claims.url_rules import fetchable_url_for
 from texts.anchoring import (
@@ -81,14 +81,8 @@ def first_revision(article: Article) -> ArticleRevision:
     latest = ArticleRevision.objects.filter(article=article).order_by("-number").first()
     if latest is not None:
         return latest
-    revision = ArticleRevision.objects.create(
-        article=article,
-        number=1,
-        text=article.text,
-        structure=article.structure,
-        source_text=article.source_text,
-        source_format=article.source_format,
-        content_sha256=article.content_sha256,
+    revision = revision_one(
+        article,
         origin=RevisionOrigin.PASTED,
         created_at=article.created_at,
         created_by=article.imported_by,
