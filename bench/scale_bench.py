@@ -33,15 +33,15 @@ import sys
 import tempfile
 import time
 import warnings
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+
+from bench.databases import throwaway_database  # noqa: E402
 
 GOAL_RATIO = 2.0
 WORDS = (
@@ -56,28 +56,6 @@ SEARCH_WORD = "potholes"
 class Figure:
     queries: int
     p50_ms: float
-
-
-@contextmanager
-def bench_database(*, keep: bool, reuse: bool) -> Iterator[str]:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        raise SystemExit("Set DATABASE_URL to a PostgreSQL database: the bench measures it.")
-    import psycopg
-
-    parts = urlsplit(url)
-    name = f"{parts.path.lstrip('/') or 'postgres'}_bench"
-    maintenance = parts._replace(path="/postgres").geturl()
-    if not reuse:
-        with psycopg.connect(maintenance, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield parts._replace(path=f"/{name}").geturl()
-    finally:
-        if not keep:
-            with psycopg.connect(maintenance, autocommit=True) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 # --- Seeding ---------------------------------------------------------------------
@@ -341,7 +319,9 @@ def main() -> None:
     args = parser.parse_args()
     global SLOW_MS
     SLOW_MS = args.explain
-    with bench_database(keep=args.keep or args.reuse, reuse=args.reuse) as url:
+    with throwaway_database(
+        None, suffix="bench", keep=args.keep or args.reuse, reuse=args.reuse
+    ) as url:
         run(args, url)
 
 
