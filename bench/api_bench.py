@@ -32,15 +32,13 @@ import os
 import re
 import secrets
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,6 +48,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bench.databases import throwaway_database  # noqa: E402
+from bench.serving import free_port, gunicorn, wait_until_up  # noqa: E402
 
 CLAIMS_PAGE = "/api/v1/claims/?page_size=100"
 BARE = "/bench/bare/"
@@ -118,49 +117,6 @@ def seed(*, claims: int, ratings: int) -> str:
 
 
 # --- Server ------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-@contextmanager
-def gunicorn(env: dict[str, str], *, port: int, workers: int) -> Iterator[str]:
-    command = [
-        str(Path(sys.executable).with_name("gunicorn")),
-        "factcheck.wsgi",
-        f"--bind=127.0.0.1:{port}",
-        f"--workers={workers}",
-        "--worker-class=sync",
-        "--log-level=warning",
-        f"--chdir={REPO}",
-    ]
-    server = subprocess.Popen(command, env=env)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-
-
-def wait_until_up(url: str, headers: dict[str, str], timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            if httpx.get(url, headers=headers, timeout=5).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        if time.monotonic() > deadline:
-            raise SystemExit(f"gunicorn did not answer {url} within {timeout:.0f} s")
-        time.sleep(0.2)
 
 
 # --- Load ------------------------------------------------------------------------
@@ -295,8 +251,9 @@ def run(args: argparse.Namespace, workdir: Path, database_url: str) -> None:
     load: Callable[..., Load] = wrk_load
     if args.python_client or shutil.which("wrk") is None:
         load = python_load
-    with gunicorn(env, port=free_port(), workers=args.workers) as base:
-        wait_until_up(base + CLAIMS_PAGE, headers)
+    with gunicorn(env, port=free_port(), workers=args.workers) as server:
+        base = server.url
+        wait_until_up(base + CLAIMS_PAGE, headers=headers, up=lambda status: status == 200)
         page = httpx.get(base + CLAIMS_PAGE, headers=headers, timeout=30)
         results = page.json()["results"]
         per_claim = statistics.mean(sum(c["ratings_summary"].values()) for c in results)

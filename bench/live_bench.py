@@ -32,9 +32,7 @@ import os
 import random
 import secrets
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -47,6 +45,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bench.databases import throwaway_database  # noqa: E402
+from bench.serving import free_port, gunicorn  # noqa: E402
 
 GOAL_P95_SECONDS = 3.0
 COMMENT = "Seen it? Comment number {n}."
@@ -87,13 +86,6 @@ def seed(clients: int) -> tuple[int, list[str]]:
         session.create()
         sessions.append(session.session_key or "")
     return claim.pk, sessions
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def cpu_seconds(pid: int) -> float:
@@ -271,18 +263,7 @@ def run(args: argparse.Namespace, env: dict[str, str], claim_id: int, sessions: 
 
     every = every_seconds()
     port = free_port()
-    command = [
-        str(Path(sys.executable).with_name("gunicorn")),
-        "factcheck.wsgi",
-        f"--bind=127.0.0.1:{port}",
-        f"--workers={args.workers}",
-        "--worker-class=sync",
-        "--backlog=2048",
-        "--log-level=warning",
-        f"--chdir={REPO}",
-    ]
-    server = subprocess.Popen(command, env=env)
-    try:
+    with gunicorn(env, port=port, workers=args.workers) as server:
         asyncio.run(warm_up(port, claim_id, sessions[0], workers=args.workers))
         # Every page has had its first answer (and its ETag) when the idle minute starts.
         idle_start = time.time() + 2 * every + 5
@@ -322,13 +303,6 @@ def run(args: argparse.Namespace, env: dict[str, str], claim_id: int, sessions: 
                 time.sleep(args.gap)
             results = pending.get()
             write_cpu = cpu_seconds(server.pid) - write_cpu
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
     idle_polls = sum(result["idle_polls"] for result in results)
     idle_304 = sum(result["idle_304"] for result in results)

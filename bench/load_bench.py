@@ -40,7 +40,6 @@ import random
 import re
 import secrets
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -48,8 +47,6 @@ import tempfile
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -60,6 +57,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bench.databases import throwaway_database  # noqa: E402
+from bench.serving import free_port, gunicorn, wait_until_up  # noqa: E402
 
 BARE = "/bench/bare/"
 GOAL_P99_MS = 250.0
@@ -113,51 +111,6 @@ def seed(
 
 
 # --- Server ------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-@contextmanager
-def gunicorn(env: dict[str, str], *, port: int, args: argparse.Namespace) -> Iterator[str]:
-    command = [
-        str(Path(sys.executable).with_name("gunicorn")),
-        "factcheck.wsgi",
-        f"--bind=127.0.0.1:{port}",
-        f"--workers={args.workers}",
-        f"--worker-class={args.worker_class}",
-        f"--threads={args.threads}",
-        "--backlog=512",
-        "--log-level=warning",
-        f"--chdir={REPO}",
-    ]
-    server = subprocess.Popen(command, env=env)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-
-
-def wait_until_up(url: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            if httpx.get(url, timeout=5).status_code < 500:
-                return
-        except httpx.TransportError:
-            pass
-        if time.monotonic() > deadline:
-            raise SystemExit(f"gunicorn did not answer {url} within {timeout:.0f} s")
-        time.sleep(0.2)
 
 
 # --- Load ------------------------------------------------------------------------
@@ -477,7 +430,15 @@ def run(args: argparse.Namespace, workdir: Path, database_url: str) -> int:
     broker = settings.CELERY_BROKER_URL.split("://")[0]
     cache = os.environ.get("CACHE_URL", "").split("://")[0] or "memory"
     load_average = os.getloadavg()[0]
-    with gunicorn(env, port=free_port(), args=args) as base:
+    with gunicorn(
+        env,
+        port=free_port(),
+        workers=args.workers,
+        worker_class=args.worker_class,
+        threads=args.threads,
+        backlog=512,
+    ) as server:
+        base = server.url
         wait_until_up(base + "/healthz")
         page = httpx.get(
             f"{base}/articles/{article_id}/",
