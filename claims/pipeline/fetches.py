@@ -85,6 +85,7 @@ class PageFetch:
     byte_size: int = 0
     sha256: str = ""
     body: bytes = b""  # the raw body, kept in claims.bodies when the outcome is stored
+    body_stored: bool = False  # already kept there (by the download step, or read from it)
     request_headers: list[tuple[str, str]] = field(default_factory=list)
     response_headers: list[tuple[str, str]] = field(default_factory=list)
     charset: str | None = None
@@ -349,7 +350,7 @@ def busy_delay(hint: float | None = None) -> float:
 def finish(target: Source | Evidence, *, task_id: str, page: PageFetch) -> SourceSnapshot | None:
     """Store the outcome and its snapshot, once, if the fetch is still ours."""
     now = timezone.now()
-    if page.body:
+    if page.body and not page.body_stored:
         store_body(page.body)  # before the row: a snapshot never names a body not kept
     owner: dict[str, Source | Evidence] = (
         {"source": target} if isinstance(target, Source) else {"evidence": target}
@@ -514,6 +515,7 @@ def run_fetch(
         return FetchRun("retry", page=page, attempts=attempts, retry_in=retry_in)
     if page.unread:
         store_body(page.body)
+        page.body_stored = True
         return FetchRun("read", page=page, attempts=attempts)
     snapshot = finish(target, task_id=task_id, page=page)
     return FetchRun("done", page=page, snapshot=snapshot, attempts=attempts)
@@ -544,7 +546,9 @@ def run_read(
         page = fetch_page(target.url)
     else:
         fields = {name: downloaded[name] for name in HANDED_OVER if name in downloaded}
-        page = read_page(PageFetch(status=SourceStatus.OK, body=body, **fields))  # type: ignore[arg-type]
+        page = read_page(
+            PageFetch(status=SourceStatus.OK, body=body, body_stored=True, **fields)  # type: ignore[arg-type]
+        )
     snapshot = finish(target, task_id=task_id, page=page)
     return FetchRun("done", page=page, snapshot=snapshot, attempts=target.fetch_attempts)
 
