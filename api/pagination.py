@@ -79,9 +79,14 @@ class KeysetPagination(PageNumberPagination):
         cursor = request.query_params.get("cursor")
         if cursor is None:
             return super().paginate_queryset(queryset, request, view)
-        if request.query_params.get("ordering") or request.query_params.get("page"):
+        if any(request.query_params.get(name) for name in ("ordering", "page", "search")):
             raise ValidationError(
-                {"cursor": ["A cursor follows the list's default order: send no ordering or page."]}
+                {
+                    "cursor": [
+                        "A cursor follows the list's default order: send no ordering, "
+                        "page or search."
+                    ]
+                }
             )
         values = decode_cursor(cursor, length=len(self.keyset))
         if values is None:
@@ -114,7 +119,9 @@ class KeysetPagination(PageNumberPagination):
         page, request = self.page, self.request
         assert page is not None
         assert request is not None
-        ordered = not request.query_params.get("ordering")
+        # A search is ranked within the counted rows: past them there is nothing to follow.
+        ranked = getattr(page.paginator, "ranked", False)
+        ordered = not request.query_params.get("ordering") and not ranked
         _, estimate = self.counted()
         if link is None and estimate and ordered and page.object_list:
             return self._cursor_link(page.object_list[-1])

@@ -18,7 +18,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
+from django.db.models.query import FlatValuesListIterable
 
 from claims.search import RANK
 
@@ -48,21 +49,56 @@ class CappedPaginator(Paginator):
 
 
 class RankedPaginator(CappedPaginator):
-    """``CappedPaginator`` that reads a ranked search's page by its ids first, then the
-    rows of those ids with everything they show. Ranking every match is unavoidable;
-    joining every match to its related rows before keeping a page of them is not, and
-    at 100,000 claims a common word matches tens of thousands. Other lists are read as
-    one query, which their indexes answer in order."""
+    """``CappedPaginator`` for a ranked search (``claims.search.matching``), any other
+    list being paged as ``CappedPaginator`` pages it.
+
+    Ranking costs a little for every match, and at 100,000 claims a common word matches
+    tens of thousands: a search counts up to ``SEARCH_RANK_LIMIT`` matches, and past it
+    ranks the newest ``SEARCH_RANK_LIMIT`` of them (the rows the pages are numbered
+    within), found by the one query that counts. A page is read by its ids first, then
+    the rows of those ids with everything they show, so only a page of matches is joined
+    to its related rows. ``rank_floor`` is the id the ranked rows are newer than."""
+
+    rank_floor: int | None = None
+
+    @property
+    def ranked(self) -> bool:
+        return _ranked(self.object_list)
+
+    @cached_property
+    def count(self) -> int:
+        if not self.ranked:
+            return super().count
+        limit = settings.SEARCH_RANK_LIMIT
+        # One query counts the newest matches up to one past the limit and finds the
+        # oldest of them: past the limit, that is the floor the ranked rows are above.
+        newest = self.object_list.order_by("-pk").values("pk")[: limit + 1]
+        found = newest.aggregate(rows=Count("pk"), oldest=Min("pk"))
+        self.count_is_estimate = found["rows"] > limit
+        if self.count_is_estimate:
+            self.rank_floor = found["oldest"]
+        return min(found["rows"], limit)
 
     def page(self, number: Any) -> Any:
-        page = super().page(number)
         rows = self.object_list
-        if not isinstance(rows, QuerySet) or RANK not in rows.query.annotations:
-            return page
-        ids = list(page.object_list.values_list("pk", flat=True))
+        if not self.ranked:
+            return super().page(number)
+        number = self.validate_number(number)  # counts, and finds the floor
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if not self.count_is_estimate and top + self.orphans >= self.count:
+            top = self.count
+        if self.rank_floor is not None:
+            rows = rows.filter(pk__gt=self.rank_floor)
+        ids = list(rows.values_list("pk", flat=True)[bottom:top])
+        if rows._iterable_class is FlatValuesListIterable:  # the list is of ids already
+            return self._get_page(ids, number, self)  # type: ignore[attr-defined]
         found = {_key(row): row for row in rows.filter(pk__in=ids)}
-        page.object_list = [found[pk] for pk in ids if pk in found]
-        return page
+        return self._get_page([found[pk] for pk in ids if pk in found], number, self)  # type: ignore[attr-defined]
+
+
+def _ranked(rows: Any) -> bool:
+    return isinstance(rows, QuerySet) and RANK in rows.query.annotations
 
 
 def _key(row: Any) -> Any:
@@ -103,4 +139,4 @@ def keyset_values(row: Any, fields: Sequence[str]) -> list[int]:
     return [row[name] if isinstance(row, dict) else getattr(row, name) for name in fields]
 
 
-__all__ = ["CappedPaginator", "decode_cursor", "encode_cursor", "keyset_after"]
+__all__ = ["CappedPaginator", "RankedPaginator", "decode_cursor", "encode_cursor", "keyset_after"]

@@ -83,6 +83,13 @@ PG_DROP = [
 ]
 
 
+# The configurations in use, read by a skip scan of this index (``claims.search``): a
+# handful of distinct values among any number of articles.
+PG_CONFIG_INDEX = (
+    "CREATE INDEX IF NOT EXISTS claims_article_search_config ON claims_article (search_config)"
+)
+
+
 def _postgresql(cursor: Any) -> None:
     cursor.execute(
         "SELECT cfgname FROM pg_ts_config WHERE cfgnamespace = 'pg_catalog'::regnamespace"
@@ -142,6 +149,7 @@ def _postgresql(cursor: Any) -> None:
         "UPDATE claims_claim SET article_id = article_id",
         "CREATE INDEX claims_claim_search_vector ON claims_claim USING gin (search_vector)",
         "CREATE INDEX claims_article_search_vector ON claims_article USING gin (search_vector)",
+        PG_CONFIG_INDEX,
     ]
     for statement in statements:
         cursor.execute(statement)

@@ -173,6 +173,48 @@ def test_the_api_lists_best_matches_first_unless_ordering_is_given(reviewer_api)
     assert [row["id"] for row in titles] == [in_title.article_id, in_quote.article_id]
 
 
+def test_past_the_rank_limit_the_newest_matches_are_ranked_and_the_count_says_more(
+    reviewer_api, settings
+) -> None:
+    settings.SEARCH_RANK_LIMIT = 3
+    oldest_and_best = claim("Bridges, bridges and more bridges reopened.")
+    newer = [claim(f"Bridge {n} reopened after repairs to the deck.") for n in range(3)]
+    claim("Nothing about that.")
+
+    body = reviewer_api.get(CLAIMS, {"search": "bridges", "page_size": 2}).json()
+    last = reviewer_api.get(CLAIMS, {"search": "bridges", "page_size": 2, "page": 2}).json()
+
+    assert (body["count"], body["count_is_estimate"]) == (3, True)
+    seen = [row["id"] for row in body["results"] + last["results"]]
+    assert sorted(seen) == sorted(c.pk for c in newer)
+    assert oldest_and_best.pk not in seen
+    assert last["next"] is None  # ranked within the counted rows: no cursor past them
+    settings.SEARCH_RANK_LIMIT = 4
+    body = reviewer_api.get(CLAIMS, {"search": "bridges"}).json()
+    assert (body["count"], body["count_is_estimate"]) == (4, False)
+    assert body["results"][0]["id"] == oldest_and_best.pk
+
+
+def test_a_cursor_is_refused_for_a_search(reviewer_api) -> None:
+    response = reviewer_api.get(CLAIMS, {"search": "bridges", "cursor": "MQ.MQ.MQ"})
+
+    assert response.status_code == 400
+    assert "send no ordering, page or search" in response.json()["errors"]["cursor"][0]
+
+
+def test_the_claims_page_says_more_than_past_the_rank_limit(
+    client: Client, reviewer, settings
+) -> None:
+    settings.SEARCH_RANK_LIMIT = 2
+    client.force_login(reviewer)
+    for n in range(3):
+        claim(f"Bridge {n} reopened.")
+
+    html = client.get("/claims/", {"q": "bridge"}).content.decode()
+
+    assert "More than 2 claims found" in html
+
+
 def test_searching_the_api_costs_the_same_queries_for_many_claims(
     reviewer_api, django_assert_max_num_queries: Any
 ) -> None:

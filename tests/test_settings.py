@@ -92,6 +92,7 @@ def test_development_without_a_secret_key_starts(tmp_path: Path) -> None:
         ("CONN_HEALTH_CHECKS", "often", "CONN_HEALTH_CHECKS='often' is not a boolean"),
         ("CSP_REPORT_ONLY", "sometimes", "CSP_REPORT_ONLY='sometimes' is not a boolean"),
         ("BLIND_RATINGS", "partly", "BLIND_RATINGS='partly' is not a boolean"),
+        ("SEARCH_RANK_LIMIT", "10", "SEARCH_RANK_LIMIT='10' must be at least 100"),
     ],
 )
 def test_a_wrong_value_stops_start_up_with_a_clear_message(
@@ -202,3 +203,34 @@ def test_email_url_sets_the_mail_server_and_a_wrong_one_refuses_to_start(tmp_pat
     assert_improperly_configured(wrong, "EMAIL_URL is not an e-mail URL")
     late = django_setup(tmp_path, {**PRODUCTION, "NOTIFICATIONS_DIGEST_HOUR": "24"})
     assert_improperly_configured(late, "NOTIFICATIONS_DIGEST_HOUR")
+
+
+@pytest.mark.parametrize(
+    ("url", "value", "expected"),
+    [
+        ("postgres://u@db/x", None, "-c random_page_cost=1.1"),
+        ("postgres://u@db/x", "4", "-c random_page_cost=4"),
+        ("postgres://u@db/x", "", None),  # the server's own
+        ("postgres://u@db/x?options=-c%20random_page_cost%3D2", None, "-c random_page_cost=2"),
+        ("sqlite:///x.sqlite3", None, None),
+    ],
+)
+def test_postgresql_is_told_its_pages_are_in_memory_unless_told_otherwise(
+    tmp_path: Path, url: str, value: str | None, expected: str | None
+) -> None:
+    code = "import django; django.setup(); from django.conf import settings; "
+    code += "print(settings.DATABASES['default']['OPTIONS'].get('options'))"
+    env = {"SECRET_KEY": "test", "DATABASE_URL": url}
+    env |= {"DATABASE_RANDOM_PAGE_COST": value} if value is not None else {}
+
+    result = run(["-c", code], tmp_path, env)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(expected)
+
+
+def test_a_page_cost_that_is_not_a_positive_number_refuses_to_start(tmp_path: Path) -> None:
+    env = {"SECRET_KEY": "test", "DATABASE_URL": "postgres://u@db/x"}
+    result = django_setup(tmp_path, env | {"DATABASE_RANDOM_PAGE_COST": "cheap"})
+
+    assert_improperly_configured(result, "DATABASE_RANDOM_PAGE_COST='cheap' is not a number")

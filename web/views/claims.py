@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from claims import policies
 from claims.models import Claim, ClaimStatus, Evidence, Rating, SourceSnapshot
-from claims.paging import CappedPaginator
+from claims.paging import RankedPaginator
 from claims.policies import is_public_article, is_public_claim
 from claims.services.evidence import evidence_create
 from claims.summaries import claim_warnings
@@ -435,7 +435,7 @@ def claim_search(request: HttpRequest) -> HttpResponse:
     claims = selectors.search_claims(user=request.user, **filters)
     # The page's ids first, then its claims with everything they show: sorting every match
     # with its joined rows, to keep a page of them, is what took the time at 100,000 claims.
-    page = CappedPaginator(claims.values_list("pk", flat=True), CLAIMS_PER_PAGE).get_page(
+    page = RankedPaginator(claims.values_list("pk", flat=True), CLAIMS_PER_PAGE).get_page(
         request.GET.get("page")
     )
     ids = list(page.object_list)
