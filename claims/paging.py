@@ -14,7 +14,7 @@ import base64
 import binascii
 from collections.abc import Sequence
 from functools import cached_property
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -72,7 +72,8 @@ class RankedPaginator(CappedPaginator):
         limit = settings.SEARCH_RANK_LIMIT
         # One query counts the newest matches up to one past the limit and finds the
         # oldest of them: past the limit, that is the floor the ranked rows are above.
-        newest = self.object_list.order_by("-pk").values("pk")[: limit + 1]
+        rows = cast(QuerySet[Any], self.object_list)
+        newest = rows.order_by("-pk").values("pk")[: limit + 1]
         found = newest.aggregate(rows=Count("pk"), oldest=Min("pk"))
         self.count_is_estimate = found["rows"] > limit
         if self.count_is_estimate:
@@ -80,7 +81,7 @@ class RankedPaginator(CappedPaginator):
         return min(found["rows"], limit)
 
     def page(self, number: Any) -> Any:
-        rows = self.object_list
+        rows = cast(QuerySet[Any], self.object_list)
         if not self.ranked:
             return super().page(number)
         number = self.validate_number(number)  # counts, and finds the floor

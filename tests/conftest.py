@@ -21,6 +21,7 @@ from claims.services.articles import article_import
 from tests.factories import UserFactory
 from tests.webserver import PageServer, serve_pages
 from tests.worker import restore_broker, use_broker
+from web import presence
 
 REPO_DIR = Path(__file__).resolve().parent.parent
 # The project's own sample article: what most tests import.
@@ -101,6 +102,7 @@ def sample_article(db, sample_markdown: str, reviewer) -> Article:
 def clear_caches() -> None:
     """Forget the requests that rate limits counted."""
     cache.clear()
+    presence.forget()
 
 
 @pytest.fixture(autouse=True)

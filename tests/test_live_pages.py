@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
@@ -270,3 +271,87 @@ def test_a_reviewer_who_has_not_rated_learns_no_rating_from_the_update(
     page = client.get(reverse("web:claim", args=[claim_.pk])).content.decode()
     assert "Secret reasoning." not in poll.content.decode() + page
     assert "Rate this claim to see the other ratings (1 so far)" in page
+
+
+# --- Fetching only what changed ---------------------------------------------------------
+
+
+def test_each_count_up_notes_what_changed_and_unknown_steps_mean_everything(
+    reviewer, django_capture_on_commit_callbacks
+):
+    claim_ = ClaimFactory.create()
+    article_id = claim_.article_id
+    start = stamps.claim_stamp(claim_.pk)[1]  # type: ignore[index]
+    with django_capture_on_commit_callbacks(execute=True):
+        comment = comment_create(claim=claim_, author=reviewer, body="A question.")
+    with django_capture_on_commit_callbacks(execute=True):
+        comment_update(comment=comment, user=reviewer, body="A better question.")
+    after_comments = start + 2
+    assert stamps.claim_stamp(claim_.pk) == (article_id, after_comments)
+    assert stamps.changed_parts(article_id, start, start + 1) == {stamps.COMMENTS}
+    assert stamps.changed_parts(article_id, start, after_comments) == {
+        stamps.COMMENTS,
+        stamps.COMMENTS_CORRECTED,
+    }
+
+    with django_capture_on_commit_callbacks(execute=True):
+        rating_submit(claim=claim_, reviewer=reviewer, verdict=Verdict.FALSE, rationale="No.")
+    assert stamps.changed_parts(article_id, start, after_comments + 1) == stamps.ALL
+    assert stamps.changed_parts(article_id, after_comments, after_comments) == stamps.ALL
+    assert stamps.changed_parts(article_id, 0, stamps.MAX_STEPS + 1) == stamps.ALL
+
+    cache.delete(f"stamps:parts:{article_id}:{start + 1}")  # another process's note
+    assert stamps.changed_parts(article_id, start, after_comments) == stamps.ALL
+
+
+def test_the_poll_names_the_parts_of_the_claim_page_that_changed(
+    reviewer, second_reviewer, django_capture_on_commit_callbacks
+):
+    claim_ = ClaimFactory.create()
+    client = signed_in(reviewer)
+    url = reverse("web:claim-live", args=[claim_.pk])
+    shown = stamps.claim_stamp(claim_.pk)[1]  # type: ignore[index]
+    etag = client.get(url, {"since": shown})["ETag"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        comment_create(claim=claim_, author=second_reviewer, body="Which survey?")
+    answer = client.get(url, {"since": shown}, headers={"If-None-Match": etag})
+
+    assert answer.status_code == 200
+    assert answer["X-Live-Parts"] == "claim-discussion"
+    carried = answer.content.decode().split('<div id="claim-discussion" data-live-part>', 1)[1]
+    assert "Which survey?" in carried
+    assert client.get(url)["X-Live-Parts"] == "*"  # a page that did not say what it shows
+    with django_capture_on_commit_callbacks(execute=True):
+        rating_submit(
+            claim=claim_, reviewer=second_reviewer, verdict=Verdict.TRUE, rationale="Yes."
+        )
+    assert client.get(url, {"since": shown})["X-Live-Parts"] == "*"
+    assert client.get(url, {"since": "-1"})["X-Live-Parts"] == "*"
+
+
+def test_the_claim_page_sends_only_the_parts_asked_for_in_the_pages_markup(
+    reviewer, second_reviewer, django_assert_max_num_queries
+):
+    claim_ = ClaimFactory.create()
+    comment_create(claim=claim_, author=second_reviewer, body="Which <survey>?")
+    client = signed_in(reviewer)
+    page_url = reverse("web:claim", args=[claim_.pk])
+    whole = client.get(page_url).content.decode()
+
+    with django_assert_max_num_queries(12):
+        parts = client.get(page_url, {"parts": "claim-discussion history"})
+
+    body = parts.content.decode()
+    assert parts.status_code == 200
+    assert '<div id="claim-discussion" data-live-part>' in body
+    assert '<div id="history" data-live-part>' in body
+    assert "<html" not in body
+    assert 'id="ratings"' not in body
+    assert "Which &lt;survey&gt;?" in body
+    for region in ("claim-discussion", "history"):
+        inner = body.split(f'<div id="{region}" data-live-part>', 1)[1].split("</div>\n", 1)[0]
+        assert inner.split('name="csrfmiddlewaretoken"')[0] in whole
+    # A part that cannot be sent alone, or none: the whole page.
+    assert "<html" in client.get(page_url, {"parts": "ratings"}).content.decode()
+    assert "<html" in client.get(page_url, {"parts": ""}).content.decode()

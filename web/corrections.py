@@ -17,13 +17,12 @@ def claim_corrections(
     *,
     ratings: Sequence[Rating],
     evidence: Sequence[Evidence],
-    comments: Sequence[Comment],
     bound: dict[str, Any],
 ) -> dict[str, Any]:
     """The claim page's correction forms; ``bound`` holds one that came back with errors.
 
-    Each piece of evidence and each comment the user may change gets ``may_change`` and
-    its ``edit_form``.
+    Each piece of evidence the user may change gets ``may_change`` and its ``edit_form``
+    (the comments get theirs from ``comment_corrections``).
     """
     has_ratings = bool(ratings)
     may_change = policies.can_change_claim(user, claim)
@@ -32,13 +31,6 @@ def claim_corrections(
         initial={"kind": claim.kind, "sources": [source.pk for source in claim.sources.all()]},
     )
     evidence_corrections(user, evidence, bound=bound)
-    for comment in comments:
-        comment.may_change = policies.can_change_comment(user, comment)  # type: ignore[attr-defined]
-        if comment.may_change:  # type: ignore[attr-defined]
-            failed = forms.failed_form_of(bound, "comment_edit_form", "comment_id", comment.pk)
-            comment.edit_form = failed or forms.CommentEditForm(  # type: ignore[attr-defined]
-                comment_id=comment.pk, initial={"body": comment.body}
-            )
     return {
         "may_change_claim": may_change,
         "may_move_claim": may_change
@@ -51,6 +43,21 @@ def claim_corrections(
         else [],
         "corrections_open": any(key in bound for key in ("claim_edit_form", "span_form")),
     }
+
+
+def comment_corrections(
+    user: Any, comments: Sequence[Comment], *, bound: dict[str, Any] | None = None
+) -> None:
+    """Give each comment ``may_change`` and, where the user may, its ``edit_form``."""
+    for comment in comments:
+        comment.may_change = policies.can_change_comment(user, comment)  # type: ignore[attr-defined]
+        if comment.may_change:  # type: ignore[attr-defined]
+            failed = forms.failed_form_of(
+                bound or {}, "comment_edit_form", "comment_id", comment.pk
+            )
+            comment.edit_form = failed or forms.CommentEditForm(  # type: ignore[attr-defined]
+                comment_id=comment.pk, initial={"body": comment.body}
+            )
 
 
 def evidence_corrections(

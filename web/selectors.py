@@ -229,6 +229,15 @@ def claim_for_page(claim_id: int) -> Claim | None:
     )
 
 
+def claim_for_parts(claim_id: int) -> Claim | None:
+    """The claim as its page's parts fetched alone need it (``CLAIM_PAGE_PARTS``): its
+    own columns and its article's, without the article's texts or the claim's verdicts."""
+    claims = Claim.objects.select_related("article").defer(
+        "article__text", "article__source_text", "article__structure"
+    )
+    return claims.filter(pk=claim_id).first()
+
+
 def claim_sources(claim: Claim) -> list[Source]:
     """The sources the claim relies on, each with its latest snapshot and quote check."""
     sources: list[Source] = list(

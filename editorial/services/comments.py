@@ -46,7 +46,7 @@ def comment_update(*, comment: Comment, user: Any, body: str) -> Comment:
     comment.body = body
     comment.edited_at = timezone.now()
     save_as(comment, user, update_fields=["body", "edited_at"])
-    stamps.claim_changed(comment.claim_id)
+    stamps.claim_changed(comment.claim_id, parts=stamps.COMMENT_CORRECTED)
     return comment
 
 
@@ -56,4 +56,4 @@ def comment_delete(*, comment: Comment, user: Any) -> None:
     comment._history_user = policies.person(user)  # type: ignore[attr-defined]
     claim_id = comment.claim_id
     comment.delete()
-    stamps.claim_changed(claim_id)
+    stamps.claim_changed(claim_id, parts=stamps.COMMENT_CORRECTED)

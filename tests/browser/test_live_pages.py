@@ -122,3 +122,60 @@ def test_a_comment_and_a_rating_appear_on_the_other_reviewers_page_without_a_rel
                   document.dispatchEvent(new Event('visibilitychange'));
                 }"""
             )
+
+
+def test_a_comment_comes_with_the_poll_and_a_rating_reloads_the_whole_page(
+    page: Page, live_server, settings, every_rating_shown
+) -> None:
+    from editorial.services.comments import comment_create, comment_update
+    from editorial.services.ratings import rating_submit
+
+    settings.LIVE_POLL_SECONDS = 1
+    ana = UserFactory.create(username="ana", roles=["reviewer"])
+    ben = UserFactory.create(username="ben", roles=["reviewer"])
+    article = article_import(
+        content=SAMPLE_ARTICLE.read_text(encoding="utf-8"),
+        source_format="markdown",
+        imported_by=ana,
+    )
+    claim = claim_create(article=article, created_by=ana, quote=QUOTE)
+    claim_path = f"/claims/{claim.pk}/"
+    fetched: list[str] = []  # the claim page fetched again by the page's script
+    carried: list[str] = []  # the parts that polls' answers carried
+    page.on(
+        "request",
+        lambda request: (
+            fetched.append(request.url.split(claim_path, 1)[1])
+            if request.url.split("?")[0].endswith(claim_path) and request.resource_type == "fetch"
+            else None
+        ),
+    )
+    page.on(
+        "response",
+        lambda response: (
+            carried.append(response.headers["x-live-parts"])
+            if "/live/" in response.url and response.headers.get("x-live-parts", "*") != "*"
+            else None
+        ),
+    )
+    sign_in(page, live_server.url, ben.username)
+    page.goto(f"{live_server.url}{claim_path}")
+    page.get_by_label("Rationale").fill(BEN_DRAFT)
+    expect(page.locator("#live-here")).to_be_attached()
+
+    comment = comment_create(claim=claim, author=ana, body="Seen the 2012 figure?")
+
+    expect(page.locator("#discussion .comment")).to_contain_text("Seen the 2012", timeout=8000)
+    assert carried == ["claim-discussion"]  # a new comment is not in the history
+    comment_update(comment=comment, user=ana, body="Seen the 2013 figure?")
+    expect(page.locator("#discussion .comment")).to_contain_text("Seen the 2013", timeout=8000)
+    expect(page.locator("#history")).to_contain_text("ana edited a comment")
+    assert carried[1:] == ["claim-discussion history"]
+    assert fetched == []
+    expect(page.get_by_label("Rationale")).to_have_value(BEN_DRAFT)
+
+    rating_submit(claim=claim, reviewer=ana, verdict="false", confidence="high", rationale="No.")
+
+    expect(page.locator("#all-ratings")).to_contain_text("No.", timeout=8000)
+    assert fetched == [""]  # the whole page: a rating changes much of it
+    expect(page.get_by_label("Rationale")).to_have_value(BEN_DRAFT)

@@ -25,7 +25,6 @@ from editorial.queues import QUEUES
 from editorial.selectors import (
     LinkedClaim,
     assignment_list,
-    comment_list,
     consensus_summary,
     correction_request_list,
     linked_claims,
@@ -39,9 +38,14 @@ from memory.selectors import checked_before
 from texts.paragraphs import passage_span
 from web import forms, selectors
 from web.corrections import claim_corrections, evidence_corrections
-from web.history import claim_history
 from web.reader import ClaimMark, render_article
 from web.verdicts import claim_look, claim_look_for, ratings_hidden
+from web.views.claim_parts import (
+    CLAIM_PAGE_PARTS,
+    claim_parts_html,
+    discussion_context,
+    history_context,
+)
 from web.views.common import failed_forms, form_failed, go, reviewer_required
 from web.views.live import claim_live_context
 
@@ -110,7 +114,6 @@ def claim_page_response(request: HttpRequest, claim: Claim, **forms_: Any) -> Ht
         "my_rating": mine,
         "evidence_form": forms_.get("evidence_form") or forms.EvidenceForm(),
         "rating_form": rating_form,
-        "history": claim_history(claim, verdicts=not hidden),
         "describe_form": forms_.get("describe_form")
         or forms.ClaimDescribeForm(initial=forms.ClaimDescribeForm.initial_for(claim)),
         "can_describe": policies.can_describe_claim(request.user, claim),
@@ -121,14 +124,11 @@ def claim_page_response(request: HttpRequest, claim: Claim, **forms_: Any) -> Ht
         **_editorial_context(
             request, claim, forms_, has_rated=mine is not None, reuse=_reuse(request, links, forms_)
         ),
+        **discussion_context(request, claim, forms_),
+        **history_context(claim, hidden=hidden),
     }
     context |= claim_corrections(
-        request.user,
-        claim,
-        ratings=ratings,
-        evidence=context["evidence"],
-        comments=context["comments"],
-        bound=forms_,
+        request.user, claim, ratings=ratings, evidence=context["evidence"], bound=forms_
     )
     return render(request, "web/claim.html", context)
 
@@ -257,9 +257,6 @@ def _editorial_context(
         "assign_form": bound.get("assign_form")
         or forms.AssignForm(reviewers=selectors.eligible_reviewers()),
         "assignments": list(assignment_list(claim=claim)),
-        "comments": list(comment_list(claim=claim)),
-        "comment_form": bound.get("comment_form") or forms.CommentForm(),
-        "can_comment": policies.can_comment_on_claim(user, claim) or "comment_form" in bound,
         "public_url": reverse("fact-check", args=[claim.pk]) if is_public_claim(claim) else "",
     }
 
@@ -354,6 +351,14 @@ def claim_form_failed(
 @require_safe
 @reviewer_required
 def claim_page(request: HttpRequest, claim_id: int) -> HttpResponse:
+    parts = request.GET.get("parts", "").split()
+    if parts and all(part in CLAIM_PAGE_PARTS for part in parts):
+        # What a page that updates itself asks for: forms that failed wait in the session
+        # for the next whole page.
+        claim = selectors.claim_for_parts(claim_id)
+        if claim is None:
+            raise Http404("No such claim.")
+        return HttpResponse(claim_parts_html(request, claim, parts))
     claim = claim_or_404(claim_id)
     bound = failed_forms(request, claim_form_builders(claim))
     return claim_page_response(request, claim, **bound)

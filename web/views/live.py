@@ -3,14 +3,19 @@
 The answer is a 304 while nothing changed: its ETag is the article's change stamp
 (``claims.stamps``), who else is here and the reader's unread count. When it changed,
 the answer carries the new stamp (``X-Live-Stamp``) and the elements to swap in by id:
-who is here and, where the inbox exists, its badge (``#inbox-badge``). The page itself
-(``web/static/web/app.js``) then fetches its own address again and swaps in the parts
-that changed, never a form the reader is filling in.
+who is here and, where the inbox exists, its badge (``#inbox-badge``).
+
+The page says which stamp it shows (``?since=``). When the changes since then are known
+and touch only parts a claim's page can send alone (a comment: the discussion), the
+answer names them (``X-Live-Parts``) and carries them; else it says ``*``, and the page
+(``web/static/web/app.js``) fetches its own address again. Either way the page swaps in
+the parts that changed, never a form the reader is filling in.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -20,7 +25,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from claims import stamps
-from web import presence
+from notifications.selectors import unread_count
+from web import presence, selectors
+from web.views.claim_parts import claim_parts_html
 from web.views.common import reviewer_required
 
 
@@ -47,30 +54,79 @@ def claim_live_context(request: HttpRequest, claim: Any) -> dict[str, Any]:
     return live_context(request, stamp=stamp, page=f"claim:{claim.pk}", url=url)
 
 
+# The parts of a claim's page (``web.views.claim_parts``) that each kind of change
+# touches; any other change is fetched whole.
+CLAIM_PAGE_CHANGES: dict[str, tuple[str, ...]] = {
+    stamps.COMMENTS: ("claim-discussion",),
+    stamps.COMMENTS_CORRECTED: ("claim-discussion", "history"),
+}
+
+
 @require_safe
 @reviewer_required
 def article_live(request: HttpRequest, article_id: int) -> HttpResponse:
-    return _answer(request, stamps.article_stamp(article_id), f"article:{article_id}")
+    stamp = stamps.article_stamp(article_id)
+    return _answer(request, stamp, f"article:{article_id}", changes=None)
 
 
 @require_safe
 @reviewer_required
 def claim_live(request: HttpRequest, claim_id: int) -> HttpResponse:
-    return _answer(request, stamps.claim_stamp(claim_id), f"claim:{claim_id}")
+    found = stamps.claim_stamp(claim_id)
+    if found is None:
+        raise Http404("No such page.")
+    article_id, stamp = found
+
+    def changes(since: int) -> tuple[str, str]:
+        regions = _claim_regions(article_id, since, stamp)
+        claim = selectors.claim_for_parts(claim_id) if regions != "*" else None
+        if claim is None:
+            return "*", ""
+        return regions, claim_parts_html(request, claim, regions.split())
+
+    return _answer(request, stamp, f"claim:{claim_id}", changes=changes)
 
 
-def _answer(request: HttpRequest, stamp: int | None, page: str) -> HttpResponse:
+def _claim_regions(article_id: int, since: int, stamp: int) -> str:
+    """The ids of the claim page's parts that changed since the stamp it shows, or
+    ``*`` for the whole page."""
+    changed = stamps.changed_parts(article_id, since, stamp)
+    regions: list[str] = []
+    for part in sorted(changed):
+        if part not in CLAIM_PAGE_CHANGES:
+            return "*"
+        regions += [region for region in CLAIM_PAGE_CHANGES[part] if region not in regions]
+    return " ".join(regions) or "*"
+
+
+def _answer(
+    request: HttpRequest,
+    stamp: int | None,
+    page: str,
+    *,
+    changes: Callable[[int], tuple[str, str]] | None,
+) -> HttpResponse:
+    """304 while the page is up to date. Else the state, the stamp and, when the page
+    said which stamp it shows (``?since=``), which of its parts changed
+    (``X-Live-Parts``, ``*`` for all), with those parts when they can be sent alone."""
     if stamp is None:
         raise Http404("No such page.")
     here = presence.sentence(presence.look(page, request.user))
-    state = render_to_string("web/_live_state.html", {"here": here}, request=request)
-    digest = hashlib.blake2b(f"{request.user.pk}|{state}".encode(), digest_size=8).hexdigest()
+    # What the state shows, without rendering it: a 304 renders nothing.
+    shown = f"{request.user.pk}|{here}|{unread_count(request.user)}"
+    digest = hashlib.blake2b(shown.encode(), digest_size=8).hexdigest()
     etag = f'"{stamp}-{digest}"'
     if etag in _etags(request.headers.get("If-None-Match", "")):
         response: HttpResponse = HttpResponseNotModified()
     else:
-        response = HttpResponse(state)
+        state = render_to_string("web/_live_state.html", {"here": here}, request=request)
+        since = request.GET.get("since", "")
+        parts, carried = "*", ""
+        if changes is not None and since.isdigit() and len(since) < 12 and int(since) < stamp:
+            parts, carried = changes(int(since))
+        response = HttpResponse(state + carried)
         response["X-Live-Stamp"] = str(stamp)
+        response["X-Live-Parts"] = parts
     response["ETag"] = etag
     # The page sends If-None-Match itself: no cache in between keeps a copy.
     response["Cache-Control"] = "no-store"

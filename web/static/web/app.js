@@ -370,15 +370,20 @@
     document.addEventListener("input", markDirty, true);
     document.addEventListener("change", markDirty, true);
 
-    async function refresh() {
-      const response = await fetch(location.pathname + location.search, {
-        cache: "no-store", credentials: "same-origin", redirect: "manual",
-      });
-      if (!response.ok) return false;
-      const page = new DOMParser().parseFromString(await response.text(), "text/html");
+    // What changed since the page's stamp, as the server said: region ids, or "*" for all.
+    let changed = new Set();
+
+    function noteChanged(parts) {
+      if (changed.has("*") || !parts || parts.trim() === "*") { changed = new Set(["*"]); return; }
+      parts.trim().split(/\s+/).forEach((part) => changed.add(part));
+    }
+
+    // Swaps in each part of ``doc`` that changed; false when one had to wait (a form in
+    // the way), to be tried again at the next turn.
+    function swapParts(doc) {
       let complete = true;
       $$("[data-live-region]").forEach((region) => {
-        const fresh = page.getElementById(region.id);
+        const fresh = doc.getElementById(region.id);
         if (!fresh) return;
         const html = serverHtml(fresh);
         if (html === shown.get(region.id)) return;
@@ -388,9 +393,21 @@
       return complete;
     }
 
-    function swapById(html) {
-      const answer = new DOMParser().parseFromString(html, "text/html");
+    async function refresh() {
+      // Only the parts that changed, when the server knows them; else the whole page.
+      const url = new URL(location.href);
+      url.hash = "";
+      if (!changed.has("*") && changed.size) url.searchParams.set("parts", Array.from(changed).join(" "));
+      const response = await fetch(url.pathname + url.search, {
+        cache: "no-store", credentials: "same-origin", redirect: "manual",
+      });
+      if (!response.ok) return false;
+      return swapParts(new DOMParser().parseFromString(await response.text(), "text/html"));
+    }
+
+    function swapById(answer) {
       Array.from(answer.body.children).forEach((element) => {
+        if (element.hasAttribute("data-live-part")) return; // swapped by swapParts
         const target = element.id && document.getElementById(element.id);
         if (!target) return;
         element.removeAttribute("hx-swap-oob");
@@ -405,7 +422,9 @@
       if (document.hidden) return; // asked again as soon as the tab is shown
       busy = true;
       try {
-        const response = await fetch(live.dataset.liveUrl, {
+        const address = new URL(live.dataset.liveUrl, location.href);
+        address.searchParams.set("since", stamp);
+        const response = await fetch(address.pathname + address.search, {
           headers: etag ? { "If-None-Match": etag } : {},
           cache: "no-store", credentials: "same-origin", redirect: "manual",
         });
@@ -416,13 +435,22 @@
         const next = response.headers.get("X-Live-Stamp");
         if (response.status === 200 && next !== null) {
           etag = response.headers.get("ETag") || "";
+          const parts = response.headers.get("X-Live-Parts");
+          if (next !== latest) noteChanged(parts);
           latest = next;
-          swapById(await response.text());
+          const answer = new DOMParser().parseFromString(await response.text(), "text/html");
+          swapById(answer);
+          // The answer carries the parts that changed since the page's stamp, when it can.
+          if (parts && parts.trim() !== "*" && answer.querySelector("[data-live-part]")
+              && swapParts(answer)) {
+            stamp = next;
+            changed = new Set();
+          }
         }
         // A part left as it was (a form in the way) is tried again at the next turn.
         if (latest !== stamp && (response.status === 200 || response.status === 304)) {
           const seen = latest;
-          if (await refresh()) stamp = seen;
+          if (await refresh()) { stamp = seen; changed = new Set(); }
         }
       } catch (error) {
         // Offline or the server restarting: ask again at the next turn.
