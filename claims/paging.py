@@ -18,7 +18,8 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, Min, Q, QuerySet
+from django.db import connections
+from django.db.models import Count, F, Min, Q, QuerySet
 from django.db.models.query import FlatValuesListIterable
 
 from claims.search import RANK
@@ -84,6 +85,10 @@ class RankedPaginator(CappedPaginator):
         rows = cast(QuerySet[Any], self.object_list)
         if not self.ranked:
             return super().page(number)
+        if rows.query.order_by == (f"-{RANK}", "-pk") and not self.orphans:
+            found = self._best_first(rows, number)
+            if found is not None:
+                return found
         number = self.validate_number(number)  # counts, and finds the floor
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page
@@ -96,6 +101,40 @@ class RankedPaginator(CappedPaginator):
             return self._get_page(ids, number, self)  # type: ignore[attr-defined]
         found = {_key(row): row for row in rows.filter(pk__in=ids)}
         return self._get_page([found[pk] for pk in ids if pk in found], number, self)  # type: ignore[attr-defined]
+
+    def _best_first(self, rows: QuerySet[Any], number: Any) -> Any:
+        """The page of a search in its own order (best first) by one query that ranks
+        the newest matches, counts them and keeps the page's ids; None when the page has
+        no row (past the end, or no match), which the counting path then explains."""
+        try:
+            wanted = int(number)
+        except (TypeError, ValueError):
+            return None  # validate_number says why
+        if wanted < 1:
+            return None
+        limit = settings.SEARCH_RANK_LIMIT
+        newest = rows.order_by("-pk").annotate(best=F(RANK)).values("pk", "best")[: limit + 1]
+        sql, params = newest.query.sql_with_params()
+        # Past the limit, the oldest of the newest limit + 1 is the floor: not ranked.
+        ranked = (
+            "SELECT pk, total FROM (SELECT pk, best, COUNT(*) OVER () AS total, "
+            f"MIN(pk) OVER () AS oldest FROM ({sql}) newest) counted "
+            "WHERE total <= %s OR pk <> oldest ORDER BY best DESC, pk DESC LIMIT %s OFFSET %s"
+        )
+        with connections[rows.db].cursor() as cursor:
+            cursor.execute(ranked, [*params, limit, self.per_page, (wanted - 1) * self.per_page])
+            found = cursor.fetchall()
+        if not found:
+            return None
+        total = found[0][1]
+        self.count_is_estimate = total > limit
+        self.__dict__["count"] = min(total, limit)  # the cached property, counted here
+        ids = [pk for pk, _ in found]
+        if rows._iterable_class is FlatValuesListIterable:
+            return self._get_page(ids, self.validate_number(wanted), self)  # type: ignore[attr-defined]
+        by_id = {_key(row): row for row in rows.filter(pk__in=ids)}
+        page = [by_id[pk] for pk in ids if pk in by_id]
+        return self._get_page(page, self.validate_number(wanted), self)  # type: ignore[attr-defined]
 
 
 def _ranked(rows: Any) -> bool:

@@ -367,3 +367,21 @@ def test_without_fts5_each_word_is_matched_anywhere(claims, monkeypatch) -> None
     assert found("tree cov") == quotes(claims, "cover", "cover_of")
     assert found("-tree") == set()
     assert search.highlights(Claim, [claims["cover"].pk], "tree") == {}
+
+
+def test_a_search_page_past_its_matches_is_not_found_and_no_match_is_an_empty_list(
+    reviewer_api,
+) -> None:
+    for n in range(3):
+        claim(f"Bridge {n} reopened.")
+
+    assert reviewer_api.get(CLAIMS, {"search": "bridge", "page": 2}).status_code == 404
+    assert reviewer_api.get(CLAIMS, {"search": "bridge", "page": "x"}).status_code == 404
+    empty = reviewer_api.get(CLAIMS, {"search": "tram"}).json()
+    assert (empty["count"], empty["count_is_estimate"], empty["results"]) == (0, False, [])
+    second = reviewer_api.get(CLAIMS, {"search": "bridge", "page_size": 2, "page": 2}).json()
+    assert (second["count"], len(second["results"]), second["previous"] is not None) == (
+        3,
+        1,
+        True,
+    )
