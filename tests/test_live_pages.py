@@ -355,3 +355,24 @@ def test_the_claim_page_sends_only_the_parts_asked_for_in_the_pages_markup(
     # A part that cannot be sent alone, or none: the whole page.
     assert "<html" in client.get(page_url, {"parts": "ratings"}).content.decode()
     assert "<html" in client.get(page_url, {"parts": ""}).content.decode()
+
+
+def test_a_comment_changes_nothing_the_reader_shows(
+    reviewer, second_reviewer, django_capture_on_commit_callbacks
+):
+    claim_ = ClaimFactory.create()
+    client = signed_in(reviewer)
+    url = reverse("web:article-live", args=[claim_.article_id])
+    shown = stamp(claim_.article)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        comment_create(claim=claim_, author=second_reviewer, body="Which survey?")
+    answer = client.get(url, {"since": shown})
+
+    assert answer["X-Live-Stamp"] == str(shown + 1)
+    assert answer["X-Live-Parts"] == ""  # nothing to fetch: the reader shows no discussion
+    with django_capture_on_commit_callbacks(execute=True):
+        rating_submit(
+            claim=claim_, reviewer=second_reviewer, verdict=Verdict.TRUE, rationale="Yes."
+        )
+    assert client.get(url, {"since": shown})["X-Live-Parts"] == "*"

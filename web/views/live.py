@@ -54,11 +54,15 @@ def claim_live_context(request: HttpRequest, claim: Any) -> dict[str, Any]:
     return live_context(request, stamp=stamp, page=f"claim:{claim.pk}", url=url)
 
 
-# The parts of a claim's page (``web.views.claim_parts``) that each kind of change
-# touches; any other change is fetched whole.
+# The parts of each page (``web.views.claim_parts``) that each kind of change touches:
+# none, for a page that does not show it; any other change is fetched whole.
 CLAIM_PAGE_CHANGES: dict[str, tuple[str, ...]] = {
     stamps.COMMENTS: ("claim-discussion",),
     stamps.COMMENTS_CORRECTED: ("claim-discussion", "history"),
+}
+READER_CHANGES: dict[str, tuple[str, ...]] = {  # the reader shows no discussion
+    stamps.COMMENTS: (),
+    stamps.COMMENTS_CORRECTED: (),
 }
 
 
@@ -66,7 +70,13 @@ CLAIM_PAGE_CHANGES: dict[str, tuple[str, ...]] = {
 @reviewer_required
 def article_live(request: HttpRequest, article_id: int) -> HttpResponse:
     stamp = stamps.article_stamp(article_id)
-    return _answer(request, stamp, f"article:{article_id}", changes=None)
+
+    def changes(since: int) -> tuple[str, str]:
+        assert stamp is not None
+        regions = _regions(READER_CHANGES, article_id, since, stamp)
+        return ("*" if regions is None else " ".join(regions)), ""
+
+    return _answer(request, stamp, f"article:{article_id}", changes=changes)
 
 
 @require_safe
@@ -78,25 +88,29 @@ def claim_live(request: HttpRequest, claim_id: int) -> HttpResponse:
     article_id, stamp = found
 
     def changes(since: int) -> tuple[str, str]:
-        regions = _claim_regions(article_id, since, stamp)
-        claim = selectors.claim_for_parts(claim_id) if regions != "*" else None
-        if claim is None:
+        regions = _regions(CLAIM_PAGE_CHANGES, article_id, since, stamp)
+        if regions is None:
             return "*", ""
-        return regions, claim_parts_html(request, claim, regions.split())
+        claim = selectors.claim_for_parts(claim_id) if regions else None
+        if regions and claim is None:
+            return "*", ""
+        html = claim_parts_html(request, claim, regions) if claim is not None else ""
+        return " ".join(regions), html
 
     return _answer(request, stamp, f"claim:{claim_id}", changes=changes)
 
 
-def _claim_regions(article_id: int, since: int, stamp: int) -> str:
-    """The ids of the claim page's parts that changed since the stamp it shows, or
-    ``*`` for the whole page."""
-    changed = stamps.changed_parts(article_id, since, stamp)
+def _regions(
+    changes: dict[str, tuple[str, ...]], article_id: int, since: int, stamp: int
+) -> list[str] | None:
+    """The ids of the page's parts that changed since the stamp it shows (maybe none),
+    or None for the whole page."""
     regions: list[str] = []
-    for part in sorted(changed):
-        if part not in CLAIM_PAGE_CHANGES:
-            return "*"
-        regions += [region for region in CLAIM_PAGE_CHANGES[part] if region not in regions]
-    return " ".join(regions) or "*"
+    for part in sorted(stamps.changed_parts(article_id, since, stamp)):
+        if part not in changes:
+            return None
+        regions += [region for region in changes[part] if region not in regions]
+    return regions
 
 
 def _answer(
@@ -108,7 +122,7 @@ def _answer(
 ) -> HttpResponse:
     """304 while the page is up to date. Else the state, the stamp and, when the page
     said which stamp it shows (``?since=``), which of its parts changed
-    (``X-Live-Parts``, ``*`` for all), with those parts when they can be sent alone."""
+    (``X-Live-Parts``: their ids, maybe none, or ``*`` for all), with those parts."""
     if stamp is None:
         raise Http404("No such page.")
     here = presence.sentence(presence.look(page, request.user))

@@ -374,8 +374,8 @@
     let changed = new Set();
 
     function noteChanged(parts) {
-      if (changed.has("*") || !parts || parts.trim() === "*") { changed = new Set(["*"]); return; }
-      parts.trim().split(/\s+/).forEach((part) => changed.add(part));
+      if (changed.has("*") || parts === null || parts.trim() === "*") { changed = new Set(["*"]); return; }
+      parts.trim().split(/\s+/).filter(Boolean).forEach((part) => changed.add(part));
     }
 
     // Swaps in each part of ``doc`` that changed; false when one had to wait (a form in
@@ -440,9 +440,9 @@
           latest = next;
           const answer = new DOMParser().parseFromString(await response.text(), "text/html");
           swapById(answer);
-          // The answer carries the parts that changed since the page's stamp, when it can.
-          if (parts && parts.trim() !== "*" && answer.querySelector("[data-live-part]")
-              && swapParts(answer)) {
+          // The answer carries the parts that changed since the page's stamp (maybe none:
+          // nothing this page shows), when it can.
+          if (parts !== null && parts.trim() !== "*" && swapParts(answer)) {
             stamp = next;
             changed = new Set();
           }
