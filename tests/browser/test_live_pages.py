@@ -4,6 +4,8 @@ page without a reload, and what the other was typing stays where it was."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.template import TemplateDoesNotExist
@@ -35,14 +37,18 @@ def has_inbox() -> bool:
     return True
 
 
-def test_a_comment_and_a_rating_appear_on_the_other_reviewers_page_without_a_reload(
-    browser: Browser,
-    page: Page,
-    live_server,
-    settings,
-    every_rating_shown,
-    shoot: Callable[..., None],
-) -> None:
+@dataclass
+class Desk:
+    ana: Any
+    ben: Any
+    article: Any
+    claim: Any
+
+
+@pytest.fixture
+def desk(settings, every_rating_shown) -> Desk:
+    """Ana and Ben, reviewers, and a claim Ana marked in the sample article; pages poll
+    every second."""
     settings.LIVE_POLL_SECONDS = 1
     ana = UserFactory.create(username="ana", roles=["reviewer"])
     ben = UserFactory.create(username="ben", roles=["reviewer"])
@@ -51,7 +57,17 @@ def test_a_comment_and_a_rating_appear_on_the_other_reviewers_page_without_a_rel
         source_format="markdown",
         imported_by=ana,
     )
-    claim = claim_create(article=article, created_by=ana, quote=QUOTE)
+    return Desk(ana, ben, article, claim_create(article=article, created_by=ana, quote=QUOTE))
+
+
+def test_a_comment_and_a_rating_appear_on_the_other_reviewers_page_without_a_reload(
+    browser: Browser,
+    page: Page,
+    live_server,
+    desk: Desk,
+    shoot: Callable[..., None],
+) -> None:
+    ana, ben, article, claim = desk.ana, desk.ben, desk.article, desk.claim
     base_url = live_server.url
     claim_url = f"{base_url}/claims/{claim.pk}/"
 
@@ -125,20 +141,12 @@ def test_a_comment_and_a_rating_appear_on_the_other_reviewers_page_without_a_rel
 
 
 def test_a_comment_comes_with_the_poll_and_a_rating_reloads_the_whole_page(
-    page: Page, live_server, settings, every_rating_shown
+    page: Page, live_server, desk: Desk
 ) -> None:
     from editorial.services.comments import comment_create, comment_update
     from editorial.services.ratings import rating_submit
 
-    settings.LIVE_POLL_SECONDS = 1
-    ana = UserFactory.create(username="ana", roles=["reviewer"])
-    ben = UserFactory.create(username="ben", roles=["reviewer"])
-    article = article_import(
-        content=SAMPLE_ARTICLE.read_text(encoding="utf-8"),
-        source_format="markdown",
-        imported_by=ana,
-    )
-    claim = claim_create(article=article, created_by=ana, quote=QUOTE)
+    ana, ben, claim = desk.ana, desk.ben, desk.claim
     claim_path = f"/claims/{claim.pk}/"
     fetched: list[str] = []  # the claim page fetched again by the page's script
     carried: list[str] = []  # the parts that polls' answers carried
