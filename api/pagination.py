@@ -52,12 +52,14 @@ class PageNumberPagination(pagination.PageNumberPagination):
     def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
         envelope: dict[str, Any] = super().get_paginated_response_schema(schema)
         envelope["properties"]["count"]["description"] = (
-            "How many results, counted up to LIST_COUNT_LIMIT (10,000 by default)."
+            "How many results, counted up to LIST_COUNT_LIMIT (10,000 by default); a "
+            "search's up to SEARCH_RANK_LIMIT (2,000), past which the newest are ranked."
         )
         envelope["properties"]["count_is_estimate"] = {
             "type": "boolean",
             "description": "True when there are more results than `count` (the list was "
-            "counted only up to its limit): follow `next` to reach them.",
+            "counted only up to its limit): follow `next` to reach them. A search ranks "
+            "only the newest `count` of its matches: narrow it to reach the others.",
         }
         envelope["required"] = [*envelope.get("required", []), "count_is_estimate"]
         return envelope
