@@ -22,7 +22,7 @@ from django.db import connections
 from django.db.models import Count, F, Min, Q, QuerySet
 from django.db.models.query import FlatValuesListIterable
 
-from claims.search import RANK
+from claims.search import RANK, newest_first
 
 
 class CappedPaginator(Paginator):
@@ -74,7 +74,7 @@ class RankedPaginator(CappedPaginator):
         # One query counts the newest matches up to one past the limit and finds the
         # oldest of them: past the limit, that is the floor the ranked rows are above.
         rows = cast(QuerySet[Any], self.object_list)
-        newest = rows.order_by("-pk").values("pk")[: limit + 1]
+        newest = newest_first(rows).values("pk")[: limit + 1]
         found = newest.aggregate(rows=Count("pk"), oldest=Min("pk"))
         self.count_is_estimate = found["rows"] > limit
         if self.count_is_estimate:
@@ -113,7 +113,7 @@ class RankedPaginator(CappedPaginator):
         if wanted < 1:
             return None
         limit = settings.SEARCH_RANK_LIMIT
-        newest = rows.order_by("-pk").annotate(best=F(RANK)).values("pk", "best")[: limit + 1]
+        newest = newest_first(rows).annotate(best=F(RANK)).values("pk", "best")[: limit + 1]
         sql, params = newest.query.sql_with_params()
         # Past the limit, the oldest of the newest limit + 1 is the floor: not ranked.
         ranked = (
