@@ -20,7 +20,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import Count, F, Min, Q, QuerySet
-from django.db.models.query import FlatValuesListIterable
+from django.db.models.query import FlatValuesListIterable, ModelIterable, ValuesIterable
 
 from claims.search import RANK, newest_first
 
@@ -58,7 +58,9 @@ class RankedPaginator(CappedPaginator):
     ranks the newest ``SEARCH_RANK_LIMIT`` of them (the rows the pages are numbered
     within), found by the one query that counts. A page is read by its ids first, then
     the rows of those ids with everything they show, so only a page of matches is joined
-    to its related rows. ``rank_floor`` is the id the ranked rows are newer than."""
+    to its related rows; so is any other list's page past the first, whose OFFSET then
+    skips index entries rather than joined rows. ``rank_floor`` is the id the ranked rows
+    are newer than."""
 
     rank_floor: int | None = None
 
@@ -84,7 +86,18 @@ class RankedPaginator(CappedPaginator):
     def page(self, number: Any) -> Any:
         rows = cast(QuerySet[Any], self.object_list)
         if not self.ranked:
-            return super().page(number)
+            if str(number) == "1" or not _of_models(rows):
+                return super().page(number)
+            # Past the first page, the page's ids first: an OFFSET then skips index
+            # entries, not rows joined to everything the list shows.
+            number = self.validate_number(number)
+            bottom = (number - 1) * self.per_page
+            top = bottom + self.per_page
+            if not self.count_is_estimate and top + self.orphans >= self.count:
+                top = self.count
+            ids = list(rows.values_list("pk", flat=True)[bottom:top])
+            by_id = {_key(row): row for row in rows.filter(pk__in=ids)}
+            return self._get_page([by_id[pk] for pk in ids if pk in by_id], number, self)  # type: ignore[attr-defined]
         if rows.query.order_by == (f"-{RANK}", "-pk") and not self.orphans:
             found = self._best_first(rows, number)
             if found is not None:
@@ -135,6 +148,11 @@ class RankedPaginator(CappedPaginator):
         by_id = {_key(row): row for row in rows.filter(pk__in=ids)}
         page = [by_id[pk] for pk in ids if pk in by_id]
         return self._get_page(page, self.validate_number(wanted), self)  # type: ignore[attr-defined]
+
+
+def _of_models(rows: Any) -> bool:
+    """A queryset of models or of ``values()`` dicts (not of bare ids)."""
+    return isinstance(rows, QuerySet) and rows._iterable_class in (ModelIterable, ValuesIterable)
 
 
 def _ranked(rows: Any) -> bool:
