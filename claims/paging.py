@@ -41,12 +41,24 @@ class CappedPaginator(Paginator):
 
     def page(self, number: Any) -> Any:
         number = self.validate_number(number)  # counts
+        bottom, top = self._bounds(number)
+        return self._get_page(self.object_list[bottom:top], number, self)  # type: ignore[attr-defined]
+
+    def _bounds(self, number: int) -> tuple[int, int]:
+        """The slice of page ``number`` (valid, so counted)."""
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page
         # The last counted page is a full page when there are more rows than counted.
         if not self.count_is_estimate and top + self.orphans >= self.count:
             top = self.count
-        return self._get_page(self.object_list[bottom:top], number, self)  # type: ignore[attr-defined]
+        return bottom, top
+
+    def _page_of_ids(self, rows: QuerySet[Any], ids: list[Any], number: int) -> Any:
+        """Page ``number`` holding the rows of ``rows`` with these ids, in their order."""
+        if rows._iterable_class is FlatValuesListIterable:  # the list is of ids already
+            return self._get_page(ids, number, self)  # type: ignore[attr-defined]
+        by_id = {_key(row): row for row in rows.filter(pk__in=ids)}
+        return self._get_page([by_id[pk] for pk in ids if pk in by_id], number, self)  # type: ignore[attr-defined]
 
 
 class RankedPaginator(CappedPaginator):
@@ -91,29 +103,18 @@ class RankedPaginator(CappedPaginator):
             # Past the first page, the page's ids first: an OFFSET then skips index
             # entries, not rows joined to everything the list shows.
             number = self.validate_number(number)
-            bottom = (number - 1) * self.per_page
-            top = bottom + self.per_page
-            if not self.count_is_estimate and top + self.orphans >= self.count:
-                top = self.count
+            bottom, top = self._bounds(number)
             ids = list(rows.values_list("pk", flat=True)[bottom:top])
-            by_id = {_key(row): row for row in rows.filter(pk__in=ids)}
-            return self._get_page([by_id[pk] for pk in ids if pk in by_id], number, self)  # type: ignore[attr-defined]
+            return self._page_of_ids(rows, ids, number)
         if rows.query.order_by == (f"-{RANK}", "-pk") and not self.orphans:
             found = self._best_first(rows, number)
             if found is not None:
                 return found
         number = self.validate_number(number)  # counts, and finds the floor
-        bottom = (number - 1) * self.per_page
-        top = bottom + self.per_page
-        if not self.count_is_estimate and top + self.orphans >= self.count:
-            top = self.count
+        bottom, top = self._bounds(number)
         if self.rank_floor is not None:
             rows = rows.filter(pk__gt=self.rank_floor)
-        ids = list(rows.values_list("pk", flat=True)[bottom:top])
-        if rows._iterable_class is FlatValuesListIterable:  # the list is of ids already
-            return self._get_page(ids, number, self)  # type: ignore[attr-defined]
-        found = {_key(row): row for row in rows.filter(pk__in=ids)}
-        return self._get_page([found[pk] for pk in ids if pk in found], number, self)  # type: ignore[attr-defined]
+        return self._page_of_ids(rows, list(rows.values_list("pk", flat=True)[bottom:top]), number)
 
     def _best_first(self, rows: QuerySet[Any], number: Any) -> Any:
         """The page of a search in its own order (best first) by one query that ranks
@@ -142,12 +143,7 @@ class RankedPaginator(CappedPaginator):
         total = found[0][1]
         self.count_is_estimate = total > limit
         self.__dict__["count"] = min(total, limit)  # the cached property, counted here
-        ids = [pk for pk, _ in found]
-        if rows._iterable_class is FlatValuesListIterable:
-            return self._get_page(ids, self.validate_number(wanted), self)  # type: ignore[attr-defined]
-        by_id = {_key(row): row for row in rows.filter(pk__in=ids)}
-        page = [by_id[pk] for pk in ids if pk in by_id]
-        return self._get_page(page, self.validate_number(wanted), self)  # type: ignore[attr-defined]
+        return self._page_of_ids(rows, [pk for pk, _ in found], self.validate_number(wanted))
 
 
 def _of_models(rows: Any) -> bool:
