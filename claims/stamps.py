@@ -4,9 +4,9 @@ article's reader or on one of its claims' pages changes.
 Open pages poll it (``web.views.live``): one indexed read per poll, and while the number
 stays the same the answer is a 304. It lives in the database, so every web process and
 every worker sees the same number, on SQLite with one process as on PostgreSQL with
-many. A change costs one UPDATE, sent once the writing transaction commits: the stamp
-never runs ahead of what a page would read, and its row lock is never held inside a
-service's transaction.
+many. A change costs one UPDATE (and one cache write, below), sent once the writing
+transaction commits: the stamp never runs ahead of what a page would read, and its row
+lock is never held inside a service's transaction.
 
 The domain events (``claims.events``) bump it through ``on_event``; services and pipeline
 steps whose writes send no event call ``article_changed`` / ``claim_changed`` /
