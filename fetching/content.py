@@ -22,8 +22,11 @@ import trafilatura
 from charset_normalizer import from_bytes
 from lxml_html_clean import Cleaner
 from pypdf import PdfReader
+from trafilatura.htmlprocessing import build_html_output
 from trafilatura.metadata import examine_meta, extract_meta_json, extract_title
+from trafilatura.settings import Extractor
 from trafilatura.utils import load_html as trafilatura_load_html
+from trafilatura.utils import normalize_unicode
 
 from fetching.safe_http import parse_content_type
 from texts.extraction import extract_html
@@ -244,6 +247,11 @@ def html_depth(html: str) -> int:
     return deepest
 
 
+# An element this deep below the document's root: libxml2 cuts a tree off at 255 levels,
+# so a page it cut off always has one.
+_NESTS_TOO_DEEP = lxml.etree.XPath("boolean(/" + "/".join(["*"] * (LXML_MAX_DEPTH + 1)) + ")")
+
+
 def _parseable(html: str) -> str:
     # lxml refuses a str that still declares its byte encoding, and NULs.
     return _XML_DECLARATION.sub("", html, count=1).replace("\x00", "")
@@ -267,22 +275,19 @@ def _metadata(html: str, *, url: str, search_text_for_date: bool) -> _Metadata:
     )
 
 
-def _main_content_html(html: str, *, url: str, include_links: bool) -> str:
+def _main_content_html(
+    html: str, *, url: str, include_links: bool, tree: lxml.html.HtmlElement | None = None
+) -> str:
     """The page's main content as simple HTML: trafilatura's pick, else the page without chrome;
-    the whole page when it nests too deeply for either."""
-    if html_depth(html) > LXML_MAX_DEPTH:
+    the whole page when it nests too deeply for either. ``tree`` is the page as
+    ``trafilatura_load_html`` parsed it, when the caller has it already (it is not changed)."""
+    if tree is None:
+        if html_depth(html) > LXML_MAX_DEPTH:
+            return html
+        tree = trafilatura_load_html(html)
+    elif _NESTS_TOO_DEEP(tree.getroottree()):
         return html
-    extracted = trafilatura.extract(
-        html,
-        url=url or None,
-        output_format="html",
-        include_comments=False,
-        include_tables=True,
-        include_images=False,
-        include_links=include_links,
-        include_formatting=include_links,
-        favor_recall=True,
-    )
+    extracted = "" if tree is None else _extracted_html(tree, url=url, include_links=include_links)
     if extracted:
         body = lxml.html.document_fromstring(extracted).body
         # Below this trafilatura has fallen back to a flat dump of the page's text,
@@ -290,6 +295,26 @@ def _main_content_html(html: str, *, url: str, include_links: bool) -> str:
         if len(body.text_content().strip()) >= MIN_MAIN_TEXT_CHARS:
             return _clean_fragment(body, url=url)
     return _cleaned_body(html, url=url)
+
+
+def _extracted_html(tree: lxml.html.HtmlElement, *, url: str, include_links: bool) -> str:
+    """``trafilatura.extract(..., output_format="html")`` of a parsed page (which it copies
+    before pruning), without the content fingerprint ``extract`` also computes, a tenth of
+    its time, that nothing here reads."""
+    options = Extractor(
+        output_format="html",
+        recall=True,
+        comments=False,
+        tables=True,
+        images=False,
+        links=include_links,
+        formatting=include_links,
+        url=url or None,
+    )
+    document = trafilatura.bare_extraction(tree, options=options)
+    if not isinstance(document, trafilatura.core.Document) or document.body is None:
+        return ""
+    return str(normalize_unicode(build_html_output(document)))
 
 
 def _cleaned_body(html: str, *, url: str) -> str:
@@ -344,14 +369,17 @@ def _html_content(html: str, *, url: str, charset_used: str) -> PageContent:
     html = _parseable(html)
     if not html.strip():
         return PageContent(kind="html", title="", text="", charset_used=charset_used)
-    # A source's snapshot keeps its title and text only, and every cited page goes
-    # through here: the author, site and date (half the CPU of the whole extraction,
-    # on a news page) are left to article imports (article_from_html).
-    declared = _declared_title(html)
-    text = _html_text(_main_content_html(html, url=url, include_links=False))
+    # Every cited page goes through here: it is parsed once, and each reading below
+    # takes that tree (the extraction copies it before pruning its copy).
+    tree = trafilatura_load_html(html)
+    # A source's snapshot keeps its title and text only: the author, site and date
+    # (half the CPU of the whole extraction, on a news page) are left to article
+    # imports (article_from_html).
+    declared = _declared_title(tree)
+    text = _html_text(_main_content_html(html, url=url, include_links=False, tree=tree))
     if not text.strip():
         text = _html_text(html)
-    page_title, heading = _title_and_heading(html)
+    page_title, heading = _title_and_heading(html, tree)
     title = declared or page_title or heading
     return PageContent(
         kind="html",
@@ -362,10 +390,9 @@ def _html_content(html: str, *, url: str, charset_used: str) -> PageContent:
     )
 
 
-def _declared_title(html: str) -> str:
+def _declared_title(tree: lxml.html.HtmlElement | None) -> str:
     """The title as trafilatura's metadata would give it (meta tags, JSON-LD, a single
     <h1>, <title>), without the rest of its metadata."""
-    tree = trafilatura_load_html(html)
     if tree is None:
         return ""
     metadata = examine_meta(tree)
@@ -376,13 +403,17 @@ def _declared_title(html: str) -> str:
     return (metadata.title or extract_title(tree) or "").strip()
 
 
-def _title_and_heading(html: str) -> tuple[str, str]:
-    try:
-        tree = lxml.html.document_fromstring(html)
-    except (lxml.etree.ParserError, ValueError):
-        return "", ""
-    title = " ".join((tree.findtext(".//title") or "").split())
-    heading = " ".join(str(tree.xpath("string((//h1)[1])")).split())
+def _title_and_heading(html: str, tree: lxml.html.HtmlElement | None) -> tuple[str, str]:
+    """The page's <title> and first <h1>, from the whole document ``tree`` belongs to."""
+    if tree is not None:
+        root = tree.getroottree().getroot()
+    else:
+        try:
+            root = lxml.html.document_fromstring(html)
+        except (lxml.etree.ParserError, ValueError):
+            return "", ""
+    title = " ".join((root.findtext(".//title") or "").split())
+    heading = " ".join(str(root.xpath("string((//h1)[1])")).split())
     return title, heading
 
 
