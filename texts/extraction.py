@@ -171,7 +171,6 @@ _STRUCTURE_KINDS = {tag: tag for tag in BLOCKS} | {
 _ENDS_PARAGRAPH = (_PARAGRAPH_TAGS | _LINE_TAGS) - {"dt", "dd", "tr"}
 # HTML's whitespace, unlike Python's \s, does not include the no-break space.
 _HTML_WHITESPACE = re.compile(r"[ \t\n\r\f]+")
-_HTML_WORDS = re.compile(r"[^ \t\n\r\f]+|[ \t\n\r\f]+")
 
 
 class _TextWalker(HTMLParser):
@@ -313,13 +312,15 @@ class _TextWalker(HTMLParser):
             if trailing := len(data) - len(content):
                 self._break(min(trailing, 2))
             return
-        for match in _HTML_WORDS.finditer(data):
-            chunk = match.group()
-            if _HTML_WHITESPACE.fullmatch(chunk):
-                if self.length:
-                    self.pending_space = True
-            else:
-                self._write(chunk)
+        # Each run of HTML whitespace is one space, written only between words: the words
+        # of one run of text go out as one chunk.
+        parts = _HTML_WHITESPACE.split(data)
+        if data and not parts[0] and self.length:  # it starts with whitespace
+            self.pending_space = True
+        if words := " ".join(part for part in parts if part):
+            self._write(words)
+            if not parts[-1]:  # and ends with it
+                self.pending_space = True
 
     def _open_structure(self, tag: str) -> None:
         if tag in _ENDS_PARAGRAPH:
