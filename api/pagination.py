@@ -1,4 +1,5 @@
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any, cast
 
 from django.db.models import QuerySet
@@ -20,11 +21,23 @@ from claims.paging import (
 class PageNumberPagination(pagination.PageNumberPagination):
     """``?page=N&page_size=M``: DRF's count/next/previous/results envelope, bounded pages.
 
-    ``count`` stops at ``LIST_COUNT_LIMIT`` (``count_is_estimate`` then says there are
-    more), and pages are numbered within those rows."""
+    ``count`` stops at ``LIST_COUNT_LIMIT``, or ``FILTERED_LIST_COUNT_LIMIT`` when one of
+    the view's filters is given (``count_is_estimate`` then says there are more), and pages
+    are numbered within those rows."""
 
     page_size_query_param = "page_size"
-    django_paginator_class = CappedPaginator
+    paginator_class: type[CappedPaginator] = CappedPaginator
+    filtered = False
+
+    @property
+    def django_paginator_class(self) -> Callable[..., CappedPaginator]:  # type: ignore[override]
+        return partial(self.paginator_class, filtered=self.filtered)
+
+    def paginate_queryset(
+        self, queryset: QuerySet[Any], request: Request, view: Any = None
+    ) -> list[Any] | None:
+        self.filtered = _filtered(request, view)
+        return super().paginate_queryset(queryset, request, view)
 
     @property
     def max_page_size(self) -> int:  # type: ignore[override]
@@ -52,8 +65,9 @@ class PageNumberPagination(pagination.PageNumberPagination):
     def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
         envelope: dict[str, Any] = super().get_paginated_response_schema(schema)
         envelope["properties"]["count"]["description"] = (
-            "How many results, counted up to LIST_COUNT_LIMIT (10,000 by default); a "
-            "search's up to SEARCH_RANK_LIMIT (2,000), past which the newest are ranked."
+            "How many results, counted up to LIST_COUNT_LIMIT (10,000 by default), or "
+            "FILTERED_LIST_COUNT_LIMIT (1,000) when a filter is given; a search's up to "
+            "SEARCH_RANK_LIMIT (2,000), past which the newest are ranked."
         )
         envelope["properties"]["count_is_estimate"] = {
             "type": "boolean",
@@ -63,6 +77,13 @@ class PageNumberPagination(pagination.PageNumberPagination):
         }
         envelope["required"] = [*envelope.get("required", []), "count_is_estimate"]
         return envelope
+
+
+def _filtered(request: Request, view: Any) -> bool:
+    """Whether the request gives one of the view's filters (``filterset_class``)."""
+    filterset = getattr(view, "filterset_class", None)
+    names = filterset.base_filters if filterset is not None else ()
+    return any(request.query_params.get(name) for name in names)
 
 
 class KeysetPagination(PageNumberPagination):
@@ -81,6 +102,7 @@ class KeysetPagination(PageNumberPagination):
         cursor = request.query_params.get("cursor")
         if cursor is None:
             return super().paginate_queryset(queryset, request, view)
+        self.filtered = _filtered(request, view)
         if any(request.query_params.get(name) for name in ("ordering", "page", "search")):
             raise ValidationError(
                 {
@@ -94,7 +116,7 @@ class KeysetPagination(PageNumberPagination):
         if values is None:
             raise ValidationError({"cursor": ["Not a cursor of this list: follow a next link."]})
         size = self.get_page_size(request) or 1
-        self.counter = CappedPaginator(queryset, size)
+        self.counter = self.django_paginator_class(queryset, size)
         rows = list(keyset_after(queryset, self.keyset, values)[: size + 1])
         self.more = len(rows) > size
         self.cursor_rows = rows[:size]
@@ -137,7 +159,7 @@ class ClaimPagination(KeysetPagination):
     """The claims list, in its default order: article, place in the text, id; a search's
     page by its ids first (``RankedPaginator``)."""
 
-    django_paginator_class = RankedPaginator
+    paginator_class = RankedPaginator
 
     keyset = ("article_id", "start", "id")
 

@@ -3,6 +3,9 @@
 ``CappedPaginator`` counts at most ``LIST_COUNT_LIMIT`` rows (a ``COUNT(*)`` over a
 ``LIMIT``), so a list of 100,000 claims is not counted row by row on every page: past
 the limit, ``count`` is the limit and ``count_is_estimate`` is true ("more than").
+A list narrowed by filters is counted up to ``FILTERED_LIST_COUNT_LIMIT`` (1,000): each
+row it counts is a row found through joins and the caller's visibility rule, not an
+index entry, so 10,000 of them cost a filtered list ten times its page.
 Pages are numbered within the counted rows; lists that go further are walked by
 keyset (``keyset_after``): "the rows after this one in this order", which an index
 finds at once wherever it is, where an ``OFFSET`` reads every row before it.
@@ -28,9 +31,20 @@ from claims.search import RANK, newest_first
 class CappedPaginator(Paginator):
     count_is_estimate = False
 
+    def __init__(self, *args: Any, filtered: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.filtered = filtered
+
+    @property
+    def count_limit(self) -> int:
+        """How many rows this list counts: fewer when filters narrow it."""
+        if self.filtered:
+            return min(settings.FILTERED_LIST_COUNT_LIMIT, settings.LIST_COUNT_LIMIT)
+        return settings.LIST_COUNT_LIMIT
+
     @cached_property
     def count(self) -> int:
-        limit = settings.LIST_COUNT_LIMIT
+        limit = self.count_limit
         rows = self.object_list
         if not isinstance(rows, QuerySet):
             return len(rows)

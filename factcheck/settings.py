@@ -608,6 +608,10 @@ API_MAX_PAGE_SIZE = env_int("API_MAX_PAGE_SIZE", 100, minimum=1)
 # Lists count their rows up to this many (API ``count``, the web's and the admin's page
 # counts); past it they say "more than" (``count_is_estimate``) instead of counting them all.
 LIST_COUNT_LIMIT = env_int("LIST_COUNT_LIMIT", 10_000, minimum=100)
+# A list narrowed by filters (``?consensus=``, ``?status=``, the web's filters) counts up
+# to this many: each of its rows is found through joins and visibility rules, not read
+# off an index, so counting 10,000 of them would cost many times the page shown.
+FILTERED_LIST_COUNT_LIMIT = env_int("FILTERED_LIST_COUNT_LIMIT", 1_000, minimum=100)
 # A search ranks at most this many matches, the newest (ranking costs a little for each
 # match, and a common word matches tens of thousands of claims): it counts up to this
 # many, and past it says "more than" and ranks the newest of them.

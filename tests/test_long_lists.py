@@ -175,3 +175,33 @@ def test_the_admin_changelist_counts_up_to_the_limit(
     counts = [q["sql"] for q in queries if q["sql"].startswith("SELECT COUNT(*)")]
     assert counts
     assert all("LIMIT 6" in sql for sql in counts)
+
+
+def test_a_filtered_list_is_counted_up_to_its_own_limit_and_walked_past_it(
+    reviewer_api, seven_claims, settings
+) -> None:
+    settings.LIST_COUNT_LIMIT = 100
+    settings.FILTERED_LIST_COUNT_LIMIT = 3
+    article = Claim.objects.get(pk=seven_claims[0]).article_id
+
+    whole = reviewer_api.get(CLAIMS, {"page_size": 2}).json()
+    seen, pages = walk(reviewer_api, f"{CLAIMS}?page_size=2&article={article}")
+
+    assert (whole["count"], whole["count_is_estimate"]) == (7, False)
+    assert seen == seven_claims[:4]  # the article's four claims, each once, in order
+    assert {(p["count"], p["count_is_estimate"]) for p in pages} == {(3, True)}
+    assert "cursor=" in pages[1]["next"]  # past the counted rows, by keyset
+
+
+def test_the_claims_search_counts_a_filtered_list_up_to_its_own_limit(
+    client: Client, reviewer, seven_claims, settings
+) -> None:
+    client.force_login(reviewer)
+    settings.LIST_COUNT_LIMIT = 100
+    settings.FILTERED_LIST_COUNT_LIMIT = 5
+
+    everything = client.get("/claims/").content.decode()
+    filtered = client.get("/claims/", {"status": "open"}).content.decode()
+
+    assert "7 claims found" in everything
+    assert "More than 5 claims found" in filtered

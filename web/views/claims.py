@@ -440,9 +440,10 @@ def claim_search(request: HttpRequest) -> HttpResponse:
     claims = selectors.search_claims(user=request.user, **filters)
     # The page's ids first, then its claims with everything they show: sorting every match
     # with its joined rows, to keep a page of them, is what took the time at 100,000 claims.
-    page = RankedPaginator(claims.values_list("pk", flat=True), CLAIMS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    filtered = any(value for name, value in filters.items() if name != "text")
+    page = RankedPaginator(
+        claims.values_list("pk", flat=True), CLAIMS_PER_PAGE, filtered=filtered
+    ).get_page(request.GET.get("page"))
     ids = list(page.object_list)
     found = {claim.pk: claim for claim in claims.filter(pk__in=ids)}
     page.object_list = [found[pk] for pk in ids if pk in found]
