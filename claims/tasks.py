@@ -87,6 +87,7 @@ def _put_back(task: Task, countdown: float) -> None:
         countdown=countdown,
         task_id=task.request.id,
         retries=task.request.retries,
+        unsent=RECHECKED,
     )
 
 
@@ -256,7 +257,7 @@ def recheck_article_revisions() -> int:
     """Periodic (beat): fetch again the pages of URL-imported articles that are due."""
     article_ids = article_fetch.due_for_recheck()
     for article_id in article_ids:
-        if not send(recheck_article_from_url, article_id):
+        if not send(recheck_article_from_url, article_id, unsent=RECHECKED):
             break
     return len(article_ids)
 
@@ -358,11 +359,18 @@ def enqueue_source_quote_verification(source_id: int) -> None:
 
 
 def enqueue_suggestions_warm(article_id: int) -> None:
-    transaction.on_commit(lambda: send(warm_suggestions, article_id), robust=True)
+    transaction.on_commit(
+        lambda: send(warm_suggestions, article_id, unsent="the reader scores them when opened"),
+        robust=True,
+    )
 
 
 def enqueue_evidence_verification(evidence_id: int) -> None:
     transaction.on_commit(lambda: send(verify_evidence, evidence_id), robust=True)
+
+
+# What becomes of a fetch job the broker did not take: the row it was for stays due.
+RECHECKED = "the periodic recheck will queue it"
 
 
 def send(
@@ -371,8 +379,10 @@ def send(
     countdown: float | None = None,
     task_id: str | None = None,
     retries: int = 0,
+    unsent: str = "",
 ) -> bool:
-    """Hand one job to the broker; False (and a warning) if the broker is unavailable."""
+    """Hand one job to the broker; False (and a warning) if the broker is unavailable.
+    ``unsent`` says, in the warning, what will do the job instead, where something will."""
     try:
         if countdown is None and task_id is None:
             task.delay(*args)
@@ -380,10 +390,11 @@ def send(
             task.apply_async(args, countdown=countdown, task_id=task_id, retries=retries)
     except BROKER_ERRORS as exc:
         logger.warning(
-            "%s(%s) not queued, the broker is unavailable (%s); the periodic recheck will queue it",
+            "%s(%s) not queued, the broker is unavailable (%s)%s",
             task.name,
             ", ".join(map(str, args)),
             exc,
+            f"; {unsent}" if unsent else "",
         )
         return False
     return True
@@ -392,7 +403,7 @@ def send(
 def send_fetches(task: Task, model: fetches.FetchableModel, ids: list[int]) -> None:
     sent: list[int] = []
     for pk in ids:
-        if not send(task, pk):
+        if not send(task, pk, unsent=RECHECKED):
             # The broker is down: the others would each wait as long for nothing.
             if len(ids) > len(sent) + 1:
                 logger.warning(
@@ -412,14 +423,14 @@ def send_source_fetches(ids: list[int]) -> None:
 
 
 def send_article_import(article_id: int) -> bool:
-    if not send(import_article_from_url, article_id):
+    if not send(import_article_from_url, article_id, unsent=RECHECKED):
         return False
     article_fetch.mark_handed_over(article_id)
     return True
 
 
 def _send_fan_out(ids: list[int]) -> None:
-    if send(fan_out_source_fetches, ids):
+    if send(fan_out_source_fetches, ids, unsent=RECHECKED):
         fetches.mark_handed_over(Source, ids)
 
 

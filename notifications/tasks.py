@@ -73,6 +73,12 @@ def enqueue_reader_reply(reply_id: int) -> None:
     transaction.on_commit(lambda: send(send_reader_reply, reply_id), robust=True)
 
 
+OVERDUE_WILL_SEND = "the check for overdue e-mails will send them"
+
+
 def enqueue_emails(ids: list[int]) -> None:
     """E-mail these notifications once the current transaction commits."""
-    transaction.on_commit(lambda: send(send_notification_emails, ids), robust=True)
+    transaction.on_commit(
+        lambda: send(send_notification_emails, ids, unsent=OVERDUE_WILL_SEND),
+        robust=True,
+    )

@@ -313,6 +313,7 @@ def test_a_write_while_the_broker_is_down_commits_answers_and_is_sent_by_the_rec
     assert {(s.status, s.fetch_due_at) for s in sources} == {(SourceStatus.PENDING, None)}
     warning = next(r.getMessage() for r in caplog.records if "fetch_source" in r.getMessage())
     assert "not queued" in warning
+    assert "the periodic recheck will queue it" in warning
     assert str(sources[0].pk) in warning
 
     sent: list[int] = []

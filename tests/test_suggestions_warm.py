@@ -30,17 +30,26 @@ def test_an_import_queues_the_scoring_after_it_commits(
 
 
 def test_a_broker_that_is_down_does_not_fail_the_import(
-    sample_markdown: str, reviewer: Any, monkeypatch: Any, django_capture_on_commit_callbacks: Any
+    sample_markdown: str,
+    reviewer: Any,
+    monkeypatch: Any,
+    django_capture_on_commit_callbacks: Any,
+    caplog: Any,
 ) -> None:
     def down(*args: Any) -> None:
         raise kombu.exceptions.OperationalError("connection refused")
 
     monkeypatch.setattr(tasks.warm_suggestions, "delay", down)
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=True), caplog.at_level("WARNING"):
         article = article_import(
             content=sample_markdown, source_format="markdown", imported_by=reviewer
         )
     assert Article.objects.filter(pk=article.pk).exists()
+    # No periodic recheck scores suggestions: the warning says what will.
+    warning = next(r.getMessage() for r in caplog.records if "warm_suggestions" in r.getMessage())
+    assert "not queued" in warning
+    assert "the reader scores them when opened" in warning
+    assert "recheck" not in warning
 
 
 def test_the_job_scores_once_and_the_reader_reads_the_cache(

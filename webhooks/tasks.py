@@ -49,5 +49,5 @@ def resend_lost_webhooks() -> int:
 
 def send_deliveries(delivery_ids: list[int]) -> None:
     for delivery_id in delivery_ids:
-        if not send(deliver_webhook, delivery_id):
+        if not send(deliver_webhook, delivery_id, unsent="the periodic resend will queue it"):
             break  # the broker is down: resend_lost_webhooks queues them later
