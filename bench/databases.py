@@ -33,10 +33,12 @@ def throwaway_database(
     name = f"{parts.path.lstrip('/') or 'postgres'}_{suffix}"
     # CREATE and DROP DATABASE from the maintenance database, which always exists.
     maintenance = parts._replace(path="/postgres").geturl()
-    if not reuse:
-        with psycopg.connect(maintenance, autocommit=True) as admin:
+    with psycopg.connect(maintenance, autocommit=True) as admin:
+        if not reuse:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             admin.execute(f'CREATE DATABASE "{name}"')
+        elif not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            raise SystemExit(f"No database {name} to reuse: run once with --keep to make it.")
     try:
         yield parts._replace(path=f"/{name}").geturl()
     finally:
