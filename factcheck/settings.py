@@ -125,6 +125,8 @@ TEMPLATES = [
         },
     },
 ]
+# Django's form renderer, with <select> written in Python (``web.renderers``).
+FORM_RENDERER = "web.renderers.FormRenderer"
 
 # --- Database --------------------------------------------------------------
 
