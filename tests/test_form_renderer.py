@@ -90,3 +90,43 @@ def test_a_select_it_cannot_write_the_same_way_goes_through_the_templates() -> N
 
     assert select_html(context["widget"]) is None
     assert '<option value="1">2024</option>' in widget.render("year", None, renderer=FormRenderer())
+
+
+class Typed(forms.Form):
+    text = forms.CharField(required=False)
+    url = forms.URLField(
+        required=False, assume_scheme="https", widget=forms.URLInput(attrs={"placeholder": "…"})
+    )
+    email = forms.EmailField(required=False)
+    number = forms.IntegerField(required=False)
+    decimal = forms.DecimalField(required=False)
+    hidden = forms.CharField(required=False, widget=forms.HiddenInput)
+    secret = forms.CharField(required=False, widget=forms.PasswordInput(render_value=True))
+    tick = forms.BooleanField(required=False)
+    day = forms.DateField(required=False)
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        {
+            "text": 'a "quoted" <b>&amp;</b>',
+            "url": "https://example.org/?a=1&b=2",
+            "email": "not an address",
+            "number": "0",
+            "decimal": "1.50",
+            "hidden": "",
+            "secret": "s'cret",
+            "tick": "on",
+            "day": "2024-02-30",
+            "note": "Line one\n<script>x</script>\n",
+        },
+    ],
+)
+def test_every_input_and_textarea_is_written_as_djangos_templates_write_it(data: Any) -> None:
+    form = Typed(data=data)
+
+    for field in form:
+        assert field.as_widget() == _template_widget(field), field.name

@@ -1,11 +1,14 @@
-"""The forms' renderer: Django's own, with ``<select>`` written out in Python.
+"""The forms' renderer: Django's own, with ``<select>``, ``<input>`` and ``<textarea>``
+written out in Python.
 
-Django renders a select through a template, and each of its options through a template
-of its own, attributes included: a claim page's fifteen selects (verdicts, stances, the
-reviewers one may assign) cost more than everything else its forms do. ``FormRenderer``
-writes the same markup, byte for byte, as ``django/forms/widgets/select.html`` and
-``select_option.html`` would; any select it does not know how to write the same way (an
-option drawn by another template, a label that is not text) goes through the templates.
+Django renders a widget through a template, a select's every option through a template
+of its own, and their attributes through another: a claim page's selects (verdicts,
+stances, the reviewers one may assign) and the reader's sixty source URL fields cost more
+than everything else their forms do. ``FormRenderer`` writes the same markup, byte for
+byte, as Django's ``select.html``, ``select_option.html``, ``input.html`` (and the
+templates that include it) and ``textarea.html`` would; a widget it does not know how to
+write the same way (an option drawn by another template, a label or text that is not a
+string) goes through the templates.
 """
 
 from __future__ import annotations
@@ -16,17 +19,51 @@ from django.forms.renderers import DjangoTemplates
 from django.utils.functional import Promise
 from django.utils.html import conditional_escape
 
-SELECT = "django/forms/widgets/select.html"
-OPTION = "django/forms/widgets/select_option.html"
+WIDGETS = "django/forms/widgets/"
+SELECT = f"{WIDGETS}select.html"
+OPTION = f"{WIDGETS}select_option.html"
+TEXTAREA = f"{WIDGETS}textarea.html"
+# Each of these is ``{% include "django/forms/widgets/input.html" %}`` (output stripped).
+INPUTS = frozenset(
+    f"{WIDGETS}{name}.html"
+    for name in "text url email number hidden password checkbox date datetime time search".split()
+)
 
 
 class FormRenderer(DjangoTemplates):
     def render(self, template_name: str, context: dict[str, Any], request: Any = None) -> str:
+        written = None
         if template_name == SELECT:
             written = select_html(context["widget"])
-            if written is not None:
-                return written
+        elif template_name in INPUTS:
+            written = input_html(context["widget"])
+        elif template_name == TEXTAREA:
+            written = textarea_html(context["widget"])
+        if written is not None:
+            return written
         return super().render(template_name, context, request)
+
+
+def input_html(widget: dict[str, Any]) -> str:
+    """The markup ``input.html`` gives ``widget``, as the templates including it give it."""
+    value = widget["value"]
+    shown = "" if value is None else f' value="{conditional_escape(_text(value))}"'
+    return (
+        f'<input type="{conditional_escape(widget["type"])}" '
+        f'name="{conditional_escape(widget["name"])}"{shown}{_attrs(widget["attrs"])}>'
+    )
+
+
+def textarea_html(widget: dict[str, Any]) -> str | None:
+    """The markup ``textarea.html`` gives ``widget``, or None for a value not a string."""
+    value = widget["value"]
+    if value and not isinstance(value, str | Promise):
+        return None
+    text = conditional_escape(str(value)) if value else ""
+    return (
+        f'<textarea name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>\n'
+        f"{text}</textarea>"
+    )
 
 
 def select_html(widget: dict[str, Any]) -> str | None:
