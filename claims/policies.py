@@ -316,6 +316,13 @@ def can_set_source_urls_of(user: Any, article: Article) -> bool:
     )
 
 
+def can_read_everyones_notifications(user: Any) -> bool:
+    """Read anyone's notifications, e-mail preferences and replies to readers (the admin):
+    each is one person's, about claims whose ratings that person may see. Editors see
+    every rating."""
+    return is_editor(user)
+
+
 def can_manage_webhooks(user: Any) -> bool:
     """Subscribe to the desk's events, and see, change or delete any subscription."""
     return is_editor(user)

@@ -1,5 +1,5 @@
 """Found by the admin's autodiscovery: registering the model admins is importing them."""
 
-from siteadmin import accounts, claims, editorial, webhooks
+from siteadmin import accounts, claims, editorial, notifications, webhooks
 
-__all__ = ["accounts", "claims", "editorial", "webhooks"]
+__all__ = ["accounts", "claims", "editorial", "notifications", "webhooks"]
