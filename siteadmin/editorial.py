@@ -357,11 +357,8 @@ class CorrectionRequestAdmin(PolicyAdmin):
         form.user = request.user
         return form
 
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return policies.can_handle_correction_requests(request.user)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return policies.can_handle_correction_requests(request.user)
+    def may_view(self, user: Any) -> bool:
+        return policies.can_handle_correction_requests(user)
 
     def may_change(self, user: Any, obj: Any) -> bool:
         return policies.can_handle_correction_requests(user)

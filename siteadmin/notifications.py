@@ -16,11 +16,8 @@ from siteadmin.permissions import ReadOnlyAdmin
 
 
 class EveryonesAdmin(ReadOnlyAdmin):
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return policies.can_read_everyones_notifications(request.user)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return policies.can_read_everyones_notifications(request.user)
+    def may_view(self, user: Any) -> bool:
+        return policies.can_read_everyones_notifications(user)
 
 
 class ReadFilter(admin.SimpleListFilter):

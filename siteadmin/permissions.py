@@ -21,8 +21,9 @@ from claims.paging import CappedPaginator
 class PolicyAdmin(admin.ModelAdmin):
     """Reviewers and above read everything; writes follow ``claims.policies``.
 
-    Subclasses say who may add, change and delete by overriding ``may_add``,
-    ``may_change`` and ``may_delete``; each defaults to "nobody".
+    Subclasses say who may read by overriding ``may_view`` (default: reviewers and above),
+    and who may add, change and delete by overriding ``may_add``, ``may_change`` and
+    ``may_delete``; each of those defaults to "nobody".
 
     Changelists count at most ``LIST_COUNT_LIMIT`` rows, and never the whole table beside
     the filtered count: a table of 500,000 ratings is not counted on every page.
@@ -30,6 +31,9 @@ class PolicyAdmin(admin.ModelAdmin):
 
     paginator = CappedPaginator
     show_full_result_count = False
+
+    def may_view(self, user: Any) -> bool:
+        return policies.is_reviewer(user)
 
     def may_add(self, user: Any) -> bool:
         return False
@@ -41,10 +45,10 @@ class PolicyAdmin(admin.ModelAdmin):
         return False
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return policies.is_reviewer(request.user)
+        return self.may_view(request.user)
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return policies.is_reviewer(request.user)
+        return self.may_view(request.user)
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
         return self.may_add(request.user)

@@ -48,11 +48,8 @@ class SubscriptionForm(forms.ModelForm):
 
 
 class WebhookAdmin(PolicyAdmin):
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return policies.can_manage_webhooks(request.user)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return policies.can_manage_webhooks(request.user)
+    def may_view(self, user: Any) -> bool:
+        return policies.can_manage_webhooks(user)
 
 
 @admin.register(Subscription)
