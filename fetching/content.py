@@ -282,12 +282,12 @@ def _main_content_html(
     the whole page when it nests too deeply for either. ``tree`` is the page as
     ``trafilatura_load_html`` parsed it, when the caller has it already (it is not changed)."""
     if tree is None:
-        if html_depth(html) > LXML_MAX_DEPTH:
-            return html
         tree = trafilatura_load_html(html)
-    elif _NESTS_TOO_DEEP(tree.getroottree()):
+    if tree is None:  # trafilatura refused the page: the parser of last resort reads it
+        return html if html_depth(html) > LXML_MAX_DEPTH else _cleaned_body(html, url=url)
+    if _NESTS_TOO_DEEP(tree.getroottree()):
         return html
-    extracted = "" if tree is None else _extracted_html(tree, url=url, include_links=include_links)
+    extracted = _extracted_html(tree, url=url, include_links=include_links)
     if extracted:
         body = lxml.html.document_fromstring(extracted).body
         # Below this trafilatura has fallen back to a flat dump of the page's text,
