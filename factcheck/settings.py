@@ -125,7 +125,8 @@ TEMPLATES = [
         },
     },
 ]
-# Django's form renderer, with <select> written in Python (``web.renderers``).
+# Django's form renderer, with <select>, <input> and <textarea> written in Python
+# (``web.renderers``).
 FORM_RENDERER = "web.renderers.FormRenderer"
 
 # --- Database --------------------------------------------------------------

@@ -2,9 +2,9 @@
 written out in Python.
 
 Django renders a widget through a template, a select's every option through a template
-of its own, and their attributes through another: a claim page's selects (verdicts,
-stances, the reviewers one may assign) and the reader's sixty source URL fields cost more
-than everything else their forms do. ``FormRenderer`` writes the same markup, byte for
+of its own, and their attributes through another: a claim page's fifteen widgets (the
+verdicts, stances and reviewers one may assign among them) cost more than everything
+else its forms do. ``FormRenderer`` writes the same markup, byte for
 byte, as Django's ``select.html``, ``select_option.html``, ``input.html`` (and the
 templates that include it) and ``textarea.html`` would; a widget it does not know how to
 write the same way (an option drawn by another template, a label or text that is not a
