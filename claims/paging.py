@@ -71,8 +71,13 @@ class CappedPaginator(Paginator):
         """Page ``number`` holding the rows of ``rows`` with these ids, in their order."""
         if rows._iterable_class is FlatValuesListIterable:  # the list is of ids already
             return self._get_page(ids, number, self)  # type: ignore[attr-defined]
-        by_id = {_key(row): row for row in rows.filter(pk__in=ids)}
-        return self._get_page([by_id[pk] for pk in ids if pk in by_id], number, self)  # type: ignore[attr-defined]
+        return self._get_page(rows_of_ids(rows, ids), number, self)  # type: ignore[attr-defined]
+
+
+def rows_of_ids(rows: QuerySet[Any], ids: list[Any]) -> list[Any]:
+    """The rows of ``rows`` with these ids, in the ids' order (one query)."""
+    by_id = {_key(row): row for row in rows.filter(pk__in=ids)}
+    return [by_id[pk] for pk in ids if pk in by_id]
 
 
 class RankedPaginator(CappedPaginator):
@@ -207,4 +212,11 @@ def keyset_values(row: Any, fields: Sequence[str]) -> list[int]:
     return [row[name] if isinstance(row, dict) else getattr(row, name) for name in fields]
 
 
-__all__ = ["CappedPaginator", "RankedPaginator", "decode_cursor", "encode_cursor", "keyset_after"]
+__all__ = [
+    "CappedPaginator",
+    "RankedPaginator",
+    "decode_cursor",
+    "encode_cursor",
+    "keyset_after",
+    "rows_of_ids",
+]

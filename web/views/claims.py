@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from claims import policies
 from claims.models import Claim, ClaimStatus, Evidence, Rating, SourceSnapshot
-from claims.paging import RankedPaginator
+from claims.paging import RankedPaginator, rows_of_ids
 from claims.policies import is_public_article, is_public_claim
 from claims.services.evidence import evidence_create
 from claims.summaries import claim_warnings
@@ -444,9 +444,7 @@ def claim_search(request: HttpRequest) -> HttpResponse:
     page = RankedPaginator(
         claims.values_list("pk", flat=True), CLAIMS_PER_PAGE, filtered=filtered
     ).get_page(request.GET.get("page"))
-    ids = list(page.object_list)
-    found = {claim.pk: claim for claim in claims.filter(pk__in=ids)}
-    page.object_list = [found[pk] for pk in ids if pk in found]
+    page.object_list = rows_of_ids(claims, list(page.object_list))
     for claim in page:
         claim.look = claim_look_for(request.user, claim)  # type: ignore[attr-defined]
     selectors.with_highlights(page, filters.get("text", ""))
