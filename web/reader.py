@@ -17,11 +17,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from texts.structure import BLOCKS, TEXT_BLOCKS, Span, layout
 from web.diff import marked_html, word_diff
+from web.markup import escape
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,22 +13,13 @@ from django.utils.translation import ngettext
 from claims import policies
 from claims.models import Claim, SourceStatus, Verdict
 from claims.search import highlight_parts
-from texts.relevance import may_not_be_cited_page
+from web import source_rows
 from web.diff import marked_html, word_diff
 from web.verdicts import Look, claim_look, verdict_look
 
 register = template.Library()
 
-# Sources and evidence: how far a fetch has got, as a badge's colour.
-_STATUS_TONE: dict[str, str] = {
-    SourceStatus.NEEDS_URL: "warn",
-    SourceStatus.PENDING: "busy",
-    SourceStatus.FETCHING: "busy",
-    SourceStatus.OK: "good",
-    SourceStatus.FAILED: "bad",
-    SourceStatus.DEAD: "bad",
-    SourceStatus.BLOCKED: "bad",
-}
+# A quote check's result, as a badge's colour.
 _QUOTE_TONE = {
     "exact": "good",
     "altered": "warn",
@@ -52,7 +43,8 @@ def highlighted(extract: str) -> SafeString:
 
 @register.filter
 def status_tone(status: str) -> str:
-    return _STATUS_TONE.get(status, "muted")
+    """A fetch status (a source's or an evidence item's) as a badge's colour."""
+    return source_rows.status_tone(status)
 
 
 @register.filter
@@ -126,12 +118,6 @@ def in_flight(status: str) -> bool:
 
 
 @register.filter
-def miscited(relevance: float | None) -> bool:
-    """The fetched page shares too little with the link's words (``texts.relevance``)."""
-    return may_not_be_cited_page(relevance)
-
-
-@register.filter
 def input_id(field: Any) -> str:
     """The id of the field's input, or of the first of its choices (radio buttons and
     checkboxes label each choice, not the group): where an error summary's link leads."""
@@ -198,3 +184,31 @@ def optional(field: Any) -> bool:
 def reads_archives(user: Any) -> bool:
     """``{% if user|reads_archives %}``: may this user open archived copies of pages?"""
     return policies.can_view_archives(user)
+
+
+@register.simple_tag(takes_context=True)
+def source_change(context: template.Context, row: Any, label: str) -> SafeString:
+    """``{% source_change source label %}``: the latest edit of the page a source or an
+    evidence item points to (its ``changed_at``, ``change_diff`` and ``change_id``)."""
+    html = source_rows.change_html(
+        getattr(row, "changed_at", None),
+        getattr(row, "change_diff", None),
+        getattr(row, "change_id", None),
+        label,
+        reads_archives=policies.can_view_archives(context["user"]),
+    )
+    return mark_safe(html)  # escaped by source_rows
+
+
+@register.simple_tag
+def source_mismatch(relevance: float | None) -> SafeString:
+    """``{% source_mismatch relevance %}``: a warning when the fetched page may not be the
+    one cited."""
+    return mark_safe(source_rows.mismatch_html(relevance))  # escaped by source_rows
+
+
+@register.simple_tag
+def text_diff(diff: Any) -> SafeString:
+    """``{% text_diff snapshot.diff %}``: a page's words removed and added since the fetch
+    before."""
+    return mark_safe(source_rows.diff_html(diff or []))  # escaped by source_rows

@@ -25,6 +25,7 @@ from memory.selectors import article_checked_before
 from texts.structure import header_blocks
 from web import forms, selectors
 from web.reader import ClaimMark, SourceMark, excerpt, render_article, render_claim_list
+from web.source_rows import SourceRows
 from web.verdicts import LEGEND, checked_before_text, claim_look_for
 from web.views.common import failed_forms, go, is_htmx, reviewer_required
 from web.views.live import article_live_context
@@ -136,6 +137,7 @@ def reader_context(request: HttpRequest, article: Article) -> dict[str, Any]:
         )
     source_marks = [SourceMark(s.pk, s.position, s.start, s.end) for s in sources if s.in_text]
     may_revise = policies.can_revise_article(request.user, article)
+    may_set_urls = policies.can_set_source_urls_of(request.user, article)
     suggestions = suggestions_context(request, article)
     return {
         "article": article,
@@ -161,7 +163,7 @@ def reader_context(request: HttpRequest, article: Article) -> dict[str, Any]:
         "may_revise": may_revise,
         "may_check_for_updates": may_revise and is_url_imported(revisions),
         "sources": sources,
-        "may_set_urls": policies.can_set_source_urls_of(request.user, article),
+        "source_rows": SourceRows(request, may_set_urls=may_set_urls).rows(sources),
         "polling": selectors.sources_in_flight(sources),
         "legend": LEGEND,
         "claim_form": forms.ClaimCreateForm(article=article),
@@ -242,10 +244,11 @@ def sources_state(request: HttpRequest, article_id: int) -> HttpResponse:
     """Polled while sources are being fetched: their states, swapped in place."""
     article = get_object_or_404(Article.objects.defer("source_text", "text"), pk=article_id)
     sources = list(selectors.article_sources(article))
+    rows = SourceRows(request, may_set_urls=policies.can_set_source_urls_of(request.user, article))
     context = {
         "article": article,
         "sources": sources,
-        "may_set_urls": policies.can_set_source_urls_of(request.user, article),
+        "states": rows.states(sources),
         "polling": selectors.sources_in_flight(sources),
     }
     return render(request, "web/article/_sources_state.html", context)

@@ -14,6 +14,7 @@ from claims.models import Source
 from claims.services.sources import source_request_fetch, source_set_url
 from web import forms
 from web.selectors import IN_FLIGHT, article_sources
+from web.source_rows import SourceRows
 from web.views.common import go, is_htmx, reviewer_required
 
 
@@ -22,12 +23,12 @@ def _row(
 ) -> HttpResponse:
     """The source's row in the reader's panel, with the poller turned on while it is fetched."""
     source = article_sources(source.article).get(pk=source.pk)
+    rows = SourceRows(
+        request, may_set_urls=policies.can_set_source_urls_of(request.user, source.article)
+    )
     context = {
-        "source": source,
-        "url_form": form,
+        "row": rows.row(source, url_form=form),
         "article": source.article,
-        "may_set_urls": policies.can_set_source_urls_of(request.user, source.article),
-        "oob_poller": True,
         "polling": source.status in IN_FLIGHT,
     }
     return render(request, "web/article/_source_row.html", context)
