@@ -125,8 +125,8 @@ TEMPLATES = [
         },
     },
 ]
-# Django's form renderer, with <select>, <input> and <textarea> written in Python
-# (``web.renderers``).
+# Django's form renderer, with <select>, <input>, <textarea> and groups of radio buttons
+# and checkboxes written in Python (``web.renderers``).
 FORM_RENDERER = "web.renderers.FormRenderer"
 
 # --- Database --------------------------------------------------------------

@@ -130,3 +130,31 @@ def test_every_input_and_textarea_is_written_as_djangos_templates_write_it(data:
 
     for field in form:
         assert field.as_widget() == _template_widget(field), field.name
+
+
+class Choosing(forms.Form):
+    one = forms.ChoiceField(choices=Verdict.choices, widget=forms.RadioSelect)
+    grouped = forms.ChoiceField(choices=GROUPED, required=False, widget=forms.RadioSelect)
+    some = forms.MultipleChoiceField(
+        choices=Verdict.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "ticks", "data-x": 'q"'}),
+    )
+    unnamed = forms.ChoiceField(
+        choices=[("a", mark_safe("<b>safe</b>")), ("b", "b & c")],
+        widget=forms.RadioSelect(attrs={"id": ""}),
+    )
+
+
+@pytest.mark.parametrize(
+    "data", [None, {"one": "false", "grouped": "nyc", "some": ["true", "mixed"], "unnamed": "a"}]
+)
+def test_every_radio_and_checkbox_group_is_written_as_djangos_templates_write_it(
+    data: Any,
+) -> None:
+    form = Choosing(data=data)
+
+    for field in form:
+        assert field.as_widget() == _template_widget(field), field.name
+    assert str(form["one"]).count(" checked") == (1 if data else 0)
+    assert str(form["some"]).count(" checked") == (2 if data else 0)
