@@ -5,10 +5,12 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import Client
+from hypothesis import given
+from hypothesis import strategies as st
 
 from claims.models import ArticleStatus, Claim, DismissedSuggestion
 from claims.services.articles import article_import
-from claims.services.suggestions import article_suggestions, suggestion_dismiss
+from claims.services.suggestions import _overlap_test, article_suggestions, suggestion_dismiss
 from tests.factories import ClaimFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -201,3 +203,15 @@ def test_a_line_about_the_author_and_the_repeated_headline_are_not_suggested(rev
     assert not any(text.startswith("Council spent") for text in texts)
     # A dateline with the author's name is no bio: the claim after it is suggested.
     assert any(text.startswith("Ana Ruiz (Ledger)") for text in texts)
+
+
+_SPAN = st.tuples(st.integers(0, 60), st.integers(1, 20)).map(lambda p: (p[0], p[0] + p[1]))
+
+
+@given(claims=st.lists(_SPAN, max_size=12), sentence=_SPAN)
+def test_a_sentence_overlaps_the_claims_exactly_when_one_of_them_shares_a_character(
+    claims: list[tuple[int, int]], sentence: tuple[int, int]
+) -> None:
+    start, end = sentence
+    shares = any(a < end and b > start for a, b in claims)
+    assert _overlap_test(claims)(start, end) is shares

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from collections.abc import Callable, Iterable
+from itertools import accumulate
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -21,12 +24,12 @@ __all__ = ["article_suggestions", "fitted_weights_path", "suggestion_dismiss"]
 def article_suggestions(*, article: Article, limit: int = DEFAULT_LIMIT) -> list[Suggestion]:
     """The best ``limit`` suggestions, without sentences overlapping a claim or dismissed."""
     placed = article.claims.exclude(anchor_state=AnchorState.ORPHANED)
-    taken = list(placed.values_list("start", "end"))
+    overlaps_a_claim = _overlap_test(placed.values_list("start", "end"))
     dismissed = set(article.dismissed_suggestions.values_list("start", "end"))
     out = []
     for suggestion in scored(article):
         start, end = suggestion.start, suggestion.end
-        if (start, end) in dismissed or any(a < end and b > start for a, b in taken):
+        if (start, end) in dismissed or overlaps_a_claim(start, end):
             continue
         if _about_the_author(suggestion.text, article.byline):
             continue
@@ -36,6 +39,20 @@ def article_suggestions(*, article: Article, limit: int = DEFAULT_LIMIT) -> list
         if len(out) >= limit:
             break
     return out
+
+
+def _overlap_test(spans: Iterable[tuple[int, int]]) -> Callable[[int, int], bool]:
+    """Whether a span ``start``-``end`` overlaps any of ``spans``, in O(log n): of the spans
+    starting before ``end``, does the one ending last end after ``start``?"""
+    ordered = sorted(spans)
+    starts = [start for start, _ in ordered]
+    furthest = list(accumulate((end for _, end in ordered), max))
+
+    def overlaps(start: int, end: int) -> bool:
+        before = bisect_left(starts, end)
+        return before > 0 and furthest[before - 1] > start
+
+    return overlaps
 
 
 def _about_the_author(sentence: str, byline: str) -> bool:
