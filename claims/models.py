@@ -823,8 +823,11 @@ class Confidence(models.TextChoices):
 
 
 class Rating(Timestamped):
-    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="ratings")
-    # Indexed with the claim, first (``rating_by_reviewer``).
+    # Indexed first in the unique (claim, reviewer) constraint, which serves its lookups.
+    claim = models.ForeignKey(
+        Claim, on_delete=models.CASCADE, related_name="ratings", db_index=False
+    )
+    # Indexed first, with the claim (``rating_by_reviewer``).
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ratings", db_index=False
     )
