@@ -22,7 +22,9 @@ file and the filesystem broker in a temp directory, per-process memory cache.
 It prints, per endpoint and over all rounds, the requests, errors (any answer but the one
 expected, or no answer), p50/p95/p99 latencies, and the total throughput; then the rate of
 a bare Django view returning the reader's very bytes (``bench/bare_urls.py``) on the same
-server in the same run (``wrk`` if installed, else the same Python client), and the ratio.
+server in the same run (``wrk`` if installed, else the same Python client), and the ratio;
+and the CPU time per request of the web workers, of this client and of the rest of the
+machine (PostgreSQL, Redis), with the rate the server's share alone would allow.
 Last, it proves nothing was lost: every write answered 2xx is in the database (a rating per
 reviewer and claim, with the verdict sent last; each evidence item and comment by id), and
 every claim's stored consensus counts its ratings.
@@ -249,6 +251,67 @@ def mixed_load(
     return tally
 
 
+# --- Where the CPU goes ------------------------------------------------------------
+
+
+TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _process_cpu(pid: int) -> float:
+    """CPU seconds (user + system) ``pid`` has used, 0 when it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / TICKS
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def _machine_cpu() -> float:
+    """CPU seconds all cores have been busy (not idle, not waiting on the disk)."""
+    user, nice, system, _idle, _iowait, irq, softirq, steal = map(
+        int, Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]
+    )
+    return (user + nice + system + irq + softirq + steal) / TICKS
+
+
+@dataclass
+class CpuUse:
+    """CPU seconds used during a round: the web workers, this client, everything else on
+    the machine (PostgreSQL, Redis, the broker)."""
+
+    web: float
+    client: float
+    rest: float
+
+
+def cpu_meter(server_pid: int) -> Any:
+    """Call before a round; call what it returns after it for the round's ``CpuUse``
+    (None where /proc is not there to read)."""
+    if not Path("/proc/stat").exists():
+        return lambda: None
+    workers = _children(server_pid)
+    web, client, machine = (
+        sum(map(_process_cpu, workers)),
+        sum(os.times()[:2]),
+        _machine_cpu(),
+    )
+
+    def used() -> CpuUse:
+        web_used = sum(map(_process_cpu, workers)) - web
+        client_used = sum(os.times()[:2]) - client
+        rest = _machine_cpu() - machine - web_used - client_used
+        return CpuUse(web_used, client_used, max(rest, 0.0))
+
+    return used
+
+
 def bare_rate(url: str, *, seconds: float, connections: int) -> tuple[float, str]:
     """Requests per second of the bare view, and what measured it."""
     if shutil.which("wrk"):
@@ -458,12 +521,16 @@ def run(args: argparse.Namespace, workdir: Path, database_url: str) -> int:
         warm_up = mixed_load(base, people, claim_ids, article_id, seconds=2, round_number=99)
         rounds = []
         bare = []
+        cpu: list[CpuUse] = []
         for number in range(args.rounds):
+            meter = cpu_meter(server.pid)
             rounds.append(
                 mixed_load(
                     base, people, claim_ids, article_id, seconds=args.duration, round_number=number
                 )
             )
+            if (used := meter()) is not None:
+                cpu.append(used)
             bare.append(
                 bare_rate(base + BARE, seconds=min(args.duration, 10), connections=len(people))
             )
@@ -506,6 +573,17 @@ def run(args: argparse.Namespace, workdir: Path, database_url: str) -> int:
         f"(rounds: {', '.join(f'{r:.0f}' for r in bare_rates)})"
     )
     print(f"load average after: {load_after:.2f}")
+    if cpu:
+        served = sum(r.requests for r in rounds)
+        web, client, rest = (
+            1000 * sum(getattr(c, part) for c in cpu) / served for part in ("web", "client", "rest")
+        )
+        cores = os.cpu_count() or 1
+        print(
+            f"CPU per request: web workers {web:.1f} ms, client {client:.1f} ms, the rest "
+            f"(PostgreSQL, Redis, ...) {rest:.1f} ms; the server's share alone allows at most "
+            f"{1000 * cores / (web + rest):.0f} requests/s on {cores} CPUs"
+        )
 
     def verdict(ok: bool) -> str:
         return "ok" if ok else "MISSED"
