@@ -121,7 +121,9 @@ def test_after_rating_the_reviewer_sees_every_rating_and_the_consensus(
 
 def test_rating_one_claim_does_not_open_another(reviewer_api, reviewer) -> None:
     rated = rated_false_by_others()
-    other = rated_false_by_others(ClaimFactory.create(article=rated.article, start=30))
+    # Thirty characters on (the factory's spans start anywhere in the first sixty).
+    elsewhere = (rated.start + 30) % 60
+    other = rated_false_by_others(ClaimFactory.create(article=rated.article, start=elsewhere))
     rate_as(reviewer, rated)
 
     rows = {row["id"]: row for row in reviewer_api.get(CLAIMS).json()["results"]}
