@@ -563,7 +563,11 @@ class AnchorState(models.TextChoices):
 class Claim(Timestamped):
     """An exact span of an article's text, with enough context to find it again."""
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="claims")
+    # Indexed first in ``claim_list_order`` and the unique spans and numbers, which serve
+    # its lookups.
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="claims", db_index=False
+    )
     number = models.PositiveIntegerField(
         editable=False, help_text="The claim's number in its article (C1, C2, ...); never reused."
     )
