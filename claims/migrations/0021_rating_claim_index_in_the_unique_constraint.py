@@ -5,15 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('claims', '0020_rating_by_reviewer_index'),
+        ("claims", "0020_rating_by_reviewer_index"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='rating',
-            name='claim',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='ratings', to='claims.claim'),
+            model_name="rating",
+            name="claim",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="ratings",
+                to="claims.claim",
+            ),
         ),
     ]
