@@ -44,6 +44,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bench.cpu import cpu_seconds, machine_cpu  # noqa: E402
 from bench.news_pages import news_page  # noqa: E402
 from tests.webserver import PageServer, serve_pages  # noqa: E402
 
@@ -140,16 +141,6 @@ class Memory:
         self._stop.set()
         self._thread.join()
         self.sample()
-
-
-def cpu_seconds(pid: int) -> float:
-    """User plus system CPU time a process has used so far (its children's not counted:
-    ``Memory.cpu_seconds`` adds them up)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _proc_status(pid: int) -> dict[str, int]:
@@ -330,6 +321,7 @@ def run(
             Memory(fetch_pid, compute_pid) as memory,
         ):
             idle_mb, idle_cpu = memory.rss_mb(), memory.cpu_seconds()
+            own_before, machine_before = sum(os.times()[:2]), machine_cpu()
             with InFlight(servers) as in_flight:
                 started = datetime.now().astimezone()
                 # What importing an article does once it commits: fetch_source.delay()
@@ -340,6 +332,8 @@ def run(
                 while snapshots.count() < len(source_ids) and time.monotonic() < deadline:
                     time.sleep(0.1)  # the wall time comes from the snapshots' own clock
             busy_cpu = memory.cpu_seconds() - idle_cpu
+            own_cpu = sum(os.times()[:2]) - own_before
+            machine_after = machine_cpu()
         done = snapshots.count()
         last = snapshots.aggregate(last=Max("fetched_at"))["last"]
         statuses = dict(sources.values("status").annotate(n=Count("pk")).values_list("status", "n"))
@@ -362,6 +356,10 @@ def run(
         f"enqueueing took {enqueued:.2f} s; {done} snapshots; statuses {statuses}"
     )
     all_done = done == len(source_ids)
+
+    def per_fetch(seconds: float) -> str:
+        return f"{seconds / len(source_ids) * 1000:.1f} ms"
+
     goal_seconds = GOAL_SECONDS.get(len(source_ids))
     rows: list[tuple[str, str, str, bool | None]] = [
         (
@@ -381,7 +379,31 @@ def run(
         (f"peak memory of all {memory.processes} processes", f"{memory.peak_mb:.0f} MB", "", None),
         ("workers' memory when idle", f"{idle_mb:.0f} MB", "", None),
         ("workers' CPU time per fetch", f"{busy_cpu / len(source_ids) * 1000:.1f} ms", "", None),
+        # The 20 sites answer from this process: on the same cores as the workers.
+        (
+            "this bench's CPU (its sites) per fetch",
+            f"{own_cpu / len(source_ids) * 1000:.1f} ms",
+            "",
+            None,
+        ),
     ]
+    if machine_before is not None and machine_after is not None:
+        machine_used = machine_after - machine_before
+        rest = machine_used - busy_cpu - own_cpu
+        rows += [
+            (
+                "the rest (PostgreSQL, Redis) per fetch",
+                f"{rest / len(source_ids) * 1000:.1f} ms",
+                "",
+                None,
+            ),
+            (
+                "CPUs busy while fetching",
+                f"{100 * machine_used / (wall * (os.cpu_count() or 1)):.0f}%",
+                "",
+                None,
+            ),
+        ]
     rows += [
         (f"worker log: {label}", str(worker_log.count(needle)), "", None)
         for label, needle in LOG_PROBLEMS.items()

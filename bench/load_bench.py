@@ -58,6 +58,7 @@ import httpx
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bench.cpu import children, cpu_seconds, machine_cpu  # noqa: E402
 from bench.databases import throwaway_database  # noqa: E402
 from bench.serving import free_port, gunicorn, wait_until_up  # noqa: E402
 
@@ -254,33 +255,6 @@ def mixed_load(
 # --- Where the CPU goes ------------------------------------------------------------
 
 
-TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
-
-
-def _process_cpu(pid: int) -> float:
-    """CPU seconds (user + system) ``pid`` has used, 0 when it is gone."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / TICKS
-
-
-def _children(pid: int) -> list[int]:
-    try:
-        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    except OSError:
-        return []
-
-
-def _machine_cpu() -> float:
-    """CPU seconds all cores have been busy (not idle, not waiting on the disk)."""
-    user, nice, system, _idle, _iowait, irq, softirq, steal = map(
-        int, Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]
-    )
-    return (user + nice + system + irq + softirq + steal) / TICKS
-
-
 @dataclass
 class CpuUse:
     """CPU seconds used during a round: the web workers, this client, everything else on
@@ -294,19 +268,16 @@ class CpuUse:
 def cpu_meter(server_pid: int) -> Any:
     """Call before a round; call what it returns after it for the round's ``CpuUse``
     (None where /proc is not there to read)."""
-    if not Path("/proc/stat").exists():
+    machine = machine_cpu()
+    if machine is None:
         return lambda: None
-    workers = _children(server_pid)
-    web, client, machine = (
-        sum(map(_process_cpu, workers)),
-        sum(os.times()[:2]),
-        _machine_cpu(),
-    )
+    workers = children(server_pid)
+    web, client = sum(map(cpu_seconds, workers)), sum(os.times()[:2])
 
     def used() -> CpuUse:
-        web_used = sum(map(_process_cpu, workers)) - web
+        web_used = sum(map(cpu_seconds, workers)) - web
         client_used = sum(os.times()[:2]) - client
-        rest = _machine_cpu() - machine - web_used - client_used
+        rest = (machine_cpu() or 0.0) - machine - web_used - client_used
         return CpuUse(web_used, client_used, max(rest, 0.0))
 
     return used
