@@ -71,7 +71,9 @@ class ViolationLog:
             self.htmx_requests.append(f"{request.method} {request.url}")
 
     def assert_none(self) -> None:
-        assert self.violations == [], [(v["directive"], v["source"]) for v in self.violations]
+        assert self.violations == [], [
+            (v["directive"], v["source"], v["line"], v["page"]) for v in self.violations
+        ]
         assert self.console == [], self.console
 
 
