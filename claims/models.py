@@ -327,11 +327,23 @@ class Source(Timestamped, Fetchable):
 class SourceSnapshot(models.Model):
     """What one fetch of a URL returned: a cited source's, or an evidence item's."""
 
+    # Each indexed first, with the fetch time, by ``snapshot_source_latest`` and
+    # ``snapshot_evidence_latest``, which serve its lookups.
     source = models.ForeignKey(
-        Source, on_delete=models.CASCADE, related_name="snapshots", null=True, blank=True
+        Source,
+        on_delete=models.CASCADE,
+        related_name="snapshots",
+        null=True,
+        blank=True,
+        db_index=False,
     )
     evidence = models.ForeignKey(
-        "Evidence", on_delete=models.CASCADE, related_name="snapshots", null=True, blank=True
+        "Evidence",
+        on_delete=models.CASCADE,
+        related_name="snapshots",
+        null=True,
+        blank=True,
+        db_index=False,
     )
     fetched_at = models.DateTimeField(default=timezone.now)
     http_status = models.PositiveSmallIntegerField(null=True, blank=True)
