@@ -8,6 +8,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
@@ -16,992 +17,350 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name="Article",
+            name='Article',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "created_at",
-                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
-                ),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                ("title", models.CharField(max_length=300)),
-                (
-                    "byline",
-                    models.CharField(blank=True, max_length=300, verbose_name="author / byline"),
-                ),
-                ("publisher", models.CharField(blank=True, max_length=200)),
-                ("url", models.URLField(blank=True, max_length=2000, verbose_name="original URL")),
-                (
-                    "published_on",
-                    models.DateField(blank=True, null=True, verbose_name="publication date"),
-                ),
-                ("source_text", models.TextField(help_text="The article exactly as imported.")),
-                (
-                    "source_format",
-                    models.CharField(
-                        choices=[
-                            ("markdown", "Markdown"),
-                            ("html", "HTML"),
-                            ("text", "Plain text"),
-                        ],
-                        max_length=10,
-                    ),
-                ),
-                (
-                    "text",
-                    models.TextField(help_text="Plain text that claims and sources anchor into."),
-                ),
-                ("content_sha256", models.CharField(db_index=True, max_length=64)),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("draft", "Draft"),
-                            ("in_review", "In review"),
-                            ("published", "Published"),
-                        ],
-                        default="draft",
-                        max_length=12,
-                    ),
-                ),
-                (
-                    "imported_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="imported_articles",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('title', models.CharField(max_length=300)),
+                ('byline', models.CharField(blank=True, max_length=300, verbose_name='author / byline')),
+                ('publisher', models.CharField(blank=True, max_length=200)),
+                ('url', models.URLField(blank=True, max_length=2000, verbose_name='original URL')),
+                ('published_on', models.DateField(blank=True, null=True, verbose_name='publication date')),
+                ('source_text', models.TextField(help_text='The article exactly as imported.')),
+                ('source_format', models.CharField(choices=[('markdown', 'Markdown'), ('html', 'HTML'), ('text', 'Plain text')], max_length=10)),
+                ('text', models.TextField(help_text='Plain text that claims and sources anchor into.')),
+                ('content_sha256', models.CharField(db_index=True, max_length=64)),
+                ('status', models.CharField(choices=[('draft', 'Draft'), ('in_review', 'In review'), ('published', 'Published')], default='draft', max_length=12)),
+                ('imported_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='imported_articles', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["-created_at", "-id"],
+                'ordering': ['-created_at', '-id'],
             },
         ),
         migrations.CreateModel(
-            name="Claim",
+            name='Claim',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "created_at",
-                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
-                ),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                ("quote", models.TextField()),
-                ("start", models.PositiveIntegerField()),
-                ("end", models.PositiveIntegerField()),
-                ("prefix", models.CharField(blank=True, max_length=32)),
-                ("suffix", models.CharField(blank=True, max_length=32)),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("factual", "Factual"),
-                            ("quote", "Quote (attributed passage)"),
-                            ("prediction", "Prediction"),
-                            ("opinion", "Opinion"),
-                        ],
-                        default="factual",
-                        max_length=10,
-                    ),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("open", "Open"),
-                            ("in_review", "In review"),
-                            ("ready", "Ready"),
-                            ("published", "Published"),
-                            ("rejected", "Rejected"),
-                        ],
-                        default="open",
-                        max_length=10,
-                    ),
-                ),
-                (
-                    "article",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="claims",
-                        to="claims.article",
-                    ),
-                ),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="created_claims",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('quote', models.TextField()),
+                ('start', models.PositiveIntegerField()),
+                ('end', models.PositiveIntegerField()),
+                ('prefix', models.CharField(blank=True, max_length=32)),
+                ('suffix', models.CharField(blank=True, max_length=32)),
+                ('kind', models.CharField(choices=[('factual', 'Factual'), ('quote', 'Quote (attributed passage)'), ('prediction', 'Prediction'), ('opinion', 'Opinion')], default='factual', max_length=10)),
+                ('status', models.CharField(choices=[('open', 'Open'), ('in_review', 'In review'), ('ready', 'Ready'), ('published', 'Published'), ('rejected', 'Rejected')], default='open', max_length=10)),
+                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='claims', to='claims.article')),
+                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='created_claims', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["article", "start", "end"],
+                'ordering': ['article', 'start', 'end'],
             },
         ),
         migrations.CreateModel(
-            name="Evidence",
+            name='Evidence',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "created_at",
-                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
-                ),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                ("url", models.URLField(blank=True, max_length=2000, verbose_name="URL")),
-                ("excerpt", models.TextField(blank=True, verbose_name="quoted excerpt")),
-                (
-                    "stance",
-                    models.CharField(
-                        choices=[
-                            ("supports", "Supports"),
-                            ("refutes", "Refutes"),
-                            ("context", "Adds context"),
-                        ],
-                        max_length=10,
-                    ),
-                ),
-                ("note", models.TextField(blank=True)),
-                (
-                    "author",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="evidence",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "claim",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="evidence",
-                        to="claims.claim",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('url', models.URLField(blank=True, max_length=2000, verbose_name='URL')),
+                ('excerpt', models.TextField(blank=True, verbose_name='quoted excerpt')),
+                ('stance', models.CharField(choices=[('supports', 'Supports'), ('refutes', 'Refutes'), ('context', 'Adds context')], max_length=10)),
+                ('note', models.TextField(blank=True)),
+                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='evidence', to=settings.AUTH_USER_MODEL)),
+                ('claim', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evidence', to='claims.claim')),
             ],
             options={
-                "verbose_name_plural": "evidence",
-                "ordering": ["claim", "created_at", "id"],
+                'verbose_name_plural': 'evidence',
+                'ordering': ['claim', 'created_at', 'id'],
             },
         ),
         migrations.CreateModel(
-            name="HistoricalArticle",
+            name='HistoricalArticle',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "created_at",
-                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
-                ),
-                ("updated_at", models.DateTimeField(blank=True, editable=False)),
-                ("title", models.CharField(max_length=300)),
-                (
-                    "byline",
-                    models.CharField(blank=True, max_length=300, verbose_name="author / byline"),
-                ),
-                ("publisher", models.CharField(blank=True, max_length=200)),
-                ("url", models.URLField(blank=True, max_length=2000, verbose_name="original URL")),
-                (
-                    "published_on",
-                    models.DateField(blank=True, null=True, verbose_name="publication date"),
-                ),
-                (
-                    "source_format",
-                    models.CharField(
-                        choices=[
-                            ("markdown", "Markdown"),
-                            ("html", "HTML"),
-                            ("text", "Plain text"),
-                        ],
-                        max_length=10,
-                    ),
-                ),
-                ("content_sha256", models.CharField(db_index=True, max_length=64)),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("draft", "Draft"),
-                            ("in_review", "In review"),
-                            ("published", "Published"),
-                        ],
-                        default="draft",
-                        max_length=12,
-                    ),
-                ),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "imported_by",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ('updated_at', models.DateTimeField(blank=True, editable=False)),
+                ('title', models.CharField(max_length=300)),
+                ('byline', models.CharField(blank=True, max_length=300, verbose_name='author / byline')),
+                ('publisher', models.CharField(blank=True, max_length=200)),
+                ('url', models.URLField(blank=True, max_length=2000, verbose_name='original URL')),
+                ('published_on', models.DateField(blank=True, null=True, verbose_name='publication date')),
+                ('source_format', models.CharField(choices=[('markdown', 'Markdown'), ('html', 'HTML'), ('text', 'Plain text')], max_length=10)),
+                ('content_sha256', models.CharField(db_index=True, max_length=64)),
+                ('status', models.CharField(choices=[('draft', 'Draft'), ('in_review', 'In review'), ('published', 'Published')], default='draft', max_length=12)),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('imported_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "historical article",
-                "verbose_name_plural": "historical articles",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical article',
+                'verbose_name_plural': 'historical articles',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="HistoricalClaim",
+            name='HistoricalClaim',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "created_at",
-                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
-                ),
-                ("updated_at", models.DateTimeField(blank=True, editable=False)),
-                ("quote", models.TextField()),
-                ("start", models.PositiveIntegerField()),
-                ("end", models.PositiveIntegerField()),
-                ("prefix", models.CharField(blank=True, max_length=32)),
-                ("suffix", models.CharField(blank=True, max_length=32)),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("factual", "Factual"),
-                            ("quote", "Quote (attributed passage)"),
-                            ("prediction", "Prediction"),
-                            ("opinion", "Opinion"),
-                        ],
-                        default="factual",
-                        max_length=10,
-                    ),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("open", "Open"),
-                            ("in_review", "In review"),
-                            ("ready", "Ready"),
-                            ("published", "Published"),
-                            ("rejected", "Rejected"),
-                        ],
-                        default="open",
-                        max_length=10,
-                    ),
-                ),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "article",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="claims.article",
-                    ),
-                ),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ('updated_at', models.DateTimeField(blank=True, editable=False)),
+                ('quote', models.TextField()),
+                ('start', models.PositiveIntegerField()),
+                ('end', models.PositiveIntegerField()),
+                ('prefix', models.CharField(blank=True, max_length=32)),
+                ('suffix', models.CharField(blank=True, max_length=32)),
+                ('kind', models.CharField(choices=[('factual', 'Factual'), ('quote', 'Quote (attributed passage)'), ('prediction', 'Prediction'), ('opinion', 'Opinion')], default='factual', max_length=10)),
+                ('status', models.CharField(choices=[('open', 'Open'), ('in_review', 'In review'), ('ready', 'Ready'), ('published', 'Published'), ('rejected', 'Rejected')], default='open', max_length=10)),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('article', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='claims.article')),
+                ('created_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "historical claim",
-                "verbose_name_plural": "historical claims",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical claim',
+                'verbose_name_plural': 'historical claims',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="HistoricalEvidence",
+            name='HistoricalEvidence',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "created_at",
-                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
-                ),
-                ("updated_at", models.DateTimeField(blank=True, editable=False)),
-                ("url", models.URLField(blank=True, max_length=2000, verbose_name="URL")),
-                ("excerpt", models.TextField(blank=True, verbose_name="quoted excerpt")),
-                (
-                    "stance",
-                    models.CharField(
-                        choices=[
-                            ("supports", "Supports"),
-                            ("refutes", "Refutes"),
-                            ("context", "Adds context"),
-                        ],
-                        max_length=10,
-                    ),
-                ),
-                ("note", models.TextField(blank=True)),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "author",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "claim",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="claims.claim",
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ('updated_at', models.DateTimeField(blank=True, editable=False)),
+                ('url', models.URLField(blank=True, max_length=2000, verbose_name='URL')),
+                ('excerpt', models.TextField(blank=True, verbose_name='quoted excerpt')),
+                ('stance', models.CharField(choices=[('supports', 'Supports'), ('refutes', 'Refutes'), ('context', 'Adds context')], max_length=10)),
+                ('note', models.TextField(blank=True)),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('author', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('claim', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='claims.claim')),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "historical evidence",
-                "verbose_name_plural": "historical evidence",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical evidence',
+                'verbose_name_plural': 'historical evidence',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="HistoricalRating",
+            name='HistoricalRating',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "created_at",
-                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
-                ),
-                ("updated_at", models.DateTimeField(blank=True, editable=False)),
-                (
-                    "verdict",
-                    models.CharField(
-                        choices=[
-                            ("true", "True"),
-                            ("mostly_true", "Mostly true"),
-                            ("mixed", "Mixed"),
-                            ("mostly_false", "Mostly false"),
-                            ("false", "False"),
-                            ("misleading", "Misleading"),
-                            ("unverifiable", "Unverifiable"),
-                            ("opinion", "Opinion"),
-                        ],
-                        max_length=12,
-                    ),
-                ),
-                (
-                    "confidence",
-                    models.CharField(
-                        choices=[("low", "Low"), ("medium", "Medium"), ("high", "High")],
-                        default="medium",
-                        max_length=6,
-                    ),
-                ),
-                ("rationale", models.TextField()),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "claim",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="claims.claim",
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "reviewer",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ('updated_at', models.DateTimeField(blank=True, editable=False)),
+                ('verdict', models.CharField(choices=[('true', 'True'), ('mostly_true', 'Mostly true'), ('mixed', 'Mixed'), ('mostly_false', 'Mostly false'), ('false', 'False'), ('misleading', 'Misleading'), ('unverifiable', 'Unverifiable'), ('opinion', 'Opinion')], max_length=12)),
+                ('confidence', models.CharField(choices=[('low', 'Low'), ('medium', 'Medium'), ('high', 'High')], default='medium', max_length=6)),
+                ('rationale', models.TextField()),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('claim', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='claims.claim')),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('reviewer', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "historical rating",
-                "verbose_name_plural": "historical ratings",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical rating',
+                'verbose_name_plural': 'historical ratings',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="HistoricalSource",
+            name='HistoricalSource',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "created_at",
-                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
-                ),
-                ("updated_at", models.DateTimeField(blank=True, editable=False)),
-                (
-                    "position",
-                    models.PositiveIntegerField(help_text="Order of the link in the article."),
-                ),
-                ("anchor_text", models.TextField(blank=True)),
-                ("href", models.TextField(blank=True, verbose_name="href as written")),
-                (
-                    "url",
-                    models.URLField(
-                        blank=True,
-                        help_text="Empty when the href is unusable.",
-                        max_length=2000,
-                        verbose_name="URL to fetch",
-                    ),
-                ),
-                ("start", models.PositiveIntegerField()),
-                ("end", models.PositiveIntegerField()),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("needs_url", "Needs a URL"),
-                            ("pending", "Pending"),
-                            ("fetching", "Fetching"),
-                            ("ok", "OK"),
-                            ("failed", "Failed"),
-                            ("dead", "Dead link"),
-                            ("blocked", "Blocked"),
-                        ],
-                        default="needs_url",
-                        max_length=10,
-                    ),
-                ),
-                ("status_detail", models.CharField(blank=True, max_length=500)),
-                ("last_fetched_at", models.DateTimeField(blank=True, null=True)),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "article",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="claims.article",
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ('updated_at', models.DateTimeField(blank=True, editable=False)),
+                ('position', models.PositiveIntegerField(help_text='Order of the link in the article.')),
+                ('anchor_text', models.TextField(blank=True)),
+                ('href', models.TextField(blank=True, verbose_name='href as written')),
+                ('url', models.URLField(blank=True, help_text='Empty when the href is unusable.', max_length=2000, verbose_name='URL to fetch')),
+                ('start', models.PositiveIntegerField()),
+                ('end', models.PositiveIntegerField()),
+                ('status', models.CharField(choices=[('needs_url', 'Needs a URL'), ('pending', 'Pending'), ('fetching', 'Fetching'), ('ok', 'OK'), ('failed', 'Failed'), ('dead', 'Dead link'), ('blocked', 'Blocked')], default='needs_url', max_length=10)),
+                ('status_detail', models.CharField(blank=True, max_length=500)),
+                ('last_fetched_at', models.DateTimeField(blank=True, null=True)),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('article', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='claims.article')),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "historical source",
-                "verbose_name_plural": "historical sources",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical source',
+                'verbose_name_plural': 'historical sources',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="Rating",
+            name='Rating',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "created_at",
-                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
-                ),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                (
-                    "verdict",
-                    models.CharField(
-                        choices=[
-                            ("true", "True"),
-                            ("mostly_true", "Mostly true"),
-                            ("mixed", "Mixed"),
-                            ("mostly_false", "Mostly false"),
-                            ("false", "False"),
-                            ("misleading", "Misleading"),
-                            ("unverifiable", "Unverifiable"),
-                            ("opinion", "Opinion"),
-                        ],
-                        max_length=12,
-                    ),
-                ),
-                (
-                    "confidence",
-                    models.CharField(
-                        choices=[("low", "Low"), ("medium", "Medium"), ("high", "High")],
-                        default="medium",
-                        max_length=6,
-                    ),
-                ),
-                ("rationale", models.TextField()),
-                (
-                    "claim",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="ratings",
-                        to="claims.claim",
-                    ),
-                ),
-                (
-                    "reviewer",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="ratings",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('verdict', models.CharField(choices=[('true', 'True'), ('mostly_true', 'Mostly true'), ('mixed', 'Mixed'), ('mostly_false', 'Mostly false'), ('false', 'False'), ('misleading', 'Misleading'), ('unverifiable', 'Unverifiable'), ('opinion', 'Opinion')], max_length=12)),
+                ('confidence', models.CharField(choices=[('low', 'Low'), ('medium', 'Medium'), ('high', 'High')], default='medium', max_length=6)),
+                ('rationale', models.TextField()),
+                ('claim', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ratings', to='claims.claim')),
+                ('reviewer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ratings', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["claim", "created_at", "id"],
+                'ordering': ['claim', 'created_at', 'id'],
             },
         ),
         migrations.CreateModel(
-            name="Source",
+            name='Source',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "created_at",
-                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
-                ),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                (
-                    "position",
-                    models.PositiveIntegerField(help_text="Order of the link in the article."),
-                ),
-                ("anchor_text", models.TextField(blank=True)),
-                ("href", models.TextField(blank=True, verbose_name="href as written")),
-                (
-                    "url",
-                    models.URLField(
-                        blank=True,
-                        help_text="Empty when the href is unusable.",
-                        max_length=2000,
-                        verbose_name="URL to fetch",
-                    ),
-                ),
-                ("start", models.PositiveIntegerField()),
-                ("end", models.PositiveIntegerField()),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("needs_url", "Needs a URL"),
-                            ("pending", "Pending"),
-                            ("fetching", "Fetching"),
-                            ("ok", "OK"),
-                            ("failed", "Failed"),
-                            ("dead", "Dead link"),
-                            ("blocked", "Blocked"),
-                        ],
-                        default="needs_url",
-                        max_length=10,
-                    ),
-                ),
-                ("status_detail", models.CharField(blank=True, max_length=500)),
-                ("last_fetched_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "article",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="sources",
-                        to="claims.article",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('position', models.PositiveIntegerField(help_text='Order of the link in the article.')),
+                ('anchor_text', models.TextField(blank=True)),
+                ('href', models.TextField(blank=True, verbose_name='href as written')),
+                ('url', models.URLField(blank=True, help_text='Empty when the href is unusable.', max_length=2000, verbose_name='URL to fetch')),
+                ('start', models.PositiveIntegerField()),
+                ('end', models.PositiveIntegerField()),
+                ('status', models.CharField(choices=[('needs_url', 'Needs a URL'), ('pending', 'Pending'), ('fetching', 'Fetching'), ('ok', 'OK'), ('failed', 'Failed'), ('dead', 'Dead link'), ('blocked', 'Blocked')], default='needs_url', max_length=10)),
+                ('status_detail', models.CharField(blank=True, max_length=500)),
+                ('last_fetched_at', models.DateTimeField(blank=True, null=True)),
+                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sources', to='claims.article')),
             ],
             options={
-                "ordering": ["article", "position"],
+                'ordering': ['article', 'position'],
             },
         ),
         migrations.CreateModel(
-            name="HistoricalClaim_sources",
+            name='HistoricalClaim_sources',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
-                (
-                    "claim",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        db_tablespace="",
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="claims.claim",
-                    ),
-                ),
-                (
-                    "history",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        to="claims.historicalclaim",
-                    ),
-                ),
-                (
-                    "source",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        db_tablespace="",
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="claims.source",
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('claim', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='claims.claim')),
+                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='claims.historicalclaim')),
+                ('source', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='claims.source')),
             ],
             options={
-                "verbose_name": "HistoricalClaim_sources",
+                'verbose_name': 'HistoricalClaim_sources',
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddField(
-            model_name="claim",
-            name="sources",
-            field=models.ManyToManyField(blank=True, related_name="claims", to="claims.source"),
+            model_name='claim',
+            name='sources',
+            field=models.ManyToManyField(blank=True, related_name='claims', to='claims.source'),
         ),
         migrations.CreateModel(
-            name="SourceSnapshot",
+            name='SourceSnapshot',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("fetched_at", models.DateTimeField(default=django.utils.timezone.now)),
-                ("http_status", models.PositiveSmallIntegerField(blank=True, null=True)),
-                ("final_url", models.URLField(blank=True, max_length=2000)),
-                ("content_type", models.CharField(blank=True, max_length=200)),
-                ("title", models.CharField(blank=True, max_length=500)),
-                ("text", models.TextField(blank=True)),
-                ("byte_size", models.PositiveIntegerField(default=0)),
-                ("sha256", models.CharField(blank=True, max_length=64)),
-                ("error", models.TextField(blank=True)),
-                (
-                    "source",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="snapshots",
-                        to="claims.source",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('fetched_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('http_status', models.PositiveSmallIntegerField(blank=True, null=True)),
+                ('final_url', models.URLField(blank=True, max_length=2000)),
+                ('content_type', models.CharField(blank=True, max_length=200)),
+                ('title', models.CharField(blank=True, max_length=500)),
+                ('text', models.TextField(blank=True)),
+                ('byte_size', models.PositiveIntegerField(default=0)),
+                ('sha256', models.CharField(blank=True, max_length=64)),
+                ('error', models.TextField(blank=True)),
+                ('source', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='snapshots', to='claims.source')),
             ],
             options={
-                "ordering": ["-fetched_at", "-id"],
-                "get_latest_by": "fetched_at",
+                'ordering': ['-fetched_at', '-id'],
+                'get_latest_by': 'fetched_at',
             },
         ),
         migrations.AddConstraint(
-            model_name="article",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("status__in", ["draft", "in_review", "published"])),
-                name="article_status_valid",
-            ),
+            model_name='article',
+            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'in_review', 'published'])), name='article_status_valid'),
         ),
         migrations.AddConstraint(
-            model_name="article",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("source_format__in", ["markdown", "html", "text"])),
-                name="article_format_valid",
-            ),
+            model_name='article',
+            constraint=models.CheckConstraint(condition=models.Q(('source_format__in', ['markdown', 'html', 'text'])), name='article_format_valid'),
         ),
         migrations.AddConstraint(
-            model_name="evidence",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("url", ""), _negated=True),
-                    models.Q(("excerpt", ""), _negated=True),
-                    _connector="OR",
-                ),
-                name="evidence_has_url_or_excerpt",
-                violation_error_message="Evidence needs a URL, a quoted excerpt, or both.",
-            ),
+            model_name='evidence',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('url', ''), _negated=True), models.Q(('excerpt', ''), _negated=True), _connector='OR'), name='evidence_has_url_or_excerpt', violation_error_message='Evidence needs a URL, a quoted excerpt, or both.'),
         ),
         migrations.AddConstraint(
-            model_name="evidence",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("stance__in", ["supports", "refutes", "context"])),
-                name="evidence_stance_valid",
-            ),
+            model_name='evidence',
+            constraint=models.CheckConstraint(condition=models.Q(('stance__in', ['supports', 'refutes', 'context'])), name='evidence_stance_valid'),
         ),
         migrations.AddConstraint(
-            model_name="rating",
-            constraint=models.UniqueConstraint(
-                fields=("claim", "reviewer"),
-                name="rating_one_per_reviewer_and_claim",
-                violation_error_message="This reviewer has already rated this claim.",
-            ),
+            model_name='rating',
+            constraint=models.UniqueConstraint(fields=('claim', 'reviewer'), name='rating_one_per_reviewer_and_claim', violation_error_message='This reviewer has already rated this claim.'),
         ),
         migrations.AddConstraint(
-            model_name="rating",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("rationale", ""), _negated=True),
-                name="rating_has_rationale",
-                violation_error_message="A rating needs a rationale.",
-            ),
+            model_name='rating',
+            constraint=models.CheckConstraint(condition=models.Q(('rationale', ''), _negated=True), name='rating_has_rationale', violation_error_message='A rating needs a rationale.'),
         ),
         migrations.AddConstraint(
-            model_name="rating",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    (
-                        "verdict__in",
-                        [
-                            "true",
-                            "mostly_true",
-                            "mixed",
-                            "mostly_false",
-                            "false",
-                            "misleading",
-                            "unverifiable",
-                            "opinion",
-                        ],
-                    )
-                ),
-                name="rating_verdict_valid",
-            ),
+            model_name='rating',
+            constraint=models.CheckConstraint(condition=models.Q(('verdict__in', ['true', 'mostly_true', 'mixed', 'mostly_false', 'false', 'misleading', 'unverifiable', 'opinion'])), name='rating_verdict_valid'),
         ),
         migrations.AddConstraint(
-            model_name="rating",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("confidence__in", ["low", "medium", "high"])),
-                name="rating_confidence_valid",
-            ),
+            model_name='rating',
+            constraint=models.CheckConstraint(condition=models.Q(('confidence__in', ['low', 'medium', 'high'])), name='rating_confidence_valid'),
         ),
         migrations.AddIndex(
-            model_name="source",
-            index=models.Index(fields=["article", "status"], name="source_article_status"),
+            model_name='source',
+            index=models.Index(fields=['article', 'status'], name='source_article_status'),
         ),
         migrations.AddConstraint(
-            model_name="source",
-            constraint=models.UniqueConstraint(
-                fields=("article", "position"), name="source_unique_position"
-            ),
+            model_name='source',
+            constraint=models.UniqueConstraint(fields=('article', 'position'), name='source_unique_position'),
         ),
         migrations.AddConstraint(
-            model_name="source",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("end__gte", models.F("start"))),
-                name="source_span",
-                violation_error_message="A source's end offset cannot precede its start.",
-            ),
+            model_name='source',
+            constraint=models.CheckConstraint(condition=models.Q(('end__gte', models.F('start'))), name='source_span', violation_error_message="A source's end offset cannot precede its start."),
         ),
         migrations.AddConstraint(
-            model_name="source",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    (
-                        "status__in",
-                        ["needs_url", "pending", "fetching", "ok", "failed", "dead", "blocked"],
-                    )
-                ),
-                name="source_status_valid",
-            ),
+            model_name='source',
+            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['needs_url', 'pending', 'fetching', 'ok', 'failed', 'dead', 'blocked'])), name='source_status_valid'),
         ),
         migrations.AddConstraint(
-            model_name="source",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("status", "needs_url"), ("url", "")),
-                    models.Q(
-                        models.Q(("status", "needs_url"), _negated=True),
-                        models.Q(("url", ""), _negated=True),
-                    ),
-                    _connector="OR",
-                ),
-                name="source_url_matches_status",
-                violation_error_message="A source needs a URL exactly when it has none.",
-            ),
+            model_name='source',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'needs_url'), ('url', '')), models.Q(models.Q(('status', 'needs_url'), _negated=True), models.Q(('url', ''), _negated=True)), _connector='OR'), name='source_url_matches_status', violation_error_message='A source needs a URL exactly when it has none.'),
         ),
         migrations.AddConstraint(
-            model_name="claim",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("end__gt", models.F("start"))),
-                name="claim_span",
-                violation_error_message="A claim must cover at least one character.",
-            ),
+            model_name='claim',
+            constraint=models.CheckConstraint(condition=models.Q(('end__gt', models.F('start'))), name='claim_span', violation_error_message='A claim must cover at least one character.'),
         ),
         migrations.AddConstraint(
-            model_name="claim",
-            constraint=models.UniqueConstraint(
-                fields=("article", "start", "end"),
-                name="claim_unique_span",
-                violation_error_message="A claim on exactly this passage already exists.",
-            ),
+            model_name='claim',
+            constraint=models.UniqueConstraint(fields=('article', 'start', 'end'), name='claim_unique_span', violation_error_message='A claim on exactly this passage already exists.'),
         ),
         migrations.AddConstraint(
-            model_name="claim",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("kind__in", ["factual", "quote", "prediction", "opinion"])),
-                name="claim_kind_valid",
-            ),
+            model_name='claim',
+            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['factual', 'quote', 'prediction', 'opinion'])), name='claim_kind_valid'),
         ),
         migrations.AddConstraint(
-            model_name="claim",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("status__in", ["open", "in_review", "ready", "published", "rejected"])
-                ),
-                name="claim_status_valid",
-            ),
+            model_name='claim',
+            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['open', 'in_review', 'ready', 'published', 'rejected'])), name='claim_status_valid'),
         ),
         migrations.AddIndex(
-            model_name="sourcesnapshot",
-            index=models.Index(fields=["source", "-fetched_at"], name="snapshot_source_latest"),
+            model_name='sourcesnapshot',
+            index=models.Index(fields=['source', '-fetched_at'], name='snapshot_source_latest'),
         ),
     ]

@@ -12,246 +12,151 @@ def mark_evidence_urls_pending(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("claims", "0001_initial"),
+        ('claims', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="article",
-            name="import_detail",
+            model_name='article',
+            name='import_detail',
             field=models.CharField(blank=True, max_length=500),
         ),
         migrations.AddField(
-            model_name="article",
-            name="import_status",
-            field=models.CharField(
-                choices=[
-                    ("ready", "Ready"),
-                    ("fetching", "Fetching the page"),
-                    ("failed", "Import failed"),
-                ],
-                default="ready",
-                help_text="Articles imported from a URL are fetched by a worker first.",
-                max_length=10,
-            ),
+            model_name='article',
+            name='import_status',
+            field=models.CharField(choices=[('ready', 'Ready'), ('fetching', 'Fetching the page'), ('failed', 'Import failed')], default='ready', help_text='Articles imported from a URL are fetched by a worker first.', max_length=10),
         ),
         migrations.AddField(
-            model_name="evidence",
-            name="fetch_attempts",
-            field=models.PositiveSmallIntegerField(
-                default=0,
-                help_text="Attempts of the current fetch (retries after transient errors).",
-            ),
+            model_name='evidence',
+            name='fetch_attempts',
+            field=models.PositiveSmallIntegerField(default=0, help_text='Attempts of the current fetch (retries after transient errors).'),
         ),
         migrations.AddField(
-            model_name="evidence",
-            name="fetch_started_at",
+            model_name='evidence',
+            name='fetch_started_at',
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
-            model_name="evidence",
-            name="fetch_task_id",
+            model_name='evidence',
+            name='fetch_task_id',
             field=models.CharField(blank=True, editable=False, max_length=64),
         ),
         migrations.AddField(
-            model_name="evidence",
-            name="last_fetched_at",
+            model_name='evidence',
+            name='last_fetched_at',
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name="evidence",
-            name="status",
-            field=models.CharField(
-                choices=[
-                    ("needs_url", "Needs a URL"),
-                    ("pending", "Pending"),
-                    ("fetching", "Fetching"),
-                    ("ok", "OK"),
-                    ("failed", "Failed"),
-                    ("dead", "Dead link"),
-                    ("blocked", "Blocked"),
-                ],
-                default="needs_url",
-                max_length=10,
-            ),
+            model_name='evidence',
+            name='status',
+            field=models.CharField(choices=[('needs_url', 'Needs a URL'), ('pending', 'Pending'), ('fetching', 'Fetching'), ('ok', 'OK'), ('failed', 'Failed'), ('dead', 'Dead link'), ('blocked', 'Blocked')], default='needs_url', max_length=10),
         ),
         migrations.AddField(
-            model_name="evidence",
-            name="status_detail",
+            model_name='evidence',
+            name='status_detail',
             field=models.CharField(blank=True, max_length=500),
         ),
         migrations.AddField(
-            model_name="historicalarticle",
-            name="import_detail",
+            model_name='historicalarticle',
+            name='import_detail',
             field=models.CharField(blank=True, max_length=500),
         ),
         migrations.AddField(
-            model_name="historicalarticle",
-            name="import_status",
-            field=models.CharField(
-                choices=[
-                    ("ready", "Ready"),
-                    ("fetching", "Fetching the page"),
-                    ("failed", "Import failed"),
-                ],
-                default="ready",
-                help_text="Articles imported from a URL are fetched by a worker first.",
-                max_length=10,
-            ),
+            model_name='historicalarticle',
+            name='import_status',
+            field=models.CharField(choices=[('ready', 'Ready'), ('fetching', 'Fetching the page'), ('failed', 'Import failed')], default='ready', help_text='Articles imported from a URL are fetched by a worker first.', max_length=10),
         ),
         migrations.AddField(
-            model_name="historicalevidence",
-            name="last_fetched_at",
+            model_name='historicalevidence',
+            name='last_fetched_at',
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name="historicalevidence",
-            name="status",
-            field=models.CharField(
-                choices=[
-                    ("needs_url", "Needs a URL"),
-                    ("pending", "Pending"),
-                    ("fetching", "Fetching"),
-                    ("ok", "OK"),
-                    ("failed", "Failed"),
-                    ("dead", "Dead link"),
-                    ("blocked", "Blocked"),
-                ],
-                default="needs_url",
-                max_length=10,
-            ),
+            model_name='historicalevidence',
+            name='status',
+            field=models.CharField(choices=[('needs_url', 'Needs a URL'), ('pending', 'Pending'), ('fetching', 'Fetching'), ('ok', 'OK'), ('failed', 'Failed'), ('dead', 'Dead link'), ('blocked', 'Blocked')], default='needs_url', max_length=10),
         ),
         migrations.AddField(
-            model_name="historicalevidence",
-            name="status_detail",
+            model_name='historicalevidence',
+            name='status_detail',
             field=models.CharField(blank=True, max_length=500),
         ),
         migrations.AddField(
-            model_name="source",
-            name="fetch_attempts",
-            field=models.PositiveSmallIntegerField(
-                default=0,
-                help_text="Attempts of the current fetch (retries after transient errors).",
-            ),
+            model_name='source',
+            name='fetch_attempts',
+            field=models.PositiveSmallIntegerField(default=0, help_text='Attempts of the current fetch (retries after transient errors).'),
         ),
         migrations.AddField(
-            model_name="source",
-            name="fetch_started_at",
+            model_name='source',
+            name='fetch_started_at',
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
-            model_name="source",
-            name="fetch_task_id",
+            model_name='source',
+            name='fetch_task_id',
             field=models.CharField(blank=True, editable=False, max_length=64),
         ),
         migrations.AddField(
-            model_name="sourcesnapshot",
-            name="evidence",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="snapshots",
-                to="claims.evidence",
-            ),
+            model_name='sourcesnapshot',
+            name='evidence',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='snapshots', to='claims.evidence'),
         ),
         migrations.AddField(
-            model_name="sourcesnapshot",
-            name="soft_404",
-            field=models.BooleanField(
-                default=False, help_text="Answered 200 but reads like a 'page not found'."
-            ),
+            model_name='sourcesnapshot',
+            name='soft_404',
+            field=models.BooleanField(default=False, help_text="Answered 200 but reads like a 'page not found'."),
         ),
         migrations.AddField(
-            model_name="sourcesnapshot",
-            name="text_changed",
-            field=models.BooleanField(
-                default=False, help_text="The text differs from the previous snapshot's."
-            ),
+            model_name='sourcesnapshot',
+            name='text_changed',
+            field=models.BooleanField(default=False, help_text="The text differs from the previous snapshot's."),
         ),
         migrations.AddField(
-            model_name="sourcesnapshot",
-            name="truncated",
-            field=models.BooleanField(default=False, help_text="The body was cut at the size cap."),
+            model_name='sourcesnapshot',
+            name='truncated',
+            field=models.BooleanField(default=False, help_text='The body was cut at the size cap.'),
         ),
         migrations.AlterField(
-            model_name="article",
-            name="source_text",
-            field=models.TextField(blank=True, help_text="The article exactly as imported."),
+            model_name='article',
+            name='source_text',
+            field=models.TextField(blank=True, help_text='The article exactly as imported.'),
         ),
         migrations.AlterField(
-            model_name="article",
-            name="text",
-            field=models.TextField(
-                blank=True, help_text="Plain text that claims and sources anchor into."
-            ),
+            model_name='article',
+            name='text',
+            field=models.TextField(blank=True, help_text='Plain text that claims and sources anchor into.'),
         ),
         migrations.AlterField(
-            model_name="sourcesnapshot",
-            name="source",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="snapshots",
-                to="claims.source",
-            ),
+            model_name='sourcesnapshot',
+            name='source',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='snapshots', to='claims.source'),
         ),
         migrations.AddIndex(
-            model_name="source",
-            index=models.Index(fields=["status", "last_fetched_at"], name="source_recheck"),
+            model_name='source',
+            index=models.Index(fields=['status', 'last_fetched_at'], name='source_recheck'),
         ),
         migrations.AddIndex(
-            model_name="sourcesnapshot",
-            index=models.Index(fields=["evidence", "-fetched_at"], name="snapshot_evidence_latest"),
+            model_name='sourcesnapshot',
+            index=models.Index(fields=['evidence', '-fetched_at'], name='snapshot_evidence_latest'),
         ),
         migrations.RunPython(mark_evidence_urls_pending, migrations.RunPython.noop),
         migrations.AddConstraint(
-            model_name="article",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("import_status__in", ["ready", "fetching", "failed"])),
-                name="article_import_status_valid",
-            ),
+            model_name='article',
+            constraint=models.CheckConstraint(condition=models.Q(('import_status__in', ['ready', 'fetching', 'failed'])), name='article_import_status_valid'),
         ),
         migrations.AddConstraint(
-            model_name="evidence",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    (
-                        "status__in",
-                        ["needs_url", "pending", "fetching", "ok", "failed", "dead", "blocked"],
-                    )
-                ),
-                name="evidence_status_valid",
-            ),
+            model_name='evidence',
+            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['needs_url', 'pending', 'fetching', 'ok', 'failed', 'dead', 'blocked'])), name='evidence_status_valid'),
         ),
         migrations.AddConstraint(
-            model_name="evidence",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("status", "needs_url"), ("url", "")),
-                    models.Q(
-                        models.Q(("status", "needs_url"), _negated=True),
-                        models.Q(("url", ""), _negated=True),
-                    ),
-                    _connector="OR",
-                ),
-                name="evidence_url_matches_status",
-                violation_error_message="Evidence is fetched exactly when it has a URL.",
-            ),
+            model_name='evidence',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'needs_url'), ('url', '')), models.Q(models.Q(('status', 'needs_url'), _negated=True), models.Q(('url', ''), _negated=True)), _connector='OR'), name='evidence_url_matches_status', violation_error_message='Evidence is fetched exactly when it has a URL.'),
         ),
         migrations.AddConstraint(
-            model_name="sourcesnapshot",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("evidence__isnull", True), ("source__isnull", False)),
-                    models.Q(("evidence__isnull", False), ("source__isnull", True)),
-                    _connector="OR",
-                ),
-                name="snapshot_of_source_or_evidence",
-                violation_error_message="A snapshot belongs to a source or to evidence.",
-            ),
+            model_name='sourcesnapshot',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('evidence__isnull', True), ('source__isnull', False)), models.Q(('evidence__isnull', False), ('source__isnull', True)), _connector='OR'), name='snapshot_of_source_or_evidence', violation_error_message='A snapshot belongs to a source or to evidence.'),
         ),
     ]

@@ -4,34 +4,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("claims", "0004_drop_api_cache"),
+        ('claims', '0004_drop_api_cache'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="article",
-            name="import_due_at",
+            model_name='article',
+            name='import_due_at',
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
-            model_name="evidence",
-            name="fetch_due_at",
+            model_name='evidence',
+            name='fetch_due_at',
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
-            model_name="evidence",
-            name="fetch_task_run",
+            model_name='evidence',
+            name='fetch_task_run',
             field=models.PositiveSmallIntegerField(default=0, editable=False),
         ),
         migrations.AddField(
-            model_name="source",
-            name="fetch_due_at",
+            model_name='source',
+            name='fetch_due_at',
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
-            model_name="source",
-            name="fetch_task_run",
+            model_name='source',
+            name='fetch_task_run',
             field=models.PositiveSmallIntegerField(default=0, editable=False),
         ),
     ]

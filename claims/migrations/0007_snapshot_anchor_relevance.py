@@ -4,30 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("claims", "0006_claim_number"),
+        ('claims', '0006_claim_number'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="sourcesnapshot",
-            name="anchor_relevance",
-            field=models.FloatField(
-                blank=True,
-                help_text="Share of the citing link's words the page has (texts.relevance); empty when not judged (evidence, a failed fetch, a link text too generic).",
-                null=True,
-            ),
+            model_name='sourcesnapshot',
+            name='anchor_relevance',
+            field=models.FloatField(blank=True, help_text="Share of the citing link's words the page has (texts.relevance); empty when not judged (evidence, a failed fetch, a link text too generic).", null=True),
         ),
         migrations.AddConstraint(
-            model_name="sourcesnapshot",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("anchor_relevance__isnull", True),
-                    models.Q(("anchor_relevance__gte", 0), ("anchor_relevance__lte", 1)),
-                    _connector="OR",
-                ),
-                name="snapshot_anchor_relevance_share",
-                violation_error_message="A relevance is a share between 0 and 1.",
-            ),
+            model_name='sourcesnapshot',
+            constraint=models.CheckConstraint(condition=models.Q(('anchor_relevance__isnull', True), models.Q(('anchor_relevance__gte', 0), ('anchor_relevance__lte', 1)), _connector='OR'), name='snapshot_anchor_relevance_share', violation_error_message='A relevance is a share between 0 and 1.'),
         ),
     ]

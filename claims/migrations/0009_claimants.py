@@ -8,318 +8,136 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("claims", "0008_article_structure"),
+        ('claims', '0008_article_structure'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="claim",
-            name="claim_date",
-            field=models.DateField(
-                blank=True,
-                help_text="When the claim was made.",
-                null=True,
-                verbose_name="date of the claim",
-            ),
+            model_name='claim',
+            name='claim_date',
+            field=models.DateField(blank=True, help_text='When the claim was made.', null=True, verbose_name='date of the claim'),
         ),
         migrations.AddField(
-            model_name="claim",
-            name="summary",
-            field=models.CharField(
-                blank=True,
-                help_text="A short, neutral restatement of what is claimed (ClaimReview's claimReviewed).",
-                max_length=300,
-            ),
+            model_name='claim',
+            name='summary',
+            field=models.CharField(blank=True, help_text="A short, neutral restatement of what is claimed (ClaimReview's claimReviewed).", max_length=300),
         ),
         migrations.AddField(
-            model_name="historicalclaim",
-            name="claim_date",
-            field=models.DateField(
-                blank=True,
-                help_text="When the claim was made.",
-                null=True,
-                verbose_name="date of the claim",
-            ),
+            model_name='historicalclaim',
+            name='claim_date',
+            field=models.DateField(blank=True, help_text='When the claim was made.', null=True, verbose_name='date of the claim'),
         ),
         migrations.AddField(
-            model_name="historicalclaim",
-            name="summary",
-            field=models.CharField(
-                blank=True,
-                help_text="A short, neutral restatement of what is claimed (ClaimReview's claimReviewed).",
-                max_length=300,
-            ),
+            model_name='historicalclaim',
+            name='summary',
+            field=models.CharField(blank=True, help_text="A short, neutral restatement of what is claimed (ClaimReview's claimReviewed).", max_length=300),
         ),
         migrations.CreateModel(
-            name="Claimant",
+            name='Claimant',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "created_at",
-                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
-                ),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                ("name", models.CharField(max_length=200)),
-                ("name_folded", models.CharField(db_index=True, editable=False, max_length=200)),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[("person", "Person"), ("organization", "Organization")],
-                        default="person",
-                        max_length=12,
-                    ),
-                ),
-                (
-                    "description",
-                    models.CharField(
-                        blank=True,
-                        help_text='Who they are, in a few words ("think tank").',
-                        max_length=300,
-                    ),
-                ),
-                (
-                    "same_as",
-                    models.JSONField(
-                        blank=True,
-                        default=list,
-                        help_text="Pages that identify them: Wikipedia, Wikidata, their official site.",
-                        verbose_name="same as",
-                    ),
-                ),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="created_claimants",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('name', models.CharField(max_length=200)),
+                ('name_folded', models.CharField(db_index=True, editable=False, max_length=200)),
+                ('kind', models.CharField(choices=[('person', 'Person'), ('organization', 'Organization')], default='person', max_length=12)),
+                ('description', models.CharField(blank=True, help_text='Who they are, in a few words ("think tank").', max_length=300)),
+                ('same_as', models.JSONField(blank=True, default=list, help_text='Pages that identify them: Wikipedia, Wikidata, their official site.', verbose_name='same as')),
+                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='created_claimants', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["name", "id"],
+                'ordering': ['name', 'id'],
             },
         ),
         migrations.AddField(
-            model_name="claim",
-            name="claimant",
-            field=models.ForeignKey(
-                blank=True,
-                help_text="Who made the claim.",
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="claims",
-                to="claims.claimant",
-            ),
+            model_name='claim',
+            name='claimant',
+            field=models.ForeignKey(blank=True, help_text='Who made the claim.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='claims', to='claims.claimant'),
         ),
         migrations.AddField(
-            model_name="historicalclaim",
-            name="claimant",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                help_text="Who made the claim.",
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="claims.claimant",
-            ),
+            model_name='historicalclaim',
+            name='claimant',
+            field=models.ForeignKey(blank=True, db_constraint=False, help_text='Who made the claim.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='claims.claimant'),
         ),
         migrations.CreateModel(
-            name="ClaimAppearance",
+            name='ClaimAppearance',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("url", models.URLField(max_length=2000, verbose_name="URL")),
-                ("is_first", models.BooleanField(default=False, verbose_name="first appearance")),
-                (
-                    "claim",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="appearances",
-                        to="claims.claim",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('url', models.URLField(max_length=2000, verbose_name='URL')),
+                ('is_first', models.BooleanField(default=False, verbose_name='first appearance')),
+                ('claim', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='appearances', to='claims.claim')),
             ],
             options={
-                "ordering": ["claim", "-is_first", "id"],
+                'ordering': ['claim', '-is_first', 'id'],
             },
         ),
         migrations.CreateModel(
-            name="HistoricalClaimant",
+            name='HistoricalClaimant',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "created_at",
-                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
-                ),
-                ("updated_at", models.DateTimeField(blank=True, editable=False)),
-                ("name", models.CharField(max_length=200)),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[("person", "Person"), ("organization", "Organization")],
-                        default="person",
-                        max_length=12,
-                    ),
-                ),
-                (
-                    "description",
-                    models.CharField(
-                        blank=True,
-                        help_text='Who they are, in a few words ("think tank").',
-                        max_length=300,
-                    ),
-                ),
-                (
-                    "same_as",
-                    models.JSONField(
-                        blank=True,
-                        default=list,
-                        help_text="Pages that identify them: Wikipedia, Wikidata, their official site.",
-                        verbose_name="same as",
-                    ),
-                ),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ('updated_at', models.DateTimeField(blank=True, editable=False)),
+                ('name', models.CharField(max_length=200)),
+                ('kind', models.CharField(choices=[('person', 'Person'), ('organization', 'Organization')], default='person', max_length=12)),
+                ('description', models.CharField(blank=True, help_text='Who they are, in a few words ("think tank").', max_length=300)),
+                ('same_as', models.JSONField(blank=True, default=list, help_text='Pages that identify them: Wikipedia, Wikidata, their official site.', verbose_name='same as')),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('created_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "historical claimant",
-                "verbose_name_plural": "historical claimants",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical claimant',
+                'verbose_name_plural': 'historical claimants',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="HistoricalClaimAppearance",
+            name='HistoricalClaimAppearance',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                ("url", models.URLField(max_length=2000, verbose_name="URL")),
-                ("is_first", models.BooleanField(default=False, verbose_name="first appearance")),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "claim",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="claims.claim",
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('url', models.URLField(max_length=2000, verbose_name='URL')),
+                ('is_first', models.BooleanField(default=False, verbose_name='first appearance')),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('claim', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='claims.claim')),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "historical claim appearance",
-                "verbose_name_plural": "historical claim appearances",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical claim appearance',
+                'verbose_name_plural': 'historical claim appearances',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddConstraint(
-            model_name="claimant",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("name", ""), _negated=True),
-                name="claimant_has_name",
-                violation_error_message="A claimant needs a name.",
-            ),
+            model_name='claimant',
+            constraint=models.CheckConstraint(condition=models.Q(('name', ''), _negated=True), name='claimant_has_name', violation_error_message='A claimant needs a name.'),
         ),
         migrations.AddConstraint(
-            model_name="claimant",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("kind__in", ["person", "organization"])),
-                name="claimant_kind_valid",
-            ),
+            model_name='claimant',
+            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['person', 'organization'])), name='claimant_kind_valid'),
         ),
         migrations.AddConstraint(
-            model_name="claimappearance",
-            constraint=models.UniqueConstraint(
-                fields=("claim", "url"),
-                name="appearance_unique_url",
-                violation_error_message="This claim already lists this page.",
-            ),
+            model_name='claimappearance',
+            constraint=models.UniqueConstraint(fields=('claim', 'url'), name='appearance_unique_url', violation_error_message='This claim already lists this page.'),
         ),
         migrations.AddConstraint(
-            model_name="claimappearance",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("is_first", True)),
-                fields=("claim",),
-                name="appearance_one_first",
-                violation_error_message="A claim has at most one first appearance.",
-            ),
+            model_name='claimappearance',
+            constraint=models.UniqueConstraint(condition=models.Q(('is_first', True)), fields=('claim',), name='appearance_one_first', violation_error_message='A claim has at most one first appearance.'),
         ),
         migrations.AddConstraint(
-            model_name="claimappearance",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("url", ""), _negated=True), name="appearance_has_url"
-            ),
+            model_name='claimappearance',
+            constraint=models.CheckConstraint(condition=models.Q(('url', ''), _negated=True), name='appearance_has_url'),
         ),
     ]

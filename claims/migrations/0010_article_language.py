@@ -4,27 +4,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("claims", "0009_claimants"),
+        ('claims', '0009_claimants'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="article",
-            name="language",
-            field=models.CharField(
-                blank=True,
-                help_text='BCP-47 tag of the text\'s language ("en", "pt-BR"); detected at import.',
-                max_length=35,
-            ),
+            model_name='article',
+            name='language',
+            field=models.CharField(blank=True, help_text='BCP-47 tag of the text\'s language ("en", "pt-BR"); detected at import.', max_length=35),
         ),
         migrations.AddField(
-            model_name="historicalarticle",
-            name="language",
-            field=models.CharField(
-                blank=True,
-                help_text='BCP-47 tag of the text\'s language ("en", "pt-BR"); detected at import.',
-                max_length=35,
-            ),
+            model_name='historicalarticle',
+            name='language',
+            field=models.CharField(blank=True, help_text='BCP-47 tag of the text\'s language ("en", "pt-BR"); detected at import.', max_length=35),
         ),
     ]

@@ -7,55 +7,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("claims", "0010_article_language"),
+        ('claims', '0010_article_language'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="DismissedSuggestion",
+            name='DismissedSuggestion',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("start", models.PositiveIntegerField()),
-                ("end", models.PositiveIntegerField()),
-                ("at", models.DateTimeField(default=django.utils.timezone.now)),
-                (
-                    "article",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="dismissed_suggestions",
-                        to="claims.article",
-                    ),
-                ),
-                (
-                    "by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="dismissed_suggestions",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('start', models.PositiveIntegerField()),
+                ('end', models.PositiveIntegerField()),
+                ('at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='dismissed_suggestions', to='claims.article')),
+                ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='dismissed_suggestions', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["article", "start"],
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("article", "start", "end"), name="dismissed_suggestion_unique_span"
-                    ),
-                    models.CheckConstraint(
-                        condition=models.Q(("end__gt", models.F("start"))),
-                        name="dismissed_suggestion_span",
-                        violation_error_message="A suggestion covers at least one character.",
-                    ),
-                ],
+                'ordering': ['article', 'start'],
+                'constraints': [models.UniqueConstraint(fields=('article', 'start', 'end'), name='dismissed_suggestion_unique_span'), models.CheckConstraint(condition=models.Q(('end__gt', models.F('start'))), name='dismissed_suggestion_span', violation_error_message='A suggestion covers at least one character.')],
             },
         ),
     ]

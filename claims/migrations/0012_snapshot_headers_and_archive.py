@@ -4,32 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("claims", "0011_dismissed_suggestions"),
+        ('claims', '0011_dismissed_suggestions'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="sourcesnapshot",
-            name="archive_url",
-            field=models.URLField(
-                blank=True, help_text="A public web archive's copy of this page.", max_length=2000
-            ),
+            model_name='sourcesnapshot',
+            name='archive_url',
+            field=models.URLField(blank=True, help_text="A public web archive's copy of this page.", max_length=2000),
         ),
         migrations.AddField(
-            model_name="sourcesnapshot",
-            name="request_headers",
-            field=models.JSONField(
-                blank=True, default=list, help_text="The request's headers, as [name, value] pairs."
-            ),
+            model_name='sourcesnapshot',
+            name='request_headers',
+            field=models.JSONField(blank=True, default=list, help_text="The request's headers, as [name, value] pairs."),
         ),
         migrations.AddField(
-            model_name="sourcesnapshot",
-            name="response_headers",
-            field=models.JSONField(
-                blank=True,
-                default=list,
-                help_text="The response's headers, as [name, value] pairs.",
-            ),
+            model_name='sourcesnapshot',
+            name='response_headers',
+            field=models.JSONField(blank=True, default=list, help_text="The response's headers, as [name, value] pairs."),
         ),
     ]

@@ -4,14 +4,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("claims", "0014_same_claim_links"),
+        ('claims', '0014_same_claim_links'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="article",
-            name="change_stamp",
+            model_name='article',
+            name='change_stamp',
             field=models.PositiveBigIntegerField(default=0, editable=False),
         ),
     ]

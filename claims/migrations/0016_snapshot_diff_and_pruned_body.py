@@ -4,35 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("claims", "0015_article_change_stamp"),
+        ('claims', '0015_article_change_stamp'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="sourcesnapshot",
-            name="body_pruned_at",
-            field=models.DateTimeField(
-                blank=True,
-                help_text="When the raw body was let go (SNAPSHOT_BODY_RETENTION_DAYS); the text stays.",
-                null=True,
-            ),
+            model_name='sourcesnapshot',
+            name='body_pruned_at',
+            field=models.DateTimeField(blank=True, help_text='When the raw body was let go (SNAPSHOT_BODY_RETENTION_DAYS); the text stays.', null=True),
         ),
         migrations.AddField(
-            model_name="sourcesnapshot",
-            name="diff",
-            field=models.JSONField(
-                blank=True,
-                default=list,
-                help_text='The word diff against the previous snapshot when the text was edited: [op, text] pairs, op "=" kept, "-" removed, "+" added, "…" cut (texts.edits).',
-            ),
+            model_name='sourcesnapshot',
+            name='diff',
+            field=models.JSONField(blank=True, default=list, help_text='The word diff against the previous snapshot when the text was edited: [op, text] pairs, op "=" kept, "-" removed, "+" added, "…" cut (texts.edits).'),
         ),
         migrations.AlterField(
-            model_name="sourcesnapshot",
-            name="text_changed",
-            field=models.BooleanField(
-                default=False,
-                help_text="The page's main text was edited since the previous snapshot that read it (texts.edits: routine changes of dates and counters, and changes below SOURCE_CHANGE_MIN_WORDS, are not edits).",
-            ),
+            model_name='sourcesnapshot',
+            name='text_changed',
+            field=models.BooleanField(default=False, help_text="The page's main text was edited since the previous snapshot that read it (texts.edits: routine changes of dates and counters, and changes below SOURCE_CHANGE_MIN_WORDS, are not edits)."),
         ),
     ]

@@ -19,14 +19,8 @@ def first_revisions(apps, schema_editor):
         HistoricalArticle.objects.filter(import_status="fetching").values_list("id", flat=True)
     )
     articles = Article.objects.exclude(text="").only(
-        "id",
-        "text",
-        "structure",
-        "source_text",
-        "source_format",
-        "content_sha256",
-        "created_at",
-        "imported_by_id",
+        "id", "text", "structure", "source_text", "source_format", "content_sha256",
+        "created_at", "imported_by_id",
     )
     for article in articles.iterator(chunk_size=200):
         revision = ArticleRevision.objects.create(
@@ -50,242 +44,134 @@ def no_revisions(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("claims", "0016_snapshot_diff_and_pruned_body"),
+        ('claims', '0016_snapshot_diff_and_pruned_body'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="ArticleRevision",
+            name='ArticleRevision',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("number", models.PositiveIntegerField()),
-                ("text", models.TextField()),
-                (
-                    "structure",
-                    models.JSONField(
-                        blank=True, default=list, validators=[claims.models.validate_structure]
-                    ),
-                ),
-                ("source_text", models.TextField(blank=True)),
-                (
-                    "source_format",
-                    models.CharField(
-                        choices=[
-                            ("markdown", "Markdown"),
-                            ("html", "HTML"),
-                            ("text", "Plain text"),
-                        ],
-                        max_length=10,
-                    ),
-                ),
-                ("content_sha256", models.CharField(max_length=64)),
-                (
-                    "origin",
-                    models.CharField(
-                        choices=[("pasted", "Pasted or uploaded"), ("url", "Fetched from its URL")],
-                        max_length=10,
-                    ),
-                ),
-                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
-                ("summary", models.JSONField(blank=True, default=dict)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('number', models.PositiveIntegerField()),
+                ('text', models.TextField()),
+                ('structure', models.JSONField(blank=True, default=list, validators=[claims.models.validate_structure])),
+                ('source_text', models.TextField(blank=True)),
+                ('source_format', models.CharField(choices=[('markdown', 'Markdown'), ('html', 'HTML'), ('text', 'Plain text')], max_length=10)),
+                ('content_sha256', models.CharField(max_length=64)),
+                ('origin', models.CharField(choices=[('pasted', 'Pasted or uploaded'), ('url', 'Fetched from its URL')], max_length=10)),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('summary', models.JSONField(blank=True, default=dict)),
             ],
             options={
-                "ordering": ["article", "-number"],
-                "get_latest_by": "number",
+                'ordering': ['article', '-number'],
+                'get_latest_by': 'number',
             },
         ),
         migrations.RemoveConstraint(
-            model_name="claim",
-            name="claim_unique_span",
+            model_name='claim',
+            name='claim_unique_span',
         ),
         migrations.AddField(
-            model_name="article",
-            name="revision_checked_at",
+            model_name='article',
+            name='revision_checked_at',
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
-            model_name="claim",
-            name="anchor_candidate",
-            field=models.JSONField(
-                blank=True,
-                default=dict,
-                help_text="Orphaned claims: the closest passage of the latest revision ({start, end, text, score}), empty once dismissed or when none came close.",
-            ),
+            model_name='claim',
+            name='anchor_candidate',
+            field=models.JSONField(blank=True, default=dict, help_text='Orphaned claims: the closest passage of the latest revision ({start, end, text, score}), empty once dismissed or when none came close.'),
         ),
         migrations.AddField(
-            model_name="claim",
-            name="anchor_state",
-            field=models.CharField(
-                choices=[
-                    ("current", "In the text"),
-                    ("changed", "Changed since rated"),
-                    ("orphaned", "Not found in the latest revision"),
-                ],
-                default="current",
-                max_length=10,
-            ),
+            model_name='claim',
+            name='anchor_state',
+            field=models.CharField(choices=[('current', 'In the text'), ('changed', 'Changed since rated'), ('orphaned', 'Not found in the latest revision')], default='current', max_length=10),
         ),
         migrations.AddField(
-            model_name="claim",
-            name="quote_as_marked",
-            field=models.TextField(
-                blank=True,
-                help_text="Changed claims: the words as they were marked and rated, before a revision.",
-            ),
+            model_name='claim',
+            name='quote_as_marked',
+            field=models.TextField(blank=True, help_text='Changed claims: the words as they were marked and rated, before a revision.'),
         ),
         migrations.AddField(
-            model_name="historicalclaim",
-            name="anchor_state",
-            field=models.CharField(
-                choices=[
-                    ("current", "In the text"),
-                    ("changed", "Changed since rated"),
-                    ("orphaned", "Not found in the latest revision"),
-                ],
-                default="current",
-                max_length=10,
-            ),
+            model_name='historicalclaim',
+            name='anchor_state',
+            field=models.CharField(choices=[('current', 'In the text'), ('changed', 'Changed since rated'), ('orphaned', 'Not found in the latest revision')], default='current', max_length=10),
         ),
         migrations.AddField(
-            model_name="historicalclaim",
-            name="quote_as_marked",
-            field=models.TextField(
-                blank=True,
-                help_text="Changed claims: the words as they were marked and rated, before a revision.",
-            ),
+            model_name='historicalclaim',
+            name='quote_as_marked',
+            field=models.TextField(blank=True, help_text='Changed claims: the words as they were marked and rated, before a revision.'),
         ),
         migrations.AddField(
-            model_name="historicalsource",
-            name="in_text",
-            field=models.BooleanField(
-                default=True,
-                help_text="False once a revision of the article no longer has the link (its offsets are then of the last revision that had it).",
-            ),
+            model_name='historicalsource',
+            name='in_text',
+            field=models.BooleanField(default=True, help_text='False once a revision of the article no longer has the link (its offsets are then of the last revision that had it).'),
         ),
         migrations.AddField(
-            model_name="source",
-            name="in_text",
-            field=models.BooleanField(
-                default=True,
-                help_text="False once a revision of the article no longer has the link (its offsets are then of the last revision that had it).",
-            ),
+            model_name='source',
+            name='in_text',
+            field=models.BooleanField(default=True, help_text='False once a revision of the article no longer has the link (its offsets are then of the last revision that had it).'),
         ),
         migrations.AddField(
-            model_name="articlerevision",
-            name="article",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="revisions",
-                to="claims.article",
-            ),
+            model_name='articlerevision',
+            name='article',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='revisions', to='claims.article'),
         ),
         migrations.AddField(
-            model_name="articlerevision",
-            name="created_by",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="article_revisions",
-                to=settings.AUTH_USER_MODEL,
-            ),
+            model_name='articlerevision',
+            name='created_by',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='article_revisions', to=settings.AUTH_USER_MODEL),
         ),
         migrations.AddField(
-            model_name="claim",
-            name="revision",
-            field=models.ForeignKey(
-                blank=True,
-                help_text="The revision of the article the offsets are in.",
-                null=True,
-                on_delete=django.db.models.deletion.RESTRICT,
-                related_name="claims",
-                to="claims.articlerevision",
-            ),
+            model_name='claim',
+            name='revision',
+            field=models.ForeignKey(blank=True, help_text='The revision of the article the offsets are in.', null=True, on_delete=django.db.models.deletion.RESTRICT, related_name='claims', to='claims.articlerevision'),
         ),
         migrations.AddField(
-            model_name="historicalclaim",
-            name="revision",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                help_text="The revision of the article the offsets are in.",
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="claims.articlerevision",
-            ),
+            model_name='historicalclaim',
+            name='revision',
+            field=models.ForeignKey(blank=True, db_constraint=False, help_text='The revision of the article the offsets are in.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='claims.articlerevision'),
         ),
         migrations.AddConstraint(
-            model_name="claim",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("anchor_state", "orphaned"), _negated=True),
-                fields=("article", "start", "end"),
-                name="claim_unique_span",
-                violation_error_message="A claim on exactly this passage already exists.",
-            ),
+            model_name='claim',
+            constraint=models.UniqueConstraint(condition=models.Q(('anchor_state', 'orphaned'), _negated=True), fields=('article', 'start', 'end'), name='claim_unique_span', violation_error_message='A claim on exactly this passage already exists.'),
         ),
         migrations.AddConstraint(
-            model_name="claim",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("anchor_state__in", ["current", "changed", "orphaned"])),
-                name="claim_anchor_state_valid",
-            ),
+            model_name='claim',
+            constraint=models.CheckConstraint(condition=models.Q(('anchor_state__in', ['current', 'changed', 'orphaned'])), name='claim_anchor_state_valid'),
         ),
         migrations.AddConstraint(
-            model_name="articlerevision",
-            constraint=models.UniqueConstraint(
-                fields=("article", "number"), name="article_revision_unique_number"
-            ),
+            model_name='articlerevision',
+            constraint=models.UniqueConstraint(fields=('article', 'number'), name='article_revision_unique_number'),
         ),
         migrations.AddConstraint(
-            model_name="articlerevision",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("number__gte", 1)), name="article_revision_number"
-            ),
+            model_name='articlerevision',
+            constraint=models.CheckConstraint(condition=models.Q(('number__gte', 1)), name='article_revision_number'),
         ),
         migrations.AddConstraint(
-            model_name="articlerevision",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("origin__in", ["pasted", "url"])),
-                name="article_revision_origin_valid",
-            ),
+            model_name='articlerevision',
+            constraint=models.CheckConstraint(condition=models.Q(('origin__in', ['pasted', 'url'])), name='article_revision_origin_valid'),
         ),
         migrations.AddConstraint(
-            model_name="articlerevision",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("source_format__in", ["markdown", "html", "text"])),
-                name="article_revision_format_valid",
-            ),
+            model_name='articlerevision',
+            constraint=models.CheckConstraint(condition=models.Q(('source_format__in', ['markdown', 'html', 'text'])), name='article_revision_format_valid'),
         ),
         migrations.AddField(
-            model_name="article",
-            name="revision_check_detail",
+            model_name='article',
+            name='revision_check_detail',
             field=models.CharField(blank=True, editable=False, max_length=500),
         ),
         migrations.AddField(
-            model_name="claim",
-            name="orphan_dismissed_at",
-            field=models.DateTimeField(
-                blank=True,
-                help_text="Orphaned claims a reviewer judged gone from the article: no longer offered a passage nor looked for in later revisions.",
-                null=True,
-            ),
+            model_name='claim',
+            name='orphan_dismissed_at',
+            field=models.DateTimeField(blank=True, help_text='Orphaned claims a reviewer judged gone from the article: no longer offered a passage nor looked for in later revisions.', null=True),
         ),
         migrations.AddField(
-            model_name="historicalclaim",
-            name="orphan_dismissed_at",
-            field=models.DateTimeField(
-                blank=True,
-                help_text="Orphaned claims a reviewer judged gone from the article: no longer offered a passage nor looked for in later revisions.",
-                null=True,
-            ),
+            model_name='historicalclaim',
+            name='orphan_dismissed_at',
+            field=models.DateTimeField(blank=True, help_text='Orphaned claims a reviewer judged gone from the article: no longer offered a passage nor looked for in later revisions.', null=True),
         ),
         migrations.RunPython(first_revisions, no_revisions),
     ]

@@ -5,30 +5,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("claims", "0017_article_revisions"),
+        ('claims', '0017_article_revisions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name="article",
-            index=models.Index(fields=["-created_at", "-id"], name="article_newest"),
+            model_name='article',
+            index=models.Index(fields=['-created_at', '-id'], name='article_newest'),
         ),
         migrations.AddIndex(
-            model_name="claim",
-            index=models.Index(fields=["article", "start", "id"], name="claim_list_order"),
+            model_name='claim',
+            index=models.Index(fields=['article', 'start', 'id'], name='claim_list_order'),
         ),
         migrations.AddIndex(
-            model_name="claim",
-            index=models.Index(fields=["-created_at", "-id"], name="claim_newest"),
+            model_name='claim',
+            index=models.Index(fields=['-created_at', '-id'], name='claim_newest'),
         ),
         migrations.AddIndex(
-            model_name="evidence",
-            index=models.Index(fields=["-created_at", "-id"], name="evidence_newest"),
+            model_name='evidence',
+            index=models.Index(fields=['-created_at', '-id'], name='evidence_newest'),
         ),
         migrations.AddIndex(
-            model_name="rating",
-            index=models.Index(fields=["-updated_at", "-id"], name="rating_latest"),
+            model_name='rating',
+            index=models.Index(fields=['-updated_at', '-id'], name='rating_latest'),
         ),
     ]
