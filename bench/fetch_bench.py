@@ -378,25 +378,15 @@ def run(
         ),
         (f"peak memory of all {memory.processes} processes", f"{memory.peak_mb:.0f} MB", "", None),
         ("workers' memory when idle", f"{idle_mb:.0f} MB", "", None),
-        ("workers' CPU time per fetch", f"{busy_cpu / len(source_ids) * 1000:.1f} ms", "", None),
+        ("workers' CPU time per fetch", per_fetch(busy_cpu), "", None),
         # The 20 sites answer from this process: on the same cores as the workers.
-        (
-            "this bench's CPU (its sites) per fetch",
-            f"{own_cpu / len(source_ids) * 1000:.1f} ms",
-            "",
-            None,
-        ),
+        ("this bench's CPU (its sites) per fetch", per_fetch(own_cpu), "", None),
     ]
     if machine_before is not None and machine_after is not None:
         machine_used = machine_after - machine_before
         rest = machine_used - busy_cpu - own_cpu
         rows += [
-            (
-                "the rest (PostgreSQL, Redis) per fetch",
-                f"{rest / len(source_ids) * 1000:.1f} ms",
-                "",
-                None,
-            ),
+            ("the rest (PostgreSQL, Redis) per fetch", per_fetch(rest), "", None),
             (
                 "CPUs busy while fetching",
                 f"{100 * machine_used / (wall * (os.cpu_count() or 1)):.0f}%",
