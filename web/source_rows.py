@@ -26,8 +26,8 @@ from claims import policies
 from claims.models import SourceStatus
 from texts.relevance import may_not_be_cited_page
 from web.markup import escape
+from web.selectors import IN_FLIGHT
 
-_IN_FLIGHT = (SourceStatus.PENDING, SourceStatus.FETCHING)
 _STATUS_TONE: dict[str, str] = {
     SourceStatus.NEEDS_URL: "warn",
     SourceStatus.PENDING: "busy",
@@ -214,7 +214,7 @@ class SourceRows:
         page's title and latest edit, a warning when the page may not be the one cited,
         and the button to fetch it again."""
         pk, position, status = source.pk, source.position, source.status
-        in_flight = status in _IN_FLIGHT
+        in_flight = status in IN_FLIGHT
         if source.url:
             link = (
                 f' <a class="source__link" href="{escape(source.url)}" '

@@ -15,6 +15,7 @@ from claims.models import Claim, SourceStatus, Verdict
 from claims.search import highlight_parts
 from web import source_rows
 from web.diff import marked_html, word_diff
+from web.selectors import IN_FLIGHT
 from web.verdicts import Look, claim_look, verdict_look
 
 register = template.Library()
@@ -114,7 +115,7 @@ def widget(field: Any, autofocus: bool = False) -> SafeString:
 @register.filter
 def in_flight(status: str) -> bool:
     """Pending or being fetched: a worker has the URL still to do."""
-    return status in (SourceStatus.PENDING, SourceStatus.FETCHING)
+    return status in IN_FLIGHT
 
 
 @register.filter
