@@ -24,6 +24,7 @@ from django.utils.html import conditional_escape
 WIDGETS = "django/forms/widgets/"
 SELECT = f"{WIDGETS}select.html"
 OPTION = f"{WIDGETS}select_option.html"
+OPTIONS = frozenset({OPTION})
 TEXTAREA = f"{WIDGETS}textarea.html"
 # Each of these is ``{% include "django/forms/widgets/multiple_input.html" %}``, and each
 # of its options ``{% include "django/forms/widgets/input_option.html" %}``.
@@ -79,7 +80,7 @@ def select_html(widget: dict[str, Any]) -> str | None:
     select is not one written here the same way."""
     options = _grouped(
         widget,
-        templates=frozenset({OPTION}),
+        templates=OPTIONS,
         group=lambda label: f'\n  <optgroup label="{label}">',
         group_end="\n  </optgroup>",
         option=lambda option: (
